@@ -1,0 +1,34 @@
+"""Helpers shared by the CLI command modules."""
+
+from __future__ import annotations
+
+import argparse
+from contextlib import contextmanager
+
+from npmdesk.core.errors import InvalidValueError
+from npmdesk.store import Project
+
+
+def add_project_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("project", metavar="PROJECT", help="the .npmdesk project file")
+
+
+def add_json_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print one JSON array of objects")
+
+
+@contextmanager
+def open_project(args):
+    project = Project.open(args.project, args.coder)
+    try:
+        yield project
+    finally:
+        project.close()
+
+
+def parse_span(text: str) -> tuple[int, int]:
+    try:
+        start, end = (int(x) for x in text.split(":"))
+    except ValueError:
+        raise InvalidValueError(f"--span takes START:END in characters, e.g. 120:245 (got {text!r})") from None
+    return start, end

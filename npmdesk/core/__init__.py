@@ -1,0 +1,1 @@
+"""Pure-Python domain: types, errors, offsets and statistics. No Qt, no SQL."""

@@ -1,0 +1,62 @@
+"""Errors a researcher may see. Each message names the thing and the reason in plain words."""
+
+
+class NpmdeskError(Exception):
+    """Base of every error npmdesk reports to a user (CLI: one line on stderr, exit 1)."""
+
+
+class ProjectOpenError(NpmdeskError):
+    """A file could not be opened as a project; the file has not been modified."""
+
+
+class NotSQLiteError(ProjectOpenError):
+    pass
+
+
+class NotAProjectError(ProjectOpenError):
+    pass
+
+
+class NewerVersionError(ProjectOpenError):
+    pass
+
+
+class DamagedProjectError(ProjectOpenError):
+    pass
+
+
+class ProjectBusyError(NpmdeskError):
+    """Another program holds the project locked for longer than we are willing to wait."""
+
+
+class NotFoundError(NpmdeskError):
+    pass
+
+
+class NameClashError(NpmdeskError):
+    pass
+
+
+class InvalidSpanError(NpmdeskError):
+    pass
+
+
+class InvalidValueError(NpmdeskError):
+    pass
+
+
+class BadInputError(NpmdeskError):
+    """An input file was refused; `path` names it and the message says why."""
+
+    def __init__(self, path, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class DuplicateSourceError(BadInputError):
+    pass
+
+
+class CancelledError(NpmdeskError):
+    """The user cancelled a long operation; nothing was changed."""

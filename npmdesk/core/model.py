@@ -1,0 +1,172 @@
+"""Domain records handed out by the store. Plain data: the store builds them, ui/ and cli show them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+DOCUMENT_KINDS = ("interview", "focus-group", "field-notes", "other")
+ATTRIBUTE_TYPES = ("text", "integer", "float", "boolean", "date")
+PATH_SEPARATOR = "/"
+
+
+@dataclass(frozen=True)
+class Document:
+    id: int
+    name: str
+    kind: str
+    case_id: int | None
+    position: int
+    source_name: str
+    source_format: str
+    source_sha256: str
+    encoding: str
+    imported: str
+    words: int
+    length: int
+    guid: str
+    turns: int = 0
+    speakers: tuple[str, ...] = ()
+    case: str | None = None
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["speakers"] = list(self.speakers)
+        return d
+
+
+@dataclass(frozen=True)
+class Speaker:
+    id: int
+    document_id: int
+    name: str
+    case_id: int | None
+    case: str | None = None
+
+
+@dataclass(frozen=True)
+class Turn:
+    id: int
+    document_id: int
+    start: int
+    end: int
+    speaker: str | None
+    speaker_id: int | None
+    begin_ms: int | None = None
+    end_ms: int | None = None
+
+
+@dataclass(frozen=True)
+class Case:
+    id: int
+    name: str
+    description: str
+    guid: str
+    attributes: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Attribute:
+    id: int
+    name: str
+    type: str
+    guid: str
+
+
+@dataclass(frozen=True)
+class Code:
+    id: int
+    parent_id: int | None
+    name: str
+    color: str
+    description: str
+    position: int
+    guid: str
+    path: str = ""
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Coding:
+    id: int
+    document_id: int
+    code_id: int
+    start: int
+    end: int
+    coder_id: int
+    exemplar: bool
+    created: str
+    guid: str
+    coder: str = ""
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """One coded passage with everything a reader needs to place it."""
+
+    coding_id: int
+    document_id: int
+    document: str
+    code_id: int
+    code: str  # the code's path
+    start: int
+    end: int
+    text: str
+    speaker: str | None
+    participant: str | None
+    coder: str
+    exemplar: bool
+    memo: str
+    color: str = ""
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class CodeCounts:
+    codings: int
+    documents: int
+    participants: int
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    document_id: int
+    document: str
+    start: int
+    end: int
+    snippet: str
+    speaker: str | None = None
+    participant: str | None = None
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def split_path(path: str) -> list[str]:
+    """'Theme/Sub/Code' -> ['Theme', 'Sub', 'Code']; '//' escapes a literal slash in a name."""
+    parts, buf, i = [], [], 0
+    while i < len(path):
+        if path[i] == PATH_SEPARATOR:
+            if path[i : i + 2] == "//":
+                buf.append("/")
+                i += 2
+                continue
+            parts.append("".join(buf).strip())
+            buf = []
+        else:
+            buf.append(path[i])
+        i += 1
+    parts.append("".join(buf).strip())
+    if any(not p for p in parts):
+        raise ValueError(f"empty name in code path {path!r}")
+    return parts
+
+
+def join_path(names: list[str]) -> str:
+    return PATH_SEPARATOR.join(n.replace("/", "//") for n in names)

@@ -1,0 +1,218 @@
+"""Importing transcripts: read every file first, then store them all in one transaction.
+
+A bad file either stops the whole import (nothing is stored) or, if the user asked, is skipped
+with its reason. Readers are registered per file suffix; each returns a ParsedSource.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from npmdesk.core.errors import BadInputError, CancelledError, DuplicateSourceError, NpmdeskError
+from npmdesk.core.model import DOCUMENT_KINDS
+from npmdesk.core.offsets import normalise_newlines
+from npmdesk.formats.speakers import compile_speaker_pattern, detect_turns
+from npmdesk.formats.text_file import decode_text
+from npmdesk.store.documents import TurnSpec
+
+MAX_SOURCE_BYTES = 200 * 1024 * 1024
+
+
+@dataclass
+class ParsedSource:
+    text: str
+    encoding: str
+    format: str
+    turns: list[TurnSpec] | None = None  # None: recognise speaker labels in the text
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportOptions:
+    kind: str | None = None  # None: 'interview'
+    case: str | None = None  # link every imported document to this participant (created if new)
+    speaker_pattern: str | None = None
+    detect_speakers: bool = True
+    numbered_names: bool = False  # on a name clash: 'name (2)' instead of an error
+    force: bool = False  # import a file whose exact bytes are already in the project
+    skip_bad: bool = False  # skip a bad file (and say why) instead of stopping the import
+    max_bytes: int = MAX_SOURCE_BYTES
+
+
+@dataclass
+class ImportedDocument:
+    path: str
+    name: str
+    kind: str
+    format: str
+    encoding: str
+    turns: int
+    speakers: list[str]
+    words: int
+    document_id: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        who = ", ".join(self.speakers) if self.speakers else "no speaker labels found"
+        return (f"{self.name}: {self.kind}, {self.format}, {self.encoding}, {self.words} words, "
+                f"{self.turns} turns, speakers: {who}")
+
+
+@dataclass
+class ImportReport:
+    imported: list[ImportedDocument] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+Reader = Callable[[Path, bytes], ParsedSource]
+READERS: dict[str, Reader] = {}
+
+
+def reader(*suffixes: str):
+    def register(fn: Reader) -> Reader:
+        for s in suffixes:
+            READERS[s] = fn
+        return fn
+    return register
+
+
+@reader(".txt", ".text")
+def read_txt(path: Path, data: bytes) -> ParsedSource:
+    text, encoding = decode_text(data, path)
+    return ParsedSource(text, encoding, "text")
+
+
+def supported_suffixes() -> list[str]:
+    _load_optional_readers()
+    return sorted(READERS)
+
+
+def _load_optional_readers() -> None:
+    """Readers for rich formats live in their own modules and register themselves on import."""
+    import importlib
+    import pkgutil
+
+    import npmdesk.formats as pkg
+
+    for mod in pkgutil.iter_modules(pkg.__path__):
+        if mod.name.startswith("read_"):
+            importlib.import_module(f"npmdesk.formats.{mod.name}")
+
+
+def read_source(path: str | Path, options: ImportOptions | None = None) -> ParsedSource:
+    """Read and parse one file, or raise BadInputError naming the file and the reason."""
+    options = options or ImportOptions()
+    path = Path(path)
+    _load_optional_readers()
+    fn = READERS.get(path.suffix.lower())
+    if fn is None:
+        known = ", ".join(sorted(READERS))
+        raise BadInputError(path, f"npmdesk cannot import {path.suffix or 'files without an extension'} "
+                                  f"(it imports {known})")
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise BadInputError(path, f"cannot be read ({e.strerror})") from None
+    if size > options.max_bytes:
+        raise BadInputError(path, f"the file is {size / 2**20:.0f} MB, over the {options.max_bytes / 2**20:.0f} MB "
+                                  "limit for one transcript")
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise BadInputError(path, f"cannot be read ({e.strerror})") from None
+    if not data:
+        raise BadInputError(path, "the file is empty")
+    parsed = fn(path, data)
+    parsed.text = normalise_newlines(parsed.text)
+    if not parsed.text.strip():
+        raise BadInputError(path, "the file contains no text")
+    if parsed.turns is None:
+        parsed.turns = detect_turns(parsed.text, options.speaker_pattern) if options.detect_speakers else []
+    return parsed
+
+
+def import_files(
+    project,
+    paths: list[str | Path],
+    options: ImportOptions | None = None,
+    progress: Callable[[int, int, str], bool] | None = None,
+) -> ImportReport:
+    """Import files into the project: all or nothing (bad files skipped only if asked).
+
+    `progress(done, total, path)` is called before each file; returning False cancels, and then
+    nothing is stored."""
+    options = options or ImportOptions()
+    kind = options.kind or "interview"
+    if kind not in DOCUMENT_KINDS:
+        raise NpmdeskError(f"unknown document kind {kind!r} (use {', '.join(DOCUMENT_KINDS)})")
+    if options.speaker_pattern:
+        try:
+            compile_speaker_pattern(options.speaker_pattern)
+        except ValueError as e:
+            raise NpmdeskError(str(e)) from None
+    report = ImportReport()
+    parsed: list[tuple[Path, ParsedSource, str]] = []
+    seen_sha: dict[str, Path] = {}
+    total = len(paths)
+    for i, raw in enumerate(paths):
+        path = Path(raw)
+        if progress and progress(i, total, str(path)) is False:
+            raise CancelledError("import cancelled; nothing was imported")
+        try:
+            sha = _sha256(path)
+            dup = project.find_document_by_sha256(sha)
+            if dup is not None and not options.force:
+                raise DuplicateSourceError(path, f"already imported as {dup.name!r} (import again with force "
+                                                 "to keep a second copy)")
+            if sha in seen_sha and not options.force:
+                raise DuplicateSourceError(path, f"the same file as {seen_sha[sha].name} in this import")
+            seen_sha[sha] = path
+            parsed.append((path, read_source(path, options), sha))
+        except BadInputError as e:
+            if not options.skip_bad:
+                raise
+            report.skipped.append((str(path), e.reason))
+    if progress and progress(total, total, "") is False:
+        raise CancelledError("import cancelled; nothing was imported")
+    taken = {d.name for d in project.documents()}
+    with project.write("import", files=[str(p) for p, _, _ in parsed]):
+        case_id = project.ensure_case(options.case) if options.case else None
+        for path, src, sha in parsed:
+            name = _unique_name(path.stem, taken, options.numbered_names, path)
+            taken.add(name)
+            doc_id = project.add_document(
+                name, src.text, kind=kind, case_id=case_id, source_name=path.name, source_format=src.format,
+                source_sha256=sha, encoding=src.encoding, turns=src.turns)
+            doc = project.document(doc_id)
+            report.imported.append(ImportedDocument(
+                path=str(path), name=name, kind=kind, format=src.format, encoding=src.encoding,
+                turns=doc.turns, speakers=list(doc.speakers), words=doc.words, document_id=doc_id,
+                notes=src.notes))
+    return report
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+    except OSError as e:
+        raise BadInputError(path, f"cannot be read ({e.strerror or e})") from None
+    return h.hexdigest()
+
+
+def _unique_name(stem: str, taken: set[str], numbered: bool, path: Path) -> str:
+    name = stem.strip() or "document"
+    if name not in taken:
+        return name
+    if not numbered:
+        raise BadInputError(path, f"a document named {name!r} already exists (rename the file, or import with "
+                                  "numbered names)")
+    n = 2
+    while f"{name} ({n})" in taken:
+        n += 1
+    return f"{name} ({n})"

@@ -1,0 +1,288 @@
+"""The code tree: themes, subthemes and codes of any depth; every node can be applied to text."""
+
+from __future__ import annotations
+
+import re
+
+from npmdesk.core.errors import InvalidValueError, NameClashError, NotFoundError
+from npmdesk.core.model import Code, CodeCounts, join_path, split_path
+from npmdesk.store.database import new_guid, now
+
+# Distinct, light enough for black text on top; cycled for new codes.
+PALETTE = (
+    "#f4d35e", "#8ecae6", "#f4a261", "#90be6d", "#e5989b", "#b8c0ff",
+    "#ffafcc", "#a3c4bc", "#ffd6a5", "#caffbf", "#9bf6ff", "#d4a5ff",
+)
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def check_color(color: str) -> str:
+    if not _COLOR.match(color or ""):
+        raise InvalidValueError(f"{color!r} is not a colour of the form #rrggbb")
+    return color.lower()
+
+
+class CodesMixin:
+    # Reading ------------------------------------------------------------------------------------
+
+    def codes(self) -> list[Code]:
+        """Every code in tree order (depth first, siblings by position), each with its path."""
+        rows = self.db.execute(
+            "SELECT id, parent_id, name, color, description, position, guid FROM codes "
+            "ORDER BY position, id"
+        ).fetchall()
+        children: dict[int | None, list] = {}
+        for r in rows:
+            children.setdefault(r[1], []).append(r)
+        out: list[Code] = []
+
+        def walk(parent, prefix):
+            for r in children.get(parent, ()):
+                names = [*prefix, r[2]]
+                out.append(Code(*r, path=join_path(names)))
+                walk(r[0], names)
+
+        walk(None, [])
+        return out
+
+    def code(self, code_id: int) -> Code:
+        for c in self.codes():
+            if c.id == code_id:
+                return c
+        raise NotFoundError(f"no code with id {code_id}")
+
+    def code_by_path(self, path: str) -> Code:
+        parent = None
+        code_id = None
+        for name in _split(path):
+            row = self.db.execute(
+                "SELECT id FROM codes WHERE ifnull(parent_id, 0) = ifnull(?, 0) AND name = ?", (parent, name)
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"no code {path!r}")
+            code_id = parent = row[0]
+        return self.code(code_id)
+
+    def code_children(self, code_id: int | None) -> list[int]:
+        return [r[0] for r in self.db.execute(
+            "SELECT id FROM codes WHERE ifnull(parent_id, 0) = ifnull(?, 0) ORDER BY position, id", (code_id,))]
+
+    def code_descendants(self, code_id: int) -> list[int]:
+        """The code and everything below it."""
+        return [r[0] for r in self.db.execute(
+            "WITH RECURSIVE sub(id) AS (SELECT ? UNION ALL SELECT c.id FROM codes c JOIN sub ON c.parent_id = sub.id) "
+            "SELECT id FROM sub", (code_id,))]
+
+    def code_counts(self, with_descendants: bool = False) -> dict[int, CodeCounts]:
+        """Codings, documents and participants per code (optionally aggregated over each subtree)."""
+        if not with_descendants:
+            counts = {r[0]: CodeCounts(r[1], r[2], 0) for r in self.db.execute(
+                "SELECT code_id, count(*), count(DISTINCT document_id) FROM codings GROUP BY code_id")}
+            for code_id, participants in self.db.execute(
+                "SELECT cg.code_id, count(DISTINCT cc.case_id) FROM codings cg "
+                "JOIN coding_cases cc ON cc.coding_id = cg.id GROUP BY cg.code_id"
+            ):
+                c = counts[code_id]
+                counts[code_id] = CodeCounts(c.codings, c.documents, participants)
+            return counts
+        rows = self.db.execute(
+            "WITH RECURSIVE anc(code_id, root) AS ("
+            " SELECT id, id FROM codes UNION ALL"
+            " SELECT anc.code_id, c.parent_id FROM anc JOIN codes c ON c.id = anc.root WHERE c.parent_id IS NOT NULL) "
+            "SELECT anc.root, count(DISTINCT cg.id), count(DISTINCT cg.document_id), "
+            " (SELECT count(DISTINCT cc.case_id) FROM anc a2 JOIN codings g2 ON g2.code_id = a2.code_id "
+            "  JOIN coding_cases cc ON cc.coding_id = g2.id WHERE a2.root = anc.root) "
+            "FROM anc JOIN codings cg ON cg.code_id = anc.code_id GROUP BY anc.root"
+        ).fetchall()
+        return {r[0]: CodeCounts(r[1], r[2], r[3]) for r in rows}
+
+    # Writing ------------------------------------------------------------------------------------
+
+    def add_code(
+        self,
+        name: str,
+        parent_id: int | None = None,
+        *,
+        color: str | None = None,
+        description: str = "",
+        position: int | None = None,
+        guid: str | None = None,
+    ) -> int:
+        name = self._clean_name(name, "code")
+        with self.write("add code", name=name, parent=parent_id) as c:
+            if parent_id is not None and not c.execute("SELECT 1 FROM codes WHERE id = ?", (parent_id,)).fetchone():
+                raise NotFoundError(f"no code with id {parent_id}")
+            self._check_sibling_name(c, parent_id, name, None)
+            if color is None:
+                total = c.execute("SELECT count(*) FROM codes").fetchone()[0]
+                color = PALETTE[total % len(PALETTE)]
+            if position is None:
+                position = c.execute(
+                    "SELECT ifnull(max(position), -1) + 1 FROM codes WHERE ifnull(parent_id, 0) = ifnull(?, 0)",
+                    (parent_id,)).fetchone()[0]
+            else:
+                c.execute("UPDATE codes SET position = position + 1 WHERE ifnull(parent_id, 0) = ifnull(?, 0) "
+                          "AND position >= ?", (parent_id, position))
+            return c.execute(
+                "INSERT INTO codes(parent_id, name, color, description, position, guid, created) "
+                "VALUES (?,?,?,?,?,?,?)",
+                (parent_id, name, check_color(color), description, position, guid or new_guid(), now()),
+            ).lastrowid
+
+    def ensure_code_path(self, path: str) -> int:
+        """The id of the code at 'Theme/Sub/Code', creating any missing level (one transaction)."""
+        with self.write():
+            parent = None
+            for name in _split(path):
+                row = self.db.execute(
+                    "SELECT id FROM codes WHERE ifnull(parent_id, 0) = ifnull(?, 0) AND name = ?", (parent, name)
+                ).fetchone()
+                parent = row[0] if row else self.add_code(name, parent)
+            return parent
+
+    def rename_code(self, code_id: int, new_name: str) -> None:
+        new_name = self._clean_name(new_name, "code")
+        with self.write("rename code", code=code_id, new=new_name) as c:
+            parent = self._code_row(c, code_id)[1]
+            self._check_sibling_name(c, parent, new_name, code_id)
+            c.execute("UPDATE codes SET name = ? WHERE id = ?", (new_name, code_id))
+
+    def recolour_code(self, code_id: int, color: str) -> None:
+        color = check_color(color)
+        with self.write("recolour code", code=code_id, color=color) as c:
+            self._code_row(c, code_id)
+            c.execute("UPDATE codes SET color = ? WHERE id = ?", (color, code_id))
+
+    def set_code_description(self, code_id: int, description: str) -> None:
+        with self.write("describe code", code=code_id) as c:
+            self._code_row(c, code_id)
+            c.execute("UPDATE codes SET description = ? WHERE id = ?", (description, code_id))
+
+    def move_code(self, code_id: int, new_parent_id: int | None, position: int | None = None) -> None:
+        """Re-parent and/or reorder a code; a code cannot move below itself."""
+        with self.write("move code", code=code_id, parent=new_parent_id, position=position) as c:
+            row = self._code_row(c, code_id)
+            if new_parent_id is not None:
+                self._code_row(c, new_parent_id)
+                if new_parent_id in self.code_descendants(code_id):
+                    raise InvalidValueError("a code cannot be moved inside itself or one of its sub-codes")
+            self._check_sibling_name(c, new_parent_id, row[2], code_id)
+            siblings = [r[0] for r in c.execute(
+                "SELECT id FROM codes WHERE ifnull(parent_id, 0) = ifnull(?, 0) AND id != ? ORDER BY position, id",
+                (new_parent_id, code_id))]
+            if position is None or position > len(siblings):
+                position = len(siblings)
+            siblings.insert(max(0, position), code_id)
+            c.execute("UPDATE codes SET parent_id = ? WHERE id = ?", (new_parent_id, code_id))
+            c.executemany("UPDATE codes SET position = ? WHERE id = ?", [(i, s) for i, s in enumerate(siblings)])
+            if row[1] != new_parent_id:
+                self._renumber(c, row[1])
+
+    def merge_codes(self, source_id: int, target_id: int) -> None:
+        """Fold `source` into `target`: codings move (identical ones collapse), sub-codes move
+        (same-named ones merge in turn), memo, alignments and summaries are kept; source goes."""
+        if source_id == target_id:
+            raise InvalidValueError("a code cannot be merged into itself")
+        with self.write("merge codes", source=source_id, target=target_id) as c:
+            self._code_row(c, source_id)
+            self._code_row(c, target_id)
+            if target_id in self.code_descendants(source_id):
+                raise InvalidValueError("a code cannot be merged into one of its own sub-codes")
+            self._merge_into(c, source_id, target_id)
+
+    def _merge_into(self, c, source_id: int, target_id: int) -> None:
+        for child in self.code_children(source_id):
+            name = self._code_row(c, child)[2]
+            same = c.execute("SELECT id FROM codes WHERE parent_id = ? AND name = ?", (target_id, name)).fetchone()
+            if same:
+                self._merge_into(c, child, same[0])
+            else:
+                pos = c.execute("SELECT ifnull(max(position), -1) + 1 FROM codes WHERE parent_id = ?",
+                                (target_id,)).fetchone()[0]
+                c.execute("UPDATE codes SET parent_id = ?, position = ? WHERE id = ?", (target_id, pos, child))
+        # Identical codings (same document, span and coder) collapse into the target's.
+        c.execute(
+            "DELETE FROM codings WHERE code_id = ? AND EXISTS (SELECT 1 FROM codings t WHERE t.code_id = ? "
+            "AND t.document_id = codings.document_id AND t.start = codings.start AND t.end = codings.end "
+            "AND t.coder_id = codings.coder_id)", (source_id, target_id))
+        c.execute("UPDATE codings SET code_id = ? WHERE code_id = ?", (target_id, source_id))
+        c.execute("INSERT OR IGNORE INTO alignments(code_id, element_id, rationale, coder_id, created) "
+                  "SELECT ?, element_id, rationale, coder_id, created FROM alignments WHERE code_id = ?",
+                  (target_id, source_id))
+        c.execute("INSERT OR IGNORE INTO chart_cells(case_id, code_id, summary, modified) "
+                  "SELECT case_id, ?, summary, modified FROM chart_cells WHERE code_id = ?", (target_id, source_id))
+        src_memo = c.execute("SELECT text FROM memos WHERE code_id = ?", (source_id,)).fetchone()
+        if src_memo and src_memo[0].strip():
+            tgt = c.execute("SELECT text FROM memos WHERE code_id = ?", (target_id,)).fetchone()
+            merged = f"{tgt[0]}\n\n{src_memo[0]}" if tgt and tgt[0].strip() else src_memo[0]
+            self.set_memo("code", target_id, merged)
+        src_desc, tgt_desc = (self._code_row(c, i)[4] for i in (source_id, target_id))
+        if src_desc.strip() and src_desc.strip() not in tgt_desc:
+            c.execute("UPDATE codes SET description = ? WHERE id = ?",
+                      ((f"{tgt_desc}\n\n{src_desc}" if tgt_desc.strip() else src_desc), target_id))
+        parent = self._code_row(c, source_id)[1]
+        c.execute("DELETE FROM codes WHERE id = ?", (source_id,))
+        self._renumber(c, parent)
+
+    def delete_code(self, code_id: int, *, children: str | None = None, codings: str | None = None) -> None:
+        """Delete a code. If it has sub-codes the caller must say `children='delete'` (the whole
+        subtree goes) or `'lift'` (they move up to this code's parent); if it (or a deleted
+        sub-code) has codings, `codings='delete'` or `'parent'` (they move to the parent code)."""
+        with self.write("delete code", code=code_id, children=children, codings=codings) as c:
+            row = self._code_row(c, code_id)
+            parent = row[1]
+            kids = self.code_children(code_id)
+            if kids and children not in ("delete", "lift"):
+                raise InvalidValueError(
+                    f"code {row[2]!r} has {len(kids)} sub-code(s): choose children='delete' or 'lift'")
+            doomed = self.code_descendants(code_id) if children == "delete" else [code_id]
+            marks = ",".join("?" * len(doomed))
+            n = c.execute(f"SELECT count(*) FROM codings WHERE code_id IN ({marks})", doomed).fetchone()[0]
+            if n and codings not in ("delete", "parent"):
+                raise InvalidValueError(
+                    f"code {row[2]!r} has {n} coding(s): choose codings='delete' or 'parent'")
+            if n and codings == "parent":
+                if parent is None:
+                    raise InvalidValueError(f"code {row[2]!r} is at the top of the tree: its codings have no parent to go to")
+                c.execute(f"DELETE FROM codings WHERE code_id IN ({marks}) AND EXISTS (SELECT 1 FROM codings t "
+                          "WHERE t.code_id = ? AND t.document_id = codings.document_id AND t.start = codings.start "
+                          "AND t.end = codings.end AND t.coder_id = codings.coder_id)", (*doomed, parent))
+                c.execute(f"UPDATE codings SET code_id = ? WHERE code_id IN ({marks})", (parent, *doomed))
+            else:
+                c.execute(f"DELETE FROM codings WHERE code_id IN ({marks})", doomed)
+            if children == "lift":
+                for i, kid in enumerate(kids, 1):  # fractional positions keep their order in place
+                    self._check_sibling_name(c, parent, self._code_row(c, kid)[2], kid)
+                    c.execute("UPDATE codes SET parent_id = ?, position = ? WHERE id = ?",
+                              (parent, row[5] + i / (len(kids) + 1), kid))
+            for doomed_id in reversed(doomed):  # leaves first: parents are RESTRICTed
+                c.execute("DELETE FROM codes WHERE id = ?", (doomed_id,))
+            self._renumber(c, parent)
+
+    # Helpers ------------------------------------------------------------------------------------
+
+    def _code_row(self, c, code_id: int):
+        row = c.execute("SELECT id, parent_id, name, color, description, position FROM codes WHERE id = ?",
+                        (code_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no code with id {code_id}")
+        return row
+
+    def _check_sibling_name(self, c, parent_id, name: str, self_id) -> None:
+        clash = c.execute("SELECT id FROM codes WHERE ifnull(parent_id, 0) = ifnull(?, 0) AND name = ? "
+                          "AND id != ifnull(?, -1)", (parent_id, name, self_id)).fetchone()
+        if clash:
+            where = "at the top of the tree" if parent_id is None else "under the same parent"
+            raise NameClashError(f"a code named {name!r} already exists {where}")
+
+    def _renumber(self, c, parent_id) -> None:
+        ids = [r[0] for r in c.execute(
+            "SELECT id FROM codes WHERE ifnull(parent_id, 0) = ifnull(?, 0) ORDER BY position, id", (parent_id,))]
+        c.executemany("UPDATE codes SET position = ? WHERE id = ?", [(i, x) for i, x in enumerate(ids)])
+
+
+def _split(path: str) -> list[str]:
+    try:
+        return split_path(path)
+    except ValueError as e:
+        raise InvalidValueError(str(e)) from None

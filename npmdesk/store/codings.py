@@ -1,0 +1,194 @@
+"""Codings (a code applied to [start, end) of a document) and the excerpts they retrieve."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from npmdesk.core.errors import InvalidSpanError, NameClashError, NotFoundError
+from npmdesk.core.model import Coding, Excerpt
+from npmdesk.store.database import new_guid, now
+
+_CODING_COLUMNS = ("cg.id, cg.document_id, cg.code_id, cg.start, cg.end, cg.coder_id, cg.exemplar, "
+                   "cg.created, cg.guid, co.name")
+
+
+@dataclass(frozen=True)
+class ExcerptFilter:
+    """Which excerpts to retrieve; every field None means no restriction on it."""
+
+    code_ids: tuple[int, ...] | None = None
+    with_descendants: bool = False
+    document_ids: tuple[int, ...] | None = None
+    case_ids: tuple[int, ...] | None = None
+    coder_ids: tuple[int, ...] | None = None
+    exemplars_only: bool = False
+
+
+class CodingsMixin:
+    def apply_coding(
+        self,
+        doc_id: int,
+        code_id: int,
+        start: int,
+        end: int,
+        *,
+        exemplar: bool = False,
+        coder_id: int | None = None,
+        guid: str | None = None,
+        created: str | None = None,
+        coding_id: int | None = None,
+    ) -> int:
+        """Code [start, end) of a document; durable when this returns. Returns the coding's id.
+
+        `coding_id`/`guid` let undo put a removed coding back exactly as it was."""
+        coder = coder_id if coder_id is not None else self.coder_id
+        with self.write("apply coding", document=doc_id, code=code_id, start=start, end=end) as c:
+            length = self._document_length(c, doc_id)
+            _check_span(start, end, length)
+            if not c.execute("SELECT 1 FROM codes WHERE id = ?", (code_id,)).fetchone():
+                raise NotFoundError(f"no code with id {code_id}")
+            if c.execute("SELECT 1 FROM codings WHERE document_id = ? AND code_id = ? AND start = ? AND end = ? "
+                         "AND coder_id = ?", (doc_id, code_id, start, end, coder)).fetchone():
+                raise NameClashError("this passage already has this code")
+            new_id = c.execute(
+                "INSERT INTO codings(id, document_id, code_id, start, end, coder_id, exemplar, created, guid) "
+                "VALUES (?,?,?,?,?,?,?,?,?)",
+                (coding_id, doc_id, code_id, start, end, coder, int(exemplar), created or now(), guid or new_guid()),
+            ).lastrowid
+            self._assign_coding_cases(c, new_id, doc_id, start, end)
+        return new_id
+
+    def restore_coding(self, coding: Coding, memo: str = "") -> int:
+        """Put back a coding returned by remove_coding (same id, guid, coder, date, memo)."""
+        with self.write():
+            cid = self.apply_coding(coding.document_id, coding.code_id, coding.start, coding.end,
+                                    exemplar=coding.exemplar, coder_id=coding.coder_id, guid=coding.guid,
+                                    created=coding.created, coding_id=coding.id)
+            if memo:
+                self.set_memo("coding", cid, memo)
+        return cid
+
+    def remove_coding(self, coding_id: int) -> tuple[Coding, str]:
+        """Remove a coding; returns it and its memo so that undo can restore both."""
+        coding = self.coding(coding_id)
+        memo = self.memo("coding", coding_id)
+        with self.write("remove coding", coding=coding_id) as c:
+            c.execute("DELETE FROM codings WHERE id = ?", (coding_id,))
+        return coding, memo
+
+    def change_coding_span(self, coding_id: int, start: int, end: int) -> tuple[int, int]:
+        """Move a coding's boundaries; returns the old (start, end) for undo."""
+        old = self.coding(coding_id)
+        with self.write("change coding span", coding=coding_id, start=start, end=end) as c:
+            _check_span(start, end, self._document_length(c, old.document_id))
+            c.execute("UPDATE codings SET start = ?, end = ? WHERE id = ?", (start, end, coding_id))
+            c.execute("DELETE FROM coding_cases WHERE coding_id = ?", (coding_id,))
+            self._assign_coding_cases(c, coding_id, old.document_id, start, end)
+        return old.start, old.end
+
+    def set_exemplar(self, coding_id: int, exemplar: bool) -> None:
+        with self.write("set exemplar", coding=coding_id, exemplar=exemplar) as c:
+            self._require_updated(c.execute("UPDATE codings SET exemplar = ? WHERE id = ?",
+                                            (int(exemplar), coding_id)), f"no coding with id {coding_id}")
+
+    def coding(self, coding_id: int) -> Coding:
+        row = self.db.execute(f"SELECT {_CODING_COLUMNS} FROM codings cg JOIN coders co ON co.id = cg.coder_id "
+                              "WHERE cg.id = ?", (coding_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no coding with id {coding_id}")
+        return _coding(row)
+
+    def codings_in_document(self, doc_id: int) -> list[Coding]:
+        rows = self.db.execute(f"SELECT {_CODING_COLUMNS} FROM codings cg JOIN coders co ON co.id = cg.coder_id "
+                               "WHERE cg.document_id = ? ORDER BY cg.start, cg.end", (doc_id,)).fetchall()
+        return [_coding(r) for r in rows]
+
+    def excerpts(self, flt: ExcerptFilter | None = None) -> list[Excerpt]:
+        """Coded passages in code-tree order, then document order, then position."""
+        flt = flt or ExcerptFilter()
+        where, params = [], []
+        if flt.code_ids is not None:
+            ids = set(flt.code_ids)
+            if flt.with_descendants:
+                for cid in flt.code_ids:
+                    ids.update(self.code_descendants(cid))
+            where.append(f"cg.code_id IN ({','.join('?' * len(ids))})")
+            params += sorted(ids)
+        for column, values in (("cg.document_id", flt.document_ids), ("cg.coder_id", flt.coder_ids)):
+            if values is not None:
+                where.append(f"{column} IN ({','.join('?' * len(values))})")
+                params += list(values)
+        if flt.case_ids is not None:
+            where.append(f"EXISTS (SELECT 1 FROM coding_cases cc WHERE cc.coding_id = cg.id AND cc.case_id IN "
+                         f"({','.join('?' * len(flt.case_ids))}))")
+            params += list(flt.case_ids)
+        if flt.exemplars_only:
+            where.append("cg.exemplar = 1")
+        sql = (
+            "SELECT cg.id, cg.document_id, d.name, cg.code_id, cg.start, cg.end, co.name, cg.exemplar, "
+            " (SELECT s.name FROM turns t JOIN speakers s ON s.id = t.speaker_id WHERE t.document_id = cg.document_id"
+            "  AND t.start <= cg.start ORDER BY t.start DESC LIMIT 1), "
+            " (SELECT group_concat(name, ', ') FROM (SELECT ca.name FROM coding_cases cc JOIN cases ca "
+            "  ON ca.id = cc.case_id WHERE cc.coding_id = cg.id ORDER BY ca.name)), "
+            " ifnull((SELECT text FROM memos m WHERE m.coding_id = cg.id), ''), d.position "
+            "FROM codings cg JOIN documents d ON d.id = cg.document_id JOIN coders co ON co.id = cg.coder_id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+        )
+        rows = self.db.execute(sql, params).fetchall()
+        codes = {c.id: c for c in self.codes()}
+        order = {cid: i for i, cid in enumerate(codes)}
+        rows.sort(key=lambda r: (order.get(r[3], 0), r[11], r[1], r[4], r[5]))
+        texts: dict[int, str] = {}
+        out = []
+        for r in rows:
+            text = texts.get(r[1])
+            if text is None:
+                text = texts[r[1]] = self.document_text(r[1])
+            code = codes[r[3]]
+            out.append(Excerpt(coding_id=r[0], document_id=r[1], document=r[2], code_id=r[3], code=code.path,
+                               start=r[4], end=r[5], text=text[r[4]:r[5]], speaker=r[8], participant=r[9],
+                               coder=r[6], exemplar=bool(r[7]), memo=r[10], color=code.color))
+        return out
+
+    # Participants a coding speaks for ------------------------------------------------------------
+
+    def _assign_coding_cases(self, c, coding_id: int, doc_id: int, start: int, end: int) -> None:
+        linked = c.execute(
+            "INSERT OR IGNORE INTO coding_cases(coding_id, case_id) SELECT DISTINCT ?, s.case_id FROM turns t "
+            "JOIN speakers s ON s.id = t.speaker_id WHERE t.document_id = ? AND t.start < ? AND t.end > ? "
+            "AND s.case_id IS NOT NULL", (coding_id, doc_id, end, start)).rowcount
+        if not linked:
+            c.execute("INSERT OR IGNORE INTO coding_cases(coding_id, case_id) SELECT ?, case_id FROM documents "
+                      "WHERE id = ? AND case_id IS NOT NULL", (coding_id, doc_id))
+
+    def _refresh_coding_cases(self, c, doc_id: int) -> None:
+        """Recompute coding_cases for one document after its case or a speaker link changed."""
+        c.execute("DELETE FROM coding_cases WHERE coding_id IN (SELECT id FROM codings WHERE document_id = ?)",
+                  (doc_id,))
+        c.execute(
+            "INSERT OR IGNORE INTO coding_cases(coding_id, case_id) SELECT DISTINCT cg.id, s.case_id "
+            "FROM codings cg JOIN turns t ON t.document_id = cg.document_id AND t.start < cg.end AND t.end > cg.start "
+            "JOIN speakers s ON s.id = t.speaker_id WHERE cg.document_id = ? AND s.case_id IS NOT NULL", (doc_id,))
+        c.execute(
+            "INSERT OR IGNORE INTO coding_cases(coding_id, case_id) SELECT cg.id, d.case_id FROM codings cg "
+            "JOIN documents d ON d.id = cg.document_id WHERE cg.document_id = ? AND d.case_id IS NOT NULL "
+            "AND NOT EXISTS (SELECT 1 FROM coding_cases cc WHERE cc.coding_id = cg.id)", (doc_id,))
+
+    def _document_length(self, c, doc_id: int) -> int:
+        row = c.execute("SELECT length FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no document with id {doc_id}")
+        return row[0]
+
+
+def _check_span(start: int, end: int, length: int) -> None:
+    if not (isinstance(start, int) and isinstance(end, int)):
+        raise InvalidSpanError("a span needs whole-number start and end")
+    if start < 0 or end > length:
+        raise InvalidSpanError(f"span {start}:{end} lies outside the document (0:{length})")
+    if end <= start:
+        raise InvalidSpanError(f"span {start}:{end} is empty: select at least one character")
+
+
+def _coding(r) -> Coding:
+    return Coding(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], coder=r[9])

@@ -1,0 +1,246 @@
+"""Opening, creating and migrating the project file, and the one-transaction-per-action rule.
+
+The file is checked read-only before it is opened for writing, so that a file npmdesk refuses
+(not SQLite, not a project, newer, damaged) is never modified.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+
+import sqlite_utils
+
+from npmdesk.core.errors import (
+    DamagedProjectError,
+    NewerVersionError,
+    NotAProjectError,
+    NotSQLiteError,
+    ProjectBusyError,
+    ProjectOpenError,
+)
+from npmdesk.paths import backups_dir
+
+APPLICATION_ID = 0x4E504D44  # "NPMD"
+SCHEMA_VERSION = 1
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+
+# Forward migrations: version reached -> SQL run to reach it from the one before.
+MIGRATIONS: dict[int, str] = {}
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def new_guid() -> str:
+    return str(uuid.uuid4())
+
+
+def _schema_sql() -> str:
+    return resources.files("npmdesk.store").joinpath("schema.sql").read_text(encoding="utf-8")
+
+
+def _connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
+    if readonly:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    else:
+        conn = sqlite3.connect(str(path), isolation_level=None)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return conn
+
+
+def inspect_file(path: Path) -> tuple[int, int]:
+    """Return (application_id, user_version) or raise a ProjectOpenError; never writes."""
+    if not path.exists():
+        raise ProjectOpenError(f"{path}: no such project file")
+    if path.is_dir():
+        raise ProjectOpenError(f"{path}: is a folder, not a project file")
+    try:
+        with open(path, "rb") as f:
+            header = f.read(100)
+    except OSError as e:
+        raise ProjectOpenError(f"{path}: cannot be read ({e.strerror})") from e
+    if len(header) < 100 or not header.startswith(SQLITE_HEADER):
+        raise NotSQLiteError(f"{path}: not an npmdesk project (the file is not an SQLite database)")
+    try:
+        conn = _connect(path, readonly=True)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if app_id != APPLICATION_ID:
+                raise NotAProjectError(
+                    f"{path}: not an npmdesk project (an SQLite database from another program)"
+                )
+            if version > SCHEMA_VERSION:
+                raise NewerVersionError(
+                    f"{path}: made by a newer npmdesk (project format {version}, this version reads "
+                    f"up to {SCHEMA_VERSION}); update npmdesk to open it"
+                )
+            result = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+            if result != "ok":
+                raise DamagedProjectError(f"{path}: the project file is damaged ({result})")
+        finally:
+            conn.close()
+    except sqlite3.OperationalError as e:
+        if "locked" in str(e) or "busy" in str(e):
+            raise ProjectBusyError(f"{path}: another program is writing to this project") from e
+        raise DamagedProjectError(f"{path}: the project file is damaged ({e})") from e
+    except sqlite3.DatabaseError as e:
+        raise DamagedProjectError(f"{path}: the project file is damaged ({e})") from e
+    return app_id, version
+
+
+def create_file(path: Path, name: str) -> None:
+    if path.exists():
+        raise ProjectOpenError(f"{path}: a file of that name already exists")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".creating")
+    tmp.unlink(missing_ok=True)
+    conn = _connect(tmp)
+    try:
+        conn.execute("BEGIN")
+        for statement in _split_sql(_schema_sql()):  # executescript() would commit midway
+            conn.execute(statement)
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.executemany(
+            "INSERT INTO meta(key, value) VALUES (?, ?)",
+            [("name", name), ("created", now()), ("guid", new_guid())],
+        )
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    tmp.replace(path)  # the project appears whole or not at all
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a schema script into statements (trigger bodies contain ';')."""
+    statements, buf = [], []
+    for line in script.splitlines():
+        stripped = line.strip()
+        if not buf and (not stripped or stripped.startswith("--")):
+            continue
+        buf.append(line)
+        candidate = "\n".join(buf)
+        if stripped.endswith(";") and sqlite3.complete_statement(candidate):
+            statements.append(candidate)
+            buf = []
+    if buf and "\n".join(buf).strip():
+        statements.append("\n".join(buf))
+    return statements
+
+
+def backup_copy(conn: sqlite3.Connection, source: Path, reason: str) -> Path:
+    """Copy the live database (SQLite backup API) into the backups folder; return the copy's path."""
+    folder = backups_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = folder / f"{source.stem}-{stamp}-{reason}{source.suffix}"
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{source.stem}-{stamp}-{reason}-{n}{source.suffix}"
+    dest = sqlite3.connect(str(target))
+    try:
+        conn.backup(dest)
+    finally:
+        dest.close()
+    return target
+
+
+def migrate(conn: sqlite3.Connection, path: Path, version: int) -> Path | None:
+    """Bring a project up to SCHEMA_VERSION in one transaction, after a backup copy."""
+    if version >= SCHEMA_VERSION:
+        return None
+    backup = backup_copy(conn, path, f"before-v{SCHEMA_VERSION}")
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            for statement in _split_sql(MIGRATIONS[target]):
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return backup
+
+
+def open_connection(path: Path) -> sqlite_utils.Database:
+    """Inspect, then open read-write, migrate if needed, and return a sqlite-utils Database."""
+    _, version = inspect_file(path)
+    conn = _connect(path)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        # The rollback journal keeps a project one file that can be copied and e-mailed.
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute("PRAGMA synchronous = FULL")
+        migrate(conn, path, version)
+    except sqlite3.DatabaseError as e:
+        conn.close()
+        raise DamagedProjectError(f"{path}: the project file is damaged ({e})") from e
+    return sqlite_utils.Database(conn, execute_plugins=False)
+
+
+class Transactions:
+    """`with self.write(action, **detail):` — one user action, one transaction, one audit row."""
+
+    db: sqlite_utils.Database
+    coder_id: int | None
+
+    def __init__(self) -> None:
+        self._depth = 0
+
+    @contextmanager
+    def write(self, action: str | None = None, **detail):
+        conn = self.db.conn
+        if self._depth:
+            self._depth += 1
+            try:
+                yield conn
+                if action:
+                    self._audit(conn, action, detail)
+            finally:
+                self._depth -= 1
+            return
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            raise ProjectBusyError(f"the project is busy in another program ({e})") from e
+        self._depth = 1
+        try:
+            yield conn
+            if action:
+                self._audit(conn, action, detail)
+            conn.execute("COMMIT")  # durable (synchronous=FULL) before the caller reports success
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._depth = 0
+
+    def _audit(self, conn: sqlite3.Connection, action: str, detail: dict) -> None:
+        conn.execute(
+            "INSERT INTO audit(at, coder_id, action, detail) VALUES (?, ?, ?, ?)",
+            (now(), self.coder_id, action, json.dumps(detail, ensure_ascii=False, default=str)),
+        )
+
+
+def save_copy(conn: sqlite3.Connection, target: Path) -> None:
+    """'Save a copy…': a consistent snapshot of the live project through the backup API."""
+    tmp = target.with_name(target.name + ".partial")
+    tmp.unlink(missing_ok=True)
+    dest = sqlite3.connect(str(tmp))
+    try:
+        conn.backup(dest)
+    finally:
+        dest.close()
+    tmp.replace(target)

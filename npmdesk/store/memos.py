@@ -1,0 +1,63 @@
+"""Memos: one per target (the project, a document, code, participant, coding or framework element)."""
+
+from __future__ import annotations
+
+from npmdesk.core.errors import InvalidValueError, NotFoundError
+from npmdesk.store.database import new_guid, now
+
+MEMO_TARGETS = {
+    "project": None,
+    "document": ("document_id", "documents"),
+    "code": ("code_id", "codes"),
+    "case": ("case_id", "cases"),
+    "coding": ("coding_id", "codings"),
+    "element": ("element_id", "framework_elements"),
+}
+
+
+def _target(target: str):
+    if target not in MEMO_TARGETS:
+        raise InvalidValueError(f"memos can be attached to {', '.join(MEMO_TARGETS)}, not {target!r}")
+    return MEMO_TARGETS[target]
+
+
+class MemosMixin:
+    def memo(self, target: str, target_id: int | None = None) -> str:
+        spec = _target(target)
+        if spec is None:
+            row = self.db.execute("SELECT text FROM memos WHERE target = 'project'").fetchone()
+        else:
+            row = self.db.execute(f"SELECT text FROM memos WHERE {spec[0]} = ?", (target_id,)).fetchone()
+        return row[0] if row else ""
+
+    def set_memo(self, target: str, target_id: int | None, text: str) -> None:
+        """Create, replace or (with empty text) delete the memo on a target; saved at once."""
+        spec = _target(target)
+        with self.write("set memo", target=target, id=target_id) as c:
+            if spec is None:
+                where, params, column = "target = 'project'", (), None
+            else:
+                column, table = spec
+                if not c.execute(f"SELECT 1 FROM {table} WHERE id = ?", (target_id,)).fetchone():
+                    raise NotFoundError(f"no {target} with id {target_id}")
+                where, params = f"{column} = ?", (target_id,)
+            existing = c.execute(f"SELECT id FROM memos WHERE {where}", params).fetchone()
+            if not text.strip():
+                if existing:
+                    c.execute("DELETE FROM memos WHERE id = ?", (existing[0],))
+            elif existing:
+                c.execute("UPDATE memos SET text = ?, modified = ?, coder_id = ? WHERE id = ?",
+                          (text, now(), self.coder_id, existing[0]))
+            else:
+                cols = "target, text, coder_id, created, modified, guid" + (f", {column}" if column else "")
+                vals = [target, text, self.coder_id, now(), now(), new_guid()] + ([target_id] if column else [])
+                c.execute(f"INSERT INTO memos({cols}) VALUES ({','.join('?' * len(vals))})", vals)
+
+    def memos(self) -> list[dict]:
+        """Every memo with what it is attached to (for export and review)."""
+        rows = self.db.execute(
+            "SELECT m.id, m.target, coalesce(m.document_id, m.code_id, m.case_id, m.coding_id, m.element_id), "
+            "m.text, co.name, m.created, m.modified, m.guid FROM memos m LEFT JOIN coders co ON co.id = m.coder_id "
+            "ORDER BY m.id").fetchall()
+        keys = ("id", "target", "target_id", "text", "coder", "created", "modified", "guid")
+        return [dict(zip(keys, r)) for r in rows]

@@ -1,0 +1,129 @@
+"""The Project: one open .npmdesk file and every operation the GUI and the CLI share."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from npmdesk import PROJECT_SUFFIX
+from npmdesk.core.errors import InvalidValueError, NotFoundError
+from npmdesk.store import database
+from npmdesk.store.cases import CasesMixin
+from npmdesk.store.codes import CodesMixin
+from npmdesk.store.codings import CodingsMixin
+from npmdesk.store.database import Transactions, new_guid, now
+from npmdesk.store.documents import DocumentsMixin
+from npmdesk.store.memos import MemosMixin
+from npmdesk.store.search import SearchMixin
+
+
+class Project(Transactions, DocumentsMixin, CasesMixin, CodesMixin, CodingsMixin, MemosMixin, SearchMixin):
+    """An open project. Every method that changes something is one transaction, durable on return."""
+
+    def __init__(self, path: Path, db, coder: str):
+        super().__init__()
+        self.path = path
+        self.db = db
+        self.coder_id = None
+        self.coder_id = self.ensure_coder(coder)
+
+    # Lifecycle ------------------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: str | Path, coder: str, name: str | None = None) -> "Project":
+        path = Path(path)
+        if not path.suffix:
+            path = path.with_suffix(PROJECT_SUFFIX)
+        database.create_file(path, name or path.stem)
+        return cls.open(path, coder)
+
+    @classmethod
+    def open(cls, path: str | Path, coder: str) -> "Project":
+        path = Path(path)
+        return cls(path, database.open_connection(path), coder)
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> "Project":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def save_copy(self, target: str | Path) -> None:
+        database.save_copy(self.db.conn, Path(target))
+
+    # Project-wide facts ---------------------------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'name'").fetchone()
+        return row[0] if row else self.path.stem
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def ensure_coder(self, name: str, guid: str | None = None) -> int:
+        name = self._clean_name(name, "coder")
+        row = self.db.execute("SELECT id FROM coders WHERE name = ?", (name,)).fetchone()
+        if row:
+            return row[0]
+        with self.write("add coder", name=name) as c:
+            return c.execute("INSERT INTO coders(name, guid, created) VALUES (?,?,?)",
+                             (name, guid or new_guid(), now())).lastrowid
+
+    def coders(self) -> list[dict]:
+        return [dict(id=r[0], name=r[1], guid=r[2]) for r in
+                self.db.execute("SELECT id, name, guid FROM coders ORDER BY id")]
+
+    def coder_by_name(self, name: str) -> int:
+        row = self.db.execute("SELECT id FROM coders WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no coder named {name!r}")
+        return row[0]
+
+    def counts(self) -> dict[str, int]:
+        tables = ("documents", "cases", "codes", "codings", "memos", "coders", "frameworks")
+        return {t: self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+    def check(self) -> dict:
+        """Full integrity and foreign-key check plus counts (npmdesk check)."""
+        integrity = [r[0] for r in self.db.execute("PRAGMA integrity_check")]
+        fk = self.db.execute("PRAGMA foreign_key_check").fetchall()
+        try:
+            self.db.execute("INSERT INTO document_texts_fts(document_texts_fts, rank) VALUES ('integrity-check', 1)")
+            fts = "ok"
+        except sqlite3.DatabaseError as e:
+            fts = str(e)
+        return {
+            "path": str(self.path),
+            "schema_version": self.schema_version,
+            "integrity": "ok" if integrity == ["ok"] else "; ".join(integrity),
+            "foreign_keys": "ok" if not fk else f"{len(fk)} broken reference(s)",
+            "search_index": fts,
+            "counts": self.counts(),
+        }
+
+    def audit_log(self, limit: int = 100) -> list[dict]:
+        rows = self.db.execute(
+            "SELECT a.at, co.name, a.action, a.detail FROM audit a LEFT JOIN coders co ON co.id = a.coder_id "
+            "ORDER BY a.id DESC LIMIT ?", (limit,)).fetchall()
+        return [dict(at=r[0], coder=r[1], action=r[2], detail=r[3]) for r in rows]
+
+    # Shared helpers for the mixins ------------------------------------------------------------------
+
+    @staticmethod
+    def _clean_name(name: str, what: str) -> str:
+        name = (name or "").strip()
+        if not name:
+            raise InvalidValueError(f"a {what} needs a name")
+        if any(ord(ch) < 32 for ch in name):
+            raise InvalidValueError(f"a {what} name cannot contain line breaks or control characters")
+        return name
+
+    @staticmethod
+    def _require_updated(cursor, message: str) -> None:
+        if cursor.rowcount == 0:
+            raise NotFoundError(message)
