@@ -148,6 +148,28 @@ class SearchHit:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class Matrix:
+    """A table of numbers with labelled rows and columns (code x participant, co-occurrence, ...).
+
+    `row_ids`/`col_ids` are the database ids behind each label (code, case, document id, or the
+    attribute value itself) so that a cell can open its excerpts."""
+
+    title: str
+    row_kind: str  # "codes", "participants", "documents", "attribute:NAME"
+    col_kind: str
+    measure: str  # "codings", "coverage", "participants", ...
+    row_labels: tuple[str, ...]
+    col_labels: tuple[str, ...]
+    row_ids: tuple
+    col_ids: tuple
+    cells: tuple[tuple[float, ...], ...]
+
+    def to_json(self) -> list[dict]:
+        return [{"row": r, **{c: self.cells[i][j] for j, c in enumerate(self.col_labels)}}
+                for i, r in enumerate(self.row_labels)]
+
+
 def split_path(path: str) -> list[str]:
     """'Theme/Sub/Code' -> ['Theme', 'Sub', 'Code']; '//' escapes a literal slash in a name."""
     parts, buf, i = [], [], 0

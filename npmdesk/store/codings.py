@@ -22,6 +22,7 @@ class ExcerptFilter:
     case_ids: tuple[int, ...] | None = None
     coder_ids: tuple[int, ...] | None = None
     exemplars_only: bool = False
+    coding_ids: tuple[int, ...] | None = None
 
 
 class CodingsMixin:
@@ -114,7 +115,8 @@ class CodingsMixin:
                     ids.update(self.code_descendants(cid))
             where.append(f"cg.code_id IN ({','.join('?' * len(ids))})")
             params += sorted(ids)
-        for column, values in (("cg.document_id", flt.document_ids), ("cg.coder_id", flt.coder_ids)):
+        for column, values in (("cg.document_id", flt.document_ids), ("cg.coder_id", flt.coder_ids),
+                               ("cg.id", flt.coding_ids)):
             if values is not None:
                 where.append(f"{column} IN ({','.join('?' * len(values))})")
                 params += list(values)

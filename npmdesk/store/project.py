@@ -13,11 +13,21 @@ from npmdesk.store.codes import CodesMixin
 from npmdesk.store.codings import CodingsMixin
 from npmdesk.store.database import Transactions, new_guid, now
 from npmdesk.store.documents import DocumentsMixin
+from npmdesk.store.frameworks import FrameworksMixin
 from npmdesk.store.memos import MemosMixin
 from npmdesk.store.search import SearchMixin
 
 
-class Project(Transactions, DocumentsMixin, CasesMixin, CodesMixin, CodingsMixin, MemosMixin, SearchMixin):
+class Project(
+    Transactions,
+    DocumentsMixin,
+    CasesMixin,
+    CodesMixin,
+    CodingsMixin,
+    MemosMixin,
+    SearchMixin,
+    FrameworksMixin,
+):
     """An open project. Every method that changes something is one transaction, durable on return."""
 
     def __init__(self, path: Path, db, coder: str):

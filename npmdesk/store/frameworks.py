@@ -1,0 +1,225 @@
+"""Deductive frameworks (ACGME competencies, CanMEDS roles, user-made), alignment of codes and
+themes with their elements, and the exemplar quotes chosen for each element."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from npmdesk.core.errors import InvalidValueError, NameClashError, NotFoundError
+from npmdesk.core.model import Excerpt
+from npmdesk.paths import resources_dir
+from npmdesk.store.codings import ExcerptFilter
+from npmdesk.store.database import now
+
+BUILTIN_FRAMEWORKS = {
+    "acgme": ("ACGME Core Competencies", "The six ACGME core competencies for physicians in training."),
+    "canmeds": ("CanMEDS 2015 Roles", "The seven CanMEDS 2015 physician roles."),
+}
+
+
+@dataclass(frozen=True)
+class Element:
+    id: int
+    framework_id: int
+    name: str
+    description: str
+    position: int
+
+
+@dataclass(frozen=True)
+class Framework:
+    id: int
+    name: str
+    description: str
+    source: str
+    elements: tuple[Element, ...] = ()
+
+
+@dataclass(frozen=True)
+class Alignment:
+    code_id: int
+    code: str  # path
+    element_id: int
+    element: str
+    framework_id: int
+    rationale: str
+
+
+@dataclass
+class AlignmentRow:
+    """One row of the theme-framework table: Element | Definition | Themes | Illustrative quotes."""
+
+    element: Element
+    alignments: list[Alignment] = field(default_factory=list)
+    exemplars: list[Excerpt] = field(default_factory=list)
+
+
+def builtin_elements(key: str) -> list[tuple[str, str]]:
+    path = resources_dir() / "frameworks" / f"{key}.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        return [(row["name"], row["description"]) for row in csv.DictReader(f)]
+
+
+def parse_framework_csv(data: str) -> list[tuple[str, str]]:
+    """(name, description) pairs from CSV with a 'name' column (case-insensitive) and an optional
+    'description' or 'definition' column; without a header row, column 1 is the name."""
+    rows = list(csv.reader(io.StringIO(data.lstrip("\ufeff"))))
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    if not rows:
+        raise InvalidValueError("the framework file has no rows")
+    header = [h.strip().lower() for h in rows[0]]
+    if "name" in header:
+        ni = header.index("name")
+        di = next((header.index(h) for h in ("description", "definition") if h in header), None)
+        rows = rows[1:]
+    else:
+        ni, di = 0, 1 if len(rows[0]) > 1 else None
+    out = []
+    for r in rows:
+        name = r[ni].strip() if ni < len(r) else ""
+        if name:
+            out.append((name, r[di].strip() if di is not None and di < len(r) else ""))
+    if not out:
+        raise InvalidValueError("the framework file names no elements")
+    return out
+
+
+class FrameworksMixin:
+    def frameworks(self) -> list[Framework]:
+        elements: dict[int, list[Element]] = {}
+        for r in self.db.execute("SELECT id, framework_id, name, description, position FROM framework_elements "
+                                 "ORDER BY framework_id, position, id"):
+            elements.setdefault(r[1], []).append(Element(*r))
+        return [Framework(*r, elements=tuple(elements.get(r[0], ())))
+                for r in self.db.execute("SELECT id, name, description, source FROM frameworks ORDER BY id")]
+
+    def framework(self, framework_id: int) -> Framework:
+        for f in self.frameworks():
+            if f.id == framework_id:
+                return f
+        raise NotFoundError(f"no framework with id {framework_id}")
+
+    def framework_by_name(self, name: str) -> Framework:
+        for f in self.frameworks():
+            if f.name.lower() == name.strip().lower():
+                return f
+        raise NotFoundError(f"no framework named {name!r}")
+
+    def element_by_name(self, name: str, framework_id: int | None = None) -> Element:
+        """An element by its name (case-insensitive), within one framework or unambiguous overall."""
+        found = [e for f in self.frameworks() if framework_id in (None, f.id) for e in f.elements
+                 if e.name.lower() == name.strip().lower()]
+        if not found:
+            raise NotFoundError(f"no framework element named {name!r}")
+        if len(found) > 1:
+            raise InvalidValueError(f"{name!r} is in several frameworks: name the framework too")
+        return found[0]
+
+    def add_framework(self, name: str, description: str = "", source: str = "",
+                      elements: list[tuple[str, str]] = ()) -> int:
+        name = self._clean_name(name, "framework")
+        with self.write("add framework", name=name) as c:
+            if c.execute("SELECT 1 FROM frameworks WHERE name = ?", (name,)).fetchone():
+                raise NameClashError(f"a framework named {name!r} already exists")
+            fid = c.execute("INSERT INTO frameworks(name, description, source) VALUES (?,?,?)",
+                            (name, description, source)).lastrowid
+            for el_name, el_desc in elements:
+                self.add_element(fid, el_name, el_desc)
+        return fid
+
+    def add_builtin_framework(self, key: str) -> int:
+        if key not in BUILTIN_FRAMEWORKS:
+            raise InvalidValueError(f"unknown built-in framework {key!r} (use {', '.join(BUILTIN_FRAMEWORKS)})")
+        name, description = BUILTIN_FRAMEWORKS[key]
+        return self.add_framework(name, description, source=key, elements=builtin_elements(key))
+
+    def add_element(self, framework_id: int, name: str, description: str = "") -> int:
+        name = self._clean_name(name, "framework element")
+        with self.write("add framework element", framework=framework_id, name=name) as c:
+            if not c.execute("SELECT 1 FROM frameworks WHERE id = ?", (framework_id,)).fetchone():
+                raise NotFoundError(f"no framework with id {framework_id}")
+            if c.execute("SELECT 1 FROM framework_elements WHERE framework_id = ? AND name = ?",
+                         (framework_id, name)).fetchone():
+                raise NameClashError(f"the framework already has an element named {name!r}")
+            pos = c.execute("SELECT ifnull(max(position), -1) + 1 FROM framework_elements WHERE framework_id = ?",
+                            (framework_id,)).fetchone()[0]
+            return c.execute("INSERT INTO framework_elements(framework_id, name, description, position) "
+                             "VALUES (?,?,?,?)", (framework_id, name, description, pos)).lastrowid
+
+    def delete_framework(self, framework_id: int) -> None:
+        """Removes its elements, alignments and element exemplars with it (codings stay)."""
+        with self.write("delete framework", framework=framework_id) as c:
+            self._require_updated(c.execute("DELETE FROM frameworks WHERE id = ?", (framework_id,)),
+                                  f"no framework with id {framework_id}")
+
+    # Alignment ----------------------------------------------------------------------------------
+
+    def align_code(self, code_id: int, element_id: int, rationale: str = "") -> None:
+        """Link a theme or code to a framework element (again: update the rationale)."""
+        with self.write("align", code=code_id, element=element_id) as c:
+            self._code_row(c, code_id)
+            if not c.execute("SELECT 1 FROM framework_elements WHERE id = ?", (element_id,)).fetchone():
+                raise NotFoundError(f"no framework element with id {element_id}")
+            c.execute("INSERT INTO alignments(code_id, element_id, rationale, coder_id, created) VALUES (?,?,?,?,?) "
+                      "ON CONFLICT(code_id, element_id) DO UPDATE SET rationale = excluded.rationale",
+                      (code_id, element_id, rationale, self.coder_id, now()))
+
+    def unalign_code(self, code_id: int, element_id: int) -> str:
+        """Remove a link; returns its rationale so that undo can put it back."""
+        with self.write("unalign", code=code_id, element=element_id) as c:
+            row = c.execute("SELECT rationale FROM alignments WHERE code_id = ? AND element_id = ?",
+                            (code_id, element_id)).fetchone()
+            if row is None:
+                raise NotFoundError("that code is not aligned with that element")
+            c.execute("DELETE FROM alignments WHERE code_id = ? AND element_id = ?", (code_id, element_id))
+        return row[0]
+
+    def alignments(self, framework_id: int | None = None) -> list[Alignment]:
+        paths = {c.id: c.path for c in self.codes()}
+        rows = self.db.execute(
+            "SELECT a.code_id, a.element_id, e.name, e.framework_id, a.rationale FROM alignments a "
+            "JOIN framework_elements e ON e.id = a.element_id "
+            "WHERE ? IS NULL OR e.framework_id = ? ORDER BY e.framework_id, e.position, a.code_id",
+            (framework_id, framework_id)).fetchall()
+        order = {cid: i for i, cid in enumerate(paths)}
+        out = [Alignment(r[0], paths[r[0]], r[1], r[2], r[3], r[4]) for r in rows]
+        return sorted(out, key=lambda a: (a.framework_id, a.element_id, order[a.code_id]))
+
+    # Exemplar quotes per element --------------------------------------------------------------------
+
+    def add_element_exemplar(self, element_id: int, coding_id: int) -> None:
+        with self.write("add element exemplar", element=element_id, coding=coding_id) as c:
+            if not c.execute("SELECT 1 FROM framework_elements WHERE id = ?", (element_id,)).fetchone():
+                raise NotFoundError(f"no framework element with id {element_id}")
+            if not c.execute("SELECT 1 FROM codings WHERE id = ?", (coding_id,)).fetchone():
+                raise NotFoundError(f"no coding with id {coding_id}")
+            c.execute("INSERT OR IGNORE INTO element_exemplars(element_id, coding_id) VALUES (?, ?)",
+                      (element_id, coding_id))
+
+    def remove_element_exemplar(self, element_id: int, coding_id: int) -> None:
+        with self.write("remove element exemplar", element=element_id, coding=coding_id) as c:
+            c.execute("DELETE FROM element_exemplars WHERE element_id = ? AND coding_id = ?", (element_id, coding_id))
+
+    def element_exemplar_ids(self, element_id: int) -> list[int]:
+        return [r[0] for r in self.db.execute(
+            "SELECT coding_id FROM element_exemplars WHERE element_id = ? ORDER BY coding_id", (element_id,))]
+
+    def alignment_rows(self, framework_id: int) -> list[AlignmentRow]:
+        """The theme-framework table: for each element, its aligned themes and exemplar quotes.
+
+        Exemplars are those chosen for the element; if none were chosen, the codings flagged as
+        exemplar under the aligned themes (with their sub-codes) stand in."""
+        fw = self.framework(framework_id)
+        by_element: dict[int, AlignmentRow] = {e.id: AlignmentRow(e) for e in fw.elements}
+        for a in self.alignments(framework_id):
+            by_element[a.element_id].alignments.append(a)
+        for row in by_element.values():
+            chosen = set(self.element_exemplar_ids(row.element.id))
+            if chosen:
+                row.exemplars = self.excerpts(ExcerptFilter(coding_ids=tuple(sorted(chosen))))
+            elif row.alignments:
+                row.exemplars = self.excerpts(ExcerptFilter(code_ids=tuple(a.code_id for a in row.alignments),
+                                                            with_descendants=True, exemplars_only=True))
+        return list(by_element.values())
