@@ -69,23 +69,23 @@ def inspect_file(path: Path) -> tuple[int, int]:
         raise ProjectOpenError(f"{path}: cannot be read ({e.strerror})") from e
     if len(header) < 100 or not header.startswith(SQLITE_HEADER):
         raise NotSQLiteError(f"{path}: not an npmdesk project (the file is not an SQLite database)")
+    # Identity and version are read from the header bytes, so refusals never need SQLite to
+    # touch the file (an SQLite connection may roll back a journal, which is a write).
+    version = int.from_bytes(header[60:64], "big")
+    app_id = int.from_bytes(header[68:72], "big")
+    if app_id != APPLICATION_ID:
+        raise NotAProjectError(f"{path}: not an npmdesk project (an SQLite database from another program)")
+    if version > SCHEMA_VERSION:
+        raise NewerVersionError(
+            f"{path}: made by a newer npmdesk (project format {version}, this version reads "
+            f"up to {SCHEMA_VERSION}); update npmdesk to open it"
+        )
+    # After a crash mid-write a hot journal must be rolled back: that needs a writable connection.
+    hot_journal = path.with_name(path.name + "-journal").exists()
     try:
-        conn = _connect(path, readonly=True)
+        conn = _connect(path, readonly=not hot_journal)
         try:
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if app_id != APPLICATION_ID:
-                raise NotAProjectError(
-                    f"{path}: not an npmdesk project (an SQLite database from another program)"
-                )
-            if version > SCHEMA_VERSION:
-                raise NewerVersionError(
-                    f"{path}: made by a newer npmdesk (project format {version}, this version reads "
-                    f"up to {SCHEMA_VERSION}); update npmdesk to open it"
-                )
             result = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
-            if result != "ok":
-                raise DamagedProjectError(f"{path}: the project file is damaged ({result})")
         finally:
             conn.close()
     except sqlite3.OperationalError as e:
@@ -94,6 +94,8 @@ def inspect_file(path: Path) -> tuple[int, int]:
         raise DamagedProjectError(f"{path}: the project file is damaged ({e})") from e
     except sqlite3.DatabaseError as e:
         raise DamagedProjectError(f"{path}: the project file is damaged ({e})") from e
+    if result != "ok":
+        raise DamagedProjectError(f"{path}: the project file is damaged ({result})")
     return app_id, version
 
 
@@ -167,9 +169,11 @@ def migrate(conn: sqlite3.Connection, path: Path, version: int) -> Path | None:
                 conn.execute(statement)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
-    except BaseException:
+    except sqlite3.DatabaseError as e:
         conn.execute("ROLLBACK")
-        raise
+        raise ProjectOpenError(
+            f"{path}: could not be upgraded to project format {SCHEMA_VERSION} ({e}); it is unchanged, "
+            f"and a backup copy is at {backup}") from e
     return backup
 
 
@@ -186,6 +190,9 @@ def open_connection(path: Path) -> sqlite_utils.Database:
     except sqlite3.DatabaseError as e:
         conn.close()
         raise DamagedProjectError(f"{path}: the project file is damaged ({e})") from e
+    except BaseException:
+        conn.close()
+        raise
     return sqlite_utils.Database(conn, execute_plugins=False)
 
 
