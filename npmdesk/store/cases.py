@@ -122,6 +122,20 @@ class CasesMixin:
             return c.execute("INSERT INTO attributes(name, type, guid) VALUES (?,?,?)",
                              (name, type_, guid or new_guid())).lastrowid
 
+    def rename_attribute(self, attribute_id: int, new_name: str) -> None:
+        new_name = self._clean_name(new_name, "attribute")
+        with self.write("rename attribute", attribute=attribute_id, new=new_name) as c:
+            if c.execute("SELECT 1 FROM attributes WHERE name = ? AND id != ?", (new_name, attribute_id)).fetchone():
+                raise NameClashError(f"an attribute named {new_name!r} already exists")
+            self._require_updated(c.execute("UPDATE attributes SET name = ? WHERE id = ?", (new_name, attribute_id)),
+                                  f"no attribute with id {attribute_id}")
+
+    def delete_attribute(self, attribute_id: int) -> None:
+        """Removes the attribute and every participant's value of it."""
+        with self.write("delete attribute", attribute=attribute_id) as c:
+            self._require_updated(c.execute("DELETE FROM attributes WHERE id = ?", (attribute_id,)),
+                                  f"no attribute with id {attribute_id}")
+
     def set_case_attribute(self, case_id: int, name: str, value, type_: str | None = None) -> None:
         """Set one attribute value, creating the attribute (default type text) if it is new."""
         with self.write("set attribute", case=case_id, attribute=name, value=value) as c:

@@ -145,3 +145,13 @@ def test_excerpt_filters(project, sample_text):
     assert len(project.excerpts(ExcerptFilter(code_ids=(theme,)))) == 1
     assert len(project.excerpts(ExcerptFilter(code_ids=(theme,), with_descendants=True))) == 2
     assert [e.code for e in project.excerpts(ExcerptFilter(exemplars_only=True))] == ["T/A"]
+
+
+def test_attributes_rename_and_delete(project):
+    case = project.add_case("P1")
+    project.set_case_attribute(case, "cohort", "2024")
+    attr = project.attributes()[0]
+    project.rename_attribute(attr.id, "Cohort year")
+    assert project.case(case).attributes == {"Cohort year": "2024"}
+    project.delete_attribute(attr.id)
+    assert project.case(case).attributes == {} and project.attributes() == []
