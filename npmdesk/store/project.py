@@ -16,6 +16,8 @@ from npmdesk.store.documents import DocumentsMixin
 from npmdesk.store.frameworks import FrameworksMixin
 from npmdesk.store.memos import MemosMixin
 from npmdesk.store.search import SearchMixin
+from npmdesk.store.coverage import CoverageMixin
+from npmdesk.store.snapshots import SnapshotsMixin
 
 
 class Project(
@@ -27,6 +29,8 @@ class Project(
     MemosMixin,
     SearchMixin,
     FrameworksMixin,
+    SnapshotsMixin,
+    CoverageMixin,
 ):
     """An open project. Every method that changes something is one transaction, durable on return."""
 
