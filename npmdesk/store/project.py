@@ -13,6 +13,7 @@ from npmdesk.store.codes import CodesMixin
 from npmdesk.store.codings import CodingsMixin
 from npmdesk.store.database import Transactions, new_guid, now
 from npmdesk.store.documents import DocumentsMixin
+from npmdesk.store.exchange import ExchangeMixin
 from npmdesk.store.frameworks import FrameworksMixin
 from npmdesk.store.memos import MemosMixin
 from npmdesk.store.search import SearchMixin
@@ -26,6 +27,7 @@ class Project(
     CasesMixin,
     CodesMixin,
     CodingsMixin,
+    ExchangeMixin,
     MemosMixin,
     SearchMixin,
     FrameworksMixin,

@@ -1,0 +1,188 @@
+"""Untrusted REFI-QDA input (.qdpx zips, .qde/.qdc XML) read safely, and the small shared helpers.
+
+A .qdpx comes from another program and possibly another person, so nothing in it is trusted: XML
+is parsed without DTDs, entity expansion or network access; zip member names must stay inside
+the archive; sizes are capped both as declared and as actually decompressed (zip bombs lie in
+their headers). This is a minimal local helper; a generic safe zip/XML module may replace it.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from lxml import etree
+
+from npmdesk.core.errors import BadInputError
+
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+
+MAX_ARCHIVE_BYTES = 2 * 1024**3
+MAX_MEMBERS = 20_000
+MAX_MEMBER_BYTES = 300 * 1024**2
+MAX_TOTAL_BYTES = 2 * 1024**3
+MAX_XML_BYTES = 300 * 1024**2
+MAX_RATIO = 200  # decompressed / compressed; text compresses ~3-10x, bombs 1000x+
+
+_GUID = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$")
+_SHORT_RGB = re.compile(r"^#?([0-9a-fA-F])([0-9a-fA-F])([0-9a-fA-F])$")
+_LONG_RGB = re.compile(r"^#?([0-9a-fA-F]{6})$")
+# Characters XML 1.0 cannot carry at all (even escaped).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# A fixed namespace for GUIDs npmdesk derives (selections, memos without one): stable across exports.
+NPMDESK_NS = uuid.UUID("6d1f2c0e-6a43-4f0a-9d7e-4e706d64736b")
+
+
+def parse_xml(data: bytes, path) -> etree._Element:
+    """Parse XML bytes with no DTD, no entities, no network; refuse anything with a DOCTYPE."""
+    if len(data) > MAX_XML_BYTES:
+        raise BadInputError(path, f"the XML is over the {MAX_XML_BYTES // 2**20} MB limit")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                             huge_tree=False, remove_comments=True, remove_pis=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as e:
+        raise BadInputError(path, f"the XML is not well-formed ({e.msg or e})") from None
+    if root is None:
+        raise BadInputError(path, "the XML is empty")
+    if root.getroottree().docinfo.doctype:
+        raise BadInputError(path, "the XML declares a DOCTYPE, which REFI-QDA files never need; refused for safety")
+    return root
+
+
+def local(el) -> str:
+    """An element's name without namespace (some tools omit or vary the namespace)."""
+    tag = el.tag
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1]
+
+
+def children(el, name: str) -> list:
+    return [c for c in el if local(c) == name]
+
+
+def child(el, name: str):
+    for c in el:
+        if local(c) == name:
+            return c
+    return None
+
+
+def child_text(el, name: str) -> str:
+    c = child(el, name)
+    return (c.text or "") if c is not None else ""
+
+
+def norm_guid(value: str | None) -> str | None:
+    """'{ABC...}' and 'ABC...' become 'abc...'; anything that is not a GUID becomes None."""
+    m = _GUID.match((value or "").strip())
+    return m.group(1).lower() if m else None
+
+
+def export_guid(value: str) -> str:
+    """A GUID the XSD accepts: the stored one if valid, else one derived from it (stable)."""
+    return norm_guid(value) or str(uuid.uuid5(NPMDESK_NS, value or ""))
+
+
+def derived_guid(*parts) -> str:
+    return str(uuid.uuid5(NPMDESK_NS, "\x1f".join(str(p) for p in parts)))
+
+
+def norm_color(value: str | None) -> str | None:
+    value = (value or "").strip()
+    m = _LONG_RGB.match(value)
+    if m:
+        return "#" + m.group(1).lower()
+    m = _SHORT_RGB.match(value)
+    if m:
+        return "#" + "".join(ch * 2 for ch in m.groups()).lower()
+    return None
+
+
+def xml_text(value: str) -> str:
+    """Drop the few characters XML 1.0 cannot represent (lxml refuses them)."""
+    return _NOT_XML.sub("", value or "")
+
+
+def clean_name(value: str | None, fallback: str) -> str:
+    """A name npmdesk accepts: control characters become spaces; empty becomes the fallback."""
+    name = re.sub(r"[\x00-\x1f\x7f]+", " ", value or "").strip()
+    return name or fallback
+
+
+class SafeZip:
+    """A zip whose member names and sizes were checked before anything is read."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        try:
+            size = self.path.stat().st_size
+        except OSError as e:
+            raise BadInputError(path, f"cannot be read ({e.strerror})") from None
+        if size > MAX_ARCHIVE_BYTES:
+            raise BadInputError(path, f"the file is over the {MAX_ARCHIVE_BYTES // 2**30} GB limit")
+        try:
+            self.zf = zipfile.ZipFile(self.path)
+            infos = self.zf.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError) as e:
+            raise BadInputError(path, f"not a valid .qdpx (zip) file ({e})") from None
+        if len(infos) > MAX_MEMBERS:
+            raise BadInputError(path, f"the archive holds {len(infos)} files, over the limit of {MAX_MEMBERS}")
+        total = 0
+        self.members: dict[str, zipfile.ZipInfo] = {}
+        for info in infos:
+            if info.is_dir():
+                continue
+            # Some Windows tools write backslashes; read them as the separators they mean.
+            name = info.filename.replace("\\", "/")
+            _check_member_name(path, name)
+            if info.file_size > MAX_MEMBER_BYTES:
+                raise BadInputError(path, f"{name} is {info.file_size // 2**20} MB, over the "
+                                          f"{MAX_MEMBER_BYTES // 2**20} MB limit for one file")
+            if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 2**20:
+                raise BadInputError(path, f"{name} decompresses {info.file_size // info.compress_size}-fold; "
+                                          "refused as a possible zip bomb")
+            total += info.file_size
+            self.members[name] = info
+        if total > MAX_TOTAL_BYTES:
+            raise BadInputError(path, f"the archive unpacks to over {MAX_TOTAL_BYTES // 2**30} GB")
+        self._lower = {n.lower(): n for n in self.members}
+
+    def close(self) -> None:
+        self.zf.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def find(self, name: str) -> str | None:
+        """The member called `name`, matched without regard to case (tools vary 'sources'/'Sources')."""
+        if name in self.members:
+            return name
+        return self._lower.get(name.lower())
+
+    def read(self, name: str) -> bytes:
+        """Read a member, never more than its declared size (a lying header cannot inflate it)."""
+        info = self.members[name]
+        try:
+            with self.zf.open(info) as f:
+                data = f.read(info.file_size + 1)
+        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as e:
+            raise BadInputError(self.path, f"{name} cannot be unpacked ({e})") from None
+        if len(data) > info.file_size:
+            raise BadInputError(self.path, f"{name} is larger than the archive says; refused")
+        return data
+
+
+def _check_member_name(path, name: str) -> None:
+    if "\x00" in name:
+        raise BadInputError(path, f"the archive holds a file with an unsafe name ({name!r})")
+    p = PurePosixPath(name)
+    if p.is_absolute() or ".." in p.parts or re.match(r"^[A-Za-z]:", name):
+        raise BadInputError(path, f"the archive holds a file that points outside it ({name!r})")
