@@ -8,6 +8,7 @@ from pathlib import Path
 from npmdesk import PROJECT_SUFFIX
 from npmdesk.core.errors import InvalidValueError, NotFoundError
 from npmdesk.store import database
+from npmdesk.store.analysis import AnalysisMixin
 from npmdesk.store.cases import CasesMixin
 from npmdesk.store.codes import CodesMixin
 from npmdesk.store.codings import CodingsMixin
@@ -33,6 +34,7 @@ class Project(
     FrameworksMixin,
     SnapshotsMixin,
     CoverageMixin,
+    AnalysisMixin,
 ):
     """An open project. Every method that changes something is one transaction, durable on return."""
 
