@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass, field
 
 from npmdesk.core.errors import InvalidValueError, NameClashError, NotFoundError
-from npmdesk.core.model import Excerpt
+from npmdesk.core.model import Code, Excerpt
 from npmdesk.paths import resources_dir
 from npmdesk.store.codings import ExcerptFilter
 from npmdesk.store.database import now
@@ -54,6 +54,26 @@ class AlignmentRow:
     element: Element
     alignments: list[Alignment] = field(default_factory=list)
     exemplars: list[Excerpt] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AlignmentCell:
+    """One element x theme cell of the alignment view."""
+
+    element_id: int
+    code_id: int
+    rationale: str
+    excerpts: int
+    participants: int
+    exemplars: list[Excerpt]
+
+
+@dataclass(frozen=True)
+class AlignmentTable:
+    framework: Framework
+    themes: tuple[Code, ...]  # every code aligned with an element of the framework, in tree order
+    cells: dict  # (element id, code id) -> AlignmentCell, only where aligned
+    element_totals: dict  # element id -> (excerpts, participants) over all its themes, each counted once
 
 
 def builtin_elements(key: str) -> list[tuple[str, str]]:
@@ -223,3 +243,62 @@ class FrameworksMixin:
                 row.exemplars = self.excerpts(ExcerptFilter(code_ids=tuple(a.code_id for a in row.alignments),
                                                             with_descendants=True, exemplars_only=True))
         return list(by_element.values())
+
+    # Deductive coding and the alignment view ------------------------------------------------------
+
+    def add_framework_codes(self, framework_id: int, *, align: bool = True) -> int:
+        """Add a framework to the code tree to code deductively: one top-level code named after the
+        framework with a sub-code per element (its description as the code's), each aligned with
+        its element so that deductive codings show up in the alignment view. Returns the new code's id."""
+        fw = self.framework(framework_id)
+        with self.write("add framework to code tree", framework=framework_id):
+            root = self.add_code(fw.name, None, description=fw.description)
+            for el in fw.elements:
+                code_id = self.add_code(el.name, root, description=el.description)
+                if align:
+                    self.align_code(code_id, el.id, "Deductive code for this element")
+        return root
+
+    def alignment_table(self, framework_id: int) -> AlignmentTable:
+        """Framework elements x aligned themes: excerpts (codings of the theme and its sub-codes),
+        distinct participants behind them, the rationale and the exemplar quotes for each cell."""
+        fw = self.framework(framework_id)
+        links = self.alignments(framework_id)
+        codes = self.codes()
+        aligned = {a.code_id for a in links}
+        themes = tuple(c for c in codes if c.id in aligned)
+        subtree = {t.id: set(self.code_descendants(t.id)) for t in themes}
+        every = sorted(set().union(*subtree.values())) if subtree else []
+        per_code: dict[int, int] = {}
+        cases_of: dict[int, set[int]] = {}
+        if every:
+            marks = ",".join("?" * len(every))
+            per_code = dict(self.db.execute(f"SELECT code_id, count(*) FROM codings WHERE code_id IN ({marks}) "
+                                            "GROUP BY code_id", every).fetchall())
+            for code_id, case_id in self.db.execute(
+                    f"SELECT DISTINCT cg.code_id, cc.case_id FROM codings cg JOIN coding_cases cc ON cc.coding_id = cg.id "
+                    f"WHERE cg.code_id IN ({marks})", every):
+                cases_of.setdefault(code_id, set()).add(case_id)
+
+        def tally(code_ids: set[int]) -> tuple[int, int]:
+            people = set().union(*(cases_of.get(c, set()) for c in code_ids)) if code_ids else set()
+            return sum(per_code.get(c, 0) for c in code_ids), len(people)
+
+        exemplar_codings = {}
+        for el in fw.elements:
+            chosen = self.element_exemplar_ids(el.id)
+            exemplar_codings[el.id] = self.excerpts(ExcerptFilter(coding_ids=tuple(chosen))) if chosen else None
+        cells: dict[tuple[int, int], AlignmentCell] = {}
+        for a in links:
+            n, people = tally(subtree[a.code_id])
+            chosen = exemplar_codings[a.element_id]
+            if chosen is None:  # nothing chosen for the element: the theme's flagged exemplars stand in
+                quotes = self.excerpts(ExcerptFilter(code_ids=(a.code_id,), with_descendants=True, exemplars_only=True))
+            else:
+                quotes = [e for e in chosen if e.code_id in subtree[a.code_id]]
+            cells[(a.element_id, a.code_id)] = AlignmentCell(a.element_id, a.code_id, a.rationale, n, people, quotes)
+        totals = {}
+        for el in fw.elements:
+            union = set().union(*(subtree[a.code_id] for a in links if a.element_id == el.id))
+            totals[el.id] = tally(union)
+        return AlignmentTable(fw, themes, cells, totals)
