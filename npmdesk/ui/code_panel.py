@@ -1,0 +1,251 @@
+"""The code tree dock: a type-to-filter box over the tree, drag-and-drop, recent codes.
+
+The view never changes the store: it emits requests (apply, create, move, merge, rename, delete)
+that the window turns into undoable commands. Drops are decoded here and then reported to Qt as
+ignored, because Qt's own row move would copy and delete the rows and lose their identity.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTreeView, QVBoxLayout, QWidget,
+)
+
+from npmdesk.ui import mime as mimes
+from npmdesk.ui.code_tree_model import CodeTreeModel
+
+EDGE = 0.25  # top/bottom share of a row that means "drop between rows" rather than "onto"
+
+
+class CodeTreeView(QTreeView):
+    """Signals: codeDropped(source id, target id or None, position or None, merge?),
+    spanDropped(code id, document id, start, end), activatedCode(code id)."""
+
+    codeDropped = Signal(int, object, object, bool)
+    spanDropped = Signal(int, int, int, int)
+    activatedCode = Signal(int)
+    deleteRequested = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("codeTree")
+        self.setAccessibleName("Code tree")
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setUniformRowHeights(True)
+        self.setAllColumnsShowFocus(True)
+        self.clicked.connect(lambda i: self._activate(i))
+
+    # Ids through the filter proxy -------------------------------------------------------------------
+
+    def source_model(self) -> CodeTreeModel:
+        m = self.model()
+        return m.sourceModel() if isinstance(m, QSortFilterProxyModel) else m
+
+    def id_at(self, index: QModelIndex) -> int | None:
+        m = self.model()
+        if isinstance(m, QSortFilterProxyModel):
+            index = m.mapToSource(index)
+        return self.source_model().code_id(index)
+
+    def view_index(self, code_id: int | None) -> QModelIndex:
+        src = self.source_model().index_of(code_id)
+        m = self.model()
+        return m.mapFromSource(src) if isinstance(m, QSortFilterProxyModel) else src
+
+    def current_code(self) -> int | None:
+        return self.id_at(self.currentIndex())
+
+    def select_code(self, code_id: int | None) -> None:
+        idx = self.view_index(code_id)
+        if idx.isValid():
+            self.setCurrentIndex(idx)
+            self.scrollTo(idx)
+
+    def _activate(self, index: QModelIndex) -> None:
+        cid = self.id_at(index)
+        if cid is not None:
+            self.activatedCode.emit(cid)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.state() != self.State.EditingState:
+            self._activate(self.currentIndex())
+            return
+        if event.key() == Qt.Key.Key_Delete and self.current_code() is not None:
+            self.deleteRequested.emit(self.current_code())
+            return
+        super().keyPressEvent(event)
+
+    # Drag and drop ------------------------------------------------------------------------------------
+
+    def _accepts(self, mime) -> bool:
+        return mime.hasFormat(mimes.CODES_MIME) or mime.hasFormat(mimes.SPAN_MIME)
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if self._accepts(event.mimeData()):
+            super().dragEnterEvent(event)
+            event.acceptProposedAction()
+        else:
+            event.ignore()  # files go on to the window (import)
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802
+        if not self._accepts(event.mimeData()):
+            event.ignore()
+            return
+        super().dragMoveEvent(event)
+        target, _ = self.drop_target(event.position().toPoint())
+        if event.mimeData().hasFormat(mimes.SPAN_MIME) and target is None:
+            event.ignore()
+        else:
+            event.acceptProposedAction()
+
+    def drop_target(self, pos) -> tuple[int | None, str]:
+        """(code id under pos or None, 'on' | 'above' | 'below' | 'empty')."""
+        index = self.indexAt(pos)
+        if not index.isValid():
+            return None, "empty"
+        rect = self.visualRect(index)
+        y = pos.y() - rect.top()
+        if y < rect.height() * EDGE:
+            where = "above"
+        elif y > rect.height() * (1 - EDGE):
+            where = "below"
+        else:
+            where = "on"
+        return self.id_at(index), where
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        mime = event.mimeData()
+        target, where = self.drop_target(event.position().toPoint())
+        span = mimes.get_span(mime)
+        if span is not None:
+            if target is not None:
+                self.spanDropped.emit(target, *span)
+        else:
+            merge = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            model = self.source_model()
+            for source in mimes.get_codes(mime):
+                if where == "on" or merge:
+                    if target is not None and target != source:
+                        self.codeDropped.emit(source, target, None, merge)
+                elif where == "empty":
+                    self.codeDropped.emit(source, None, None, False)
+                else:
+                    parent = model.codes[target].parent_id
+                    siblings = [c for c in model.children.get(parent, []) if c != source]
+                    pos = siblings.index(target) + (1 if where == "below" else 0)
+                    self.codeDropped.emit(source, parent, pos, False)
+        # Report Ignore: the move happened as a command; Qt must not copy or remove rows itself.
+        event.setDropAction(Qt.DropAction.IgnoreAction)
+        event.accept()
+        self.stopAutoScroll()
+        self.setState(QAbstractItemView.State.NoState)
+        self.viewport().update()
+
+
+class CodePanel(QWidget):
+    """Filter box, tree and the recent-codes line. `createRequested(name)`: Enter on a filter text
+    that names no code."""
+
+    createRequested = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.model = CodeTreeModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setRecursiveFilteringEnabled(True)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(0)
+        self.filter = QLineEdit(self)
+        self.filter.setObjectName("codeFilter")
+        self.filter.setPlaceholderText("Filter codes — or type a new code name and press Enter")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setAccessibleName("Filter codes")
+        self.tree = CodeTreeView(self)
+        self.tree.setModel(self.proxy)
+        self.tree.setIndentation(14)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.recent = QLabel(self)
+        self.recent.setObjectName("recentCodes")
+        self.recent.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.recent)
+        self.filter.textChanged.connect(self._filter_changed)
+        self.filter.returnPressed.connect(self._filter_enter)
+        self.filter.installEventFilter(self)
+
+    def reload(self, project) -> None:
+        expanded = self._expanded_ids()
+        current = self.tree.current_code()
+        fresh = not self.model.codes
+        self.model.load(project)
+        if fresh:
+            self.tree.expandAll()
+        else:
+            for cid in expanded:
+                self.tree.setExpanded(self.tree.view_index(cid), True)
+        if current is not None:
+            self.tree.select_code(current)
+
+    def _expanded_ids(self) -> list[int]:
+        return [cid for cid in self.model.codes if self.tree.isExpanded(self.tree.view_index(cid))]
+
+    def _filter_changed(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text.strip())
+        if text.strip():
+            self.tree.expandAll()
+
+    def matching_code(self, text: str) -> int | None:
+        name = text.strip().casefold()
+        for cid, code in self.model.codes.items():
+            if code.name.casefold() == name or code.path.casefold() == name:
+                return cid
+        return None
+
+    def _filter_enter(self) -> None:
+        text = self.filter.text().strip()
+        if not text:
+            return
+        cid = self.matching_code(text)
+        self.filter.clear()
+        if cid is not None:
+            self.tree.select_code(cid)
+            self.tree.activatedCode.emit(cid)
+        else:
+            self.createRequested.emit(text)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if obj is self.filter and event.type() == event.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Down:
+                self.tree.setFocus()
+                if not self.tree.currentIndex().isValid():
+                    self.tree.setCurrentIndex(self.proxy.index(0, 0))
+                return True
+            if event.key() == Qt.Key.Key_Escape and self.filter.text():
+                self.filter.clear()
+                return True
+        return super().eventFilter(obj, event)
+
+    def set_recent(self, names: list[str]) -> None:
+        if names:
+            self.recent.setText("Keys 1–9: " + "   ".join(f"<b>{i}</b> {_esc(n)}" for i, n in enumerate(names, 1)))
+        else:
+            self.recent.setText("Keys 1–9 apply your most recent codes.")
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,174 @@
+"""CodeTreeModel: the project's code tree as a QAbstractItemModel (any depth), with counts.
+
+Each index carries its code's id (internalId), so identity survives reordering. A refresh whose
+tree shape is unchanged only emits dataChanged (counts, names, colours); a changed shape resets.
+Editing a name and dropping codes do not change the store here: the model emits requests that the
+window turns into undoable commands.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
+
+from npmdesk.core.model import CodeCounts
+from npmdesk.ui import mime as mimes
+
+CODE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+COLUMNS = ("Code", "Codings", "Docs", "People")
+_ZERO = CodeCounts(0, 0, 0)
+
+
+class CodeTreeModel(QAbstractItemModel):
+    renameRequested = Signal(int, str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.codes: dict[int, object] = {}
+        self.children: dict[int | None, list[int]] = {None: []}
+        self.row_of: dict[int, int] = {}
+        self.own: dict[int, CodeCounts] = {}
+        self.total: dict[int, CodeCounts] = {}
+
+    # Loading ------------------------------------------------------------------------------------
+
+    def load(self, project) -> None:
+        codes = project.codes() if project is not None else []
+        own = project.code_counts() if project is not None else {}
+        total = project.code_counts(with_descendants=True) if project is not None else {}
+        children: dict[int | None, list[int]] = {None: []}
+        for c in codes:
+            children.setdefault(c.parent_id, []).append(c.id)
+        same_shape = children == self.children
+        if not same_shape:
+            self.beginResetModel()
+        self.codes = {c.id: c for c in codes}
+        self.children = children
+        self.row_of = {cid: i for ids in children.values() for i, cid in enumerate(ids)}
+        self.own, self.total = own, total
+        if same_shape:
+            for parent, ids in children.items():
+                if ids:
+                    p = self._index_of(parent)
+                    self.dataChanged.emit(self.index(0, 0, p), self.index(len(ids) - 1, len(COLUMNS) - 1, p))
+        else:
+            self.endResetModel()
+
+    def _index_of(self, code_id: int | None, column: int = 0) -> QModelIndex:
+        if code_id is None or code_id not in self.row_of:
+            return QModelIndex()
+        return self.createIndex(self.row_of[code_id], column, code_id)
+
+    def index_of(self, code_id: int | None, column: int = 0) -> QModelIndex:
+        return self._index_of(code_id, column)
+
+    def code_id(self, index: QModelIndex) -> int | None:
+        return index.internalId() if index.isValid() else None
+
+    # QAbstractItemModel ---------------------------------------------------------------------------
+
+    def index(self, row, column, parent=QModelIndex()):
+        pid = self.code_id(parent)
+        ids = self.children.get(pid, [])
+        if 0 <= row < len(ids) and 0 <= column < len(COLUMNS):
+            return self.createIndex(row, column, ids[row])
+        return QModelIndex()
+
+    def parent(self, index=QModelIndex()):  # noqa: A003 (Qt's name)
+        if not index.isValid():
+            return QModelIndex()
+        code = self.codes.get(index.internalId())
+        return self._index_of(code.parent_id) if code is not None else QModelIndex()
+
+    def rowCount(self, parent=QModelIndex()):  # noqa: N802
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        return len(self.children.get(self.code_id(parent), ()))
+
+    def columnCount(self, parent=QModelIndex()):  # noqa: N802
+        return len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return ("Code name", "Codings of this code (with its sub-codes in brackets)",
+                    "Documents it is applied in", "Participants it speaks for")[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        cid = index.internalId()
+        code = self.codes.get(cid)
+        if code is None:
+            return None
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if col == 0:
+                return code.name
+            if role == Qt.ItemDataRole.EditRole:
+                return None
+            own, total = self.own.get(cid, _ZERO), self.total.get(cid, _ZERO)
+            field = ("codings", "documents", "participants")[col - 1]
+            a, b = getattr(own, field), getattr(total, field)
+            return f"{a} ({b})" if self.children.get(cid) and b != a else str(a)
+        if role == Qt.ItemDataRole.DecorationRole and col == 0:
+            return QColor(code.color)  # drawn as a swatch at any device pixel ratio
+        if role == Qt.ItemDataRole.ToolTipRole:
+            total = self.total.get(cid, _ZERO)
+            tip = f"<b>{_esc(code.path)}</b>"
+            if code.description.strip():
+                tip += f"<br>{_esc(code.description)}"
+            tip += (f"<br><i>{total.codings} codings in {total.documents} documents, "
+                    f"{total.participants} participants</i>")
+            return tip
+        if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.AccessibleTextRole and col == 0:
+            return code.path
+        if role == CODE_ID_ROLE:
+            return cid
+        return None
+
+    def flags(self, index):
+        base = Qt.ItemFlag.ItemIsDropEnabled
+        if not index.isValid():
+            return base
+        flags = base | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+        if index.column() == 0:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole):  # noqa: N802
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() != 0:
+            return False
+        name = str(value).strip()
+        if name and name != self.codes[index.internalId()].name:
+            self.renameRequested.emit(index.internalId(), name)
+        return False  # the command's refresh shows the new name
+
+    # Drag and drop ----------------------------------------------------------------------------------
+
+    def supportedDropActions(self):  # noqa: N802
+        return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction | Qt.DropAction.LinkAction
+
+    def supportedDragActions(self):  # noqa: N802
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self):  # noqa: N802
+        return [mimes.CODES_MIME, mimes.SPAN_MIME]
+
+    def mimeData(self, indexes):  # noqa: N802
+        ids = []
+        for i in indexes:
+            if i.isValid() and i.column() == 0 and i.internalId() not in ids:
+                ids.append(i.internalId())
+        return mimes.codes_mime(ids)
+
+    def dropMimeData(self, data, action, row, column, parent):  # noqa: N802
+        return False  # drops are handled by CodeTreeView (as commands), never by copying rows
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")

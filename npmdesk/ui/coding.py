@@ -1,0 +1,244 @@
+"""CodingController: every coding and code-tree gesture, turned into undoable commands.
+
+Gestures: click or Enter on a code, a selection dropped on a code, keys 1–9 (recent codes), a new
+name typed in the filter box, in-vivo coding, context menus on the transcript and on the tree.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QColorDialog, QMenu
+
+from npmdesk.ui import commands as cmd
+from npmdesk.ui.dialogs import DeleteCodeDialog, ask_memo, ask_text, choose_code
+
+IN_VIVO_MAX = 60
+
+
+def in_vivo_name(text: str) -> str:
+    """The participant's own words as a code name: one line, trimmed, without outer quotes."""
+    name = " ".join(text.replace("\u2029", " ").split())
+    name = name.strip(" \"'“”‘’.,;:!?…-—")
+    if len(name) > IN_VIVO_MAX:
+        name = name[:IN_VIVO_MAX].rsplit(" ", 1)[0] + "…"
+    return name
+
+
+class CodingController:
+    def __init__(self, window):
+        self.w = window
+        t = window.transcript
+        t.quickCode.connect(self.quick_code)
+        t.contextMenuAt.connect(self.transcript_menu)
+        tree = window.code_tree
+        tree.activatedCode.connect(self.apply_code)
+        tree.spanDropped.connect(self.drop_span)
+        tree.codeDropped.connect(self.drop_code)
+        tree.deleteRequested.connect(self.delete_code)
+        tree.setContextMenuPolicy(tree.contextMenuPolicy().CustomContextMenu)
+        tree.customContextMenuRequested.connect(self.tree_menu)
+        window.code_panel.model.renameRequested.connect(self.rename_code)
+        window.code_panel.createRequested.connect(lambda name: self.new_code(name))
+
+    @property
+    def project(self):
+        return self.w.project
+
+    def _status(self, text: str) -> None:
+        self.w.statusBar().showMessage(text, 5000)
+
+    # Applying codes -------------------------------------------------------------------------------
+
+    def apply_code(self, code_id: int, span: tuple[int, int] | None = None, doc_id: int | None = None) -> bool:
+        if self.project is None:
+            return False
+        doc_id = doc_id if doc_id is not None else self.w.current_document
+        span = span or self.w.transcript.selected_span()
+        if doc_id is None or span is None:
+            return False  # a click on a code without a selection only browses it
+        code = self.w.code_panel.model.codes.get(code_id)
+        ok = self.w.push(cmd.ApplyCoding(self.w, doc_id, code_id, *span, label=code.name if code else ""))
+        if ok:
+            self.w.remember_code(code_id)
+            self._status(f"Coded with “{code.path if code else code_id}”")
+        return ok
+
+    def drop_span(self, code_id: int, doc_id: int, start: int, end: int) -> None:
+        self.apply_code(code_id, (start, end), doc_id)
+
+    def quick_code(self, n: int) -> None:
+        if 1 <= n <= len(self.w.recent_codes):
+            self.apply_code(self.w.recent_codes[n - 1])
+        else:
+            self._status(f"No recent code {n} yet: apply a code once and it gets a number key.")
+
+    def new_code(self, name: str | None = None, parent_id: int | None = None) -> int | None:
+        """Create a code (asking its name if not given) and apply it to the selection, if any."""
+        if self.project is None:
+            return None
+        if name is None:
+            name = ask_text(self.w, "New code", "Name of the new code:")
+            if not name:
+                return None
+        span = self.w.transcript.selected_span()
+        stack = self.w.undo_stack
+        stack.beginMacro(f"New code “{name}”")
+        try:
+            add = cmd.AddCode(self.w, name, parent_id)
+            if not self.w.push(add):
+                return None
+            code_id = add.code_id
+            if span is not None:
+                self.apply_code(code_id, span)
+        finally:
+            stack.endMacro()
+        self.w.code_tree.select_code(code_id)
+        self.w.remember_code(code_id)
+        return code_id
+
+    def in_vivo(self) -> int | None:
+        span = self.w.transcript.selected_span()
+        if span is None:
+            self._status("Select the participant's words first; they become the code's name.")
+            return None
+        text = self.project.document_text(self.w.current_document)[span[0]:span[1]]
+        name = in_vivo_name(text)
+        if not name:
+            self._status("The selection has no words to name a code with.")
+            return None
+        existing = self.w.code_panel.matching_code(name)
+        if existing is not None:
+            self.apply_code(existing, span)
+            return existing
+        return self.new_code(name)
+
+    # The current coding ---------------------------------------------------------------------------
+
+    def current_coding(self) -> int | None:
+        return self.w.transcript.current_coding
+
+    def remove_coding(self, coding_id: int | None = None) -> None:
+        coding_id = coding_id or self.current_coding()
+        if coding_id is not None:
+            self.w.push(cmd.RemoveCoding(self.w, coding_id))
+
+    def change_span(self, coding_id: int | None = None) -> None:
+        coding_id = coding_id or self.current_coding()
+        span = self.w.transcript.selected_span()
+        if coding_id is None or span is None:
+            self._status("Click a coding, then select the new passage and choose Change coded passage.")
+            return
+        self.w.push(cmd.ChangeCodingSpan(self.w, coding_id, self.w.current_document, *span))
+
+    def toggle_exemplar(self, coding_id: int | None = None) -> None:
+        coding_id = coding_id or self.current_coding()
+        if coding_id is not None:
+            self.w.push(cmd.SetExemplar(self.w, coding_id, not self.project.coding(coding_id).exemplar))
+
+    def coding_memo(self, coding_id: int | None = None) -> None:
+        coding_id = coding_id or self.current_coding()
+        if coding_id is None:
+            return
+        text = ask_memo(self.w, "Memo on this coding", self.project.memo("coding", coding_id))
+        if text is not None:
+            self.w.push(cmd.SetMemo(self.w, "coding", coding_id, text))
+
+    # The code tree -----------------------------------------------------------------------------------
+
+    def rename_code(self, code_id: int, name: str | None = None) -> None:
+        if name is None:
+            idx = self.w.code_tree.view_index(code_id)
+            self.w.code_tree.setCurrentIndex(idx)
+            self.w.code_tree.edit(idx)
+            return
+        self.w.push(cmd.RenameCode(self.w, code_id, name))
+
+    def recolour_code(self, code_id: int) -> None:
+        old = QColor(self.project.code(code_id).color)
+        color = QColorDialog.getColor(old, self.w, "Code colour")
+        if color.isValid() and color != old:
+            self.w.push(cmd.RecolourCode(self.w, code_id, color.name()))
+
+    def describe_code(self, code_id: int) -> None:
+        code = self.project.code(code_id)
+        text = ask_memo(self.w, f"Definition of “{code.name}”", code.description)
+        if text is not None and text != code.description:
+            self.w.push(cmd.DescribeCode(self.w, code_id, text))
+
+    def drop_code(self, source: int, target, position, merge: bool) -> None:
+        if merge and target is not None:
+            self.merge_code(source, target)
+        else:
+            self.w.push(cmd.MoveCode(self.w, source, target, position))
+
+    def merge_code(self, source: int, target: int | None = None) -> None:
+        codes = self.w.code_panel.model.codes
+        if target is None:
+            target = choose_code(self.w, "Merge code", f"Merge “{codes[source].path}” into:",
+                                 self.project.codes(), exclude={source})
+            if target is None:
+                return
+        self.w.push(cmd.MergeCodes(self.w, source, target, label=codes[target].path))
+
+    def delete_code(self, code_id: int) -> None:
+        code = self.project.code(code_id)
+        subtree = self.project.code_descendants(code_id)
+        own = self.project.code_counts().get(code_id)
+        total = self.project.code_counts(with_descendants=True).get(code_id)
+        dialog = DeleteCodeDialog(self.w, code, len(subtree) - 1, own.codings if own else 0,
+                                  total.codings if total else 0)
+        if dialog.exec():
+            children, codings = dialog.choice()
+            self.w.push(cmd.DeleteCode(self.w, code_id, children, codings, label=code.path))
+
+    # Context menus --------------------------------------------------------------------------------------
+
+    def transcript_menu(self, global_pos, cp) -> None:
+        menu = QMenu(self.w)
+        t = self.w.transcript
+        if t.selected_span() is not None:
+            code_menu = menu.addMenu("Code selection with")
+            codes = self.w.code_panel.model.codes
+            for n, cid in enumerate(self.w.recent_codes, 1):
+                code_menu.addAction(f"&{n}  {codes[cid].path}", lambda c=cid: self.apply_code(c))
+            if self.w.recent_codes:
+                code_menu.addSeparator()
+            code_menu.addAction("Other code…", self._apply_chosen)
+            menu.addAction("New code…", lambda: self.new_code())
+            menu.addAction("In-vivo code", self.in_vivo)
+            menu.addSeparator()
+        for span in t.codings_at(cp):
+            name = t.code_names.get(span.code_id, "?")
+            sub = menu.addMenu(f"Coding: {name}")
+            sub.addAction("Remove coding", lambda c=span.coding_id: self.remove_coding(c))
+            act = sub.addAction("Change coded passage to the selection", lambda c=span.coding_id: self.change_span(c))
+            act.setEnabled(t.selected_span() is not None)
+            sub.addAction("Memo…", lambda c=span.coding_id: self.coding_memo(c))
+            sub.addAction("Exemplar quote (on/off)", lambda c=span.coding_id: self.toggle_exemplar(c))
+        menu.addSeparator()
+        menu.addAction(self.w.actions["copy"])
+        menu.exec(global_pos)
+
+    def _apply_chosen(self) -> None:
+        cid = choose_code(self.w, "Apply code", "Code the selection with:", self.project.codes())
+        if cid is not None:
+            self.apply_code(cid)
+
+    def tree_menu(self, pos) -> None:
+        tree = self.w.code_tree
+        code_id = tree.id_at(tree.indexAt(pos))
+        menu = QMenu(self.w)
+        menu.addAction("New top-level code…", lambda: self.new_code())
+        if code_id is not None:
+            menu.addAction("New sub-code…", lambda: self.new_code(parent_id=code_id))
+            menu.addAction("Apply to selection", lambda: self.apply_code(code_id))
+            menu.addSeparator()
+            menu.addAction("Rename", lambda: self.rename_code(code_id))
+            menu.addAction("Colour…", lambda: self.recolour_code(code_id))
+            menu.addAction("Definition…", lambda: self.describe_code(code_id))
+            menu.addAction("Merge into…", lambda: self.merge_code(code_id))
+            menu.addAction("Move to top level", lambda: self.w.push(cmd.MoveCode(self.w, code_id, None, None)))
+            menu.addSeparator()
+            menu.addAction("Delete…", lambda: self.delete_code(code_id))
+        menu.exec(tree.viewport().mapToGlobal(pos))
+

@@ -1,0 +1,130 @@
+"""Which codings touch which paragraph: the index that keeps highlighting proportional to the screen.
+
+Built once per opened document (O(codings)); a change of codings is applied as a diff that names
+the blocks whose look changed, so the viewer re-highlights only those. Pure Python (no Qt), so it
+is cheap to test and to benchmark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from npmdesk.ui.positions import TextPositions
+
+
+@dataclass(frozen=True)
+class Span:
+    coding_id: int
+    code_id: int
+    start: int  # code points
+    end: int
+
+
+class CodingIndex:
+    def __init__(self, positions: TextPositions):
+        self.positions = positions
+        self.spans: dict[int, Span] = {}
+        self.by_block: dict[int, list[int]] = {}
+        self._entries_cache: dict[int, list[tuple[int, int, int, int]]] = {}
+
+    # Building and diffing -----------------------------------------------------------------------
+
+    def _blocks(self, span: Span) -> range:
+        first = self.positions.block_of(span.start)
+        last = self.positions.block_of(max(span.start, span.end - 1))
+        return range(first, last + 1)
+
+    def _add(self, span: Span, touched: set[int]) -> None:
+        self.spans[span.coding_id] = span
+        for b in self._blocks(span):
+            self.by_block.setdefault(b, []).append(span.coding_id)
+            touched.add(b)
+
+    def _remove(self, coding_id: int, touched: set[int]) -> None:
+        span = self.spans.pop(coding_id)
+        for b in self._blocks(span):
+            ids = self.by_block.get(b)
+            if ids is not None:
+                ids.remove(coding_id)
+                if not ids:
+                    del self.by_block[b]
+            touched.add(b)
+
+    def update(self, spans) -> set[int]:
+        """Make the index hold exactly `spans`; return the blocks whose codings changed."""
+        new = {s.coding_id: s for s in spans}
+        touched: set[int] = set()
+        for cid in [c for c, s in self.spans.items() if new.get(c) != s]:
+            self._remove(cid, touched)
+        for cid, s in new.items():
+            if cid not in self.spans:
+                self._add(s, touched)
+        for b in touched:
+            self._entries_cache.pop(b, None)
+        return touched
+
+    def blocks_of_codes(self, code_ids: set[int]) -> set[int]:
+        out: set[int] = set()
+        for s in self.spans.values():
+            if s.code_id in code_ids:
+                out.update(self._blocks(s))
+        return out
+
+    # Queries ------------------------------------------------------------------------------------
+
+    def entries(self, block: int) -> list[tuple[int, int, int, int]]:
+        """(start, end, code_id, coding_id) of the codings on a block, in UTF-16 units from the
+        block's start, clipped to the block."""
+        cached = self._entries_cache.get(block)
+        if cached is not None:
+            return cached
+        ids = self.by_block.get(block)
+        if not ids:
+            return []
+        p = self.positions
+        b_start, b_end = p.block_span(block)
+        base = p.block_starts_u16[block]
+        out = []
+        for cid in ids:
+            s = self.spans[cid]
+            a, z = max(s.start, b_start), min(s.end, b_end)
+            # A coding that only covers the line break still marks the paragraph (stripe) but has no
+            # characters to colour here.
+            out.append((p.to_qt(a) - base, p.to_qt(max(a, z)) - base, s.code_id, cid))
+        out.sort()
+        self._entries_cache[block] = out
+        return out
+
+    def codes_on_block(self, block: int) -> list[int]:
+        return sorted({self.spans[c].code_id for c in self.by_block.get(block, ())})
+
+    def codings_at(self, cp: int) -> list[Span]:
+        """Codings covering the character at code point `cp`, shortest (innermost) first."""
+        block = self.positions.block_of(cp)
+        hits = [self.spans[c] for c in self.by_block.get(block, ()) if self.spans[c].start <= cp < self.spans[c].end]
+        return sorted(hits, key=lambda s: (s.end - s.start, s.coding_id))
+
+    def codings_overlapping(self, start: int, end: int) -> list[Span]:
+        seen: dict[int, Span] = {}
+        for b in range(self.positions.block_of(start), self.positions.block_of(max(start, end - 1)) + 1):
+            for c in self.by_block.get(b, ()):
+                s = self.spans[c]
+                if s.start < end and s.end > start:
+                    seen[c] = s
+        return sorted(seen.values(), key=lambda s: (s.start, s.end))
+
+
+def segments(entries: list[tuple[int, int, int, int]]) -> list[tuple[int, int, tuple[int, ...]]]:
+    """Cut a block's overlapping codings into runs: (start, end, code ids covering the run)."""
+    if not entries:
+        return []
+    cuts = sorted({e[0] for e in entries} | {e[1] for e in entries})
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        codes = tuple(sorted({e[2] for e in entries if e[0] <= a and e[1] >= b}))
+        if codes:
+            if out and out[-1][1] == a and out[-1][2] == codes:
+                out[-1] = (out[-1][0], b, codes)
+            else:
+                out.append((a, b, codes))
+    return out

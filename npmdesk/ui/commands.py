@@ -1,0 +1,257 @@
+"""Undoable user actions. Each does one store operation (one transaction) in redo() and its inverse
+in undo(), so the file on disk follows the undo stack step by step.
+
+A command talks to a context (the MainWindow) through three things: `ctx.project`,
+`ctx.after_change(what, documents)` to refresh views, and `ctx.report_error(exc)` for a refusal
+(e.g. a name clash). A command whose first redo is refused makes itself obsolete, so QUndoStack
+drops it instead of keeping a step that did nothing.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QUndoCommand
+
+from npmdesk.core.errors import NpmdeskError
+
+ALL = None  # after_change(documents=ALL): codings of any document may have changed
+
+
+class ProjectCommand(QUndoCommand):
+    changes: tuple[str, ...] = ("codings",)
+
+    def __init__(self, ctx, text: str):
+        super().__init__(text)
+        self.ctx = ctx
+        self.done_once = False
+        self.failed = False
+        self.documents: set[int] | None = set()
+
+    @property
+    def project(self):
+        return self.ctx.project
+
+    def redo(self) -> None:
+        self._run(self.do)
+        self.done_once = True
+
+    def undo(self) -> None:
+        self._run(self.undo_it)
+
+    def _run(self, fn) -> None:
+        try:
+            fn()
+        except NpmdeskError as e:
+            self.failed = True
+            # The window reads this dict after push(): Qt may already have deleted an obsolete command.
+            getattr(self, "outcome", {})["failed"] = True
+            self.setObsolete(True)
+            self.ctx.report_error(e)
+        finally:
+            self.ctx.after_change(self.changes, self.documents)
+
+    def do(self) -> None:
+        raise NotImplementedError
+
+    def undo_it(self) -> None:
+        raise NotImplementedError
+
+
+# Codings ---------------------------------------------------------------------------------------
+
+class ApplyCoding(ProjectCommand):
+    def __init__(self, ctx, doc_id: int, code_id: int, start: int, end: int, label: str = ""):
+        super().__init__(ctx, f"Code “{label}”" if label else "Apply code")
+        self.args = (doc_id, code_id, start, end)
+        self.documents = {doc_id}
+        self.coding_id: int | None = None
+        self.removed = None
+
+    def do(self):
+        if self.removed is None:
+            self.coding_id = self.project.apply_coding(*self.args)
+        else:
+            self.project.restore_coding(*self.removed)
+
+    def undo_it(self):
+        self.removed = self.project.remove_coding(self.coding_id)
+
+
+class RemoveCoding(ProjectCommand):
+    def __init__(self, ctx, coding_id: int):
+        super().__init__(ctx, "Remove coding")
+        self.coding_id = coding_id
+        self.removed = None
+
+    def do(self):
+        self.removed = self.project.remove_coding(self.coding_id)
+        self.documents = {self.removed[0].document_id}
+
+    def undo_it(self):
+        self.project.restore_coding(*self.removed)
+
+
+class ChangeCodingSpan(ProjectCommand):
+    def __init__(self, ctx, coding_id: int, doc_id: int, start: int, end: int):
+        super().__init__(ctx, "Change coded passage")
+        self.coding_id, self.new, self.old = coding_id, (start, end), None
+        self.documents = {doc_id}
+
+    def do(self):
+        self.old = self.project.change_coding_span(self.coding_id, *self.new)
+
+    def undo_it(self):
+        self.project.change_coding_span(self.coding_id, *self.old)
+
+
+class SetExemplar(ProjectCommand):
+    changes = ("codings", "excerpts")
+
+    def __init__(self, ctx, coding_id: int, exemplar: bool):
+        super().__init__(ctx, "Mark exemplar quote" if exemplar else "Unmark exemplar quote")
+        self.coding_id, self.value = coding_id, exemplar
+
+    def do(self):
+        self.project.set_exemplar(self.coding_id, self.value)
+
+    def undo_it(self):
+        self.project.set_exemplar(self.coding_id, not self.value)
+
+
+class SetMemo(ProjectCommand):
+    changes = ("memos",)
+
+    def __init__(self, ctx, target: str, target_id: int | None, text: str):
+        super().__init__(ctx, f"Edit {target} memo")
+        self.target, self.target_id, self.text, self.old = target, target_id, text, None
+
+    def do(self):
+        self.old = self.project.memo(self.target, self.target_id)
+        self.project.set_memo(self.target, self.target_id, self.text)
+
+    def undo_it(self):
+        self.project.set_memo(self.target, self.target_id, self.old)
+
+
+# The code tree ------------------------------------------------------------------------------------
+
+class SnapshotCommand(ProjectCommand):
+    """An operation whose undo restores a snapshot of the codes it touched (ids stay the same, so
+    later commands on the stack still find their codes)."""
+
+    changes = ("codes", "codings")
+
+    def __init__(self, ctx, text: str, code_ids):
+        super().__init__(ctx, text)
+        self.code_ids = list(code_ids)
+        self.documents = ALL
+        self.snapshot = None
+
+    def do(self):
+        self.snapshot = self.project.snapshot_codes(self.code_ids)
+        self.operation()
+
+    def undo_it(self):
+        self.project.restore_codes(self.snapshot)
+
+    def operation(self):
+        raise NotImplementedError
+
+
+class AddCode(ProjectCommand):
+    changes = ("codes",)
+
+    def __init__(self, ctx, name: str, parent_id: int | None = None, color: str | None = None):
+        super().__init__(ctx, f"New code “{name}”")
+        self.name, self.parent_id, self.color = name, parent_id, color
+        self.code_id: int | None = None
+        self.snapshot = None
+
+    def do(self):
+        if self.snapshot is None:
+            self.code_id = self.project.add_code(self.name, self.parent_id, color=self.color)
+        else:
+            self.project.restore_codes(self.snapshot)
+
+    def undo_it(self):
+        # Snapshot taken while the code exists, so redo brings it back with the same id.
+        self.snapshot = self.project.snapshot_codes([self.code_id])
+        self.project.delete_code(self.code_id, children="delete", codings="delete")
+
+
+class RenameCode(ProjectCommand):
+    changes = ("codes",)
+
+    def __init__(self, ctx, code_id: int, name: str):
+        super().__init__(ctx, f"Rename code to “{name}”")
+        self.code_id, self.name, self.old = code_id, name, None
+
+    def do(self):
+        self.old = self.project.code(self.code_id).name
+        self.project.rename_code(self.code_id, self.name)
+
+    def undo_it(self):
+        self.project.rename_code(self.code_id, self.old)
+
+
+class RecolourCode(ProjectCommand):
+    changes = ("codes",)
+
+    def __init__(self, ctx, code_id: int, color: str):
+        super().__init__(ctx, "Recolour code")
+        self.code_id, self.color, self.old = code_id, color, None
+
+    def do(self):
+        self.old = self.project.code(self.code_id).color
+        self.project.recolour_code(self.code_id, self.color)
+
+    def undo_it(self):
+        self.project.recolour_code(self.code_id, self.old)
+
+
+class DescribeCode(ProjectCommand):
+    changes = ("codes",)
+
+    def __init__(self, ctx, code_id: int, description: str):
+        super().__init__(ctx, "Edit code definition")
+        self.code_id, self.description, self.old = code_id, description, None
+
+    def do(self):
+        self.old = self.project.code(self.code_id).description
+        self.project.set_code_description(self.code_id, self.description)
+
+    def undo_it(self):
+        self.project.set_code_description(self.code_id, self.old)
+
+
+class MoveCode(ProjectCommand):
+    changes = ("codes",)
+
+    def __init__(self, ctx, code_id: int, parent_id: int | None, position: int | None):
+        super().__init__(ctx, "Move code")
+        self.code_id, self.target, self.old = code_id, (parent_id, position), None
+
+    def do(self):
+        code = self.project.code(self.code_id)
+        self.old = (code.parent_id, self.project.code_children(code.parent_id).index(self.code_id))
+        self.project.move_code(self.code_id, *self.target)
+
+    def undo_it(self):
+        self.project.move_code(self.code_id, *self.old)
+
+
+class MergeCodes(SnapshotCommand):
+    def __init__(self, ctx, source_id: int, target_id: int, label: str = ""):
+        super().__init__(ctx, f"Merge into “{label}”" if label else "Merge codes", [source_id, target_id])
+        self.source_id, self.target_id = source_id, target_id
+
+    def operation(self):
+        self.project.merge_codes(self.source_id, self.target_id)
+
+
+class DeleteCode(SnapshotCommand):
+    def __init__(self, ctx, code_id: int, children: str | None, codings: str | None, label: str = ""):
+        super().__init__(ctx, f"Delete code “{label}”" if label else "Delete code", [code_id])
+        self.code_id, self.children, self.codings = code_id, children, codings
+
+    def operation(self):
+        self.project.delete_code(self.code_id, children=self.children, codings=self.codings)

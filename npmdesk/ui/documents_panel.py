@@ -1,0 +1,93 @@
+"""The documents dock: transcripts grouped by participant, with kind and coded share."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem
+
+DOC_ROLE = Qt.ItemDataRole.UserRole + 3
+NO_PARTICIPANT = "Not linked to a participant"
+
+
+class DocumentList(QTreeWidget):
+    """Signal documentChosen(document id): a document was clicked, or chosen with the keyboard."""
+
+    documentChosen = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("documentList")
+        self.setAccessibleName("Documents")
+        self.setHeaderLabels(["Document", "Kind", "Coded"])
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setUniformRowHeights(True)
+        self.setIndentation(14)
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.currentItemChanged.connect(self._current_changed)
+        self._loading = False
+
+    def load(self, documents, shares: dict[int, float], current: int | None = None) -> None:
+        self._loading = True
+        self.clear()
+        groups: dict[str, list] = {}
+        for d in documents:
+            groups.setdefault(d.case or NO_PARTICIPANT, []).append(d)
+        keys = sorted((k for k in groups if k != NO_PARTICIPANT), key=str.casefold)
+        if NO_PARTICIPANT in groups:
+            keys.append(NO_PARTICIPANT)
+        select = None
+        for key in keys:
+            group = QTreeWidgetItem([key, "", ""])
+            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            font = group.font(0)
+            font.setBold(True)
+            group.setFont(0, font)
+            self.addTopLevelItem(group)
+            for d in groups[key]:
+                share = shares.get(d.id, 0.0)
+                item = QTreeWidgetItem([d.name, d.kind, f"{share:.0%}"])
+                item.setData(0, DOC_ROLE, d.id)
+                item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                speakers = ", ".join(d.speakers) or "none recognised"
+                item.setToolTip(0, f"{d.name}\n{d.words} words, {d.turns} turns\nSpeakers: {speakers}\n"
+                                   f"Source: {d.source_name or '—'} ({d.encoding or '—'})")
+                group.addChild(item)
+                if d.id == current:
+                    select = item
+        self.expandAll()
+        if select is not None:
+            self.setCurrentItem(select)
+        self._loading = False
+
+    def update_shares(self, shares: dict[int, float]) -> None:
+        for i in range(self.topLevelItemCount()):
+            group = self.topLevelItem(i)
+            for j in range(group.childCount()):
+                item = group.child(j)
+                item.setText(2, f"{shares.get(item.data(0, DOC_ROLE), 0.0):.0%}")
+
+    def select_document(self, doc_id: int) -> None:
+        item = self.item_for(doc_id)
+        if item is not None and item is not self.currentItem():
+            self._loading = True
+            self.setCurrentItem(item)
+            self._loading = False
+
+    def item_for(self, doc_id: int):
+        for i in range(self.topLevelItemCount()):
+            group = self.topLevelItem(i)
+            for j in range(group.childCount()):
+                if group.child(j).data(0, DOC_ROLE) == doc_id:
+                    return group.child(j)
+        return None
+
+    def _current_changed(self, item, _previous) -> None:
+        if self._loading or item is None:
+            return
+        doc_id = item.data(0, DOC_ROLE)
+        if doc_id is not None:
+            self.documentChosen.emit(doc_id)

@@ -1,0 +1,56 @@
+"""Unexpected errors become a plain dialog and a log entry, never a traceback on screen."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+
+from npmdesk.core.errors import NpmdeskError
+from npmdesk.paths import data_dir
+
+log = logging.getLogger("npmdesk")
+
+
+def log_path() -> Path:
+    return data_dir() / "npmdesk.log"
+
+
+def _setup_logging() -> None:
+    if log.handlers:
+        return
+    try:
+        log_path().parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(log_path(), encoding="utf-8")
+    except OSError:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+
+
+def message_for(exc: BaseException) -> str:
+    if isinstance(exc, NpmdeskError):
+        return str(exc)
+    return (f"Something went wrong that npmdesk did not expect ({type(exc).__name__}: {exc}).\n\n"
+            f"Your coding so far is saved in the project file. Details were written to {log_path()}.")
+
+
+def install_excepthook(parent_getter=lambda: None) -> None:
+    """Show uncaught exceptions (e.g. in a slot) as a dialog and log the traceback."""
+    _setup_logging()
+
+    def hook(exc_type, exc, tb):
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        log.error("uncaught error\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
+        try:
+            from npmdesk.ui.dialogs import show_error
+
+            show_error(parent_getter(), message_for(exc))
+        except Exception:  # the dialog itself failed: the log still has it
+            sys.__excepthook__(exc_type, exc, tb)
+
+    sys.excepthook = hook

@@ -1,0 +1,64 @@
+"""File > Import… and files dropped on the window: import with a cancellable progress dialog,
+then say what was found in each file, or why nothing was imported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog
+
+from npmdesk.core.errors import BadInputError, CancelledError, NpmdeskError
+from npmdesk.formats.importing import ImportOptions, import_files, supported_suffixes
+from npmdesk.ui.dialogs import show_error, show_info
+
+
+def file_filter() -> str:
+    suffixes = " ".join(f"*{s}" for s in supported_suffixes())
+    return f"Transcripts ({suffixes});;All files (*)"
+
+
+def ask_import_paths(parent) -> list[str]:
+    paths, _ = QFileDialog.getOpenFileNames(parent, "Import transcripts", str(Path.home()), file_filter())
+    return paths
+
+
+def import_with_progress(parent, project, paths: list[str], options: ImportOptions | None = None):
+    """Import `paths` (all or nothing). Returns the ImportReport, or None if nothing was imported."""
+    if not paths:
+        return None
+    progress = QProgressDialog("Reading files…", "Cancel", 0, len(paths), parent)
+    progress.setObjectName("importProgress")
+    progress.setWindowTitle("Import")
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(300)
+
+    def report(done: int, total: int, path: str) -> bool:
+        progress.setMaximum(total)
+        progress.setValue(done)
+        progress.setLabelText(f"Reading {Path(path).name}…" if path else "Saving…")
+        QApplication.processEvents()
+        return not progress.wasCanceled()
+
+    try:
+        result = import_files(project, [str(p) for p in paths], options or ImportOptions(), report)
+    except CancelledError:
+        progress.close()
+        show_info(parent, "Import cancelled", "The import was cancelled; nothing was imported.")
+        return None
+    except BadInputError as e:
+        progress.close()
+        show_error(parent, f"Nothing was imported.\n\n{Path(e.path).name}: {e.reason}", "Import refused")
+        return None
+    except NpmdeskError as e:
+        progress.close()
+        show_error(parent, f"Nothing was imported.\n\n{e}", "Import refused")
+        return None
+    progress.close()
+    lines = [d.summary() + ("".join(f"\n   note: {n}" for n in d.notes) if d.notes else "")
+             for d in result.imported]
+    lines += [f"skipped {Path(p).name}: {reason}" for p, reason in result.skipped]
+    shown = "\n\n".join(lines[:8]) + ("\n\n…" if len(lines) > 8 else "")
+    show_info(parent, "Import finished", f"Imported {len(result.imported)} document(s).\n\n{shown}",
+              "\n".join(lines) if len(lines) > 8 else "")
+    return result

@@ -1,0 +1,442 @@
+"""MainWindow: the docks, the project's lifetime, and keeping every view in step with the file."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QStackedWidget
+
+from npmdesk import settings
+from npmdesk.core.errors import NpmdeskError
+from npmdesk.store import Project
+from npmdesk.store.codings import ExcerptFilter
+from npmdesk.ui import mime as mimes
+from npmdesk.ui.code_panel import CodePanel
+from npmdesk.ui.coding import CodingController
+from npmdesk.ui.dialogs import show_error
+from npmdesk.ui.documents_panel import DocumentList
+from npmdesk.ui.errors import message_for
+from npmdesk.ui.excerpts_panel import ExcerptsPanel
+from npmdesk.ui.gui_import import import_with_progress
+from npmdesk.ui.memo_dock import MemoPanel
+from npmdesk.ui.menus import build_menus
+from npmdesk.ui.start_page import StartPage
+from npmdesk.ui.theme import app_icon
+from npmdesk.ui.transcript_view import TranscriptView
+
+RECENT_CODES = 9
+
+
+class MainWindow(QMainWindow):
+    """The npmdesk window over one open project.
+
+    Extension points for other parts of the app:
+
+    - ``project``: the open :class:`npmdesk.store.Project` (None on the start page).
+    - ``menus``: dict of the menu bar's QMenus by title — ``"File"``, ``"Edit"``, ``"Code"``,
+      ``"Analysis"``, ``"View"``, ``"Help"``. Add entries with ``window.menus["Analysis"].addAction(...)``.
+    - ``add_action(menu, text, slot, shortcut=None)``: a convenience that creates, registers and
+      returns a QAction (and keeps it enabled only while a project is open).
+    - ``refresh()``: reload every view from the file after a change made outside the window's
+      commands (e.g. a merge of a colleague's project or an import run by another module).
+    - ``after_change(changes, documents)``: the lighter form — ``changes`` is a set of
+      "codes" / "codings" / "memos" / "documents", ``documents`` the affected document ids or None.
+    - ``push(command)``: run a QUndoCommand on ``undo_stack`` (see npmdesk.ui.commands);
+      returns False if the store refused it (the user has been told why).
+    - Signals ``projectChanged()`` (opened/closed) and ``changed(set)`` (after any change).
+    - ``current_document``: the id of the document in the viewer; ``open_document(id)``.
+    """
+
+    projectChanged = Signal()
+    changed = Signal(object)
+
+    def __init__(self, project_path: str | Path | None = None, coder: str | None = None):
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowIcon(app_icon())
+        self.coder = coder or settings.default_coder()
+        self.project: Project | None = None
+        self.current_document: int | None = None
+        self.recent_codes: list[int] = []
+        self.undo_stack = QUndoStack(self)
+        self.menus = {}
+        self.actions: dict[str, object] = {}
+        self._project_actions: list = []
+        self._excerpts_mode: tuple | None = None
+        self._pending_light: set[str] = set()
+        self._light_timer = QTimer(self)
+        self._light_timer.setSingleShot(True)
+        self._light_timer.timeout.connect(self._refresh_light)
+        self._build_widgets()
+        self.coding = CodingController(self)
+        build_menus(self)
+        self._restore_layout()
+        self.setAcceptDrops(True)
+        self.resize(1280, 800) if not self.restored_geometry else None
+        if project_path is not None:
+            self.open_project(project_path)
+        else:
+            self._show_project(None)
+
+    # Building -----------------------------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self.start_page = StartPage(self)
+        self.transcript = TranscriptView(self)
+        self.central = QStackedWidget(self)
+        self.central.addWidget(self.start_page)
+        self.central.addWidget(self.transcript)
+        self.setCentralWidget(self.central)
+        self.documents = DocumentList(self)
+        self.code_panel = CodePanel(self)
+        self.code_tree = self.code_panel.tree
+        self.excerpts = ExcerptsPanel(self)
+        self.memos = MemoPanel(self)
+        self.docks = {}
+        for name, title, widget, area in (
+            ("documentsDock", "Documents", self.documents, Qt.DockWidgetArea.LeftDockWidgetArea),
+            ("codesDock", "Codes", self.code_panel, Qt.DockWidgetArea.RightDockWidgetArea),
+            ("excerptsDock", "Coded excerpts and search", self.excerpts, Qt.DockWidgetArea.BottomDockWidgetArea),
+            ("memoDock", "Memo", self.memos, Qt.DockWidgetArea.RightDockWidgetArea),
+        ):
+            dock = QDockWidget(title, self)
+            dock.setObjectName(name)
+            dock.setWidget(widget)
+            self.addDockWidget(area, dock)
+            self.docks[name] = dock
+        self.resizeDocks([self.docks["documentsDock"], self.docks["codesDock"]], [290, 400],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["excerptsDock"]], [200], Qt.Orientation.Vertical)
+        self.status_path = QLabel(self)
+        self.status_counts = QLabel(self)
+        self.statusBar().addWidget(self.status_path, 1)
+        self.statusBar().addPermanentWidget(self.status_counts)
+        self.start_page.recentChosen.connect(self.open_project)
+        self.documents.documentChosen.connect(self.open_document)
+        self.excerpts.jumpTo.connect(self.jump_to)
+        self.excerpts.searchRequested.connect(self.search)
+        self.excerpts.withSubcodesChanged.connect(lambda *_: self._refresh_excerpts())
+        self.code_tree.selectionModel().currentChanged.connect(lambda *_: self._code_selected())
+        self.memos.failed.connect(self.report_error)
+        self.transcript.codingClicked.connect(self._coding_clicked)
+
+    def add_action(self, menu: str, text: str, slot, shortcut=None, *, needs_project: bool = True):
+        from PySide6.QtGui import QAction, QKeySequence
+
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda *_: slot())
+        self.menus[menu].addAction(action)
+        if needs_project:
+            self._project_actions.append(action)
+            action.setEnabled(self.project is not None)
+        return action
+
+    # Project lifetime ---------------------------------------------------------------------------
+
+    def open_project(self, path: str | Path) -> bool:
+        try:
+            project = Project.open(path, self.coder)
+        except NpmdeskError as e:
+            self.report_error(e)
+            return False
+        self._set_project(project)
+        return True
+
+    def new_project(self, path: str | Path) -> bool:
+        try:
+            project = Project.create(path, self.coder)
+        except NpmdeskError as e:
+            self.report_error(e)
+            return False
+        self._set_project(project)
+        return True
+
+    def close_project(self) -> None:
+        self.memos.save()
+        if self.project is not None:
+            self.project.close()
+        self.project = None
+        self.undo_stack.clear()
+        self._show_project(None)
+
+    def _set_project(self, project: Project) -> None:
+        if self.project is not None:
+            self.close_project()
+        self.project = project
+        try:
+            settings.add_recent_project(project.path)
+        except OSError:
+            pass  # the recent list is a convenience; the project is open all the same
+        self.undo_stack.clear()
+        self.recent_codes = []
+        self._show_project(project)
+
+    def _show_project(self, project) -> None:
+        self.current_document = None
+        self._excerpts_mode = None
+        self.memos.set_project(project)
+        for a in self._project_actions:
+            a.setEnabled(project is not None)
+        for dock in self.docks.values():
+            dock.setEnabled(project is not None)
+        if project is None:
+            self.start_page.set_recent(settings.recent_projects())
+            self.central.setCurrentWidget(self.start_page)
+            self.transcript.clear_document()
+            self.code_panel.model.load(None)
+            self.documents.clear()
+            self.excerpts.clear()
+            self.setWindowTitle("npmdesk")
+            self.status_path.setText("No project open")
+            self.status_counts.setText("")
+        else:
+            self.central.setCurrentWidget(self.transcript)
+            self.setWindowTitle(f"{project.name} — npmdesk")
+            self.refresh()
+            docs = project.documents()
+            if docs:
+                self.open_document(docs[0].id)
+        self.projectChanged.emit()
+
+    # Views ----------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload every view from the project file."""
+        if self.project is None:
+            return
+        docs = self.project.documents()
+        if self.current_document not in {d.id for d in docs}:
+            self.current_document = None
+        self.documents.load(docs, self.project.coded_shares(), self.current_document)
+        self.code_panel.reload(self.project)
+        self._prune_recent()
+        if self.current_document is not None:
+            self._load_document(self.current_document, keep_scroll=True)
+        else:
+            self.transcript.clear_document()
+        self._refresh_excerpts()
+        self._update_memo_targets()
+        self.memos.reload()
+        self._update_status()
+
+    def after_change(self, changes, documents) -> None:
+        """Bring the views up to date after a command (see class docstring)."""
+        if self.project is None:
+            return
+        changes = set(changes)
+        if "documents" in changes:
+            self.refresh()
+            self.changed.emit(changes)
+            return
+        if "codes" in changes:
+            codes = self.project.codes()
+            self.transcript.set_codes(codes)
+            self._prune_recent()
+        if changes & {"codes", "codings"}:
+            self.code_panel.reload(self.project)
+            if self.current_document is not None and (documents is None or self.current_document in documents):
+                self.transcript.set_codings(self.project.codings_in_document(self.current_document))
+        if "memos" in changes:
+            self.memos.reload()
+        # Lists that may be long (excerpts, document shares) follow on the next turn of the event
+        # loop, so several changes in a row cost one reload.
+        self._pending_light |= changes
+        self._light_timer.start(0)
+        self.changed.emit(changes)
+
+    def _refresh_light(self) -> None:
+        if self.project is None:
+            return
+        pending, self._pending_light = self._pending_light, set()
+        if pending & {"codes", "codings"}:
+            self.documents.update_shares(self.project.coded_shares())
+        if pending & {"codes", "codings", "memos", "excerpts"}:
+            self._refresh_excerpts()
+        self._update_memo_targets()
+        self._update_status()
+
+    def _update_status(self) -> None:
+        if self.project is None:
+            return
+        n = self.project.counts()
+        self.status_path.setText(f"{self.project.path}   ·   coder: {self.coder}")
+        self.status_counts.setText(f"{n['documents']} documents · {n['codes']} codes · {n['codings']} codings")
+
+    def open_document(self, doc_id: int) -> None:
+        if self.project is None:
+            return
+        self._load_document(doc_id)
+        self.documents.select_document(doc_id)
+        self._update_memo_targets()
+        if self._excerpts_mode and self._excerpts_mode[0] == "search" and not self._excerpts_mode[2]:
+            self._excerpts_mode = None
+
+    def _load_document(self, doc_id: int, keep_scroll: bool = False) -> None:
+        scroll = self.transcript.verticalScrollBar().value()
+        same = doc_id == self.transcript.document_id
+        self.current_document = doc_id
+        p = self.project
+        self.transcript.load(doc_id, p.document_text(doc_id), p.codings_in_document(doc_id), p.turns(doc_id),
+                             p.codes())
+        if keep_scroll and same:
+            self.transcript.verticalScrollBar().setValue(scroll)
+
+    def jump_to(self, doc_id: int, start: int, end: int) -> None:
+        if doc_id != self.current_document:
+            self.open_document(doc_id)
+        self.transcript.select_span(start, end)
+        self.transcript.centerCursor()
+        self.transcript.setFocus()
+
+    def _code_selected(self) -> None:
+        code_id = self.code_tree.current_code()
+        if code_id is not None:
+            self._excerpts_mode = ("code", code_id)
+            self._refresh_excerpts()
+        self._update_memo_targets()
+
+    def _coding_clicked(self, coding_id: int) -> None:
+        span = self.transcript.index.spans.get(coding_id)
+        if span is not None:
+            self.code_tree.select_code(span.code_id)
+        self._update_memo_targets()
+
+    def _refresh_excerpts(self) -> None:
+        mode = self._excerpts_mode
+        if self.project is None or mode is None:
+            self.excerpts.clear()
+            return
+        if mode[0] == "code":
+            code = self.code_panel.model.codes.get(mode[1])
+            if code is None:
+                self._excerpts_mode = None
+                self.excerpts.clear()
+                return
+            flt = ExcerptFilter(code_ids=(code.id,), with_descendants=self.excerpts.subcodes.isChecked())
+            self.excerpts.show_excerpts(code.path, self.project.excerpts(flt))
+        elif mode[0] == "exemplars":
+            self.excerpts.show_excerpts("Exemplar quotes", self.project.excerpts(ExcerptFilter(exemplars_only=True)))
+        elif mode[0] == "search":
+            self._run_search(mode[1], mode[2])
+
+    def show_exemplars(self) -> None:
+        self._excerpts_mode = ("exemplars",)
+        self._refresh_excerpts()
+        self.docks["excerptsDock"].show()
+
+    def search(self, query: str, whole_project: bool) -> None:
+        self._excerpts_mode = ("search", query, whole_project)
+        self._run_search(query, whole_project)
+
+    def _run_search(self, query: str, whole_project: bool) -> None:
+        docs = None if whole_project or self.current_document is None else [self.current_document]
+        try:
+            hits = self.project.search(query, document_ids=docs)
+        except NpmdeskError as e:
+            self.report_error(e)
+            return
+        self.excerpts.show_hits(query, hits)
+        self.transcript.set_search_marks([(h.start, h.end) for h in hits if h.document_id == self.current_document])
+
+    def _update_memo_targets(self) -> None:
+        if self.project is None:
+            return
+        targets = {"project": (None, f"Project: {self.project.name}")}
+        if self.current_document is not None:
+            doc = self.documents.currentItem()
+            name = doc.text(0) if doc is not None else str(self.current_document)
+            targets["document"] = (self.current_document, f"Document: {name}")
+        code_id = self.code_tree.current_code()
+        code = self.code_panel.model.codes.get(code_id)
+        if code is not None:
+            targets["code"] = (code.id, f"Code: {code.path}")
+        span = self.transcript.index.spans.get(self.transcript.current_coding) if self.transcript.index else None
+        if span is not None:
+            label = self.code_panel.model.codes.get(span.code_id)
+            targets["coding"] = (span.coding_id, f"Coding: {label.path if label else ''} ({span.start}–{span.end})")
+        if targets != self.memos.targets:
+            self.memos.set_targets(targets)
+
+    # Recent codes ----------------------------------------------------------------------------------
+
+    def remember_code(self, code_id: int) -> None:
+        self.recent_codes = [code_id] + [c for c in self.recent_codes if c != code_id]
+        del self.recent_codes[RECENT_CODES:]
+        self._show_recent()
+
+    def _prune_recent(self) -> None:
+        self.recent_codes = [c for c in self.recent_codes if c in self.code_panel.model.codes]
+        self._show_recent()
+
+    def _show_recent(self) -> None:
+        codes = self.code_panel.model.codes
+        self.code_panel.set_recent([codes[c].name for c in self.recent_codes if c in codes])
+
+    # Commands and errors --------------------------------------------------------------------------
+
+    def push(self, command) -> bool:
+        outcome = command.outcome = {"failed": False}
+        self.undo_stack.push(command)
+        return not outcome["failed"]
+
+    def report_error(self, exc: BaseException) -> None:
+        self.statusBar().showMessage(str(exc), 8000)
+        show_error(self, message_for(exc))
+
+    # Files dropped on the window -------------------------------------------------------------------
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if self.project is not None and mimes.local_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        paths = mimes.local_files(event.mimeData())
+        if self.project is None or not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.import_paths(paths)
+
+    def import_paths(self, paths: list[str]) -> None:
+        report = import_with_progress(self, self.project, paths)
+        if report is not None:
+            self.refresh()
+            if report.imported and report.imported[0].document_id:
+                self.open_document(report.imported[0].document_id)
+
+    # Layout ----------------------------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        data = settings.load()
+        self.restored_geometry = False
+        try:
+            if data.get("window_geometry"):
+                self.restored_geometry = self.restoreGeometry(QByteArray(base64.b64decode(data["window_geometry"])))
+            if data.get("window_state"):
+                self.restoreState(QByteArray(base64.b64decode(data["window_state"])))
+        except (ValueError, TypeError):
+            pass  # a damaged layout entry only costs the default layout
+
+    def save_layout(self) -> None:
+        data = settings.load()
+        data["window_geometry"] = base64.b64encode(bytes(self.saveGeometry())).decode()
+        data["window_state"] = base64.b64encode(bytes(self.saveState())).decode()
+        try:
+            settings.save(data)
+        except OSError:
+            pass
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.memos.save()
+        self.save_layout()
+        if self.project is not None:
+            self.project.close()
+            self.project = None
+        super().closeEvent(event)

@@ -1,0 +1,128 @@
+"""The memo editor: project, document, code and coding memos, saved as you type.
+
+Typing is saved after a short pause and whenever the target changes or the editor loses focus, so
+nothing typed is lost; the editor's own Ctrl+Z undoes typing while it has the focus.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+
+from npmdesk.core.errors import NpmdeskError
+
+SAVE_DELAY_MS = 400
+
+
+class MemoEditor(QPlainTextEdit):
+    focusLost = Signal()
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802
+        self.focusLost.emit()
+        super().focusOutEvent(event)
+
+
+class MemoPanel(QWidget):
+    """`set_targets({'project': (None, 'Project'), 'document': (id, name), ...})` names what each
+    choice in the combo box edits; `saved(target, id)` is emitted after each save."""
+
+    saved = Signal(str, object)
+    failed = Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.project = None
+        self.targets: dict[str, tuple[int | None, str]] = {}
+        self.current: tuple[str, int | None] | None = None
+        self.choice = QComboBox(self)
+        self.choice.setObjectName("memoTarget")
+        self.choice.setAccessibleName("Memo about")
+        self.editor = MemoEditor(self)
+        self.editor.setObjectName("memoEditor")
+        self.editor.setAccessibleName("Memo text")
+        self.editor.setPlaceholderText("Write a memo; it is saved as you type.")
+        self.state = QLabel(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.choice)
+        layout.addWidget(self.editor, 1)
+        layout.addWidget(self.state)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(SAVE_DELAY_MS)
+        self.timer.timeout.connect(self.save)
+        self.editor.textChanged.connect(self._typed)
+        self.editor.focusLost.connect(self.save)
+        self.choice.currentIndexChanged.connect(self._choose)
+        self._loading = False
+        self._dirty = False
+
+    def set_project(self, project) -> None:
+        self.save()
+        self.project = project
+        self.targets = {}
+        self.current = None
+        self.set_targets({"project": (None, "Project")} if project else {})
+
+    def set_targets(self, targets: dict[str, tuple[int | None, str]], prefer: str | None = None) -> None:
+        self.save()
+        self.targets = dict(targets)
+        keep = self.current[0] if self.current else None
+        self.choice.blockSignals(True)
+        self.choice.clear()
+        for key, (_, label) in self.targets.items():
+            self.choice.addItem(label, key)
+        self.choice.blockSignals(False)
+        want = prefer if prefer in self.targets else keep if keep in self.targets else next(iter(self.targets), None)
+        if want is not None:
+            self.choice.setCurrentIndex(list(self.targets).index(want))
+        self._choose()
+
+    def select_target(self, key: str) -> None:
+        if key in self.targets:
+            self.choice.setCurrentIndex(list(self.targets).index(key))
+
+    def _choose(self, *_) -> None:
+        self.save()
+        key = self.choice.currentData()
+        if key is None or self.project is None:
+            self.current = None
+            self._load("")
+            self.editor.setEnabled(False)
+            return
+        target_id = self.targets[key][0]
+        self.current = (key, target_id)
+        self.editor.setEnabled(True)
+        self._load(self.project.memo(key, target_id))
+
+    def reload(self) -> None:
+        """Show the stored text again (after undo of a memo command or another change)."""
+        if self.current and self.project and not self._dirty:
+            self._load(self.project.memo(*self.current))
+
+    def _load(self, text: str) -> None:
+        self._loading = True
+        self.editor.setPlainText(text)
+        self._loading = False
+        self._dirty = False
+        self.state.setText("")
+
+    def _typed(self) -> None:
+        if not self._loading:
+            self._dirty = True
+            self.state.setText("Editing…")
+            self.timer.start()
+
+    def save(self) -> None:
+        self.timer.stop()
+        if not self._dirty or not self.current or self.project is None:
+            return
+        self._dirty = False
+        try:
+            self.project.set_memo(*self.current, self.editor.toPlainText())
+        except NpmdeskError as e:
+            self.state.setText("Not saved")
+            self.failed.emit(e)
+            return
+        self.state.setText("Saved")
+        self.saved.emit(*self.current)

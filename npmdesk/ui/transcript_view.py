@@ -1,0 +1,262 @@
+"""The transcript viewer: read-only text, coded ranges in colour, margin stripes, hover and click.
+
+Codings are held in a CodingIndex; `set_codings` diffs the new list against it and re-highlights
+only the paragraphs whose codings changed. Transient marks (the current coding, search hits) are
+ExtraSelections, which are cheap for a handful of ranges.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextOption
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip
+
+from npmdesk.ui import mime as mimes
+from npmdesk.ui.coding_index import CodingIndex, Span
+from npmdesk.ui.highlighter import CodingHighlighter
+from npmdesk.ui.positions import TextPositions
+from npmdesk.ui.transcript_margin import TranscriptMargin
+
+
+class TranscriptView(QPlainTextEdit):
+    """Signals: codingClicked(coding_id), quickCode(n 1..9), contextMenuAt(global QPoint, cp|None)."""
+
+    codingClicked = Signal(int)
+    quickCode = Signal(int)
+    contextMenuAt = Signal(QPoint, object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("transcriptView")
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setWordWrapMode(QTextOption.WrapMode.WordWrap)
+        self.setAcceptDrops(False)  # files dropped here go to the window (import)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
+        self.setAccessibleName("Transcript")
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF(), 10.5))
+        self.setFont(font)
+        self.document_id: int | None = None
+        self.positions: TextPositions | None = None
+        self.index: CodingIndex | None = None
+        self.highlighter: CodingHighlighter | None = None
+        self.code_names: dict[int, str] = {}
+        self.code_order: dict[int, int] = {}
+        self.current_coding: int | None = None
+        self._search_marks: list[tuple[int, int]] = []
+        self.margin = TranscriptMargin(self)
+        self.blockCountChanged.connect(self._update_margin_width)
+        self.updateRequest.connect(self._update_margin)
+        self._update_margin_width()
+
+    # Loading -------------------------------------------------------------------------------------
+
+    def load(self, doc_id: int | None, text: str, codings, turns, codes) -> None:
+        """Show a document. `codings`: store Codings; `turns`: store Turns; `codes`: store Codes."""
+        if self.highlighter is not None:
+            self.highlighter.setDocument(None)
+            self.highlighter = None
+        self.document_id = doc_id
+        self.current_coding = None
+        self._search_marks = []
+        self.positions = TextPositions(text)
+        self.index = CodingIndex(self.positions)
+        self.index.update(Span(c.id, c.code_id, c.start, c.end) for c in codings)
+        self._set_codes(codes)
+        self.setPlainText(text)
+        if self.document().blockCount() != self.positions.block_count:
+            raise RuntimeError("transcript blocks do not match the stored text's lines")
+        labels = self._speaker_labels(text, turns)
+        self.highlighter = CodingHighlighter(self.document(), self.index,
+                                             {c.id: c.color for c in codes}, labels)
+        self.setExtraSelections([])
+        self._update_margin_width()
+
+    def clear_document(self) -> None:
+        self.load(None, "", [], [], [])
+
+    def _set_codes(self, codes) -> None:
+        self.code_names = {c.id: c.path for c in codes}
+        self.code_order = {c.id: i for i, c in enumerate(codes)}
+
+    def _speaker_labels(self, text: str, turns) -> dict[int, tuple[int, int]]:
+        labels = {}
+        p = self.positions
+        for t in turns:
+            if not t.speaker or not text.startswith(t.speaker, t.start):
+                continue
+            end = t.start + len(t.speaker)
+            if text.startswith(":", end):
+                end += 1
+            block = p.block_of(t.start)
+            base = p.block_starts_u16[block]
+            labels[block] = (p.to_qt(t.start) - base, p.to_qt(min(end, p.block_span(block)[1])) - base)
+        return labels
+
+    # Updating ------------------------------------------------------------------------------------
+
+    def set_codings(self, codings) -> None:
+        """Show exactly these codings; re-highlight only the paragraphs that changed."""
+        if self.index is None:
+            return
+        touched = self.index.update(Span(c.id, c.code_id, c.start, c.end) for c in codings)
+        if self.current_coding is not None and self.current_coding not in self.index.spans:
+            self.current_coding = None
+        if self.highlighter is not None and touched:
+            self.highlighter.rehighlight_blocks(touched)
+        self._refresh_marks()
+        self.margin.update()
+
+    def set_codes(self, codes) -> None:
+        """Code colours, names or order changed: recolour the paragraphs that show those codes."""
+        old = dict(self.highlighter.colors) if self.highlighter else {}
+        self._set_codes(codes)
+        if self.highlighter is None:
+            return
+        self.highlighter.set_colors({c.id: c.color for c in codes})
+        changed = {c for c in set(old) | set(self.highlighter.colors)
+                   if old.get(c) != self.highlighter.colors.get(c)}
+        if changed:
+            self.highlighter.rehighlight_blocks(self.index.blocks_of_codes(changed))
+        self.margin.update()
+
+    # Selection and marks -------------------------------------------------------------------------
+
+    def selected_span(self) -> tuple[int, int] | None:
+        """The selection as a code-point span, or None when nothing is selected."""
+        cur = self.textCursor()
+        if not cur.hasSelection() or self.positions is None:
+            return None
+        start, end = self.positions.span_from_qt(cur.anchor(), cur.position())
+        return (start, end) if end > start else None
+
+    def select_span(self, start: int, end: int) -> None:
+        a, b = self.positions.span_to_qt(start, end)
+        cur = QTextCursor(self.document())
+        cur.setPosition(a)
+        cur.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cur)
+        self.ensureCursorVisible()
+
+    def show_span(self, start: int, end: int) -> None:
+        """Scroll to a passage and place the cursor at its start (used by 'jump to excerpt')."""
+        a = self.positions.to_qt(start)
+        cur = QTextCursor(self.document())
+        cur.setPosition(a)
+        self.setTextCursor(cur)
+        self.centerCursor()
+
+    def set_current_coding(self, coding_id: int | None) -> None:
+        self.current_coding = coding_id
+        self._refresh_marks()
+
+    def set_search_marks(self, spans: list[tuple[int, int]]) -> None:
+        self._search_marks = list(spans)
+        self._refresh_marks()
+
+    def _refresh_marks(self) -> None:
+        if self.positions is None:
+            return
+        sels = []
+        for start, end in self._search_marks:
+            sels.append(self._extra(start, end, background=QColor("#ffe066"), outline=False))
+        span = self.index.spans.get(self.current_coding) if self.current_coding is not None else None
+        if span is not None:
+            sels.append(self._extra(span.start, span.end, background=None, outline=True))
+        self.setExtraSelections(sels)
+
+    def _extra(self, start, end, background, outline):
+        sel = QTextEdit.ExtraSelection()
+        a, b = self.positions.span_to_qt(start, end)
+        cur = QTextCursor(self.document())
+        cur.setPosition(a)
+        cur.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
+        sel.cursor = cur
+        fmt = QTextCharFormat()
+        if background is not None:
+            fmt.setBackground(background)
+            fmt.setForeground(QColor("#111111"))
+        if outline:
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+            fmt.setUnderlineColor(self.palette().highlight().color())
+            fmt.setFontWeight(QFont.Weight.DemiBold)
+        sel.format = fmt
+        return sel
+
+    # Points and hits -----------------------------------------------------------------------------
+
+    def cp_at(self, viewport_pos: QPoint) -> int | None:
+        if self.positions is None or not self.positions.length:
+            return None
+        cur = self.cursorForPosition(viewport_pos)
+        # cursorForPosition gives the nearest gap; the character under the mouse is after it unless
+        # the mouse is right of the gap's middle on the previous character.
+        cp = self.positions.to_cp(cur.position())
+        rect = self.cursorRect(cur)
+        if viewport_pos.x() < rect.x() and cp > 0:
+            cp -= 1
+        return min(cp, self.positions.length - 1)
+
+    def codings_at(self, cp: int | None) -> list[Span]:
+        return self.index.codings_at(cp) if cp is not None and self.index else []
+
+    def describe_point(self, cp: int | None) -> str:
+        hits = self.codings_at(cp)
+        return "\n".join(self.code_names.get(s.code_id, "?") for s in hits)
+
+    # Events --------------------------------------------------------------------------------------
+
+    def viewportEvent(self, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.ToolTip:
+            tip = self.describe_point(self.cp_at(event.pos()))
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
+            hits = self.codings_at(self.cp_at(event.position().toPoint()))
+            self.set_current_coding(hits[0].coding_id if hits else None)
+            if hits:
+                self.codingClicked.emit(hits[0].coding_id)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        key = event.key()
+        if (Qt.Key.Key_1 <= key <= Qt.Key.Key_9
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+            self.quickCode.emit(key - Qt.Key.Key_0)
+            return
+        super().keyPressEvent(event)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        self.contextMenuAt.emit(self.viewport().mapToGlobal(pos), self.cp_at(pos))
+
+    def createMimeDataFromSelection(self):  # noqa: N802
+        data = super().createMimeDataFromSelection()
+        span = self.selected_span()
+        if span is not None and self.document_id is not None:
+            mimes.set_span(data, self.document_id, *span)
+        return data
+
+    # Margin --------------------------------------------------------------------------------------
+
+    def _update_margin_width(self, *_):
+        self.setViewportMargins(self.margin.sizeHint().width(), 0, 0, 0)
+
+    def _update_margin(self, rect, dy):
+        if dy:
+            self.margin.scroll(0, dy)
+        else:
+            self.margin.update(0, rect.y(), self.margin.width(), rect.height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        cr = self.contentsRect()
+        self.margin.setGeometry(cr.left(), cr.top(), self.margin.sizeHint().width(), cr.height())
