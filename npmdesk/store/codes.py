@@ -85,16 +85,24 @@ class CodesMixin:
                 c = counts[code_id]
                 counts[code_id] = CodeCounts(c.codings, c.documents, participants)
             return counts
+        # Aggregate per (code, document) and per (code, participant) first, then fan those few
+        # rows out to every ancestor: one pass over the codings instead of one per subtree root.
+        anc = ("WITH RECURSIVE anc(code_id, root) AS ("
+               " SELECT id, id FROM codes UNION ALL"
+               " SELECT anc.code_id, c.parent_id FROM anc JOIN codes c ON c.id = anc.root"
+               " WHERE c.parent_id IS NOT NULL) ")
         rows = self.db.execute(
-            "WITH RECURSIVE anc(code_id, root) AS ("
-            " SELECT id, id FROM codes UNION ALL"
-            " SELECT anc.code_id, c.parent_id FROM anc JOIN codes c ON c.id = anc.root WHERE c.parent_id IS NOT NULL) "
-            "SELECT anc.root, count(DISTINCT cg.id), count(DISTINCT cg.document_id), "
-            " (SELECT count(DISTINCT cc.case_id) FROM anc a2 JOIN codings g2 ON g2.code_id = a2.code_id "
-            "  JOIN coding_cases cc ON cc.coding_id = g2.id WHERE a2.root = anc.root) "
-            "FROM anc JOIN codings cg ON cg.code_id = anc.code_id GROUP BY anc.root"
+            anc + ", cd(code_id, document_id, n) AS (SELECT code_id, document_id, count(*) FROM codings "
+            "GROUP BY code_id, document_id) "
+            "SELECT anc.root, sum(cd.n), count(DISTINCT cd.document_id) FROM anc "
+            "JOIN cd ON cd.code_id = anc.code_id GROUP BY anc.root"
         ).fetchall()
-        return {r[0]: CodeCounts(r[1], r[2], r[3]) for r in rows}
+        participants = dict(self.db.execute(
+            anc + ", cp(code_id, case_id) AS (SELECT DISTINCT cg.code_id, cc.case_id FROM codings cg "
+            "JOIN coding_cases cc ON cc.coding_id = cg.id) "
+            "SELECT anc.root, count(DISTINCT cp.case_id) FROM anc JOIN cp ON cp.code_id = anc.code_id "
+            "GROUP BY anc.root"))
+        return {r[0]: CodeCounts(r[1], r[2], participants.get(r[0], 0)) for r in rows}
 
     # Writing ------------------------------------------------------------------------------------
 
