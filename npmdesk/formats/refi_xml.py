@@ -1,9 +1,10 @@
 """Untrusted REFI-QDA input (.qdpx zips, .qde/.qdc XML) read safely, and the small shared helpers.
 
 A .qdpx comes from another program and possibly another person, so nothing in it is trusted: XML
-is parsed without DTDs, entity expansion or network access; zip member names must stay inside
-the archive; sizes are capped both as declared and as actually decompressed (zip bombs lie in
-their headers). This is a minimal local helper; a generic safe zip/XML module may replace it.
+is parsed by the shared safe parser (`safe_xml`: no DTDs, entity expansion or network access);
+zip member names must stay inside the archive; sizes are capped both as declared and as actually
+decompressed. The zip is read in place rather than through `safe_xml.SafeZip`, which loads the
+whole archive into memory: a .qdpx may carry large media files that npmdesk never reads.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from pathlib import Path, PurePosixPath
 from lxml import etree
 
 from npmdesk.core.errors import BadInputError
+from npmdesk.formats import safe_xml
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 
-MAX_ARCHIVE_BYTES = 2 * 1024**3
 MAX_MEMBERS = 20_000
 MAX_MEMBER_BYTES = 300 * 1024**2
 MAX_TOTAL_BYTES = 2 * 1024**3
@@ -37,20 +38,10 @@ NPMDESK_NS = uuid.UUID("6d1f2c0e-6a43-4f0a-9d7e-4e706d64736b")
 
 
 def parse_xml(data: bytes, path) -> etree._Element:
-    """Parse XML bytes with no DTD, no entities, no network; refuse anything with a DOCTYPE."""
+    """Parse untrusted XML with the shared safe parser (no DTD, entities or network), size-capped."""
     if len(data) > MAX_XML_BYTES:
         raise BadInputError(path, f"the XML is over the {MAX_XML_BYTES // 2**20} MB limit")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                             huge_tree=False, remove_comments=True, remove_pis=True)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as e:
-        raise BadInputError(path, f"the XML is not well-formed ({e.msg or e})") from None
-    if root is None:
-        raise BadInputError(path, "the XML is empty")
-    if root.getroottree().docinfo.doctype:
-        raise BadInputError(path, "the XML declares a DOCTYPE, which REFI-QDA files never need; refused for safety")
-    return root
+    return safe_xml.parse_xml(data, path)
 
 
 def local(el) -> str:
@@ -115,42 +106,36 @@ def clean_name(value: str | None, fallback: str) -> str:
 
 
 class SafeZip:
-    """A zip whose member names and sizes were checked before anything is read."""
+    """A .qdpx read in place: member names checked on opening, each member's declared size (and
+    compression ratio) checked before it is inflated, and the total inflated capped. Members that
+    are never read (media files npmdesk skips) may be any size."""
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
         try:
-            size = self.path.stat().st_size
-        except OSError as e:
-            raise BadInputError(path, f"cannot be read ({e.strerror})") from None
-        if size > MAX_ARCHIVE_BYTES:
-            raise BadInputError(path, f"the file is over the {MAX_ARCHIVE_BYTES // 2**30} GB limit")
-        try:
             self.zf = zipfile.ZipFile(self.path)
             infos = self.zf.infolist()
-        except (zipfile.BadZipFile, OSError, ValueError) as e:
+        except FileNotFoundError:
+            raise BadInputError(path, "no such file") from None
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as e:
             raise BadInputError(path, f"not a valid .qdpx (zip) file ({e})") from None
         if len(infos) > MAX_MEMBERS:
+            self.zf.close()
             raise BadInputError(path, f"the archive holds {len(infos)} files, over the limit of {MAX_MEMBERS}")
-        total = 0
         self.members: dict[str, zipfile.ZipInfo] = {}
         for info in infos:
             if info.is_dir():
                 continue
             # Some Windows tools write backslashes; read them as the separators they mean.
             name = info.filename.replace("\\", "/")
-            _check_member_name(path, name)
-            if info.file_size > MAX_MEMBER_BYTES:
-                raise BadInputError(path, f"{name} is {info.file_size // 2**20} MB, over the "
-                                          f"{MAX_MEMBER_BYTES // 2**20} MB limit for one file")
-            if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 2**20:
-                raise BadInputError(path, f"{name} decompresses {info.file_size // info.compress_size}-fold; "
-                                          "refused as a possible zip bomb")
-            total += info.file_size
+            try:
+                _check_member_name(path, name)
+            except BadInputError:
+                self.zf.close()
+                raise
             self.members[name] = info
-        if total > MAX_TOTAL_BYTES:
-            raise BadInputError(path, f"the archive unpacks to over {MAX_TOTAL_BYTES // 2**30} GB")
         self._lower = {n.lower(): n for n in self.members}
+        self._inflated = 0
 
     def close(self) -> None:
         self.zf.close()
@@ -170,13 +155,24 @@ class SafeZip:
     def read(self, name: str) -> bytes:
         """Read a member, never more than its declared size (a lying header cannot inflate it)."""
         info = self.members[name]
+        if info.flag_bits & 0x1:
+            raise BadInputError(self.path, f"{name} in the archive is encrypted")
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise BadInputError(self.path, f"{name} would unpack to {info.file_size // 2**20} MB, over the "
+                                           f"{MAX_MEMBER_BYTES // 2**20} MB limit for one file")
+        if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise BadInputError(self.path, f"{name} is compressed {info.file_size // max(info.compress_size, 1)} "
+                                           "to 1; refused as a possible zip bomb")
+        if self._inflated + info.file_size > MAX_TOTAL_BYTES:
+            raise BadInputError(self.path, f"the archive unpacks to over {MAX_TOTAL_BYTES // 2**30} GB")
         try:
             with self.zf.open(info) as f:
                 data = f.read(info.file_size + 1)
-        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as e:
-            raise BadInputError(self.path, f"{name} cannot be unpacked ({e})") from None
+        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError, ValueError) as e:
+            raise BadInputError(self.path, f"{name} in the archive is damaged ({e})") from None
         if len(data) > info.file_size:
             raise BadInputError(self.path, f"{name} is larger than the archive says; refused")
+        self._inflated += len(data)
         return data
 
 

@@ -1,0 +1,205 @@
+"""REFI-QDA codebooks (.qdc): export the code tree, import one into a project (merging by name
+path, never duplicating), and parse one into a plain tree (frameworks reuse that).
+
+The code tree is written the same way inside a .qdpx project (`append_codes`), where codes may
+also carry NoteRefs to their memos; the codebook schema has no notes, so a .qdc leaves memos out.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+from lxml import etree
+
+from npmdesk import __version__
+from npmdesk.core.errors import BadInputError
+from npmdesk.formats.refi_xml import (
+    CODEBOOK_NS,
+    MAX_XML_BYTES,
+    child_text,
+    children,
+    clean_name,
+    export_guid,
+    local,
+    norm_color,
+    norm_guid,
+    parse_xml,
+    xml_text,
+)
+
+
+class CodebookNode(NamedTuple):
+    """One code of a parsed codebook, as plain data."""
+
+    name: str
+    description: str
+    color: str | None  # '#rrggbb' or None
+    children: tuple["CodebookNode", ...]
+
+
+@dataclass
+class RefiCode:
+    """A code as read from REFI-QDA XML, with what a project import also needs."""
+
+    name: str
+    description: str = ""
+    color: str | None = None
+    guid: str | None = None
+    note_refs: list[str] = field(default_factory=list)
+    children: list["RefiCode"] = field(default_factory=list)
+
+    def plain(self) -> CodebookNode:
+        return CodebookNode(self.name, self.description, self.color, tuple(c.plain() for c in self.children))
+
+
+@dataclass
+class QdcImportReport:
+    path: str
+    added: int = 0
+    matched: int = 0
+    described: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+# Reading ------------------------------------------------------------------------------------------
+
+def read_codes(codes_el) -> list[RefiCode]:
+    """The Code elements under a <Codes> (or <Code>) element, recursively."""
+    out = []
+    for el in children(codes_el, "Code"):
+        code = RefiCode(
+            name=clean_name(el.get("name"), "(unnamed code)"),
+            description=child_text(el, "Description").strip(),
+            color=norm_color(el.get("color")),
+            guid=norm_guid(el.get("guid")),
+            note_refs=[g for g in (norm_guid(r.get("targetGUID")) for r in children(el, "NoteRef")) if g],
+        )
+        code.children = read_codes(el)
+        out.append(code)
+    return out
+
+
+def read_codebook_file(path: str | Path) -> list[RefiCode]:
+    """Codes of a .qdc file (root CodeBook) or of a bare project .qde (root Project)."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_XML_BYTES:
+            raise BadInputError(path, f"the file is over the {MAX_XML_BYTES // 2**20} MB limit")
+        data = path.read_bytes()
+    except OSError as e:
+        raise BadInputError(path, f"cannot be read ({e.strerror})") from None
+    root = parse_xml(data, path)
+    if local(root) == "Project":
+        root = next(iter(children(root, "CodeBook")), None)
+        if root is None:
+            return []
+    if local(root) != "CodeBook":
+        raise BadInputError(path, f"not a REFI-QDA codebook (the XML starts with <{local(root)}>, not <CodeBook>)")
+    codes_el = next(iter(children(root, "Codes")), None)
+    return read_codes(codes_el) if codes_el is not None else []
+
+
+def parse_qdc(path: str | Path) -> list[CodebookNode]:
+    """A .qdc file as a plain tree of (name, description, color, children)."""
+    return [c.plain() for c in read_codebook_file(path)]
+
+
+# Writing ------------------------------------------------------------------------------------------
+
+def append_codes(parent_el, codes, ns: str, note_refs: dict[int, list[str]] | None = None) -> int:
+    """Write project codes (in tree order, from Project.codes()) as nested <Code> elements."""
+    by_parent: dict[int | None, list] = {}
+    for c in codes:
+        by_parent.setdefault(c.parent_id, []).append(c)
+
+    def walk(el, parent_id):
+        for c in by_parent.get(parent_id, ()):
+            code_el = etree.SubElement(el, f"{{{ns}}}Code", guid=export_guid(c.guid), name=xml_text(c.name),
+                                       isCodable="true", color=c.color)
+            if c.description.strip():
+                etree.SubElement(code_el, f"{{{ns}}}Description").text = xml_text(c.description)
+            for note in (note_refs or {}).get(c.id, ()):
+                etree.SubElement(code_el, f"{{{ns}}}NoteRef", targetGUID=note)
+            walk(code_el, c.id)
+
+    walk(parent_el, None)
+    return len(codes)
+
+
+def codebook_xml(project) -> bytes:
+    root = etree.Element(f"{{{CODEBOOK_NS}}}CodeBook", nsmap={None: CODEBOOK_NS}, origin=f"npmdesk {__version__}")
+    codes_el = etree.SubElement(root, f"{{{CODEBOOK_NS}}}Codes")
+    append_codes(codes_el, project.codes(), CODEBOOK_NS)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def export_qdc(project, out: str | Path) -> dict:
+    """Write the code tree (names, nesting, colours, descriptions) as a .qdc; memos are not part
+    of a codebook. Written to a temporary file first, so `out` appears whole or not at all."""
+    out = Path(out)
+    codes = project.codes()
+    if not codes:
+        raise BadInputError(out, "the project has no codes to export (a codebook needs at least one)")
+    write_atomically(out, codebook_xml(project))
+    return {"path": str(out), "codes": len(codes)}
+
+
+def write_atomically(out: Path, data: bytes) -> None:
+    tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.partial")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, out)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise BadInputError(out, f"cannot be written ({e.strerror or e})") from None
+
+
+# Importing into a project -------------------------------------------------------------------------
+
+def import_qdc(project, path: str | Path) -> QdcImportReport:
+    """Merge a codebook into the project's tree by name path: a code whose path exists is kept
+    (and gets the file's description if it had none); new codes are added. One transaction."""
+    path = Path(path)
+    codes = read_codebook_file(path)
+    report = QdcImportReport(str(path))
+    if not codes:
+        report.notes.append("the codebook contains no codes")
+        return report
+    existing = project.codes()
+    taken_guids = {c.guid for c in existing}
+    by_parent_name = {(c.parent_id, c.name): c for c in existing}
+    with project.write("import codebook", file=str(path)):
+        def walk(nodes, parent_id):
+            for node in nodes:
+                have = by_parent_name.get((parent_id, node.name))
+                if have is not None:
+                    report.matched += 1
+                    if node.description and not have.description.strip():
+                        project.set_code_description(have.id, node.description)
+                        report.described += 1
+                    code_id = have.id
+                else:
+                    guid = node.guid if node.guid and node.guid not in taken_guids else None
+                    code_id = project.add_code(node.name, parent_id, color=node.color,
+                                               description=node.description, guid=guid)
+                    taken_guids.add(guid)
+                    by_parent_name[(parent_id, node.name)] = _Seen(code_id, node.description)
+                    report.added += 1
+                walk(node.children, code_id)
+
+        walk(codes, None)
+    return report
+
+
+@dataclass
+class _Seen:
+    id: int
+    description: str

@@ -1,0 +1,239 @@
+"""Export a whole project as a REFI-QDA .qdpx (project.qde + sources/<guid>.txt), valid against
+the official Project.xsd.
+
+Positions are written as the standard says (code points from 0, end exclusive) into the stored,
+LF-normalised text, which is exactly what goes into sources/, so they need no conversion. GUIDs are
+the ones kept in the project; the few elements npmdesk has no row for (a selection grouping the
+codings of one passage, a memo's link to a participant) get GUIDs derived from stable parts, so
+exporting twice gives the same file apart from its timestamps.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from lxml import etree
+
+from npmdesk import __version__
+from npmdesk.core.errors import BadInputError
+from npmdesk.formats.qdc import append_codes
+from npmdesk.formats.refi_xml import PROJECT_NS, derived_guid, export_guid, xml_text
+
+NS = PROJECT_NS
+_TYPES = {"text": "Text", "integer": "Integer", "float": "Float", "boolean": "Boolean", "date": "Date"}
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
+_NAME_CHARS = 80
+
+
+@dataclass
+class QdpxExportSummary:
+    path: str
+    counts: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what a REFI-QDA file cannot carry
+
+
+def _el(parent, tag: str, text: str | None = None, **attrs):
+    el = etree.SubElement(parent, f"{{{NS}}}{tag}", {k: v for k, v in attrs.items() if v is not None})
+    if text is not None:
+        el.text = xml_text(text)
+    return el
+
+
+def _time(value: str | None) -> str | None:
+    return value if value and _DATETIME.match(value) else None
+
+
+def _decimal(value: float) -> str | None:
+    try:
+        d = Decimal(repr(value))
+    except InvalidOperation:
+        return None
+    return format(d, "f") if d.is_finite() else None
+
+
+class _Builder:
+    def __init__(self, project):
+        self.p = project
+        self.summary_notes: list[str] = []
+        self.coders = {c["id"]: export_guid(c["guid"]) for c in project.coders()}
+        self.coder_names = {c["name"]: export_guid(c["guid"]) for c in project.coders()}
+        self.memos = project.memos()
+        self.note_guid = {m["id"]: export_guid(m["guid"]) for m in self.memos}
+        # target -> {target id: [note guid]}
+        self.refs: dict[str, dict] = {}
+        for m in self.memos:
+            self.refs.setdefault(m["target"], {}).setdefault(m["target_id"], []).append(self.note_guid[m["id"]])
+        self.texts: dict[str, str] = {}
+
+    def build(self) -> tuple[bytes, dict[str, str], dict[str, int]]:
+        p = self.p
+        meta_created = p.db.execute("SELECT value FROM meta WHERE key = 'created'").fetchone()
+        root = etree.Element(f"{{{NS}}}Project", nsmap={None: NS}, name=xml_text(p.name),
+                             origin=f"npmdesk {__version__}")
+        if meta_created and _time(meta_created[0]):
+            root.set("creationDateTime", meta_created[0])
+        me = self.coders.get(p.coder_id)
+        if me:
+            root.set("creatingUserGUID", me)
+        counts = {}
+        users = _el(root, "Users")
+        for c in p.coders():
+            _el(users, "User", guid=export_guid(c["guid"]), name=xml_text(c["name"]))
+        counts["users"] = len(users)
+        codes = p.codes()
+        self.code_guids = {c.id: export_guid(c.guid) for c in codes}
+        if codes:
+            book = _el(root, "CodeBook")
+            counts["codes"] = append_codes(_el(book, "Codes"), codes, NS, self.refs.get("code"))
+        attributes = p.attributes()
+        attr_guid = {a.name: export_guid(a.guid) for a in attributes}
+        attr_type = {a.name: a.type for a in attributes}
+        if attributes:
+            variables = _el(root, "Variables")
+            for a in attributes:
+                _el(variables, "Variable", guid=attr_guid[a.name], name=xml_text(a.name),
+                    typeOfVariable=_TYPES[a.type])
+        counts["variables"] = len(attributes)
+        documents = p.documents()
+        doc_guid = {d.id: export_guid(d.guid) for d in documents}
+        cases = p.cases()
+        if cases:
+            self.cases(_el(root, "Cases"), cases, documents, doc_guid, attr_guid, attr_type)
+        counts["cases"] = len(cases)
+        if documents:
+            sources = _el(root, "Sources")
+            counts["selections"], counts["codings"] = 0, 0
+            for d in documents:
+                s, c = self.source(sources, d, doc_guid[d.id])
+                counts["selections"] += s
+                counts["codings"] += c
+        counts["sources"] = len(documents)
+        notes = [m for m in self.memos if m["target"] != "element"]
+        if len(notes) < len(self.memos):
+            self.summary_notes.append(f"{len(self.memos) - len(notes)} memo(s) on framework elements are not "
+                                      "exported (REFI-QDA has no frameworks)")
+        if notes:
+            notes_el = _el(root, "Notes")
+            for m in notes:
+                self.note(notes_el, m)
+        counts["notes"] = len(notes)
+        case_guid = {c.id: export_guid(c.guid) for c in cases}
+        case_memos = [m for m in notes if m["target"] == "case"]
+        if case_memos:
+            # A Case cannot hold a NoteRef in Project.xsd; a Link from the note to the case can
+            # (ATLAS.ti links memos to quotations the same way).
+            links = _el(root, "Links")
+            for m in case_memos:
+                note = self.note_guid[m["id"]]
+                _el(links, "Link", guid=derived_guid("memo-link", note), name="Memo", direction="OneWay",
+                    originGUID=note, targetGUID=case_guid[m["target_id"]])
+        for note in self.refs.get("project", {}).get(None, ()):
+            _el(root, "NoteRef", targetGUID=note)
+        xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+        return xml, self.texts, counts
+
+    def cases(self, parent, cases, documents, doc_guid, attr_guid, attr_type) -> None:
+        docs_by_case: dict[int, list] = {}
+        for d in documents:
+            if d.case_id is not None:
+                docs_by_case.setdefault(d.case_id, []).append(d)
+        for case in cases:
+            el = _el(parent, "Case", guid=export_guid(case.guid), name=xml_text(case.name))
+            if case.description.strip():
+                _el(el, "Description", case.description)
+            for name, value in case.attributes.items():
+                if value is None:
+                    continue
+                kind = _TYPES[attr_type[name]]
+                if kind == "Boolean":
+                    text = "true" if value else "false"
+                elif kind == "Float":
+                    text = _decimal(value)
+                    if text is None:
+                        self.summary_notes.append(f"participant {case.name!r}: {name} = {value} cannot be "
+                                                  "written as a REFI-QDA number; left out")
+                        continue
+                else:
+                    text = str(value)
+                vv = _el(el, "VariableValue")
+                _el(vv, "VariableRef", targetGUID=attr_guid[name])
+                _el(vv, f"{kind}Value", text)
+            for d in docs_by_case.get(case.id, ()):
+                _el(el, "SourceRef", targetGUID=doc_guid[d.id])
+
+    def source(self, parent, doc, guid: str) -> tuple[int, int]:
+        text = self.p.document_text(doc.id)
+        member = f"{guid}.txt"
+        self.texts[member] = text
+        el = _el(parent, "TextSource", guid=guid, name=xml_text(doc.name), plainTextPath=f"internal://{member}",
+                 creationDateTime=_time(doc.imported))
+        by_span: dict[tuple[int, int], list] = {}
+        for c in self.p.codings_in_document(doc.id):
+            by_span.setdefault((c.start, c.end), []).append(c)
+        exemplars = 0
+        for (start, end), codings in sorted(by_span.items()):
+            first = min(codings, key=lambda c: (c.created, c.id))
+            name = " ".join(text[start:end].split())
+            if len(name) > _NAME_CHARS:
+                name = name[: _NAME_CHARS - 1] + "…"
+            sel = _el(el, "PlainTextSelection", guid=derived_guid("selection", guid, start, end),
+                      name=xml_text(name), startPosition=str(start), endPosition=str(end),
+                      creatingUser=self.coders.get(first.coder_id), creationDateTime=_time(first.created))
+            for c in codings:
+                coding = _el(sel, "Coding", guid=export_guid(c.guid), creatingUser=self.coders.get(c.coder_id),
+                             creationDateTime=_time(c.created))
+                _el(coding, "CodeRef", targetGUID=self.code_guids[c.code_id])
+                for note in self.refs.get("coding", {}).get(c.id, ()):
+                    _el(coding, "NoteRef", targetGUID=note)
+                exemplars += c.exemplar
+        for note in self.refs.get("document", {}).get(doc.id, ()):
+            _el(el, "NoteRef", targetGUID=note)
+        if exemplars:
+            self.summary_notes.append(f"{doc.name}: {exemplars} exemplar mark(s) have no REFI-QDA equivalent")
+        return len(by_span), sum(len(v) for v in by_span.values())
+
+    def note(self, parent, m: dict) -> None:
+        label = {"project": "Project memo", "document": "Document memo", "code": "Code memo",
+                 "case": "Participant memo", "coding": "Coding memo"}[m["target"]]
+        el = _el(parent, "Note", guid=self.note_guid[m["id"]], name=label,
+                 creatingUser=self.coder_names.get(m["coder"]), creationDateTime=_time(m["created"]),
+                 modifiedDateTime=_time(m["modified"]))
+        _el(el, "PlainTextContent", m["text"])
+
+
+def build_project(project) -> tuple[bytes, dict[str, str], QdpxExportSummary]:
+    """(project.qde bytes, {source file name: text}, summary) without writing anything."""
+    b = _Builder(project)
+    xml, texts, counts = b.build()
+    summary = QdpxExportSummary("", counts, b.summary_notes)
+    speakers_linked = [s for s in project.speakers() if s.case_id is not None]
+    if speakers_linked:
+        summary.notes.append(f"{len(speakers_linked)} speaker-participant link(s) are not part of REFI-QDA; "
+                             "each document's own participant is exported")
+    return xml, texts, summary
+
+
+def export_qdpx(project, out: str | Path) -> QdpxExportSummary:
+    """Write the project as a .qdpx at `out` (via a temporary file: it appears whole or not at all)."""
+    out = Path(out)
+    xml, texts, summary = build_project(project)
+    summary.path = str(out)
+    tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.partial")
+    try:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("project.qde", xml)
+            for name, text in texts.items():
+                zf.writestr(f"sources/{name}", text.encode("utf-8"))
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, out)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise BadInputError(out, f"cannot be written ({e.strerror or e})") from None
+    return summary
