@@ -1,0 +1,138 @@
+"""framework, align, matrix, saturation: aligning themes with a framework and the analysis tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from npmdesk.cli import print_json
+from npmdesk.commands._common import add_json_arg, add_project_arg, open_project
+from npmdesk.core.errors import BadInputError
+from npmdesk.formats.framework_files import import_framework_file
+from npmdesk.formats.matrix_csv import format_cell, write_matrix_csv
+from npmdesk.store.frameworks import BUILTIN_FRAMEWORKS
+
+AXES_HELP = "participants, codes, documents, kinds (interview, focus-group, ...) or attribute:NAME"
+
+
+def register(sub) -> None:
+    fw = sub.add_parser("framework", help="deductive frameworks (ACGME, CanMEDS, your own)")
+    fw_sub = fw.add_subparsers(dest="framework_command", metavar="ACTION", required=True)
+    p = fw_sub.add_parser("add", help="add a built-in framework or one from a .csv or .qdc file")
+    add_project_arg(p)
+    p.add_argument("source", metavar="acgme|canmeds|FILE.csv|FILE.qdc")
+    p.add_argument("--to-codes", action="store_true",
+                   help="also add it to the code tree (a code per element, aligned) to code deductively")
+    p.set_defaults(run=cmd_framework_add)
+    p = fw_sub.add_parser("list", help="the frameworks with their elements and aligned themes")
+    add_project_arg(p)
+    add_json_arg(p)
+    p.set_defaults(run=cmd_framework_list)
+
+    p = sub.add_parser("align", help="link a theme or code to a framework element")
+    add_project_arg(p)
+    p.add_argument("--code", required=True, help="code path")
+    p.add_argument("--element", required=True, help="element name, e.g. Professionalism")
+    p.add_argument("--framework", help="framework name, when the element name is in several")
+    p.add_argument("--rationale", default="", help="why the theme speaks to this element")
+    p.add_argument("--remove", action="store_true", help="remove the link instead")
+    p.set_defaults(run=cmd_align)
+
+    p = sub.add_parser("matrix", help="code x participant / document / attribute tables and co-occurrence")
+    add_project_arg(p)
+    p.add_argument("--rows", required=True, help=AXES_HELP)
+    p.add_argument("--cols", required=True, help=AXES_HELP + "; codes x codes is co-occurrence")
+    p.add_argument("--measure", default="codings", choices=("codings", "coverage", "participants"))
+    p.add_argument("--themes", action="store_true", help="count each theme's sub-codes under the theme")
+    add_json_arg(p)
+    p.add_argument("--csv", metavar="FILE", help="also write the matrix to a CSV file")
+    p.set_defaults(run=cmd_matrix)
+
+    p = sub.add_parser("saturation", help="new codes per transcript in interview order")
+    add_project_arg(p)
+    add_json_arg(p)
+    p.set_defaults(run=cmd_saturation)
+
+
+def cmd_framework_add(args) -> int:
+    with open_project(args) as p:
+        key = args.source.strip().lower()
+        if key in BUILTIN_FRAMEWORKS:
+            fid = p.add_builtin_framework(key)
+        else:
+            path = Path(args.source)
+            if not path.is_file():
+                raise BadInputError(path, f"no such file (built-in frameworks: {', '.join(BUILTIN_FRAMEWORKS)})")
+            fid = import_framework_file(p, path)
+        fw = p.framework(fid)
+        print(f"added framework {fw.name!r} with {len(fw.elements)} element(s)")
+        if args.to_codes:
+            root = p.add_framework_codes(fid)
+            print(f"added code {p.code(root).path!r} with a sub-code per element")
+    return 0
+
+
+def cmd_framework_list(args) -> int:
+    with open_project(args) as p:
+        items = []
+        for fw in p.frameworks():
+            links = p.alignments(fw.id)
+            items.append({"name": fw.name, "description": fw.description, "source": fw.source,
+                          "elements": [{"name": e.name, "description": e.description,
+                                        "themes": [a.code for a in links if a.element_id == e.id]}
+                                       for e in fw.elements]})
+    if args.json:
+        print_json(items)
+        return 0
+    for fw in items:
+        print(f"{fw['name']}  ({len(fw['elements'])} elements)")
+        for e in fw["elements"]:
+            print(f"  {e['name']}" + (f"  <- {', '.join(e['themes'])}" if e["themes"] else ""))
+    if not items:
+        print("no frameworks yet (npmdesk framework add PROJECT acgme)")
+    return 0
+
+
+def cmd_align(args) -> int:
+    with open_project(args) as p:
+        fid = p.framework_by_name(args.framework).id if args.framework else None
+        element = p.element_by_name(args.element, fid)
+        code = p.code_by_path(args.code)
+        if args.remove:
+            p.unalign_code(code.id, element.id)
+            print(f"{code.path!r} no longer aligned with {element.name!r}")
+        else:
+            p.align_code(code.id, element.id, args.rationale)
+            print(f"{code.path!r} aligned with {element.name!r}")
+    return 0
+
+
+def cmd_matrix(args) -> int:
+    with open_project(args) as p:
+        m = p.matrix(args.rows, args.cols, args.measure, aggregate=args.themes)
+    if args.csv:
+        write_matrix_csv(m, args.csv)
+    if args.json:
+        print_json(m.to_json())
+        return 0
+    table = [[m.title, *m.col_labels]]
+    table += [[label, *(format_cell(m, v) for v in row)] for label, row in zip(m.row_labels, m.cells)]
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+    for r in table:
+        print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(r, widths))))
+    if args.csv:
+        print(f"wrote {args.csv}")
+    return 0
+
+
+def cmd_saturation(args) -> int:
+    with open_project(args) as p:
+        series = p.saturation()
+    if args.json:
+        print_json([s.to_json() for s in series])
+        return 0
+    for s in series:
+        new = f"  ({', '.join(s.new_code_paths)})" if s.new_code_paths else ""
+        print(f"{s.position:>4}  {s.document}  +{s.new_codes}  = {s.total_codes}{new}")
+    if not series:
+        print("no documents yet")
+    return 0
