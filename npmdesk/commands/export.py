@@ -1,0 +1,104 @@
+"""export: Word and CSV reports (excerpts, codebook, participants, matrix, alignment) and the
+REFI-QDA formats (.qdpx, .qdc) under one command."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from npmdesk.cli import print_json
+from npmdesk.commands._common import add_json_arg, add_project_arg
+from npmdesk.core.errors import InvalidValueError, NpmdeskError
+from npmdesk.formats.report_selection import ReportSelection, parse_attribute_condition
+from npmdesk.formats.reports import FORMATS, REPORT_DESCRIPTIONS, REPORTS, ReportOptions, export_report
+from npmdesk.store import Project
+
+NOUNS = {"excerpts": "excerpt(s)", "codebook": "code(s)", "participants": "participant(s)",
+         "matrix": "code row(s)", "alignment": "framework element(s)"}
+EXCHANGE = {"qdpx": ("npmdesk.formats.qdpx_export", "export_qdpx"), "qdc": ("npmdesk.formats.qdc", "export_qdc")}
+ALL_FORMATS = (*FORMATS, *EXCHANGE)
+
+
+def register(sub) -> None:
+    reports = "; ".join(f"{k}: {v}" for k, v in REPORT_DESCRIPTIONS.items())
+    p = sub.add_parser("export", help="write a Word or CSV report, or a REFI-QDA .qdpx/.qdc file",
+                       description=f"Reports — {reports}. Exports never change the project.")
+    add_project_arg(p)
+    p.add_argument("--format", choices=ALL_FORMATS, help="default: from the extension of --out")
+    p.add_argument("--report", choices=REPORTS, default="excerpts", help="which report (default: excerpts)")
+    p.add_argument("--out", required=True, metavar="FILE", help="the file to write (replaced if it exists)")
+    f = p.add_argument_group("filters (excerpts; participants and matrix take --participant/--attribute, "
+                             "matrix also --code)")
+    f.add_argument("--code", action="append", default=[], metavar="PATH", help="a code path (repeatable)")
+    f.add_argument("--with-children", action="store_true", help="include the sub-codes of each --code")
+    f.add_argument("--participant", action="append", default=[], metavar="NAME", help="repeatable")
+    f.add_argument("--document", action="append", default=[], metavar="NAME", help="repeatable")
+    f.add_argument("--coder", dest="coder_filter", action="append", default=[], metavar="NAME",
+                   help="only codings by this coder (repeatable)")
+    f.add_argument("--exemplars-only", action="store_true", help="only codings marked as exemplar")
+    f.add_argument("--attribute", action="append", default=[], metavar="NAME=VALUE",
+                   help="only participants with this attribute value (repeatable; all must hold)")
+    o = p.add_argument_group("report options")
+    o.add_argument("--other-codes", action="store_true", help="excerpts: list other codes on the same passage")
+    o.add_argument("--examples", type=int, default=0, metavar="N", help="codebook: N example quotes per code")
+    o.add_argument("--framework", metavar="NAME", help="alignment: the framework (default: every aligned one)")
+    add_json_arg(p)
+    p.set_defaults(run=cmd_export)
+
+
+class _ReadingProject(Project):
+    """A project opened for export: unlike Project.open it does not register the coder's name,
+    so exporting leaves the file exactly as it was."""
+
+    def __init__(self, path: Path, db, coder: str):
+        super(Project, self).__init__()
+        self.path = path
+        self.db = db
+        self.coder_id = None
+
+
+def _format(args) -> str:
+    if args.format:
+        return args.format
+    suffix = Path(args.out).suffix.lower().lstrip(".")
+    if suffix not in ALL_FORMATS:
+        raise InvalidValueError(f"cannot tell the format from {args.out!r}: add --format {'|'.join(ALL_FORMATS)}")
+    return suffix
+
+
+def _exchange_function(fmt: str):
+    module, name = EXCHANGE[fmt]
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        raise NpmdeskError(f"export to .{fmt} is not available in this build of npmdesk") from None
+
+
+def cmd_export(args) -> int:
+    fmt = _format(args)
+    selection = ReportSelection(
+        code_paths=tuple(args.code), with_children=args.with_children, participants=tuple(args.participant),
+        documents=tuple(args.document), coders=tuple(args.coder_filter), exemplars_only=args.exemplars_only,
+        attributes=tuple(parse_attribute_condition(a) for a in args.attribute))
+    if args.examples < 0:
+        raise InvalidValueError("--examples takes a number of quotes, 0 or more")
+    project = _ReadingProject.open(args.project, args.coder)
+    try:
+        if fmt in EXCHANGE:
+            if not selection.is_everything():
+                raise InvalidValueError(f".{fmt} export covers the whole project: filters do not apply to it")
+            _exchange_function(fmt)(project, args.out)
+            what = "the project" if fmt == "qdpx" else "the codebook"
+            count = None
+        else:
+            options = ReportOptions(selection=selection, other_codes=args.other_codes, examples=args.examples,
+                                    framework=args.framework)
+            count = export_report(project, args.report, fmt, args.out, options)
+            what = args.report
+    finally:
+        project.close()
+    if args.json:
+        print_json([{"path": str(args.out), "format": fmt, "report": what, "items": count}])
+    else:
+        print(f"wrote {args.out}: " + (what if count is None else f"{args.report}, {count} {NOUNS[args.report]}"))
+    return 0

@@ -1,0 +1,91 @@
+"""The codebook: an overview table of the code tree (definition and counts per code), then one
+entry per code with its colour, definition, counts, memo and, if asked, example quotes."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from npmdesk.core.model import Code, CodeCounts
+from npmdesk.formats.docx_builder import ReportBuilder
+from npmdesk.formats.export_support import Progress, ProgressCallback, atomic_output
+from npmdesk.formats.report_data import CodeTree, ExcerptRow, excerpt_rows, source_line
+
+TITLE = "Codebook"
+_NONE = CodeCounts(0, 0, 0)
+
+
+def codebook_rows(project) -> list[tuple[Code, int, CodeCounts, CodeCounts]]:
+    """(code, depth, own counts, counts with sub-codes) in tree order."""
+    tree = CodeTree(project.codes())
+    own, total = project.code_counts(), project.code_counts(with_descendants=True)
+    return [(c, tree.depth(c.id), own.get(c.id, _NONE), total.get(c.id, _NONE)) for c in tree.codes]
+
+
+def examples_by_code(project, per_code: int) -> dict[int, list[ExcerptRow]]:
+    """Up to `per_code` quotes per code: those marked exemplar first, then in report order."""
+    if per_code <= 0:
+        return {}
+    chosen: dict[int, list[ExcerptRow]] = {}
+    rows = excerpt_rows(project)
+    for r in sorted(rows, key=lambda r: not r.excerpt.exemplar):  # stable: keeps report order
+        bucket = chosen.setdefault(r.excerpt.code_id, [])
+        if len(bucket) < per_code:
+            bucket.append(r)
+    order = {id(r): i for i, r in enumerate(rows)}
+    return {k: sorted(v, key=lambda r: order[id(r)]) for k, v in chosen.items()}
+
+
+def export_codebook_docx(project, out: str | Path, *, examples: int = 0,
+                         progress: ProgressCallback | None = None) -> int:
+    """Write the codebook (atomically); returns the number of codes. `examples`: quotes per code."""
+    rows = codebook_rows(project)
+    steps = Progress(progress, len(rows) + 1, every=20)
+    steps.start()
+    quotes = examples_by_code(project, examples)
+    b = ReportBuilder(f"{TITLE} — {project.name}", author=", ".join(c["name"] for c in project.coders()),
+                      subject=f"Codebook of the study {project.name}", footer=f"{project.name} · {TITLE}")
+    themes = sum(1 for _, depth, _, _ in rows if depth == 0)
+    codings = project.counts()["codings"]
+    b.title_page(TITLE, project.name, [
+        ("Project", project.name),
+        ("Exported", date.today().isoformat()),
+        ("Codes", f"{len(rows)} ({themes} at the top level)"),
+        ("Codings", str(codings)),
+    ])
+    b.caption("The code tree. Counts include each code's sub-codes.")
+    table = []
+    for code, depth, _, total in rows:
+        name = [("\u00a0" * 4 * depth, {}), ("\u25a0 ", {"color": code.color.lstrip("#").upper()}),
+                (code.name, {"b": depth == 0})]
+        table.append([[name], code.description.strip(), str(total.codings), str(total.documents),
+                      str(total.participants)])
+    b.table(["Code", "Definition", "Codings", "Documents", "Participants"], table,
+            font_half_points=18, right_align_from=2)
+    if not rows:
+        b.paragraph("The project has no codes yet.")
+    b.page_break()
+    for code, depth, own, total in rows:
+        b.heading(code.name, min(depth + 1, 3), code.color)
+        if code.description.strip():
+            b.paragraph(code.description.strip(), "CodeDefinition")
+        facts = [f"Colour {code.color}", f"{own.codings} coding{'s' * (own.codings != 1)}"]
+        if total.codings != own.codings:
+            facts[-1] += f" ({total.codings} with sub-codes)"
+        facts += [f"{total.documents} document{'s' * (total.documents != 1)}",
+                  f"{total.participants} participant{'s' * (total.participants != 1)}"]
+        if code.path != code.name:
+            facts.append(f"path {code.path}")
+        b.paragraph(" · ".join(facts), "CodeFacts")
+        memo = project.memo("code", code.id).strip()
+        if memo:
+            b.paragraph([("Memo: ", {"b": True}), (memo, {})], "ExcerptMemo")
+        for r in quotes.get(code.id, []):
+            b.paragraph(r.excerpt.text, "Quote")
+            b.paragraph(source_line(r), "ExcerptSource")
+        steps.step()
+    with atomic_output(out) as tmp:
+        b.save(tmp)
+        steps.finish()
+    return len(rows)
+

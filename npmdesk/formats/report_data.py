@@ -1,0 +1,97 @@
+"""The data behind the excerpt reports (Word and CSV alike): excerpts with paragraph numbers,
+other codes on the same passage, the code tree's shape, and the words of a source line."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from npmdesk.core.model import Code, Excerpt
+from npmdesk.formats.report_selection import DocumentTexts, ReportSelection, paragraph_label
+
+
+@dataclass(frozen=True)
+class ExcerptRow:
+    excerpt: Excerpt
+    paragraphs: tuple[int, int]
+    other_codes: tuple[str, ...] = ()
+
+
+class CodeTree:
+    """Depths and ancestors of the codes, in tree order."""
+
+    def __init__(self, codes: list[Code]):
+        self.codes = codes
+        self.by_id = {c.id: c for c in codes}
+        self.order = {c.id: i for i, c in enumerate(codes)}
+        self._depth: dict[int, int] = {}
+        for c in codes:  # tree order: a parent always comes before its children
+            self._depth[c.id] = 0 if c.parent_id is None else self._depth.get(c.parent_id, 0) + 1
+
+    def depth(self, code_id: int) -> int:
+        return self._depth.get(code_id, 0)
+
+    def ancestors(self, code_id: int) -> list[int]:
+        out, parent = [], self.by_id[code_id].parent_id
+        while parent is not None:
+            out.append(parent)
+            parent = self.by_id[parent].parent_id
+        return out
+
+    def with_ancestors(self, code_ids) -> list[Code]:
+        """The given codes and every ancestor of them, in tree order (report headings)."""
+        wanted = set()
+        for cid in code_ids:
+            if cid in self.by_id:
+                wanted.add(cid)
+                wanted.update(self.ancestors(cid))
+        return [c for c in self.codes if c.id in wanted]
+
+
+def excerpt_rows(project, selection: ReportSelection | None = None, *, other_codes: bool = False) -> list[ExcerptRow]:
+    """Excerpts in code-tree order, then document, then position, with their paragraph range."""
+    selection = selection or ReportSelection()
+    excerpts = project.excerpts(selection.to_filter(project))
+    texts = DocumentTexts(project)
+    others = _OtherCodes(project) if other_codes else None
+    return [ExcerptRow(e, texts.paragraphs(e.document_id, e.start, e.end),
+                       others.on(e) if others else ()) for e in excerpts]
+
+
+class _OtherCodes:
+    """Codes of other codings overlapping an excerpt's passage (any coder)."""
+
+    def __init__(self, project):
+        self.project = project
+        self.paths = {c.id: c.path for c in project.codes()}
+        self.order = {cid: i for i, cid in enumerate(self.paths)}
+        self._docs: dict[int, tuple[list[int], list]] = {}
+
+    def on(self, e: Excerpt) -> tuple[str, ...]:
+        doc = self._docs.get(e.document_id)
+        if doc is None:
+            codings = self.project.codings_in_document(e.document_id)  # sorted by start
+            doc = self._docs[e.document_id] = ([c.start for c in codings], codings)
+        starts, codings = doc
+        found = {c.code_id for c in codings[:bisect_left(starts, e.end)]
+                 if c.end > e.start and c.code_id != e.code_id}
+        return tuple(self.paths[cid] for cid in sorted(found, key=self.order.get))
+
+
+def source_line(row: ExcerptRow) -> str:
+    """'NPM-1 (speaker: Interviewer) · Interview 1, ¶ 3–4 · coded by Ana · exemplar'."""
+    e = row.excerpt
+    who = e.participant or "no participant"
+    if e.speaker and e.speaker != e.participant:
+        who += f" (speaker: {e.speaker})"
+    parts = [who, f"{e.document}, {paragraph_label(*row.paragraphs)}", f"coded by {e.coder}"]
+    if e.exemplar:
+        parts.append("exemplar")
+    return " · ".join(parts)
+
+
+def summary_counts(rows: list[ExcerptRow]) -> tuple[int, int, int]:
+    """(excerpts, documents, participants) across the rows."""
+    docs = {r.excerpt.document_id for r in rows}
+    people = {p.strip() for r in rows if r.excerpt.participant for p in r.excerpt.participant.split(",")}
+    return len(rows), len(docs), len(people)

@@ -1,0 +1,64 @@
+"""One entry point for every report in Word or CSV, shared by File > Export and `npmdesk export`.
+
+Exports only read the project; each writes its file atomically and reports progress through an
+optional `progress(done, total) -> bool` callback (False cancels, leaving no file behind)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from npmdesk.core.errors import InvalidValueError
+from npmdesk.formats import csv_export
+from npmdesk.formats.docx_codebook import export_codebook_docx
+from npmdesk.formats.docx_excerpts import export_excerpts_docx
+from npmdesk.formats.docx_tables import export_alignment_docx, export_matrix_docx, export_participants_docx
+from npmdesk.formats.export_support import ProgressCallback
+from npmdesk.formats.report_selection import ReportSelection
+
+REPORTS = ("excerpts", "codebook", "participants", "matrix", "alignment")
+FORMATS = ("docx", "csv")
+REPORT_DESCRIPTIONS = {
+    "excerpts": "coded excerpts by theme and code, with source lines",
+    "codebook": "the code tree with definitions, colours, counts (and example quotes)",
+    "participants": "participants and their attributes, and the make-up of the sample",
+    "matrix": "code x participant counts",
+    "alignment": "Competency | Definition | Themes / roles | Illustrative quotes",
+}
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    selection: ReportSelection = field(default_factory=ReportSelection)
+    other_codes: bool = False  # excerpts: list the other codes on the same passage
+    examples: int = 0  # codebook: example quotes per code
+    framework: str | None = None  # alignment: which framework (default: every aligned one)
+
+
+def export_report(project, report: str, fmt: str, out: str | Path, options: ReportOptions | None = None,
+                  progress: ProgressCallback | None = None) -> int:
+    """Write one report; returns how many items (excerpts, codes, participants, rows) it holds."""
+    if report not in REPORTS:
+        raise InvalidValueError(f"unknown report {report!r} (use {', '.join(REPORTS)})")
+    if fmt not in FORMATS:
+        raise InvalidValueError(f"unknown format {fmt!r} for a report (use {', '.join(FORMATS)})")
+    o = options or ReportOptions()
+    sel = o.selection
+    if report in ("codebook", "alignment") and not sel.is_everything():
+        raise InvalidValueError(f"the {report} report covers the whole project: filters do not apply to it")
+    docx = fmt == "docx"
+    if report == "excerpts":
+        fn = export_excerpts_docx if docx else csv_export.export_excerpts_csv
+        return fn(project, out, sel, other_codes=o.other_codes, progress=progress)
+    if report == "codebook":
+        if docx:
+            return export_codebook_docx(project, out, examples=o.examples, progress=progress)
+        return csv_export.export_codebook_csv(project, out, progress=progress)
+    if report == "participants":
+        fn = export_participants_docx if docx else csv_export.export_participants_csv
+        return fn(project, out, sel, progress=progress)
+    if report == "matrix":
+        fn = export_matrix_docx if docx else csv_export.export_matrix_csv
+        return fn(project, out, sel, progress=progress)
+    fn = export_alignment_docx if docx else csv_export.export_alignment_csv
+    return fn(project, out, o.framework, progress=progress)
