@@ -365,8 +365,10 @@ class MainWindow(QMainWindow):
     # Recent codes ----------------------------------------------------------------------------------
 
     def remember_code(self, code_id: int) -> None:
-        self.recent_codes = [code_id] + [c for c in self.recent_codes if c != code_id]
-        del self.recent_codes[RECENT_CODES:]
+        # A code keeps its number key while it stays among the last nine, so fingers can learn it.
+        if code_id not in self.recent_codes:
+            self.recent_codes.insert(0, code_id)
+            del self.recent_codes[RECENT_CODES:]
         self._show_recent()
 
     def _prune_recent(self) -> None:

@@ -7,7 +7,7 @@ ExtraSelections, which are cheap for a handful of ranges.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip
 
@@ -239,10 +239,13 @@ class TranscriptView(QPlainTextEdit):
         self.contextMenuAt.emit(self.viewport().mapToGlobal(pos), self.cp_at(pos))
 
     def createMimeDataFromSelection(self):  # noqa: N802
-        data = super().createMimeDataFromSelection()
         span = self.selected_span()
-        if span is not None and self.document_id is not None:
-            mimes.set_span(data, self.document_id, *span)
+        if span is None or self.document_id is None:
+            return super().createMimeDataFromSelection()
+        # Qt's own text mime data lists a fixed set of formats, so the span needs a plain QMimeData.
+        data = QMimeData()
+        data.setText(self.textCursor().selection().toPlainText())
+        mimes.set_span(data, self.document_id, *span)
         return data
 
     # Margin --------------------------------------------------------------------------------------

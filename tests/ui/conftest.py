@@ -1,0 +1,126 @@
+"""Window fixtures: a small study on disk, a MainWindow over it, and dialogs that never block."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QTextCursor
+
+from npmdesk.store import Project
+from tests.ui.sample_project import build
+
+
+@pytest.fixture
+def messages(monkeypatch):
+    """Every message a dialog would have shown (title/text), instead of a modal dialog."""
+    shown: list[str] = []
+
+    def record(*args, **kwargs):
+        shown.append(" | ".join(str(a) for a in args[1:]))
+
+    import npmdesk.ui.dialogs as dialogs
+    import npmdesk.ui.gui_import as gui_import
+    import npmdesk.ui.main_window as main_window
+    import npmdesk.ui.menus as menus
+
+    for mod in (dialogs, gui_import, main_window, menus):
+        for name in ("show_error", "show_info"):
+            if hasattr(mod, name):
+                monkeypatch.setattr(mod, name, record)
+    return shown
+
+
+@pytest.fixture
+def study(tmp_path):
+    path = tmp_path / "study.npmdesk"
+    build(path).close()
+    return path
+
+
+@pytest.fixture
+def window(qtbot, study, messages):
+    from npmdesk.ui import MainWindow
+
+    w = MainWindow(study, coder="Ana")
+    qtbot.addWidget(w)
+    w.resize(1200, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def reopen(study):
+    """Open a second connection to the same file: what is really stored."""
+    opened = []
+
+    def _open():
+        p = Project.open(study, "Checker")
+        opened.append(p)
+        return p
+
+    yield _open
+    for p in opened:
+        p.close()
+
+
+def select_text(view, phrase: str, occurrence: int = 0) -> tuple[int, int]:
+    """Select `phrase` in the viewer with a QTextCursor, as a mouse would; returns Qt positions."""
+    text = view.document().toPlainText()
+    at = -1
+    for _ in range(occurrence + 1):
+        at = text.index(phrase, at + 1)
+    # toPlainText is a Python str (code points); Qt positions count UTF-16 units before `at`.
+    qa = len(text[:at].encode("utf-16-le")) // 2
+    qb = qa + len(phrase.encode("utf-16-le")) // 2
+    cur = QTextCursor(view.document())
+    cur.setPosition(qa)
+    cur.setPosition(qb, QTextCursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cur)
+    return qa, qb
+
+
+def coloured_ranges(view) -> set[int]:
+    """Qt positions that the highlighter gave a background colour."""
+    out: set[int] = set()
+    block = view.document().begin()
+    while block.isValid():
+        for r in block.layout().formats():
+            if r.format.background().style() != Qt.BrushStyle.NoBrush:
+                out.update(range(block.position() + r.start, block.position() + r.start + r.length))
+        block = block.next()
+    return out
+
+
+def click_code(qtbot, window, code_id: int, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    tree = window.code_tree
+    idx = tree.view_index(code_id)
+    tree.scrollTo(idx)
+    rect = tree.visualRect(idx)
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())
+
+
+def code_id(window, path: str) -> int:
+    return next(c.id for c in window.code_panel.model.codes.values() if c.path == path)
+
+
+def row_point(tree, code: int, where: str = "on") -> QPoint:
+    rect = tree.visualRect(tree.view_index(code))
+    y = {"on": rect.center().y(), "above": rect.top() + 1, "below": rect.bottom() - 1}[where]
+    return QPoint(rect.center().x(), y)
+
+
+def drag_and_drop(target, pos: QPoint, mime, modifiers=Qt.KeyboardModifier.NoModifier):
+    """Deliver enter, move and drop to `target` as a real drag does; return the drop event."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    actions = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
+    button = Qt.MouseButton.LeftButton
+    QApplication.sendEvent(target, QDragEnterEvent(pos, actions, mime, button, modifiers))
+    QApplication.sendEvent(target, QDragMoveEvent(pos, actions, mime, button, modifiers))
+    drop = QDropEvent(QPointF(pos), actions, mime, button, modifiers)
+    QApplication.sendEvent(target, drop)
+    return drop

@@ -1,0 +1,145 @@
+"""Coding in the real window: select by cursor, apply by click, keys, typing, drag-and-drop; undo/redo.
+
+Each step is checked twice: what the viewer shows (highlight formats, tree counts) and what a
+second connection reads from the project file.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from tests.ui.conftest import click_code, code_id, coloured_ranges, drag_and_drop, row_point, select_text
+
+
+def stored_spans(reopen, doc_id, code=None):
+    p = reopen()
+    text = p.document_text(doc_id)
+    return [(c.code_id, text[c.start:c.end]) for c in p.codings_in_document(doc_id)
+            if code is None or c.code_id == code]
+
+
+def test_click_code_applies_to_selection_and_undo_redo(qtbot, window, reopen):
+    doc = window.current_document
+    code = code_id(window, "Seeing the system")
+    before = coloured_ranges(window.transcript)
+    qa, qb = select_text(window.transcript, "Nobody tells you that the system is part of the curriculum")
+    click_code(qtbot, window, code)
+    phrase = "Nobody tells you that the system is part of the curriculum"
+    assert (code, phrase) in stored_spans(reopen, doc, code)
+    assert coloured_ranges(window.transcript) - before == set(range(qa, qb))
+    assert window.code_panel.model.own[code].codings == 2
+    window.actions["undo"].trigger()
+    assert (code, phrase) not in stored_spans(reopen, doc, code)
+    assert coloured_ranges(window.transcript) == before
+    assert window.code_panel.model.own[code].codings == 1
+    window.actions["redo"].trigger()
+    assert (code, phrase) in stored_spans(reopen, doc, code)
+    assert coloured_ranges(window.transcript) - before == set(range(qa, qb))
+
+
+def test_undo_redo_by_keyboard(qtbot, window, reopen):
+    doc = window.current_document
+    code = code_id(window, "Seeing the system")
+    select_text(window.transcript, "the loans")
+    click_code(qtbot, window, code)
+    window.transcript.setFocus()
+    qtbot.keyClick(window.transcript, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert (code, "the loans") not in stored_spans(reopen, doc)
+    qtbot.keyClick(window.transcript, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert (code, "the loans") in stored_spans(reopen, doc)
+
+
+def test_number_keys_apply_recent_codes(qtbot, window, reopen):
+    doc = window.current_document
+    a = code_id(window, "Seeing the system")
+    b = code_id(window, "Teaching consolidates knowledge")
+    select_text(window.transcript, "the schedule")
+    click_code(qtbot, window, a)
+    select_text(window.transcript, "anatomy exam")
+    click_code(qtbot, window, b)
+    assert window.recent_codes[:2] == [b, a]
+    select_text(window.transcript, "At first I thought")
+    window.transcript.setFocus()
+    qtbot.keyClick(window.transcript, Qt.Key.Key_2)  # 2 = the second most recent: a
+    qtbot.keyClick(window.transcript, Qt.Key.Key_1)  # and b on the same words
+    stored = stored_spans(reopen, doc)
+    assert (a, "At first I thought") in stored and (b, "At first I thought") in stored
+    qtbot.keyClick(window.transcript, Qt.Key.Key_9)  # no ninth recent code: nothing happens
+    assert len(stored_spans(reopen, doc)) == len(stored)
+
+
+def test_typing_a_new_name_creates_and_applies(qtbot, window, reopen):
+    doc = window.current_document
+    select_text(window.transcript, "answering questions")
+    qtbot.keyClicks(window.code_panel.filter, "Misconceptions about mentoring")
+    qtbot.keyClick(window.code_panel.filter, Qt.Key.Key_Return)
+    p = reopen()
+    new = p.code_by_path("Misconceptions about mentoring")
+    assert [p.document_text(doc)[c.start:c.end] for c in p.codings_in_document(doc) if c.code_id == new.id] \
+        == ["answering questions"]
+    # One undo removes both the coding and the new code (one gesture, one step).
+    window.actions["undo"].trigger()
+    assert all(c.path != "Misconceptions about mentoring" for c in reopen().codes())
+    window.actions["redo"].trigger()
+    assert reopen().code_by_path("Misconceptions about mentoring").id == new.id
+    # Typing an existing name applies that code instead of making a duplicate.
+    select_text(window.transcript, "the exam calendar")
+    qtbot.keyClicks(window.code_panel.filter, "seeing the SYSTEM")
+    qtbot.keyClick(window.code_panel.filter, Qt.Key.Key_Return)
+    assert (code_id(window, "Seeing the system"), "the exam calendar") in stored_spans(reopen, doc)
+
+
+def test_in_vivo_uses_the_selected_words(qtbot, window, reopen):
+    doc = window.current_document
+    select_text(window.transcript, "Teaching it consolidated it.")
+    window.actions["in_vivo"].trigger()
+    p = reopen()
+    code = p.code_by_path("Teaching it consolidated it")
+    assert [p.document_text(doc)[c.start:c.end] for c in p.codings_in_document(doc)
+            if c.code_id == code.id] == ["Teaching it consolidated it."]
+
+
+def test_drag_selection_onto_a_code(qtbot, window, reopen):
+    doc = window.current_document
+    code = code_id(window, "Growing as a communicator/Honest feedback")
+    qa, qb = select_text(window.transcript, "clearer explanations on the wards")
+    mime = window.transcript.createMimeDataFromSelection()
+    tree = window.code_tree
+    event = drag_and_drop(tree.viewport(), row_point(tree, code), mime)
+    assert event.dropAction() == Qt.DropAction.IgnoreAction  # Qt must not move rows itself
+    assert (code, "clearer explanations on the wards") in stored_spans(reopen, doc, code)
+    assert set(range(qa, qb)) <= coloured_ranges(window.transcript)
+    assert window.transcript.document().toPlainText().count("clearer explanations") == 1  # text untouched
+
+
+def test_context_menu_actions_on_a_coding(qtbot, window, reopen):
+    doc = window.current_document
+    p = reopen()
+    coding = next(c for c in p.codings_in_document(doc) if p.document_text(doc)[c.start:c.end]
+                  == "How honest the feedback was")
+    window.transcript.set_current_coding(coding.id)
+    window.actions["exemplar"].trigger()
+    assert reopen().coding(coding.id).exemplar is True
+    select_text(window.transcript, "How honest the feedback was. She told me")
+    window.actions["change_span"].trigger()
+    c2 = reopen().coding(coding.id)
+    assert reopen().document_text(doc)[c2.start:c2.end] == "How honest the feedback was. She told me"
+    window.transcript.set_current_coding(coding.id)
+    window.transcript.setFocus()
+    qtbot.keyClick(window.transcript, Qt.Key.Key_Delete)
+    assert coding.id not in {c.id for c in reopen().codings_in_document(doc)}
+    for _ in range(3):
+        window.actions["undo"].trigger()
+    restored = reopen().coding(coding.id)
+    assert (restored.start, restored.end, restored.exemplar) == (coding.start, coding.end, False)
+
+
+def test_refused_action_is_a_message_not_a_step(qtbot, window, reopen, messages):
+    code = code_id(window, "Seeing the system")
+    select_text(window.transcript, "I saw how the schedule, the loans and the exam calendar push students around")
+    steps = window.undo_stack.count()
+    click_code(qtbot, window, code)  # this exact passage already has this code
+    assert any("already has this code" in m for m in messages)
+    assert window.undo_stack.count() == steps
+    assert "Traceback" not in "".join(messages)
