@@ -40,6 +40,8 @@ class ImportOptions:
     force: bool = False  # import a file whose exact bytes are already in the project
     skip_bad: bool = False  # skip a bad file (and say why) instead of stopping the import
     max_bytes: int = MAX_SOURCE_BYTES
+    link_speakers: bool = True  # a speaker labelled exactly like an existing participant is linked to it
+    autocode: str | None = None  # 'speaker': a code per speaker; 'case': a code per linked participant
 
 
 @dataclass
@@ -67,7 +69,8 @@ class ImportReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
-Reader = Callable[[Path, bytes], ParsedSource]
+# A reader gets the file's path (for messages), its bytes and the ImportOptions (speaker pattern).
+Reader = Callable[[Path, bytes, "ImportOptions"], ParsedSource]
 READERS: dict[str, Reader] = {}
 
 
@@ -80,7 +83,7 @@ def reader(*suffixes: str):
 
 
 @reader(".txt", ".text")
-def read_txt(path: Path, data: bytes) -> ParsedSource:
+def read_txt(path: Path, data: bytes, options: ImportOptions) -> ParsedSource:
     text, encoding = decode_text(data, path)
     return ParsedSource(text, encoding, "text")
 
@@ -125,7 +128,15 @@ def read_source(path: str | Path, options: ImportOptions | None = None) -> Parse
         raise BadInputError(path, f"cannot be read ({e.strerror})") from None
     if not data:
         raise BadInputError(path, "the file is empty")
-    parsed = fn(path, data)
+    try:
+        parsed = fn(path, data, options)
+    except NpmdeskError:
+        raise
+    except (MemoryError, RecursionError):
+        raise BadInputError(path, "the file is too large or too deeply nested to read") from None
+    except Exception as e:  # a library's surprise on a hostile file must not crash the app
+        raise BadInputError(path, f"the file could not be read as {path.suffix.lower()} "
+                                  f"({type(e).__name__}: {e})") from None
     parsed.text = normalise_newlines(parsed.text)
     if not parsed.text.strip():
         raise BadInputError(path, "the file contains no text")
@@ -153,9 +164,12 @@ def import_files(
             compile_speaker_pattern(options.speaker_pattern)
         except ValueError as e:
             raise NpmdeskError(str(e)) from None
+    if options.autocode not in (None, "speaker", "case"):
+        raise NpmdeskError(f"unknown auto-code mode {options.autocode!r} (use 'speaker' or 'case')")
     report = ImportReport()
-    parsed: list[tuple[Path, ParsedSource, str]] = []
+    parsed: list[tuple[Path, ParsedSource, str, str]] = []
     seen_sha: dict[str, Path] = {}
+    taken = {d.name for d in project.documents()}
     total = len(paths)
     for i, raw in enumerate(paths):
         path = Path(raw)
@@ -169,28 +183,42 @@ def import_files(
                                                  "to keep a second copy)")
             if sha in seen_sha and not options.force:
                 raise DuplicateSourceError(path, f"the same file as {seen_sha[sha].name} in this import")
-            seen_sha[sha] = path
-            parsed.append((path, read_source(path, options), sha))
+            src = read_source(path, options)
+            name = _unique_name(path.stem, taken, options.numbered_names, path)
         except BadInputError as e:
             if not options.skip_bad:
                 raise
             report.skipped.append((str(path), e.reason))
+            continue
+        seen_sha[sha] = path
+        taken.add(name)
+        parsed.append((path, src, sha, name))
     if progress and progress(total, total, "") is False:
         raise CancelledError("import cancelled; nothing was imported")
-    taken = {d.name for d in project.documents()}
-    with project.write("import", files=[str(p) for p, _, _ in parsed]):
+    if not parsed:
+        return report
+    case_ids = {c.name: c.id for c in project.cases()} if options.link_speakers else {}
+    with project.write("import", files=[str(p) for p, _, _, _ in parsed]):
         case_id = project.ensure_case(options.case) if options.case else None
-        for path, src, sha in parsed:
-            name = _unique_name(path.stem, taken, options.numbered_names, path)
-            taken.add(name)
+        for path, src, sha, name in parsed:
             doc_id = project.add_document(
                 name, src.text, kind=kind, case_id=case_id, source_name=path.name, source_format=src.format,
                 source_sha256=sha, encoding=src.encoding, turns=src.turns)
+            notes = list(src.notes)
+            for speaker in project.speakers(doc_id):
+                if speaker.name in case_ids:
+                    project.link_speaker(doc_id, speaker.name, case_ids[speaker.name])
+                    notes.append(f"speaker {speaker.name} linked to participant {speaker.name}")
+            if options.autocode:
+                from npmdesk.formats.autocode import autocode_speakers
+
+                made = autocode_speakers(project, [doc_id], by=options.autocode)
+                notes.append(f"auto-coded {made} turn(s) by {options.autocode}")
             doc = project.document(doc_id)
             report.imported.append(ImportedDocument(
                 path=str(path), name=name, kind=kind, format=src.format, encoding=src.encoding,
                 turns=doc.turns, speakers=list(doc.speakers), words=doc.words, document_id=doc_id,
-                notes=src.notes))
+                notes=notes))
     return report
 
 

@@ -8,9 +8,10 @@ import re
 from npmdesk.store.documents import TurnSpec
 
 # Optional timestamp, then a short label (no sentence punctuation), then ':' or a spaced dash.
+# Markdown bold around the label ("**NPM-6:**", "**NPM-6**:") is allowed and not part of the name.
 DEFAULT_SPEAKER_PATTERN = (
-    r"^[ \t]*(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?[ \t]+)?"
-    r"(?P<speaker>[^\W\d_][\w .'’()\-]{0,38}?)[ \t]*(?::|[ \t]+[-–—][ \t])"
+    r"^[ \t]*(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?[ \t]+)?(?:\*\*|__)?"
+    r"(?P<speaker>[^\W\d_][\w .'’()\-]{0,38}?)(?:\*\*|__)?[ \t]*(?::|[ \t]+[-–—][ \t])"
 )
 _MAX_LABEL_WORDS = 4
 
@@ -26,8 +27,13 @@ def compile_speaker_pattern(pattern: str | None) -> re.Pattern:
     return rx
 
 
-def detect_turns(text: str, pattern: str | None = None) -> list[TurnSpec]:
-    """Turns over the whole text: each starts at a labelled paragraph and ends where the next begins."""
+def label_starts(text: str, pattern: str | None = None, known: set[str] | frozenset = frozenset()) -> list[tuple[int, str]]:
+    """(offset, speaker) for every paragraph that starts with a speaker label.
+
+    With the default pattern a label seen only once must look like the others (same shape once
+    digits are ignored: "NPM-6" like "NPM-4") or be one capitalised word ("Moderator"), because
+    headings and lead-ins ("Interview 4: ...", "Things that helped:") fit the pattern too. A pattern
+    the user gives is taken at its word."""
     rx = compile_speaker_pattern(pattern)
     group = "speaker" if "speaker" in rx.groupindex else 1
     starts: list[tuple[int, str]] = []
@@ -35,14 +41,39 @@ def detect_turns(text: str, pattern: str | None = None) -> list[TurnSpec]:
     for line in text.split("\n"):
         m = rx.match(line)
         if m:
-            label = m.group(group).strip()
+            label = (m.group(group) or "").strip()
             if label and len(label.split()) <= _MAX_LABEL_WORDS:
                 starts.append((pos, label))
         pos += len(line) + 1
+    if pattern:
+        return starts
+    counts: dict[str, int] = {}
+    for _, label in starts:
+        counts[label] = counts.get(label, 0) + 1
+    recurring = {label for label, n in counts.items() if n > 1} | set(known)
+    if not recurring:
+        return starts
+    shapes = {_shape(label) for label in recurring}
+    return [(p, label) for p, label in starts
+            if label in recurring or _shape(label) in shapes or (" " not in label and label[0].isupper())]
+
+
+def _shape(label: str) -> str:
+    return re.sub(r"\d+", "#", label.casefold())
+
+
+def turns_from_starts(text: str, starts: list[tuple[int, str]], limit: int | None = None) -> list[TurnSpec]:
+    """Each turn runs from its label to the next label (or `limit`), without trailing blank lines."""
+    limit = len(text) if limit is None else limit
     turns = []
     for i, (start, speaker) in enumerate(starts):
-        end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
-        while end > start and text[end - 1] == "\n":  # a turn ends with its last character
+        end = starts[i + 1][0] if i + 1 < len(starts) else limit
+        while end > start and text[end - 1] in "\n \t":  # a turn ends with its last character
             end -= 1
         turns.append(TurnSpec(start, end, speaker))
     return turns
+
+
+def detect_turns(text: str, pattern: str | None = None) -> list[TurnSpec]:
+    """Turns over the whole text: each starts at a labelled paragraph and ends where the next begins."""
+    return turns_from_starts(text, label_starts(text, pattern))
