@@ -36,6 +36,8 @@ _ELLIPSIS = ("...", "…")
 def unit_hint(origin: str | None) -> str:
     """The unit the exporting program is known to use, from Project/@origin."""
     o = (origin or "").lower()
+    if o.startswith("npmdesk"):
+        return CODEPOINTS
     if "nvivo" in o and "mac" not in o:
         return UTF16
     if "atlas" in o:
@@ -104,16 +106,21 @@ def choose_unit(mapper: PositionMapper, selections: list[tuple[int, int, str]], 
     if not mapper.ambiguous or not selections:
         why = "every unit agrees on this text" if not mapper.ambiguous else "no selections to check"
         return UnitChoice(hint if mapper.ambiguous else CODEPOINTS, why)
+    if (origin or "").lower().startswith("npmdesk"):
+        return UnitChoice(CODEPOINTS, "written by npmdesk, which counts code points as the standard says")
     readings = {unit: tuple(mapper.span(unit, s, e) for s, e, _ in selections) for unit in UNITS}
-    best, best_score = None, None
+    # Boundaries inside words happen in real coding too, so another unit must beat the hint on
+    # them by a clear margin; matching names and intact spans count first and without a margin.
+    margin = max(2, len(selections) // 5)
+    best, best_key, best_score = None, None, None
     for unit in (hint, *UNITS):  # the hint first: it wins every tie
         spans = readings[unit]
         named = sum(_name_matches(mapper.text, sp, name) for sp, (_, _, name) in zip(spans, selections))
         intact = sum(sp is not None for sp in spans)
         sensible = sum(_sensible(mapper.text, sp) for sp in spans if sp is not None)
-        score = (named, intact, sensible)
-        if best_score is None or score > best_score:
-            best, best_score = unit, score
+        key = (named, intact, sensible - (0 if unit == hint else margin))
+        if best_key is None or key > best_key:
+            best, best_key, best_score = unit, key, (named, intact, sensible)
     named, intact, sensible = best_score
     n = len(selections)
     evidence = (f"{named} of {n} selection names match the text, {intact} of {n} selections "
