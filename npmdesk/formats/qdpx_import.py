@@ -67,7 +67,7 @@ def import_qdpx(path: str | Path, new_project: str | Path, coder: str,
     report = QdpxImportReport(str(path), str(target), origin=refi.origin)
     project = None
     try:
-        project = Project.create(tmp, coder, name=target.stem)
+        project = Project.create(tmp, coder, name=clean_name(refi.name, target.stem))
         with project.write("import qdpx", file=str(path)):
             _Importer(project, refi, report, progress).run()
         project.close()
