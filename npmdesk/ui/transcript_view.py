@@ -72,6 +72,9 @@ class TranscriptView(QPlainTextEdit):
         labels = self._speaker_labels(text, turns)
         self.highlighter = CodingHighlighter(self.document(), self.index,
                                              {c.id: c.color for c in codes}, labels)
+        # QSyntaxHighlighter would colour on the next event-loop turn; do it now so that what is
+        # shown and what is stored never disagree, even for a moment.
+        self.highlighter.rehighlight()
         self.setExtraSelections([])
         self._update_margin_width()
 
