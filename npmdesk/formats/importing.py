@@ -120,7 +120,7 @@ def read_source(path: str | Path, options: ImportOptions | None = None) -> Parse
     except OSError as e:
         raise BadInputError(path, f"cannot be read ({e.strerror})") from None
     if size > options.max_bytes:
-        raise BadInputError(path, f"the file is {size / 2**20:.0f} MB, over the {options.max_bytes / 2**20:.0f} MB "
+        raise BadInputError(path, f"the file is {_size(size)}, over the {_size(options.max_bytes)} "
                                   "limit for one transcript")
     try:
         data = path.read_bytes()
@@ -220,6 +220,10 @@ def import_files(
                 turns=doc.turns, speakers=list(doc.speakers), words=doc.words, document_id=doc_id,
                 notes=notes))
     return report
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:,.0f} MB" if n >= 2**20 else f"{n:,} bytes"
 
 
 def _sha256(path: Path) -> str:

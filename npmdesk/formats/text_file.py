@@ -39,7 +39,16 @@ def decode_text(data: bytes, path) -> tuple[str, str]:
     text = str(best)
     if _looks_binary(text):
         raise BadInputError(path, "this is not a text file (it contains binary data)")
-    return text, best.encoding
+    return text, _prefer_windows_western(data, text, best.encoding)
+
+
+def _prefer_windows_western(data: bytes, text: str, detected: str) -> str:
+    """Short files often fit several code pages equally; when Windows-1252 reads the bytes to the
+    very same text, say cp1252 (what a Western Windows PC wrote) rather than a look-alike."""
+    try:
+        return "cp1252" if data.decode("cp1252") == text else detected
+    except UnicodeDecodeError:
+        return detected
 
 
 def _looks_binary(text: str) -> bool:
