@@ -105,7 +105,7 @@ def auto_widths(header: list[str], rows: list[list[Cell]]) -> list[float]:
     for i, h in enumerate(header):
         longest = max((len(_cell_text(r[i])) for r in rows), default=0)
         word = max((len(w) for w in h.split()), default=1)
-        widths.append(max(word * 1.3 + 2, min(longest, 45) * 0.75 + 2))
+        widths.append(max(word + 2, min(longest, 40) + 2))
     return widths
 
 
@@ -192,6 +192,13 @@ class ReportBuilder:
         total = self.text_width
         rel = widths or auto_widths(header, rows)
         cols = [int(total * w / sum(rel)) for w in rel]
+        # A header word must fit on one line: ~0.75 em per bold character in a wide fallback font, plus the cell margins.
+        em = (font_half_points or 22) * 10
+        mins = [int(max((len(w) for w in h.split()), default=1) * 0.75 * em) + 240 for h in header]
+        short = sum(max(m - c, 0) for c, m in zip(cols, mins))
+        spare = sum(max(c - m, 0) for c, m in zip(cols, mins))
+        if short and spare > short:
+            cols = [m if c <= m else int(c - (c - m) * short / spare) for c, m in zip(cols, mins)]
         sz = {"sz": font_half_points} if font_half_points else {}
         out = [f'<w:tbl><w:tblPr><w:tblStyle w:val="ReportTable"/><w:tblW w:w="{sum(cols)}" w:type="dxa"/>'
                '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" '
