@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from npmdesk.core.errors import InvalidValueError, NameClashError, NotFoundError
@@ -53,6 +54,12 @@ def infer_attribute_type(values: list[str]) -> str:
     return "text"
 
 
+def natural_key(name: str) -> tuple:
+    """NPM-2 before NPM-10: digits compare as numbers, letters without case."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.lower())
+                 for part in re.split(r"(\d+)", name) if part)
+
+
 class CasesMixin:
     def add_case(self, name: str, description: str = "", *, guid: str | None = None) -> int:
         name = self._clean_name(name, "participant")
@@ -75,7 +82,8 @@ class CasesMixin:
             "JOIN attributes a ON a.id = ca.attribute_id ORDER BY a.id"
         ):
             attrs.setdefault(case_id, {})[name] = _typed(type_, value)
-        rows = self.db.execute("SELECT id, name, description, guid FROM cases ORDER BY name COLLATE NOCASE")
+        rows = self.db.execute("SELECT id, name, description, guid FROM cases").fetchall()
+        rows.sort(key=lambda r: natural_key(r[1]))
         return [Case(*r, attributes=attrs.get(r[0], {})) for r in rows]
 
     def case(self, case_id: int) -> Case:

@@ -155,3 +155,9 @@ def test_attributes_rename_and_delete(project):
     assert project.case(case).attributes == {"Cohort year": "2024"}
     project.delete_attribute(attr.id)
     assert project.case(case).attributes == {} and project.attributes() == []
+
+
+def test_participants_sort_naturally(project):
+    for name in ("NPM-10", "npm-2", "NPM-1", "Alex"):
+        project.add_case(name)
+    assert [c.name for c in project.cases()] == ["Alex", "NPM-1", "npm-2", "NPM-10"]
