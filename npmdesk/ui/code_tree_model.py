@@ -42,15 +42,17 @@ class CodeTreeModel(QAbstractItemModel):
         same_shape = children == self.children
         if not same_shape:
             self.beginResetModel()
+        old_codes, old_own, old_total = self.codes, self.own, self.total
         self.codes = {c.id: c for c in codes}
         self.children = children
         self.row_of = {cid: i for ids in children.values() for i, cid in enumerate(ids)}
         self.own, self.total = own, total
         if same_shape:
-            for parent, ids in children.items():
-                if ids:
-                    p = self._index_of(parent)
-                    self.dataChanged.emit(self.index(0, 0, p), self.index(len(ids) - 1, len(COLUMNS) - 1, p))
+            # Only the rows that look different: a coding changes one code and its ancestors.
+            for cid, code in self.codes.items():
+                if (old_codes.get(cid) != code or old_own.get(cid) != own.get(cid)
+                        or old_total.get(cid) != total.get(cid)):
+                    self.dataChanged.emit(self._index_of(cid), self._index_of(cid, len(COLUMNS) - 1))
         else:
             self.endResetModel()
 

@@ -63,6 +63,20 @@ class CodingIndex:
             self._entries_cache.pop(b, None)
         return touched
 
+    def apply_delta(self, added=(), removed=()) -> set[int]:
+        """Add and remove single codings (what one command changed); return the touched blocks."""
+        touched: set[int] = set()
+        for cid in removed:
+            if cid in self.spans:
+                self._remove(cid, touched)
+        for span in added:
+            if span.coding_id in self.spans:
+                self._remove(span.coding_id, touched)
+            self._add(span, touched)
+        for b in touched:
+            self._entries_cache.pop(b, None)
+        return touched
+
     def blocks_of_codes(self, code_ids: set[int]) -> set[int]:
         out: set[int] = set()
         for s in self.spans.values():
@@ -115,16 +129,36 @@ class CodingIndex:
 
 
 def segments(entries: list[tuple[int, int, int, int]]) -> list[tuple[int, int, tuple[int, ...]]]:
-    """Cut a block's overlapping codings into runs: (start, end, code ids covering the run)."""
-    if not entries:
+    """Cut a block's overlapping codings into runs: (start, end, code ids covering the run).
+
+    A sweep over the sorted boundaries: O(k log k) for k codings on the block."""
+    events = []
+    for a, b, code, _ in entries:
+        if b > a:
+            events.append((a, 1, code))
+            events.append((b, -1, code))
+    if not events:
         return []
-    cuts = sorted({e[0] for e in entries} | {e[1] for e in entries})
-    out = []
-    for a, b in zip(cuts, cuts[1:]):
-        codes = tuple(sorted({e[2] for e in entries if e[0] <= a and e[1] >= b}))
-        if codes:
-            if out and out[-1][1] == a and out[-1][2] == codes:
-                out[-1] = (out[-1][0], b, codes)
+    events.sort()
+    active: dict[int, int] = {}
+    out: list[tuple[int, int, tuple[int, ...]]] = []
+    prev = None
+    i, n = 0, len(events)
+    while i < n:
+        pos = events[i][0]
+        if prev is not None and pos > prev and active:
+            codes = tuple(sorted(active))
+            if out and out[-1][1] == prev and out[-1][2] == codes:
+                out[-1] = (out[-1][0], pos, codes)
             else:
-                out.append((a, b, codes))
+                out.append((prev, pos, codes))
+        while i < n and events[i][0] == pos:
+            _, delta, code = events[i]
+            count = active.get(code, 0) + delta
+            if count:
+                active[code] = count
+            else:
+                del active[code]
+            i += 1
+        prev = pos
     return out

@@ -25,6 +25,9 @@ class ProjectCommand(QUndoCommand):
         self.done_once = False
         self.failed = False
         self.documents: set[int] | None = set()
+        # (added Codings, removed coding ids) when a command knows exactly what changed, so the
+        # viewer updates one coding instead of re-reading the document's codings.
+        self.delta = None
 
     @property
     def project(self):
@@ -38,6 +41,7 @@ class ProjectCommand(QUndoCommand):
         self._run(self.undo_it)
 
     def _run(self, fn) -> None:
+        self.delta = None
         try:
             fn()
         except NpmdeskError as e:
@@ -47,7 +51,7 @@ class ProjectCommand(QUndoCommand):
             self.setObsolete(True)
             self.ctx.report_error(e)
         finally:
-            self.ctx.after_change(self.changes, self.documents)
+            self.ctx.after_change(self.changes, self.documents, delta=self.delta)
 
     def do(self) -> None:
         raise NotImplementedError
@@ -71,9 +75,11 @@ class ApplyCoding(ProjectCommand):
             self.coding_id = self.project.apply_coding(*self.args)
         else:
             self.project.restore_coding(*self.removed)
+        self.delta = ([self.project.coding(self.coding_id)], [])
 
     def undo_it(self):
         self.removed = self.project.remove_coding(self.coding_id)
+        self.delta = ([], [self.coding_id])
 
 
 class RemoveCoding(ProjectCommand):
@@ -85,9 +91,11 @@ class RemoveCoding(ProjectCommand):
     def do(self):
         self.removed = self.project.remove_coding(self.coding_id)
         self.documents = {self.removed[0].document_id}
+        self.delta = ([], [self.coding_id])
 
     def undo_it(self):
         self.project.restore_coding(*self.removed)
+        self.delta = ([self.removed[0]], [])
 
 
 class ChangeCodingSpan(ProjectCommand):
@@ -98,9 +106,11 @@ class ChangeCodingSpan(ProjectCommand):
 
     def do(self):
         self.old = self.project.change_coding_span(self.coding_id, *self.new)
+        self.delta = ([self.project.coding(self.coding_id)], [])
 
     def undo_it(self):
         self.project.change_coding_span(self.coding_id, *self.old)
+        self.delta = ([self.project.coding(self.coding_id)], [])
 
 
 class SetExemplar(ProjectCommand):

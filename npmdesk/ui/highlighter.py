@@ -13,41 +13,66 @@ from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat
 from npmdesk.ui.coding_index import CodingIndex, segments
 
 
-def blend(colors: list[QColor]) -> QColor:
-    r = sum(c.red() for c in colors) / len(colors)
-    g = sum(c.green() for c in colors) / len(colors)
-    b = sum(c.blue() for c in colors) / len(colors)
-    shade = 0.88 ** (len(colors) - 1)
+def blend(colors: list[tuple[int, int, int]]) -> QColor:
+    n = len(colors)
+    r = g = b = 0
+    for cr, cg, cb in colors:
+        r += cr
+        g += cg
+        b += cb
+    shade = 0.88 ** (n - 1) / n
     return QColor(int(r * shade), int(g * shade), int(b * shade))
 
 
-class CodingHighlighter(QSyntaxHighlighter):
-    def __init__(self, document, index: CodingIndex, colors: dict[int, str], labels: dict[int, tuple[int, int]]):
-        super().__init__(document)
-        self.index = index
-        self.labels = labels  # block -> (start, end) of the speaker label, UTF-16 units in the block
-        self._formats: dict[tuple[int, ...], QTextCharFormat] = {}
-        self._label_format = QTextCharFormat()
-        self._label_format.setFontWeight(QFont.Weight.Bold)
-        self.colors: dict[int, QColor] = {}
-        self.set_colors(colors)
+class FormatCache:
+    """Blended formats by combination of codes; kept by the viewer across documents, because
+    building a QTextCharFormat costs more than colouring a whole paragraph with a cached one."""
 
-    def set_colors(self, colors: dict[int, str]) -> None:
-        self.colors = {cid: QColor(c) for cid, c in colors.items()}
-        self._formats.clear()
+    def __init__(self):
+        self.rgb: dict[int, tuple[int, int, int]] = {}
+        self.formats: dict[tuple[int, ...], QTextCharFormat] = {}
 
-    def _format(self, codes: tuple[int, ...]) -> QTextCharFormat:
-        fmt = self._formats.get(codes)
+    def set_colors(self, colors: dict[int, str]) -> set[int]:
+        """Take new code colours; return the codes whose colour changed."""
+        rgb = {}
+        for cid, c in colors.items():
+            q = QColor(c)
+            rgb[cid] = (q.red(), q.green(), q.blue())
+        changed = {c for c in set(rgb) | set(self.rgb) if rgb.get(c) != self.rgb.get(c)}
+        if changed:
+            self.formats = {k: f for k, f in self.formats.items() if not changed.intersection(k)}
+        self.rgb = rgb
+        return changed
+
+    def get(self, codes: tuple[int, ...]) -> QTextCharFormat:
+        fmt = self.formats.get(codes)
         if fmt is None:
             fmt = QTextCharFormat()
-            fmt.setBackground(blend([self.colors.get(c, QColor("#cccccc")) for c in codes]))
+            fmt.setBackground(blend([self.rgb.get(c, (204, 204, 204)) for c in codes]))
             # Code colours are light: dark text stays readable on them in light and dark themes.
             fmt.setForeground(QColor("#111111"))
             if len(codes) > 1:
                 fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
                 fmt.setUnderlineColor(QColor("#333333"))
-            self._formats[codes] = fmt
+            self.formats[codes] = fmt
         return fmt
+
+
+class CodingHighlighter(QSyntaxHighlighter):
+    def __init__(self, document, index: CodingIndex, cache: FormatCache, labels: dict[int, tuple[int, int]]):
+        super().__init__(document)
+        self.index = index
+        self.cache = cache
+        self.labels = labels  # block -> (start, end) of the speaker label, UTF-16 units in the block
+        self._label_format = QTextCharFormat()
+        self._label_format.setFontWeight(QFont.Weight.Bold)
+
+    @property
+    def colors(self) -> dict[int, QColor]:
+        return {cid: QColor(*rgb) for cid, rgb in self.cache.rgb.items()}
+
+    def color(self, code_id: int) -> QColor:
+        return QColor(*self.cache.rgb.get(code_id, (153, 153, 153)))
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt's name)
         block = self.currentBlock().blockNumber()
@@ -55,7 +80,7 @@ class CodingHighlighter(QSyntaxHighlighter):
         if label is not None:
             self.setFormat(label[0], label[1] - label[0], self._label_format)
         for a, b, codes in segments(self.index.entries(block)):
-            fmt = self._format(codes)
+            fmt = self.cache.get(codes)
             if label is not None and a < label[1]:
                 # Keep the label bold where a coding covers it.
                 bold = QTextCharFormat(fmt)

@@ -42,8 +42,9 @@ class MainWindow(QMainWindow):
       returns a QAction (and keeps it enabled only while a project is open).
     - ``refresh()``: reload every view from the file after a change made outside the window's
       commands (e.g. a merge of a colleague's project or an import run by another module).
-    - ``after_change(changes, documents)``: the lighter form — ``changes`` is a set of
-      "codes" / "codings" / "memos" / "documents", ``documents`` the affected document ids or None.
+    - ``after_change(changes, documents, delta=None)``: the lighter form — ``changes`` is a set of
+      "codes" / "codings" / "memos" / "documents", ``documents`` the affected document ids or None
+      (any), ``delta`` optionally (added Codings, removed coding ids) when exactly known.
     - ``push(command)``: run a QUndoCommand on ``undo_stack`` (see npmdesk.ui.commands);
       returns False if the store refused it (the user has been told why).
     - Signals ``projectChanged()`` (opened/closed) and ``changed(set)`` (after any change).
@@ -224,7 +225,7 @@ class MainWindow(QMainWindow):
         self.memos.reload()
         self._update_status()
 
-    def after_change(self, changes, documents) -> None:
+    def after_change(self, changes, documents, delta=None) -> None:
         """Bring the views up to date after a command (see class docstring)."""
         if self.project is None:
             return
@@ -240,7 +241,12 @@ class MainWindow(QMainWindow):
         if changes & {"codes", "codings"}:
             self.code_panel.reload(self.project)
             if self.current_document is not None and (documents is None or self.current_document in documents):
-                self.transcript.set_codings(self.project.codings_in_document(self.current_document))
+                if delta is not None and "codes" not in changes:
+                    added, removed = delta
+                    self.transcript.apply_delta([c for c in added if c.document_id == self.current_document],
+                                                removed)
+                else:
+                    self.transcript.set_codings(self.project.codings_in_document(self.current_document))
         if "memos" in changes:
             self.memos.reload()
         # Lists that may be long (excerpts, document shares) follow on the next turn of the event

@@ -6,7 +6,7 @@ Paints only the blocks between the first visible one and the bottom of the viewp
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QWidget
 
 STRIPE = 5
@@ -54,7 +54,6 @@ class TranscriptMargin(QWidget):
         codes_by_block = {n: index.codes_on_block(n) for n, _, _ in blocks} if index else {}
         on_screen = sorted({c for cs in codes_by_block.values() for c in cs}, key=lambda c: order.get(c, c))
         column = {c: i for i, c in enumerate(on_screen[:MAX_STRIPES])}
-        colors = view.highlighter.colors if view.highlighter else {}
         x0 = self.numbers_width()
         number_color = pal.placeholderText().color()
         painter.setPen(number_color)
@@ -68,7 +67,7 @@ class TranscriptMargin(QWidget):
                 if col is None:
                     continue
                 painter.fillRect(QRect(x0 + col * STRIPE, top, STRIPE - 1, max(1, bottom - top)),
-                                 colors.get(c, QColor("#999999")))
+                                 view.formats_color(c))
             if len(codes) > len([c for c in codes if c in column]):
                 painter.setPen(pal.text().color())
                 painter.drawText(QRect(x0, top, self.stripes_width(), fm_h), Qt.AlignmentFlag.AlignRight, "+")

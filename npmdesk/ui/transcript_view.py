@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip
 
 from npmdesk.ui import mime as mimes
 from npmdesk.ui.coding_index import CodingIndex, Span
-from npmdesk.ui.highlighter import CodingHighlighter
+from npmdesk.ui.highlighter import CodingHighlighter, FormatCache
 from npmdesk.ui.positions import TextPositions
 from npmdesk.ui.transcript_margin import TranscriptMargin
 
@@ -46,6 +46,7 @@ class TranscriptView(QPlainTextEdit):
         self.code_names: dict[int, str] = {}
         self.code_order: dict[int, int] = {}
         self.current_coding: int | None = None
+        self.formats = FormatCache()
         self._search_marks: list[tuple[int, int]] = []
         self.margin = TranscriptMargin(self)
         self.blockCountChanged.connect(self._update_margin_width)
@@ -70,8 +71,8 @@ class TranscriptView(QPlainTextEdit):
         if self.document().blockCount() != self.positions.block_count:
             raise RuntimeError("transcript blocks do not match the stored text's lines")
         labels = self._speaker_labels(text, turns)
-        self.highlighter = CodingHighlighter(self.document(), self.index,
-                                             {c.id: c.color for c in codes}, labels)
+        self.formats.set_colors({c.id: c.color for c in codes})
+        self.highlighter = CodingHighlighter(self.document(), self.index, self.formats, labels)
         # QSyntaxHighlighter would colour on the next event-loop turn; do it now so that what is
         # shown and what is stored never disagree, even for a moment.
         self.highlighter.rehighlight()
@@ -113,18 +114,30 @@ class TranscriptView(QPlainTextEdit):
         self._refresh_marks()
         self.margin.update()
 
+    def apply_delta(self, added, removed_ids) -> None:
+        """Show one command's change: `added` store Codings (new or moved), `removed_ids` gone."""
+        if self.index is None:
+            return
+        touched = self.index.apply_delta([Span(c.id, c.code_id, c.start, c.end) for c in added], removed_ids)
+        if self.current_coding is not None and self.current_coding not in self.index.spans:
+            self.current_coding = None
+        if self.highlighter is not None and touched:
+            self.highlighter.rehighlight_blocks(touched)
+        self._refresh_marks()
+        self.margin.update()
+
     def set_codes(self, codes) -> None:
         """Code colours, names or order changed: recolour the paragraphs that show those codes."""
-        old = dict(self.highlighter.colors) if self.highlighter else {}
         self._set_codes(codes)
+        changed = self.formats.set_colors({c.id: c.color for c in codes})
         if self.highlighter is None:
             return
-        self.highlighter.set_colors({c.id: c.color for c in codes})
-        changed = {c for c in set(old) | set(self.highlighter.colors)
-                   if old.get(c) != self.highlighter.colors.get(c)}
         if changed:
             self.highlighter.rehighlight_blocks(self.index.blocks_of_codes(changed))
         self.margin.update()
+
+    def formats_color(self, code_id: int):
+        return QColor(*self.formats.rgb.get(code_id, (153, 153, 153)))
 
     # Selection and marks -------------------------------------------------------------------------
 

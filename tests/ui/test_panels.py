@@ -1,0 +1,160 @@
+"""Excerpts, search, memos, documents, file import by drop, start page, errors and the entry point."""
+
+from __future__ import annotations
+
+import sys
+from types import SimpleNamespace
+
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+
+from tests.ui.conftest import click_code, code_id, drag_and_drop
+
+
+def test_excerpts_of_a_code_and_jump(qtbot, window):
+    theme = code_id(window, "Socialisation into medicine")
+    window.code_tree.setFocus()
+    click_code(qtbot, window, theme)  # no selection: a click only browses the code
+    view = window.excerpts.view
+    assert view.objectName() == "excerptsView"
+    assert view.topLevelItemCount() == 3  # with sub-codes
+    texts = [view.topLevelItem(i).text(0) for i in range(3)]
+    assert "first in the family to go to college" in texts
+    window.excerpts.subcodes.setChecked(False)
+    assert view.topLevelItemCount() == 0
+    window.excerpts.subcodes.setChecked(True)
+    item = next(view.topLevelItem(i) for i in range(3) if view.topLevelItem(i).text(2) == "Interview NPM-2")
+    assert item.text(3) == "NPM-2" and item.text(4) == "NPM-2"
+    view.setCurrentItem(item)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert window.current_document == next(d.id for d in window.project.documents() if d.name == "Interview NPM-2")
+    assert window.transcript.textCursor().selectedText() == "first in the family to go to college"
+
+
+def test_search_in_document_and_project(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.excerpts.scope.currentIndex() == 1
+    qtbot.keyClicks(window.excerpts.search, "feedback")
+    qtbot.keyClick(window.excerpts.search, Qt.Key.Key_Return)
+    docs = {window.excerpts.view.topLevelItem(i).text(2) for i in range(window.excerpts.view.topLevelItemCount())}
+    assert docs == {"Interview NPM-1", "Focus group"}
+    assert window.transcript.extraSelections()  # hits marked in the open document
+    window.excerpts.focus_search(False)
+    qtbot.keyClick(window.excerpts.search, Qt.Key.Key_Return)
+    docs = {window.excerpts.view.topLevelItem(i).text(2) for i in range(window.excerpts.view.topLevelItemCount())}
+    assert docs == {"Interview NPM-1"}
+
+
+def test_memo_is_saved_as_you_type(qtbot, window, reopen):
+    memos = window.memos
+    memos.select_target("document")
+    qtbot.keyClicks(memos.editor, "Rich on belonging; revisit.")
+    qtbot.waitUntil(lambda: reopen().memo("document", window.current_document) == "Rich on belonging; revisit.")
+    window.code_tree.select_code(code_id(window, "Seeing the system"))
+    memos.select_target("code")
+    qtbot.keyClicks(memos.editor, "Structural forces.")
+    memos.editor.clearFocus()
+    memos.save()
+    assert reopen().memo("code", code_id(window, "Seeing the system")) == "Structural forces."
+
+
+def test_documents_grouped_by_participant(window):
+    docs = window.documents
+    assert docs.objectName() == "documentList"
+    groups = [docs.topLevelItem(i).text(0) for i in range(docs.topLevelItemCount())]
+    assert groups == ["NPM-1", "NPM-2", "Not linked to a participant"]
+    first = docs.topLevelItem(0).child(0)
+    assert first.text(1) == "interview" and first.text(2).endswith("%") and first.text(2) != "0%"
+    docs.setCurrentItem(docs.topLevelItem(2).child(0))
+    assert window.transcript.toPlainText().startswith("Moderator:")
+
+
+def test_dropping_files_imports_them(qtbot, window, tmp_path, messages, reopen):
+    good = tmp_path / "Interview NPM-7.txt"
+    good.write_bytes("Interviewer: Hello?\r\nNPM-7: Hi \u2014 caf\u00e9.\r\n".encode("cp1252"))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(good))])
+    drag_and_drop(window, QPoint(600, 300), mime)
+    assert "Interview NPM-7" in {d.name for d in reopen().documents()}
+    assert any("Interview NPM-7" in m and "speakers" in m for m in messages)
+    assert window.documents.item_for(reopen().document_by_name("Interview NPM-7").id) is not None
+    # A bad file: told which and why; nothing imported.
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    other = tmp_path / "other.txt"
+    other.write_text("NPM-8: fine")
+    mime.setUrls([QUrl.fromLocalFile(str(other)), QUrl.fromLocalFile(str(empty))])
+    before = len(reopen().documents())
+    drag_and_drop(window, QPoint(600, 300), mime)
+    assert len(reopen().documents()) == before
+    assert any("empty.txt" in m and "Nothing was imported" in m for m in messages)
+    assert "Traceback" not in "".join(messages)
+
+
+def test_import_can_be_cancelled(qtbot, window, tmp_path, messages, reopen, monkeypatch):
+    from PySide6.QtWidgets import QProgressDialog
+
+    monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda self: True)
+    f = tmp_path / "x.txt"
+    f.write_text("NPM-9: words")
+    before = len(reopen().documents())
+    window.import_paths([str(f)])
+    assert len(reopen().documents()) == before
+    assert any("cancelled" in m for m in messages)
+
+
+def test_start_page_without_project(qtbot, messages, study):
+    from npmdesk import settings
+    from npmdesk.ui import MainWindow
+
+    settings.add_recent_project(study)
+    w = MainWindow(None, coder="Ana")
+    qtbot.addWidget(w)
+    assert w.project is None and w.central.currentWidget() is w.start_page
+    assert not w.actions["import"].isEnabled()
+    recent = w.start_page.recent
+    assert recent.item(0).data(Qt.ItemDataRole.UserRole) == str(study.resolve())
+    recent.itemActivated.emit(recent.item(0))
+    assert w.project is not None and w.transcript.toPlainText()
+    w.close_project()
+    assert w.project is None
+    w.open_project(study.with_name("missing.npmdesk"))
+    assert any("no such project file" in m for m in messages)
+    w.close()
+
+
+def test_excepthook_shows_a_dialog_without_traceback(monkeypatch, tmp_path):
+    import npmdesk.ui.dialogs as dialogs
+    from npmdesk.ui.errors import install_excepthook
+
+    shown = []
+    monkeypatch.setattr(dialogs, "show_error", lambda parent, msg, *a: shown.append(msg))
+    old = sys.excepthook
+    try:
+        install_excepthook()
+        try:
+            raise ZeroDivisionError("boom")
+        except ZeroDivisionError:
+            sys.excepthook(*sys.exc_info())
+    finally:
+        sys.excepthook = old
+    assert shown and "ZeroDivisionError" in shown[0] and "Traceback" not in shown[0]
+    assert "saved" in shown[0]
+
+
+def test_self_test_entry_point_without_selftest_module(monkeypatch, capsys):
+    from npmdesk.ui import app
+
+    monkeypatch.setitem(sys.modules, "npmdesk.ui.selftest", None)  # import fails
+    assert app.run(SimpleNamespace(project=None, demo=False, self_test=True)) == 1
+    assert "self-test" in capsys.readouterr().err
+
+
+def test_keyboard_reaches_every_panel(qtbot, window):
+    for n, name in ((1, "documentList"), (2, "transcriptView"), (3, "codeFilter"), (4, "excerptsView")):
+        window.actions[f"focus{n}"].trigger()
+        assert window.focusWidget().objectName() == name
+    from npmdesk.ui.menus import shortcut_rows
+
+    keys = dict(shortcut_rows(window))
+    assert "1 … 9" in keys and any("In-vivo" in v for v in keys.values())
