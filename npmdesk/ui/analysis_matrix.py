@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QHeaderView, Q
                                QTableView, QVBoxLayout, QWidget)
 
 from npmdesk.core.errors import NpmdeskError
-from npmdesk.core.model import Matrix
+from npmdesk.core.model import Matrix, split_path
 from npmdesk.formats.matrix_csv import format_cell, write_matrix_csv
 from npmdesk.ui.analysis_common import ask_save_path, heat_color, text_color_on
 
@@ -71,10 +71,19 @@ class MatrixModel(QAbstractTableModel):
         return None
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role != Qt.ItemDataRole.DisplayRole or self.matrix is None:
+        if self.matrix is None:
             return None
-        labels = self.matrix.col_labels if orientation == Qt.Orientation.Horizontal else self.matrix.row_labels
-        return labels[section] if section < len(labels) else None
+        horizontal = orientation == Qt.Orientation.Horizontal
+        labels = self.matrix.col_labels if horizontal else self.matrix.row_labels
+        if section >= len(labels):
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return labels[section]
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if horizontal and self.matrix.col_kind == "codes":  # full paths would make columns far too wide
+            return split_path(labels[section])[-1]
+        return labels[section]
 
 
 class MatrixView(QWidget):

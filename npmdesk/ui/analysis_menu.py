@@ -1,0 +1,214 @@
+"""The Analysis menu's analysis entries: matrices, co-occurrence, alignment with a framework, the
+Framework Method chart and the saturation chart as docks; adding frameworks; aligning a code.
+
+`install_analysis_menu(window)` needs from the window: `menus["Analysis"]`, `project`,
+`add_action(...)`, and optionally `excerpts.show_excerpts(title, excerpts)` with
+`docks["excerptsDock"]` (else a dialog lists the excerpts), `code_tree.current_code()`,
+`push(command)`, the `changed` and `projectChanged` signals.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QMessageBox
+
+from npmdesk.core.errors import NpmdeskError
+from npmdesk.formats.framework_files import import_framework_file
+from npmdesk.store.frameworks import BUILTIN_FRAMEWORKS
+from npmdesk.ui.analysis_alignment import AlignmentView
+from npmdesk.ui.analysis_chart import FrameworkChartView
+from npmdesk.ui.analysis_common import ExcerptsDialog
+from npmdesk.ui.analysis_matrix import MatrixView
+from npmdesk.ui.analysis_saturation import SaturationView
+from npmdesk.ui.commands import ProjectCommand
+
+VIEWS = {
+    "matrix": ("Matrix", MatrixView),
+    "alignment": ("Alignment with framework", AlignmentView),
+    "chart": ("Framework matrix (charting)", FrameworkChartView),
+    "saturation": ("Saturation", SaturationView),
+}
+
+
+class AlignCode(ProjectCommand):
+    """Link a code to an element (undo: unlink, or put the earlier rationale back)."""
+
+    changes = ("codes",)
+
+    def __init__(self, ctx, code_id: int, element_id: int, rationale: str):
+        super().__init__(ctx, "Align code with framework element")
+        self.code_id, self.element_id, self.rationale = code_id, element_id, rationale
+        self.before = next((a.rationale for a in ctx.project.alignments()
+                            if a.code_id == code_id and a.element_id == element_id), None)
+
+    def do(self) -> None:
+        self.project.align_code(self.code_id, self.element_id, self.rationale)
+
+    def undo_it(self) -> None:
+        if self.before is None:
+            self.project.unalign_code(self.code_id, self.element_id)
+        else:
+            self.project.align_code(self.code_id, self.element_id, self.before)
+
+
+class AnalysisDocks:
+    """Creates each view on first use, keeps it on the window's project, refreshes it after changes."""
+
+    def __init__(self, window):
+        self.window = window
+        self.docks: dict[str, QDockWidget] = {}
+        if hasattr(window, "changed"):
+            window.changed.connect(lambda *_: self.refresh_visible())
+        if hasattr(window, "projectChanged"):
+            window.projectChanged.connect(self.project_changed)
+
+    def view(self, key: str):
+        dock = self.docks.get(key)
+        return dock.widget() if dock else None
+
+    def show(self, key: str):
+        dock = self.docks.get(key)
+        if dock is None:
+            title, cls = VIEWS[key]
+            view = cls(self.window.project, None)
+            view.cell_excerpts_requested.connect(lambda flt, t=title: self.show_excerpts(t, flt))
+            if hasattr(view, "error"):
+                view.error.connect(self.error)
+            dock = QDockWidget(title, self.window)
+            dock.setObjectName(f"{key}AnalysisDock")
+            dock.setWidget(view)
+            self.window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            self.docks[key] = dock
+        else:
+            dock.widget().set_project(self.window.project)
+        dock.show()
+        dock.raise_()
+        return dock.widget()
+
+    def refresh_visible(self) -> None:
+        for dock in self.docks.values():
+            if dock.isVisible() and self.window.project is not None:
+                dock.widget().refresh()
+
+    def project_changed(self) -> None:
+        for dock in self.docks.values():
+            dock.widget().set_project(self.window.project)
+            if self.window.project is None:
+                dock.hide()
+
+    def show_excerpts(self, title: str, flt) -> None:
+        project = self.window.project
+        if project is None:
+            return
+        excerpts = project.excerpts(flt)
+        panel = getattr(self.window, "excerpts", None)
+        if panel is not None and hasattr(panel, "show_excerpts"):
+            panel.show_excerpts(f"{title}: {len(excerpts)} excerpt(s)", excerpts)
+            dock = getattr(self.window, "docks", {}).get("excerptsDock")
+            if dock is not None:
+                dock.show()
+                dock.raise_()
+            return
+        ExcerptsDialog(title, excerpts, self.window).exec()
+
+    def error(self, message: str) -> None:
+        report = getattr(self.window, "report_error", None)
+        if report is not None:
+            report(NpmdeskError(message))
+        else:
+            QMessageBox.warning(self.window, "npmdesk", message)
+
+    # Frameworks -----------------------------------------------------------------------------------
+
+    def add_builtin(self, key: str) -> None:
+        self._add(lambda p: p.add_builtin_framework(key))
+
+    def add_from_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.window, "Add a framework", "",
+                                              "Frameworks (*.csv *.qdc);;CSV (*.csv);;REFI-QDA codebook (*.qdc)")
+        if path:
+            self._add(lambda p: import_framework_file(p, path))
+
+    def _add(self, make) -> None:
+        try:
+            fid = make(self.window.project)
+        except NpmdeskError as e:
+            self.error(str(e))
+            return
+        self.show("alignment").select_framework(fid)
+
+    def add_to_code_tree(self) -> None:
+        project = self.window.project
+        frameworks = project.frameworks()
+        if not frameworks:
+            self.error("Add a framework first (Analysis > Add framework).")
+            return
+        name, ok = QInputDialog.getItem(self.window, "Code deductively",
+                                        "Add this framework to the code tree (one code per element):",
+                                        [f.name for f in frameworks], 0, False)
+        if not ok:
+            return
+        try:
+            project.add_framework_codes(next(f.id for f in frameworks if f.name == name))
+        except NpmdeskError as e:
+            self.error(str(e))
+            return
+        self._changed()
+
+    def align_selected_code(self) -> None:
+        project = self.window.project
+        tree = getattr(self.window, "code_tree", None)
+        code_id = tree.current_code() if tree is not None else None
+        if code_id is None:
+            self.error("Select a theme or code in the code tree first.")
+            return
+        choices = [(f"{f.name}: {e.name}", e.id) for f in project.frameworks() for e in f.elements]
+        if not choices:
+            self.error("Add a framework first (Analysis > Add framework).")
+            return
+        label, ok = QInputDialog.getItem(self.window, "Align with framework element",
+                                         f"Align “{project.code(code_id).path}” with:", [c[0] for c in choices], 0, False)
+        if not ok:
+            return
+        rationale, ok = QInputDialog.getText(self.window, "Rationale", "Why does this theme speak to it? (one line)")
+        if not ok:
+            return
+        element_id = dict(choices)[label]
+        if hasattr(self.window, "push"):
+            self.window.push(AlignCode(self.window, code_id, element_id, rationale))
+        else:
+            project.align_code(code_id, element_id, rationale)
+            self.refresh_visible()
+
+    def _changed(self) -> None:
+        after = getattr(self.window, "after_change", None)
+        if after is not None:
+            after({"codes"}, None)
+        else:
+            self.refresh_visible()
+
+
+def install_analysis_menu(window) -> AnalysisDocks:
+    """Add the analysis entries to `window.menus["Analysis"]`; returns the dock manager."""
+    docks = AnalysisDocks(window)
+    window.analysis_docks = docks
+    menu = window.menus["Analysis"]
+    menu.addSeparator()
+
+    def add(text, slot, shortcut=None):
+        if hasattr(window, "add_action"):
+            return window.add_action("Analysis", text, slot, shortcut)
+        return menu.addAction(text, slot)
+
+    add("&Matrix (codes × participants, documents, attributes)…", lambda: docks.show("matrix"), "Ctrl+Shift+M")
+    add("Code &co-occurrence", lambda: docks.show("matrix").set_axes("codes", "codes"))
+    add("&Alignment with a framework", lambda: docks.show("alignment"))
+    add("Framework matrix (&charting)", lambda: docks.show("chart"))
+    add("&Saturation chart", lambda: docks.show("saturation"))
+    menu.addSeparator()
+    for key, (name, _) in BUILTIN_FRAMEWORKS.items():
+        add(f"Add framework: {name}", lambda k=key: docks.add_builtin(k))
+    add("Add framework from file (.csv, .qdc)…", docks.add_from_file)
+    add("Add a framework to the code tree (code deductively)…", docks.add_to_code_tree)
+    add("Align selected code with a framework element…", docks.align_selected_code)
+    return docks
