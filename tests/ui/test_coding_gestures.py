@@ -143,3 +143,14 @@ def test_refused_action_is_a_message_not_a_step(qtbot, window, reopen, messages)
     assert any("already has this code" in m for m in messages)
     assert window.undo_stack.count() == steps
     assert "Traceback" not in "".join(messages)
+
+
+def test_applying_a_code_rehighlights_only_the_touched_paragraphs(qtbot, window, monkeypatch):
+    code = code_id(window, "Seeing the system")
+    touched = []
+    hl = window.transcript.highlighter
+    real = hl.rehighlight_blocks
+    monkeypatch.setattr(hl, "rehighlight_blocks", lambda blocks: (touched.append(set(blocks)), real(blocks)))
+    select_text(window.transcript, "Did anything surprise you?")
+    click_code(qtbot, window, code)
+    assert touched == [{4}]  # the fifth paragraph (0-based 4) and nothing else
