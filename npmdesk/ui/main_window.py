@@ -13,6 +13,7 @@ from npmdesk import settings
 from npmdesk.core.errors import NpmdeskError
 from npmdesk.store import Project
 from npmdesk.ui import mime as mimes
+from npmdesk.ui.analysis_menu import install_analysis_menu
 from npmdesk.ui.code_panel import CodePanel
 from npmdesk.ui.coding import CodingController
 from npmdesk.ui.dialogs import show_error
@@ -74,6 +75,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         self._build_widgets()
         self.coding = CodingController(self)
         build_menus(self)
+        install_analysis_menu(self)
         self._restore_layout()
         self.setAcceptDrops(True)
         self.resize(1280, 800) if not self.restored_geometry else None
