@@ -73,8 +73,13 @@ class CodesMixin:
             "WITH RECURSIVE sub(id) AS (SELECT ? UNION ALL SELECT c.id FROM codes c JOIN sub ON c.parent_id = sub.id) "
             "SELECT id FROM sub", (code_id,))]
 
-    def code_counts(self, with_descendants: bool = False) -> dict[int, CodeCounts]:
-        """Codings, documents and participants per code (optionally aggregated over each subtree)."""
+    def code_counts(self, with_descendants: bool = False, code_ids=None) -> dict[int, CodeCounts]:
+        """Codings, documents and participants per code (optionally aggregated over each subtree).
+
+        `code_ids` limits the answer to those codes, at a cost that follows their codings rather
+        than the project's: after one coding, a view refreshes that code and its ancestors only."""
+        if code_ids is not None:
+            return self._code_counts_of(tuple(code_ids), with_descendants)
         if not with_descendants:
             counts = {r[0]: CodeCounts(r[1], r[2], 0) for r in self.db.execute(
                 "SELECT code_id, count(*), count(DISTINCT document_id) FROM codings GROUP BY code_id")}
@@ -102,6 +107,21 @@ class CodesMixin:
             "JOIN coding_cases cc ON cc.coding_id = cg.id) "
             "SELECT anc.root, count(DISTINCT cp.case_id) FROM anc JOIN cp ON cp.code_id = anc.code_id "
             "GROUP BY anc.root"))
+        return {r[0]: CodeCounts(r[1], r[2], participants.get(r[0], 0)) for r in rows}
+
+    def _code_counts_of(self, code_ids: tuple[int, ...], with_descendants: bool) -> dict[int, CodeCounts]:
+        if not code_ids:
+            return {}
+        marks = ",".join("?" * len(code_ids))
+        down = "c.parent_id = sub.code_id" if with_descendants else "0"
+        sub = (f"WITH RECURSIVE sub(code_id, root) AS (SELECT id, id FROM codes WHERE id IN ({marks}) "
+               f"UNION ALL SELECT c.id, sub.root FROM codes c JOIN sub ON {down}) ")
+        rows = self.db.execute(
+            sub + "SELECT sub.root, count(*), count(DISTINCT cg.document_id) FROM sub "
+            "JOIN codings cg ON cg.code_id = sub.code_id GROUP BY sub.root", code_ids).fetchall()
+        participants = dict(self.db.execute(
+            sub + "SELECT sub.root, count(DISTINCT cc.case_id) FROM sub JOIN codings cg ON cg.code_id = sub.code_id "
+            "JOIN coding_cases cc ON cc.coding_id = cg.id GROUP BY sub.root", code_ids))
         return {r[0]: CodeCounts(r[1], r[2], participants.get(r[0], 0)) for r in rows}
 
     # Writing ------------------------------------------------------------------------------------
