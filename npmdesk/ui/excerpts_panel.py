@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
+from npmdesk.core.model import split_path
+
 SPAN_ROLE = Qt.ItemDataRole.UserRole + 2
 MAX_ROWS = 5000  # a list longer than this is not read; the status line says how many there were
 
@@ -87,8 +89,9 @@ class ExcerptsPanel(QWidget):
         items = []
         for e in excerpts[:MAX_ROWS]:
             text = " ".join(e.text.split())
-            item = QTreeWidgetItem([("★ " if e.exemplar else "") + text, e.code, e.document,
+            item = QTreeWidgetItem([("★ " if e.exemplar else "") + text, _last(e.code), e.document,
                                     e.participant or "", e.speaker or ""])
+            item.setToolTip(1, e.code)
             item.setData(0, SPAN_ROLE, (e.document_id, e.start, e.end))
             item.setToolTip(0, e.text + (f"\n\nMemo: {e.memo}" if e.memo else ""))
             if e.color:
@@ -113,6 +116,13 @@ class ExcerptsPanel(QWidget):
     def clear(self, message: str = "Select a code to see its excerpts.") -> None:
         self.view.clear()
         self.title.setText(message)
+
+
+def _last(path: str) -> str:
+    try:
+        return split_path(path)[-1]
+    except ValueError:
+        return path
 
 
 def _esc(text: str) -> str:

@@ -23,7 +23,7 @@ class TranscriptMargin(QWidget):
         return MAX_STRIPES * STRIPE + 6
 
     def numbers_width(self) -> int:
-        digits = len(str(max(1, self.view.blockCount())))
+        digits = len(str(max(1, len(self.view.paragraph_numbers))))
         return self.fontMetrics().horizontalAdvance("9") * (digits + 1) + 4
 
     def sizeHint(self) -> QSize:  # noqa: N802
@@ -60,7 +60,9 @@ class TranscriptMargin(QWidget):
         fm_h = self.fontMetrics().height()
         for n, top, bottom in blocks:
             painter.setPen(number_color)
-            painter.drawText(QRect(0, top, x0 - 6, fm_h), Qt.AlignmentFlag.AlignRight, str(n + 1))
+            number = view.paragraph_numbers.get(n)
+            if number is not None:
+                painter.drawText(QRect(0, top, x0 - 6, fm_h), Qt.AlignmentFlag.AlignRight, str(number))
             codes = codes_by_block.get(n, ())
             for c in codes:
                 col = column.get(c)

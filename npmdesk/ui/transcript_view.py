@@ -46,6 +46,7 @@ class TranscriptView(QPlainTextEdit):
         self.code_names: dict[int, str] = {}
         self.code_order: dict[int, int] = {}
         self.current_coding: int | None = None
+        self.paragraph_numbers: dict[int, int] = {}
         self.formats = FormatCache()
         self._search_marks: list[tuple[int, int]] = []
         self.margin = TranscriptMargin(self)
@@ -70,6 +71,12 @@ class TranscriptView(QPlainTextEdit):
         self.setPlainText(text)
         if self.document().blockCount() != self.positions.block_count:
             raise RuntimeError("transcript blocks do not match the stored text's lines")
+        # Paragraph numbers count the lines that have text; blank separator lines get none.
+        self.paragraph_numbers = {}
+        for b in range(self.positions.block_count):
+            start, end = self.positions.block_span(b)
+            if text[start:end].strip():
+                self.paragraph_numbers[b] = len(self.paragraph_numbers) + 1
         labels = self._speaker_labels(text, turns)
         self.formats.set_colors({c.id: c.color for c in codes})
         self.highlighter = CodingHighlighter(self.document(), self.index, self.formats, labels)
