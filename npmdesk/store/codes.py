@@ -113,9 +113,10 @@ class CodesMixin:
         if not code_ids:
             return {}
         marks = ",".join("?" * len(code_ids))
-        down = "c.parent_id = sub.code_id" if with_descendants else "0"
-        sub = (f"WITH RECURSIVE sub(code_id, root) AS (SELECT id, id FROM codes WHERE id IN ({marks}) "
-               f"UNION ALL SELECT c.id, sub.root FROM codes c JOIN sub ON {down}) ")
+        sub = f"WITH sub(code_id, root) AS (SELECT id, id FROM codes WHERE id IN ({marks})) "
+        if with_descendants:
+            sub = (f"WITH RECURSIVE sub(code_id, root) AS (SELECT id, id FROM codes WHERE id IN ({marks}) "
+                   "UNION ALL SELECT c.id, sub.root FROM codes c JOIN sub ON c.parent_id = sub.code_id) ")
         rows = self.db.execute(
             sub + "SELECT sub.root, count(*), count(DISTINCT cg.document_id) FROM sub "
             "JOIN codings cg ON cg.code_id = sub.code_id GROUP BY sub.root", code_ids).fetchall()
