@@ -80,7 +80,6 @@ class AlignmentModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
             # Aligned but empty cells still show as aligned (a pale tint), not as blank.
             bg = heat_color(cell.excerpts, self._max) or QColor("#f4f8f8")
-            bg = QColor(bg).lighter(115) if cell.exemplars else bg
             return bg if role == Qt.ItemDataRole.BackgroundRole else text_color_on(bg)
         if role == Qt.ItemDataRole.ToolTipRole:
             quotes = "\n".join(f"• “{_shorten(q.text, 300)}” — {q.participant or '-'}, {q.document}"
