@@ -22,6 +22,10 @@ def register(sub) -> None:
     p.add_argument("--numbered-names", action="store_true", help="on a name clash, import as 'name (2)'")
     p.add_argument("--force", action="store_true", help="import a file even if it was imported before")
     p.add_argument("--skip-bad", action="store_true", help="skip files that cannot be imported (each is reported)")
+    p.add_argument("--no-link-speakers", action="store_true",
+                   help="do not link speakers named exactly like an existing participant to that participant")
+    p.add_argument("--autocode", choices=("speaker", "case"),
+                   help="code every turn: a code per speaker label, or per linked participant")
     add_json_arg(p)
     p.set_defaults(run=cmd_import)
 
@@ -29,7 +33,8 @@ def register(sub) -> None:
 def cmd_import(args) -> int:
     options = ImportOptions(kind=args.kind, case=args.case, speaker_pattern=args.speaker_pattern,
                             detect_speakers=not args.no_speakers, numbered_names=args.numbered_names,
-                            force=args.force, skip_bad=args.skip_bad)
+                            force=args.force, skip_bad=args.skip_bad,
+                            link_speakers=not args.no_link_speakers, autocode=args.autocode)
     with open_project(args) as p:
         report = import_files(p, args.files, options)
     if args.json:

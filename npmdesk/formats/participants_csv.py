@@ -1,0 +1,102 @@
+"""Participants (cases) and their attributes from a CSV, as researchers keep them in Excel.
+
+One row per participant; the first column (or one headed ID, Participant, Case or Name) is the
+participant's name, every other column becomes an attribute whose type (integer, float, boolean,
+date, text) is the narrowest all its values fit. Excel's dialects are accepted: comma, semicolon or
+tab separators, UTF-8 with or without BOM, UTF-16, Windows code pages. All rows or none.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from npmdesk.core.errors import BadInputError, InvalidValueError
+from npmdesk.formats.text_file import decode_text
+from npmdesk.store.cases import check_attribute_value, infer_attribute_type
+
+_ID_HEADERS = ("id", "participant", "participant id", "case", "name", "pseudonym")
+MAX_CSV_BYTES = 20 * 2**20
+
+
+@dataclass
+class ParticipantsReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    attributes: dict[str, str] = field(default_factory=dict)  # name -> type
+    encoding: str = ""
+
+
+def read_participants(path: str | Path) -> tuple[str, list[str], list[list[str]], str]:
+    """(id column name, attribute names, rows as [id, values...], encoding) or BadInputError."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_CSV_BYTES:
+            raise BadInputError(path, "the participants file is over 20 MB; is it really one row per participant?")
+        data = path.read_bytes()
+    except OSError as e:
+        raise BadInputError(path, f"cannot be read ({e.strerror})") from None
+    text, encoding = decode_text(data, path)
+    sample = text[:8192]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [r for r in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in r)]
+    if len(rows) < 2:
+        raise BadInputError(path, "a participants CSV needs a header row and at least one participant row")
+    header = [h.strip().lstrip("\ufeff") for h in rows[0]]
+    if any(not h for h in header):
+        col = header.index("") + 1
+        raise BadInputError(path, f"column {col} has no heading; every column needs a name")
+    if len(set(h.casefold() for h in header)) != len(header):
+        raise BadInputError(path, "two columns have the same heading")
+    id_col = next((i for i, h in enumerate(header) if h.casefold() in _ID_HEADERS), 0)
+    order = [id_col] + [i for i in range(len(header)) if i != id_col]
+    out_rows, seen = [], set()
+    for n, row in enumerate(rows[1:], start=2):
+        if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
+            raise BadInputError(path, f"row {n} has more cells than there are headings")
+        row = [c.strip() for c in row] + [""] * (len(header) - len(row))
+        name = row[id_col]
+        if not name:
+            raise BadInputError(path, f"row {n} has no participant {header[id_col]}")
+        if name in seen:
+            raise BadInputError(path, f"row {n}: participant {name!r} appears twice")
+        seen.add(name)
+        out_rows.append([row[i] for i in order])
+    return header[id_col], [header[i] for i in order[1:]], out_rows, encoding
+
+
+def import_participants(project, path: str | Path) -> ParticipantsReport:
+    """Create or update one participant per row and set typed attributes; one transaction."""
+    path = Path(path)
+    _, names, rows, encoding = read_participants(path)
+    report = ParticipantsReport(encoding=encoding)
+    existing_types = {a.name: a.type for a in project.attributes()}
+    for j, name in enumerate(names):
+        values = [r[j + 1] for r in rows]
+        type_ = existing_types.get(name) or infer_attribute_type(values)
+        for n, v in enumerate(values, start=2):
+            try:
+                check_attribute_value(type_, v)
+            except InvalidValueError as e:
+                raise BadInputError(path, f"row {n}, column {name!r}: {e} (the attribute is already {type_})") from None
+        report.attributes[name] = type_
+    cases = {c.name: c.id for c in project.cases()}
+    with project.write("import participants", file=str(path), rows=len(rows)):
+        for name, type_ in report.attributes.items():
+            if name not in existing_types:
+                project.add_attribute(name, type_)
+        for row in rows:
+            case_id = cases.get(row[0])
+            if case_id is None:
+                case_id = project.add_case(row[0])
+                report.created.append(row[0])
+            else:
+                report.updated.append(row[0])
+            for name, value in zip(names, row[1:]):
+                project.set_case_attribute(case_id, name, value or None)
+    return report
