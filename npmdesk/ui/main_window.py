@@ -14,6 +14,7 @@ from npmdesk.core.errors import NpmdeskError
 from npmdesk.store import Project
 from npmdesk.ui import mime as mimes
 from npmdesk.ui.analysis_menu import install_analysis_menu
+from npmdesk.ui.exchange_menu import install_exchange_menu
 from npmdesk.ui.code_panel import CodePanel
 from npmdesk.ui.coding import CodingController
 from npmdesk.ui.dialogs import show_error
@@ -76,6 +77,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.coding = CodingController(self)
         build_menus(self)
         install_analysis_menu(self)
+        install_exchange_menu(self)
         self._restore_layout()
         self.setAcceptDrops(True)
         self.resize(1280, 800) if not self.restored_geometry else None

@@ -1,0 +1,214 @@
+"""File > Export…: choose a report, its filters and a file; write it with progress and cancel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+    QLabel, QLineEdit, QListWidget, QListWidgetItem, QProgressDialog, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+)
+
+from npmdesk.core.errors import CancelledError, NpmdeskError
+from npmdesk.formats.report_selection import ReportSelection
+from npmdesk.formats.reports import REPORT_DESCRIPTIONS, REPORTS, ReportOptions, export_report
+from npmdesk.ui.dialogs import show_error, show_info
+
+REPORT_TITLES = {
+    "excerpts": "Coded excerpts",
+    "codebook": "Codebook",
+    "participants": "Participant table",
+    "matrix": "Code × participant matrix",
+    "alignment": "Theme–framework alignment table",
+}
+FILTERABLE = {"excerpts", "participants", "matrix"}
+
+
+class ExportDialog(QDialog):
+    """The choices of `npmdesk export`, as a form. `options()` and `path()` give the result."""
+
+    def __init__(self, parent, project, current_code=None):
+        super().__init__(parent)
+        self.setObjectName("exportDialog")
+        self.setWindowTitle("Export")
+        self.project = project
+        form = QFormLayout()
+        self.report = QComboBox(objectName="exportReport")
+        for key in REPORTS:
+            self.report.addItem(REPORT_TITLES[key], key)
+            self.report.setItemData(self.report.count() - 1, REPORT_DESCRIPTIONS[key], Qt.ItemDataRole.ToolTipRole)
+        form.addRow("&Report:", self.report)
+        self.format = QComboBox(objectName="exportFormat")
+        self.format.addItem("Word (.docx)", "docx")
+        self.format.addItem("CSV for spreadsheets (.csv)", "csv")
+        form.addRow("&Format:", self.format)
+        self.description = QLabel(wordWrap=True)
+        form.addRow("", self.description)
+
+        # Indented names read as the tree does; the full path is the item's data and tooltip.
+        self.codes = _checklist("exportCodes", [("    " * _depth(c.path) + c.name, c.path) for c in project.codes()])
+        if current_code is not None:
+            _check(self.codes, {current_code.path})
+        self.with_children = QCheckBox("Include sub-codes of the chosen codes", checked=True)
+        self.participants = _checklist("exportParticipants", [(c.name, c.name) for c in project.cases()])
+        self.exemplars = QCheckBox("Exemplar quotes only")
+        self.other_codes = QCheckBox("Show the other codes on each passage")
+        self.examples = QSpinBox(minimum=0, maximum=20)
+        frameworks = [f.name for f in project.frameworks()]
+        self.framework = QComboBox(objectName="exportFramework")
+        self.framework.addItem("Every aligned framework", None)
+        for name in frameworks:
+            self.framework.addItem(name, name)
+        self.filters = QWidget()
+        fl = QFormLayout(self.filters)
+        fl.setContentsMargins(0, 0, 0, 0)
+        fl.addRow("Codes (none ticked: all):", self.codes)
+        fl.addRow("", self.with_children)
+        fl.addRow("Participants (none ticked: all):", self.participants)
+        fl.addRow("", self.exemplars)
+        form.addRow(self.filters)
+        form.addRow("", self.other_codes)
+        form.addRow("Example quotes per code:", self.examples)
+        form.addRow("Framework:", self.framework)
+
+        self.path_edit = QLineEdit(objectName="exportPath")
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(browse)
+        save_label = QLabel("&Save as:")
+        save_label.setBuddy(self.path_edit)
+        form.addRow(save_label, row)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.ok = buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        self.setMinimumWidth(640)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.report.currentIndexChanged.connect(self._update)
+        self.format.currentIndexChanged.connect(self._update)
+        self._update()
+
+    def report_key(self) -> str:
+        return self.report.currentData()
+
+    def format_key(self) -> str:
+        return self.format.currentData()
+
+    def _default_path(self) -> str:
+        stem = f"{self.project.path.stem} {REPORT_TITLES[self.report_key()].lower()}"
+        return str(self.project.path.with_name(f"{stem}.{self.format_key()}"))
+
+    def _update(self) -> None:
+        key = self.report_key()
+        self.description.setText(REPORT_DESCRIPTIONS[key].capitalize() + ".")
+        self.filters.setEnabled(key in FILTERABLE)
+        self.other_codes.setEnabled(key == "excerpts" and self.format_key() == "docx")
+        self.examples.setEnabled(key == "codebook" and self.format_key() == "docx")
+        self.framework.setEnabled(key == "alignment")
+        current = self.path_edit.text()
+        if not current or Path(current).stem.startswith(self.project.path.stem):
+            self.path_edit.setText(self._default_path())
+
+    def _browse(self) -> None:
+        fmt = self.format_key()
+        label = "Word documents (*.docx)" if fmt == "docx" else "CSV files (*.csv)"
+        path, _ = QFileDialog.getSaveFileName(self, "Export to", self.path_edit.text(), label)
+        if path:
+            self.path_edit.setText(path if path.lower().endswith(f".{fmt}") else f"{path}.{fmt}")
+
+    def _accept(self) -> None:
+        if not self.path_edit.text().strip():
+            show_error(self, "Choose where to save the export.")
+            return
+        self.accept()
+
+    def path(self) -> Path:
+        path = Path(self.path_edit.text().strip())
+        return path if path.suffix.lower() == f".{self.format_key()}" else path.with_name(
+            f"{path.name}.{self.format_key()}")
+
+    def options(self) -> ReportOptions:
+        key = self.report_key()
+        selection = ReportSelection()
+        if key in FILTERABLE:
+            selection = ReportSelection(code_paths=tuple(_checked(self.codes)),
+                                        with_children=self.with_children.isChecked(),
+                                        participants=tuple(_checked(self.participants)),
+                                        exemplars_only=self.exemplars.isChecked())
+        return ReportOptions(selection=selection, other_codes=self.other_codes.isChecked(),
+                             examples=self.examples.value(), framework=self.framework.currentData())
+
+
+def run_export(parent, project, report: str, fmt: str, out: Path, options: ReportOptions) -> int | None:
+    """Write the export with a cancellable progress dialog; returns the item count or None."""
+    progress = QProgressDialog(f"Writing {out.name}…", "Cancel", 0, 100, parent)
+    progress.setObjectName("exportProgress")
+    progress.setWindowTitle("Export")
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(300)
+
+    def report_progress(done: int, total: int) -> bool:
+        progress.setMaximum(max(total, 1))
+        progress.setValue(min(done, max(total, 1)))
+        QApplication.processEvents()
+        return not progress.wasCanceled()
+
+    try:
+        n = export_report(project, report, fmt, out, options, report_progress)
+    except CancelledError:
+        progress.close()
+        show_info(parent, "Export cancelled", "The export was cancelled; no file was written.")
+        return None
+    except (NpmdeskError, OSError) as e:
+        progress.close()
+        show_error(parent, f"The export was not written.\n\n{e}", "Export failed")
+        return None
+    progress.close()
+    return n
+
+
+def export_interactively(w) -> None:
+    dialog = ExportDialog(w, w.project, w.code_tree.current_code())
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return
+    out = dialog.path()
+    n = run_export(w, w.project, dialog.report_key(), dialog.format_key(), out, dialog.options())
+    if n is not None:
+        w.statusBar().showMessage(f"Exported {REPORT_TITLES[dialog.report_key()].lower()} ({n} items) to {out}", 10000)
+        show_info(w, "Export finished", f"Wrote {out.name} ({n} items).", str(out))
+
+
+def _checklist(name: str, items: list[tuple[str, str]]) -> QListWidget:
+    lst = QListWidget(objectName=name)
+    for label, data in items:
+        item = QListWidgetItem(label)
+        item.setData(Qt.ItemDataRole.UserRole, data)
+        item.setToolTip(data)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        lst.addItem(item)
+    lst.setMaximumHeight(110)
+    return lst
+
+
+def _check(lst: QListWidget, values: set[str]) -> None:
+    for i in range(lst.count()):
+        if lst.item(i).data(Qt.ItemDataRole.UserRole) in values:
+            lst.item(i).setCheckState(Qt.CheckState.Checked)
+
+
+def _checked(lst: QListWidget) -> list[str]:
+    return [lst.item(i).data(Qt.ItemDataRole.UserRole) for i in range(lst.count())
+            if lst.item(i).checkState() == Qt.CheckState.Checked]
+
+
+def _depth(path: str) -> int:
+    from npmdesk.core.model import split_path
+
+    return len(split_path(path)) - 1
