@@ -1,4 +1,4 @@
-"""File menu entries for reports and REFI-QDA exchange (.qdpx projects, .qdc codebooks)."""
+"""File menu entries: participants and speakers, reports, and REFI-QDA exchange (.qdpx, .qdc)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,14 @@ from npmdesk.formats.qdpx_export import export_qdpx
 from npmdesk.formats.qdpx_import import import_qdpx
 from npmdesk.ui.dialogs import show_error, show_info
 from npmdesk.ui.export_dialog import export_interactively
+from npmdesk.ui.participants_dialog import edit_participants
 
 
 def install_exchange_menu(w) -> None:
-    """Adds Export… and the REFI-QDA entries to File, just above Close project."""
+    """Adds Participants…, Export… and the REFI-QDA entries to File, just above Close project."""
     before = w.actions.get("close")
     entries = [
+        ("participants", "&Participants and speakers…", lambda: edit_participants(w), "Ctrl+Shift+P", True),
         ("export", "&Export report…", lambda: export_interactively(w), "Ctrl+Alt+E", True),
         ("export_qdpx", "Export project as REFI-QDA (.qdpx)…", lambda: export_project_qdpx(w), None, True),
         ("export_qdc", "Export codebook as REFI-QDA (.qdc)…", lambda: export_codebook_qdc(w), None, True),

@@ -1,0 +1,229 @@
+"""Participants and speakers: who the participants are (with attributes), which participant each
+document belongs to, and which participant each speaker label stands for — so that a focus
+group's turns count for the right people in every matrix and report.
+
+Edits are saved as they are made (each is one transaction); the window refreshes on close."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+    QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from npmdesk.core.errors import NpmdeskError
+from npmdesk.core.model import ATTRIBUTE_TYPES, DOCUMENT_KINDS
+from npmdesk.formats.participants_csv import import_participants
+from npmdesk.ui.dialogs import ask_text, show_error, show_info
+
+NOT_A_PARTICIPANT = "(not a participant)"
+
+
+class ParticipantsDialog(QDialog):
+    def __init__(self, parent, project):
+        super().__init__(parent)
+        self.setObjectName("participantsDialog")
+        self.setWindowTitle("Participants and speakers")
+        self.resize(820, 520)
+        self.project = project
+        self.changed = False
+        tabs = QTabWidget(self)
+        tabs.addTab(self._participants_tab(), "&Participants")
+        tabs.addTab(self._documents_tab(), "&Documents and speakers")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        layout.addWidget(QLabel("Changes are saved as you make them."))
+        layout.addWidget(buttons)
+        self.fill_participants()
+        self.fill_documents()
+
+    # Participants ---------------------------------------------------------------------------------
+
+    def _participants_tab(self) -> QWidget:
+        page = QWidget()
+        self.table = QTableWidget(objectName="participantsTable")
+        self.table.itemChanged.connect(self._cell_edited)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        row = QHBoxLayout()
+        for text, slot in (("&Add participant…", self.add_participant), ("&Delete participant", self.delete_participant),
+                           ("Add a&ttribute…", self.add_attribute), ("&Import from CSV…", self.import_csv)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        row.addStretch(1)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.table)
+        layout.addLayout(row)
+        return page
+
+    def fill_participants(self) -> None:
+        self._filling = True
+        cases = self.project.cases()
+        attrs = self.project.attributes()
+        self.table.clear()
+        self.table.setColumnCount(1 + len(attrs))
+        self.table.setHorizontalHeaderLabels(["Participant"] + [f"{a.name} ({a.type})" for a in attrs])
+        self.table.setRowCount(len(cases))
+        for i, case in enumerate(cases):
+            name = QTableWidgetItem(case.name)
+            name.setData(Qt.ItemDataRole.UserRole, case.id)
+            self.table.setItem(i, 0, name)
+            for j, a in enumerate(attrs, 1):
+                value = case.attributes.get(a.name)
+                text = "" if value is None else ("yes" if value is True else "no" if value is False else str(value))
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, a.name)
+                self.table.setItem(i, j, item)
+        self._filling = False
+
+    def _cell_edited(self, item: QTableWidgetItem) -> None:
+        if self._filling:
+            return
+        case_id = self.table.item(item.row(), 0).data(Qt.ItemDataRole.UserRole)
+        try:
+            if item.column() == 0:
+                self.project.rename_case(case_id, item.text())
+            else:
+                self.project.set_case_attribute(case_id, item.data(Qt.ItemDataRole.UserRole), item.text())
+            self.changed = True
+        except NpmdeskError as e:
+            show_error(self, str(e))
+        QTimer.singleShot(0, self._refill)
+
+    def _selected_case(self) -> int | None:
+        row = self.table.currentRow()
+        return self.table.item(row, 0).data(Qt.ItemDataRole.UserRole) if row >= 0 else None
+
+    def add_participant(self) -> None:
+        name = ask_text(self, "Add participant", "Participant ID (e.g. NPM-7):")
+        if name:
+            self._try(lambda: self.project.add_case(name))
+
+    def delete_participant(self) -> None:
+        case_id = self._selected_case()
+        if case_id is not None:
+            self._try(lambda: self.project.delete_case(case_id))
+
+    def add_attribute(self) -> None:
+        name = ask_text(self, "Add attribute", "Attribute name (e.g. year, background, rural):")
+        if not name:
+            return
+        from PySide6.QtWidgets import QInputDialog
+
+        type_, ok = QInputDialog.getItem(self, "Add attribute", f"Type of “{name}”:", list(ATTRIBUTE_TYPES), 0, False)
+        if ok:
+            self._try(lambda: self.project.add_attribute(name, type_))
+
+    def import_csv(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import participants", str(Path.home()),
+                                              "Spreadsheets saved as CSV (*.csv *.tsv *.txt);;All files (*)")
+        if not path:
+            return
+        try:
+            report = import_participants(self.project, path)
+        except NpmdeskError as e:
+            show_error(self, f"Nothing was imported.\n\n{e}", "Import refused")
+            return
+        self.changed = True
+        self.fill_participants()
+        self.fill_documents()
+        types = ", ".join(f"{n} ({t})" for n, t in report.attributes.items())
+        show_info(self, "Participants imported",
+                  f"{len(report.created)} new and {len(report.updated)} updated participant(s); "
+                  f"attributes: {types or 'none'}; encoding {report.encoding}.")
+
+    # Documents and speakers -----------------------------------------------------------------------
+
+    def _documents_tab(self) -> QWidget:
+        page = QWidget()
+        self.docs = QTableWidget(objectName="documentsTable")
+        self.docs.setColumnCount(3)
+        self.docs.setHorizontalHeaderLabels(["Document", "Kind", "Participant"])
+        self.docs.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            self.docs.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.docs.currentCellChanged.connect(lambda *_: self.fill_speakers())
+        self.speakers = QTableWidget(objectName="speakersTable")
+        self.speakers.setColumnCount(2)
+        self.speakers.setHorizontalHeaderLabels(["Speaker label", "Is participant"])
+        self.speakers.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.speakers.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.docs, 3)
+        layout.addWidget(QLabel("Speakers in the selected document (the interviewer is not a participant):"))
+        layout.addWidget(self.speakers, 2)
+        return page
+
+    def _case_combo(self, current: int | None, empty: str) -> QComboBox:
+        combo = QComboBox()
+        combo.addItem(empty, None)
+        for case in self.project.cases():
+            combo.addItem(case.name, case.id)
+        combo.setCurrentIndex(max(0, combo.findData(current)) if current is not None else 0)
+        return combo
+
+    def fill_documents(self) -> None:
+        keep = self.docs.currentRow()
+        docs = self.project.documents()
+        self.docs.blockSignals(True)  # one speakers refill at the end, not one per row built
+        self.docs.setRowCount(0)  # drops the old rows' cell widgets
+        self.docs.setRowCount(len(docs))
+        for i, doc in enumerate(docs):
+            item = QTableWidgetItem(doc.name)
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            item.setData(Qt.ItemDataRole.UserRole, doc.id)
+            self.docs.setItem(i, 0, item)
+            kind = QComboBox()
+            kind.addItems(DOCUMENT_KINDS)
+            kind.setCurrentText(doc.kind)
+            kind.currentTextChanged.connect(lambda k, d=doc.id: self._try(lambda: self.project.set_document_kind(d, k)))
+            self.docs.setCellWidget(i, 1, kind)
+            case = self._case_combo(doc.case_id, "(none)")
+            case.currentIndexChanged.connect(
+                lambda _, d=doc.id, c=case: self._try(lambda: self.project.set_document_case(d, c.currentData())))
+            self.docs.setCellWidget(i, 2, case)
+        if docs:
+            self.docs.setCurrentCell(min(max(keep, 0), len(docs) - 1), 0)
+        self.docs.blockSignals(False)
+        self.fill_speakers()
+
+    def fill_speakers(self) -> None:
+        row = self.docs.currentRow()
+        item = self.docs.item(row, 0) if row >= 0 else None
+        speakers = self.project.speakers(item.data(Qt.ItemDataRole.UserRole)) if item else []
+        self.speakers.setRowCount(0)
+        self.speakers.setRowCount(len(speakers))
+        for i, sp in enumerate(speakers):
+            label = QTableWidgetItem(sp.name)
+            label.setFlags(label.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.speakers.setItem(i, 0, label)
+            combo = self._case_combo(sp.case_id, NOT_A_PARTICIPANT)
+            combo.currentIndexChanged.connect(
+                lambda _, s=sp, c=combo: self._try(lambda: self.project.link_speaker(s.document_id, s.name, c.currentData()),
+                                                   refill=False))
+            self.speakers.setCellWidget(i, 1, combo)
+
+    def _try(self, action, refill: bool = True) -> None:
+        try:
+            action()
+            self.changed = True
+        except NpmdeskError as e:
+            show_error(self, str(e))
+        if refill:  # later: the widget that sent the signal is replaced by the refill
+            QTimer.singleShot(0, self._refill)
+
+    def _refill(self) -> None:
+        self.fill_participants()
+        self.fill_documents()
+
+
+def edit_participants(w) -> None:
+    dialog = ParticipantsDialog(w, w.project)
+    dialog.exec()
+    if dialog.changed:
+        w.refresh()
