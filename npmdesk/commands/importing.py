@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from npmdesk.cli import print_json
 from npmdesk.commands._common import add_json_arg, add_project_arg, open_project
+from npmdesk.core.errors import InvalidValueError
 from npmdesk.core.model import DOCUMENT_KINDS
 from npmdesk.formats.importing import ImportOptions, import_files
 
 
 def register(sub) -> None:
-    p = sub.add_parser("import", help="import transcripts (all or nothing)")
+    p = sub.add_parser("import", help="import transcripts (all or nothing); a .qdc codebook merges into the "
+                                      "project; a .qdpx becomes a new PROJECT")
     add_project_arg(p)
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--case", help="participant the documents belong to (created if new)")
-    p.add_argument("--kind", choices=DOCUMENT_KINDS, default="interview")
+    p.add_argument("--kind", choices=DOCUMENT_KINDS,
+                   help="default: focus-group for a transcript with more than two speakers, else interview")
     p.add_argument("--speaker-pattern", help="regular expression with a group named 'speaker' that "
                                              "matches a speaker label at the start of a paragraph")
     p.add_argument("--no-speakers", action="store_true", help="do not look for speaker labels")
@@ -31,6 +35,9 @@ def register(sub) -> None:
 
 
 def cmd_import(args) -> int:
+    suffixes = {Path(f).suffix.lower() for f in args.files}
+    if suffixes & {".qdpx", ".qdc"}:
+        return _import_refi(args, suffixes)
     options = ImportOptions(kind=args.kind, case=args.case, speaker_pattern=args.speaker_pattern,
                             detect_speakers=not args.no_speakers, numbered_names=args.numbered_names,
                             force=args.force, skip_bad=args.skip_bad,
@@ -49,4 +56,29 @@ def cmd_import(args) -> int:
                 print(f"    note: {note}")
         for path, reason in report.skipped:
             print(f"skipped {path}: {reason}", file=sys.stderr)
+    return 0
+
+
+def _import_refi(args, suffixes: set[str]) -> int:
+    """REFI-QDA files through `npmdesk import`: a .qdpx creates PROJECT, a .qdc merges into it."""
+    if len(args.files) != 1 or len(suffixes) != 1:
+        raise InvalidValueError("import one .qdpx or .qdc file at a time, without transcripts beside it")
+    source = args.files[0]
+    if suffixes == {".qdpx"}:
+        from npmdesk.formats.qdpx_import import import_qdpx
+
+        if Path(args.project).exists():
+            raise InvalidValueError(f"{args.project} exists: a .qdpx is imported into a NEW project file "
+                                    "(name one that does not exist yet)")
+        report = import_qdpx(source, args.project, args.coder)
+        print(f"created {args.project}: {report.summary()}")
+        for what, why in report.skipped:
+            print(f"skipped {what}: {why}", file=sys.stderr)
+        return 0
+    from npmdesk.formats.qdc import import_qdc
+
+    with open_project(args) as p:
+        report = import_qdc(p, source)
+    print(f"codebook {source}: {report.added} code(s) added, {report.matched} already present, "
+          f"{report.described} definition(s) added")
     return 0

@@ -32,8 +32,10 @@ class ParsedSource:
 
 @dataclass
 class ImportOptions:
-    kind: str | None = None  # None: 'interview'
+    kind: str | None = None  # None: suggested per file (suggest_kind)
     case: str | None = None  # link every imported document to this participant (created if new)
+    # Per-file choices made in the import dialog: str(path) -> (kind or None, participant or None).
+    per_file: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     speaker_pattern: str | None = None
     detect_speakers: bool = True
     numbered_names: bool = False  # on a name clash: 'name (2)' instead of an error
@@ -156,9 +158,9 @@ def import_files(
     `progress(done, total, path)` is called before each file; returning False cancels, and then
     nothing is stored."""
     options = options or ImportOptions()
-    kind = options.kind or "interview"
-    if kind not in DOCUMENT_KINDS:
-        raise NpmdeskError(f"unknown document kind {kind!r} (use {', '.join(DOCUMENT_KINDS)})")
+    for kind in [options.kind, *(k for k, _ in options.per_file.values())]:
+        if kind is not None and kind not in DOCUMENT_KINDS:
+            raise NpmdeskError(f"unknown document kind {kind!r} (use {', '.join(DOCUMENT_KINDS)})")
     if options.speaker_pattern:
         try:
             compile_speaker_pattern(options.speaker_pattern)
@@ -199,8 +201,11 @@ def import_files(
         return report
     case_ids = {c.name: c.id for c in project.cases()} if options.link_speakers else {}
     with project.write("import", files=[str(p) for p, _, _, _ in parsed]):
-        case_id = project.ensure_case(options.case) if options.case else None
         for path, src, sha, name in parsed:
+            file_kind, file_case = options.per_file.get(str(path), (None, None))
+            kind = file_kind or options.kind or suggest_kind(src)
+            case_name = file_case or options.case
+            case_id = project.ensure_case(case_name) if case_name else None
             doc_id = project.add_document(
                 name, src.text, kind=kind, case_id=case_id, source_name=path.name, source_format=src.format,
                 source_sha256=sha, encoding=src.encoding, turns=src.turns)
@@ -220,6 +225,12 @@ def import_files(
                 turns=doc.turns, speakers=list(doc.speakers), words=doc.words, document_id=doc_id,
                 notes=notes))
     return report
+
+
+def suggest_kind(src: ParsedSource) -> str:
+    """More than two distinct speakers reads as a focus group; otherwise an interview."""
+    speakers = {t.speaker for t in src.turns or () if t.speaker}
+    return "focus-group" if len(speakers) > 2 else "interview"
 
 
 def _size(n: int) -> str:

@@ -93,7 +93,7 @@ def test_cli_import_prints_name_kind_encoding_turns_speakers(tmp_path, capsys):
     assert "imported cp1252_crlf: interview, text, cp1252, 39 words, 4 turns, speakers: Interviewer, NPM-3" in lines
     assert any(x.startswith("imported speaker_table: interview, docx, Word (docx), ") and
                x.endswith("6 turns, speakers: Interviewer, NPM-2") for x in lines)
-    assert any(x.startswith("imported focus_group: interview, vtt, UTF-8, ") and
+    assert any(x.startswith("imported focus_group: focus-group, vtt, UTF-8, ") and
                x.endswith("5 turns, speakers: Facilitator, NPM-2, NPM-5, NPM-6") for x in lines)
     code, out, err = run(capsys, "import", proj, FIXTURES / "garbage.docx")
     assert code == 1 and out == ""
