@@ -102,7 +102,8 @@ CREATE TABLE turns (
     end_ms      INTEGER,
     CHECK (start >= 0 AND end >= start)
 );
-CREATE INDEX turns_by_document ON turns(document_id, start);
+-- speaker_id makes 'who speaks at this offset' (excerpts, search) an index-only lookup.
+CREATE INDEX turns_by_document ON turns(document_id, start, speaker_id);
 CREATE INDEX turns_by_speaker ON turns(speaker_id);
 
 CREATE TABLE codes (
@@ -133,7 +134,8 @@ CREATE TABLE codings (
 );
 CREATE UNIQUE INDEX codings_unique_span ON codings(document_id, code_id, start, end, coder_id);
 CREATE INDEX codings_by_document ON codings(document_id, start, end);
-CREATE INDEX codings_by_code ON codings(code_id, document_id, start);
+-- Covering for retrieval by code (excerpts, counts, matrices): no table lookup per coding.
+CREATE INDEX codings_by_code ON codings(code_id, document_id, start, end, coder_id, exemplar);
 CREATE INDEX codings_by_coder ON codings(coder_id);
 
 -- Which participants a coding speaks for: the cases linked to the speakers of the turns it
