@@ -45,6 +45,7 @@ def label_starts(text: str, pattern: str | None = None, known: set[str] | frozen
             if label and len(label.split()) <= _MAX_LABEL_WORDS:
                 starts.append((pos, label))
         pos += len(line) + 1
+    starts = _one_spelling(starts)
     if pattern:
         return starts
     counts: dict[str, int] = {}
@@ -56,6 +57,12 @@ def label_starts(text: str, pattern: str | None = None, known: set[str] | frozen
     shapes = {_shape(label) for label in recurring}
     return [(p, label) for p, label in starts
             if label in recurring or _shape(label) in shapes or (" " not in label and label[0].isupper())]
+
+
+def _one_spelling(starts: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """"FACILITATOR" and "Facilitator" in one transcript are one speaker: keep the first spelling."""
+    first: dict[str, str] = {}
+    return [(p, first.setdefault(" ".join(label.casefold().split()), label)) for p, label in starts]
 
 
 def _shape(label: str) -> str:

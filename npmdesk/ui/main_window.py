@@ -22,6 +22,7 @@ from npmdesk.ui.documents_panel import DocumentList
 from npmdesk.ui.errors import message_for
 from npmdesk.ui.excerpts_panel import ExcerptsPanel
 from npmdesk.ui.gui_import import import_with_progress
+from npmdesk.ui.import_dialog import choose_import_options
 from npmdesk.ui.memo_dock import MemoPanel
 from npmdesk.ui.menus import build_menus
 from npmdesk.ui.start_page import StartPage
@@ -361,7 +362,12 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.import_paths(paths)
 
     def import_paths(self, paths: list[str]) -> None:
-        report = import_with_progress(self, self.project, paths)
+        if not paths:
+            return
+        options = choose_import_options(self, self.project, paths)
+        if options is None:
+            return
+        report = import_with_progress(self, self.project, paths, options)
         if report is not None:
             self.refresh()
             if report.imported and report.imported[0].document_id:

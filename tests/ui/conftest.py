@@ -38,8 +38,14 @@ def study(tmp_path):
 
 
 @pytest.fixture
-def window(qtbot, study, messages):
+def window(qtbot, study, messages, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
     from npmdesk.ui import MainWindow
+    from npmdesk.ui.import_dialog import ImportDialog
+
+    # The import preview is accepted as shown, as a user pressing Import would.
+    monkeypatch.setattr(ImportDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
 
     w = MainWindow(study, coder="Ana")
     qtbot.addWidget(w)

@@ -1,0 +1,117 @@
+"""Before an import: what npmdesk found in each file (format, encoding, speakers, or why it is
+refused), and the researcher's choices per file (interview or focus group, which participant)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel,
+    QTableWidget, QTableWidgetItem, QVBoxLayout,
+)
+
+from npmdesk.core.errors import BadInputError
+from npmdesk.core.model import DOCUMENT_KINDS
+from npmdesk.formats.importing import ImportOptions, read_source, suggest_kind
+
+NO_PARTICIPANT = "(none)"
+COLUMNS = ("File", "Found", "Kind", "Participant")
+
+
+class ImportDialog(QDialog):
+    """Shows a preview of every file; `options()` returns the ImportOptions chosen."""
+
+    def __init__(self, parent, project, paths: list[str]):
+        super().__init__(parent)
+        self.setObjectName("importDialog")
+        self.setWindowTitle("Import transcripts")
+        self.resize(900, 420)
+        self.paths = [str(p) for p in paths]
+        self.refused: dict[str, str] = {}
+        cases = [c.name for c in project.cases()]
+        self.table = QTableWidget(len(self.paths), len(COLUMNS), objectName="importTable")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column in (0, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for row, path in enumerate(self.paths):
+            self._fill_row(row, path, cases)
+        self.skip_bad = QCheckBox("Skip the refused files and import the rest", objectName="importSkipBad")
+        self.skip_bad.setEnabled(bool(self.refused))
+        self.autocode = QComboBox(objectName="importAutocode")
+        self.autocode.addItem("No", None)
+        self.autocode.addItem("A code per speaker label", "speaker")
+        self.autocode.addItem("A code per linked participant", "case")
+        self.numbered = QCheckBox("If a document of the same name exists, import as “name (2)”")
+        form = QFormLayout()
+        form.addRow("Auto-code speaker turns:", self.autocode)
+        form.addRow("", self.numbered)
+        form.addRow("", self.skip_bad)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.ok = buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok.setObjectName("importButton")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        intro = ("Check what npmdesk found in each file. The import is all or nothing: "
+                 "if a file is refused, nothing is imported unless you choose to skip it.")
+        layout.addWidget(QLabel(intro, wordWrap=True))
+        layout.addWidget(self.table)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def _fill_row(self, row: int, path: str, cases: list[str]) -> None:
+        name = QTableWidgetItem(Path(path).name)
+        name.setToolTip(path)
+        name.setFlags(name.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        self.table.setItem(row, 0, name)
+        QApplication.processEvents()  # reading many large files takes a moment: keep painting
+        try:
+            src = read_source(path)
+        except BadInputError as e:
+            self.refused[path] = e.reason
+            found = QTableWidgetItem(f"refused: {e.reason}")
+            found.setForeground(Qt.GlobalColor.red)
+            found.setFlags(found.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.table.setItem(row, 1, found)
+            return
+        speakers = list(dict.fromkeys(t.speaker for t in src.turns if t.speaker))
+        summary = (f"{src.format}, {src.encoding}, {len(src.turns)} turns; speakers: "
+                   f"{', '.join(speakers) if speakers else 'none recognised'}")
+        found = QTableWidgetItem(summary)
+        found.setToolTip("\n".join([summary, *src.notes]))
+        found.setFlags(found.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        self.table.setItem(row, 1, found)
+        kind = QComboBox()
+        kind.addItems(DOCUMENT_KINDS)
+        kind.setCurrentText(suggest_kind(src))
+        self.table.setCellWidget(row, 2, kind)
+        case = QComboBox()
+        case.setEditable(True)  # a new participant's ID can be typed
+        case.addItems([NO_PARTICIPANT, *cases])
+        stem = Path(path).stem
+        matches = [c for c in cases if c.lower() in stem.lower()]
+        match = max(matches, key=len) if matches else None  # NPM-10 over NPM-1
+        if match and len(speakers) <= 2:
+            case.setCurrentText(match)  # "Interview NPM-3.docx" belongs to NPM-3
+        self.table.setCellWidget(row, 3, case)
+
+    def options(self) -> ImportOptions:
+        per_file = {}
+        for row, path in enumerate(self.paths):
+            kind, case = self.table.cellWidget(row, 2), self.table.cellWidget(row, 3)
+            if kind is None:
+                continue
+            participant = case.currentText().strip()
+            per_file[path] = (kind.currentText(), None if participant in ("", NO_PARTICIPANT) else participant)
+        return ImportOptions(per_file=per_file, skip_bad=self.skip_bad.isChecked(),
+                             numbered_names=self.numbered.isChecked(), autocode=self.autocode.currentData())
+
+
+def choose_import_options(parent, project, paths: list[str]) -> ImportOptions | None:
+    dialog = ImportDialog(parent, project, paths)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.options()
