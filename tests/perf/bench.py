@@ -1,6 +1,7 @@
 """The study-scale benchmark: every measure of issue 8, the median of repeated runs, beside its budget.
 
     python tests/perf/bench.py [--size small|medium|full] [--json OUT] [--no-fail] [--repeats N]
+    python tests/perf/bench.py --table small.json medium.json full.json   (side by side, Markdown)
 
 Runs on a copy of the cached synthetic corpus (tests/perf/corpus.py), headless (Qt offscreen),
 with settings and backups in a temporary folder. A measure whose code is not in the tree yet is
@@ -395,9 +396,35 @@ def machine() -> dict:
             "sqlite": sqlite3.sqlite_version, "platform": platform.platform(), "load": os.getloadavg()}
 
 
+def side_by_side(paths: list[str]) -> str:
+    """A Markdown table of several --json results (e.g. three sizes), so growth is visible."""
+    runs = [json.loads(Path(p).read_text(encoding="utf-8")) for p in paths]
+
+    def cell(r):
+        if r is None or r["value"] is None:
+            return "n/a"
+        v = f"{r['value']:.1f} ms" if r["unit"] == MS else f"{r['value']:.0f} MB" if r["unit"] == MB \
+            else f"{r['value']:.2f} s"
+        return v + (" MISS" if r["status"] == "MISS" else "")
+
+    def budget(r):
+        b = r["budget"]
+        return "-" if b is None else f"{b:.4g} ms" if r["unit"] == MS else f"{b:g} MB" if r["unit"] == MB else f"{b:g} s"
+
+    head = ["measure", *(f"{r['size']} ({r['corpus']['codings']:,} codings)" for r in runs), "budget"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for i, first in enumerate(runs[0]["results"]):
+        row = [next((x for x in run["results"] if x["key"] == first["key"]), None) for run in runs]
+        lines.append("| " + " | ".join([first["label"].strip(" ."), *map(cell, row), budget(first)]) + " |")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     if argv is None and len(sys.argv) > 1 and sys.argv[1] == "--child-session":
         child_session(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    if argv is None and len(sys.argv) > 1 and sys.argv[1] == "--table":
+        print(side_by_side(sys.argv[2:]))
+        return 0
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", choices=sorted(corpus.SIZES), default="small")
     ap.add_argument("--seed", type=int, default=1)
