@@ -36,3 +36,12 @@ def test_subset_matches_whole_project(project):
             got = project.code_counts(with_descendants=with_descendants, code_ids=subset)
             assert got == {c: everything[c] for c in subset if c in everything}
     assert project.code_counts(code_ids=()) == {}
+
+
+def test_coded_shares_of_some_documents(project):
+    _study(project)
+    everything = project.coded_shares()
+    assert everything
+    for doc_id in everything:
+        assert project.coded_shares(document_ids=[doc_id]) == {doc_id: everything[doc_id]}
+    assert project.coded_shares(document_ids=[]) == {}
