@@ -186,6 +186,9 @@ def open_connection(path: Path) -> sqlite_utils.Database:
         # The rollback journal keeps a project one file that can be copied and e-mailed.
         conn.execute("PRAGMA journal_mode = DELETE")
         conn.execute("PRAGMA synchronous = FULL")
+        # SQLite's default 2 MiB page cache is smaller than the codings and their indexes at study
+        # scale (100,000 codings): matrices and counts then re-read pages from the OS on every pass.
+        conn.execute("PRAGMA cache_size = -32768")  # KiB: at most 32 MiB, filled only as pages are read
         migrate(conn, path, version)
     except sqlite3.DatabaseError as e:
         conn.close()

@@ -362,9 +362,8 @@ class Bench:
         for i in range(3):
             t, count = timed(lambda: export_excerpts_docx(p, _TMP / f"excerpts-{i}.docx", sel))
             r.samples.append(t)
-        r.note = f"{count} excerpts, {(_TMP / 'excerpts-0.docx').stat().st_size / 2**20:.1f} MB"
-        if count < 10_000:
-            r.label = f"Word export of {count:,} excerpts (all there are)"
+        size = (_TMP / "excerpts-0.docx").stat().st_size / 2**20
+        r.note = f"{count:,} excerpts{' (all this corpus has)' if count < 10_000 else ''}, {size:.1f} MB"
 
     def import_docx(self, r):
         from npmdesk.formats.importing import import_files, supported_suffixes
