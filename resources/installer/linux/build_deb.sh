@@ -16,6 +16,7 @@ arch="$(dpkg --print-architecture)"
 
 pkg="$(mktemp -d)"
 trap 'rm -rf "$pkg"' EXIT
+chmod 755 "$pkg"  # mktemp makes it 0700, and it becomes / in the package
 install -d "$pkg/DEBIAN" "$pkg/opt" "$pkg/usr/bin" "$pkg/usr/share/applications" \
   "$pkg/usr/share/mime/packages" "$pkg/usr/share/doc/npmdesk"
 cp -a "$bundle" "$pkg/opt/npmdesk"
