@@ -4,7 +4,7 @@ from pathlib import Path
 
 from npmdesk.cli import main
 
-QC_DEMO = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "refi-qda" / "qc_demo.qdpx"
+from tests.formats.refi_helpers import QC_DEMO
 
 
 def run(capsys, *argv):
@@ -16,7 +16,7 @@ def run(capsys, *argv):
 def test_qdpx_creates_a_new_project(tmp_path, capsys):
     import pytest
 
-    if not QC_DEMO.exists():
+    if QC_DEMO is None:
         pytest.skip("shared REFI-QDA fixture not present")
     target = tmp_path / "qc.npmdesk"
     code, out, err = run(capsys, "import", target, QC_DEMO)

@@ -9,8 +9,10 @@ from pathlib import Path
 from lxml import etree
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "refi-qda"
-SHARED = Path("/work/shared/fixtures/refi-qda")
-QC_DEMO = next((p for p in (FIXTURES / "qc_demo.qdpx", SHARED / "qc_demo.qdpx") if p.exists()), None)
+# CI checks the repo out with shared/ beside it; a developer's checkout sits at /work/main.
+SHARED_CANDIDATES = (Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "refi-qda",
+                     Path("/work/shared/fixtures/refi-qda"))
+QC_DEMO = next((d / "qc_demo.qdpx" for d in (FIXTURES, *SHARED_CANDIDATES) if (d / "qc_demo.qdpx").exists()), None)
 NS = {"q": "urn:QDA-XML:project:1.0"}
 
 
