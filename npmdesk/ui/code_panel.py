@@ -174,8 +174,12 @@ class CodePanel(QWidget):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (1, 2, 3):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed count columns: ResizeToContents would re-measure every row on each coding.
+        metrics = self.tree.fontMetrics()
+        for col, sample in ((1, "Codings"), (2, "Docs"), (3, "People")):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            width = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance("9999 (9999)"))
+            header.resizeSection(col, width + 16)
         self.recent = QLabel(self)
         self.recent.setObjectName("recentCodes")
         self.recent.setWordWrap(True)
@@ -188,7 +192,11 @@ class CodePanel(QWidget):
         self.filter.returnPressed.connect(self._filter_enter)
         self.filter.installEventFilter(self)
 
-    def reload(self, project) -> None:
+    def reload(self, project, counted: set[int] | None = None) -> None:
+        """Reload the tree; with `counted`, only those codes' (and their ancestors') counts changed."""
+        if counted is not None and self.model.codes:
+            self.model.recount(project, counted)
+            return
         expanded = self._expanded_ids()
         current = self.tree.current_code()
         fresh = not self.model.codes

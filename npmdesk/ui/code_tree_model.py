@@ -56,6 +56,32 @@ class CodeTreeModel(QAbstractItemModel):
         else:
             self.endResetModel()
 
+    def recount(self, project, code_ids: set[int]) -> None:
+        """Counts of a few codes changed (one coding added or removed): refresh those codes and
+        their ancestors only, at a cost that follows their codings, not the project's."""
+        chain: set[int] = set()
+        for cid in code_ids:
+            while cid is not None and cid in self.codes and cid not in chain:
+                chain.add(cid)
+                cid = self.codes[cid].parent_id
+        if not chain:
+            return
+        own = project.code_counts(code_ids=code_ids & chain)
+        total = project.code_counts(with_descendants=True, code_ids=chain)
+        for cid in code_ids & chain:
+            self._set_count(self.own, cid, own.get(cid))
+        for cid in chain:
+            self._set_count(self.total, cid, total.get(cid))
+        for cid in chain:
+            self.dataChanged.emit(self._index_of(cid, 1), self._index_of(cid, len(COLUMNS) - 1))
+
+    @staticmethod
+    def _set_count(counts: dict, cid: int, value) -> None:
+        if value is None or value == _ZERO:
+            counts.pop(cid, None)
+        else:
+            counts[cid] = value
+
     def _index_of(self, code_id: int | None, column: int = 0) -> QModelIndex:
         if code_id is None or code_id not in self.row_of:
             return QModelIndex()

@@ -28,6 +28,9 @@ class ProjectCommand(QUndoCommand):
         # (added Codings, removed coding ids) when a command knows exactly what changed, so the
         # viewer updates one coding instead of re-reading the document's codings.
         self.delta = None
+        # The codes whose counts a coding command changed (None: any), so the code tree
+        # recounts those and their ancestors instead of the whole project.
+        self.counted_codes: set[int] | None = None
 
     @property
     def project(self):
@@ -42,6 +45,7 @@ class ProjectCommand(QUndoCommand):
 
     def _run(self, fn) -> None:
         self.delta = None
+        self.counted_codes = None
         try:
             fn()
         except NpmdeskError as e:
@@ -51,7 +55,7 @@ class ProjectCommand(QUndoCommand):
             self.setObsolete(True)
             self.ctx.report_error(e)
         finally:
-            self.ctx.after_change(self.changes, self.documents, delta=self.delta)
+            self.ctx.after_change(self.changes, self.documents, delta=self.delta, counted=self.counted_codes)
 
     def do(self) -> None:
         raise NotImplementedError
@@ -76,10 +80,12 @@ class ApplyCoding(ProjectCommand):
         else:
             self.project.restore_coding(*self.removed)
         self.delta = ([self.project.coding(self.coding_id)], [])
+        self.counted_codes = {self.args[1]}
 
     def undo_it(self):
         self.removed = self.project.remove_coding(self.coding_id)
         self.delta = ([], [self.coding_id])
+        self.counted_codes = {self.args[1]}
 
 
 class RemoveCoding(ProjectCommand):
@@ -92,10 +98,12 @@ class RemoveCoding(ProjectCommand):
         self.removed = self.project.remove_coding(self.coding_id)
         self.documents = {self.removed[0].document_id}
         self.delta = ([], [self.coding_id])
+        self.counted_codes = {self.removed[0].code_id}
 
     def undo_it(self):
         self.project.restore_coding(*self.removed)
         self.delta = ([self.removed[0]], [])
+        self.counted_codes = {self.removed[0].code_id}
 
 
 class ChangeCodingSpan(ProjectCommand):
@@ -106,11 +114,13 @@ class ChangeCodingSpan(ProjectCommand):
 
     def do(self):
         self.old = self.project.change_coding_span(self.coding_id, *self.new)
-        self.delta = ([self.project.coding(self.coding_id)], [])
+        coding = self.project.coding(self.coding_id)
+        self.delta, self.counted_codes = ([coding], []), {coding.code_id}
 
     def undo_it(self):
         self.project.change_coding_span(self.coding_id, *self.old)
-        self.delta = ([self.project.coding(self.coding_id)], [])
+        coding = self.project.coding(self.coding_id)
+        self.delta, self.counted_codes = ([coding], []), {coding.code_id}
 
 
 class SetExemplar(ProjectCommand):
@@ -122,9 +132,11 @@ class SetExemplar(ProjectCommand):
 
     def do(self):
         self.project.set_exemplar(self.coding_id, self.value)
+        self.counted_codes = set()
 
     def undo_it(self):
         self.project.set_exemplar(self.coding_id, not self.value)
+        self.counted_codes = set()
 
 
 class SetMemo(ProjectCommand):

@@ -230,8 +230,9 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.memos.reload()
         self._update_status()
 
-    def after_change(self, changes, documents, delta=None) -> None:
-        """Bring the views up to date after a command (see class docstring)."""
+    def after_change(self, changes, documents, delta=None, counted=None) -> None:
+        """Bring the views up to date after a command (see class docstring); `counted` names the
+        codes whose counts changed when a command knows (None: recount every code)."""
         if self.project is None:
             return
         changes = set(changes)
@@ -244,7 +245,7 @@ class MainWindow(ReviewMixin, QMainWindow):
             self.transcript.set_codes(codes)
             self._prune_recent()
         if changes & {"codes", "codings"}:
-            self.code_panel.reload(self.project)
+            self.code_panel.reload(self.project, None if "codes" in changes else counted)
             if self.current_document is not None and (documents is None or self.current_document in documents):
                 if delta is not None and "codes" not in changes:
                     added, removed = delta

@@ -154,3 +154,32 @@ def test_applying_a_code_rehighlights_only_the_touched_paragraphs(qtbot, window,
     select_text(window.transcript, "Did anything surprise you?")
     click_code(qtbot, window, code)
     assert touched == [{4}]  # the fifth paragraph (0-based 4) and nothing else
+
+
+def test_tree_counts_follow_each_coding_without_a_full_reload(qtbot, window, reopen, monkeypatch):
+    """Applying, undoing and removing recount only the code and its ancestors, and the tree
+    shows exactly what a full recount of the file gives."""
+    model = window.code_panel.model
+    loads = []
+    monkeypatch.setattr(type(model), "load", lambda self, p: loads.append(p))
+    belonging = code_id(window, "Socialisation into medicine/Belonging")
+    theme = code_id(window, "Socialisation into medicine")
+
+    def shown(cid):
+        return [model.data(model.index_of(cid, col)) for col in (1, 2, 3)]
+
+    def expected(cid):
+        p = reopen()
+        own, total = p.code_counts().get(cid), p.code_counts(with_descendants=True).get(cid)
+        return own, total
+
+    before = shown(theme)
+    select_text(window.transcript, "My mentee asked how I handled the first anatomy exam")
+    click_code(qtbot, window, belonging)
+    own, total = expected(belonging)
+    assert shown(belonging)[0] == str(own.codings)
+    theme_total = expected(theme)[1]
+    assert shown(theme)[0] == f"0 ({theme_total.codings})"
+    window.undo_stack.undo()
+    assert shown(theme) == before
+    assert loads == []
