@@ -7,6 +7,20 @@ import sys
 from npmdesk import APP_NAME, settings
 
 
+def _file_open_filter(window):
+    """macOS delivers a double-clicked project to a running app as a FileOpen event."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class FileOpenFilter(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802 (Qt's name)
+            if event.type() == QEvent.Type.FileOpen and event.file():
+                window.open_project(event.file())
+                return True
+            return False
+
+    return FileOpenFilter(window)
+
+
 def run(args) -> int:
     if getattr(args, "self_test", False):
         try:
@@ -54,6 +68,7 @@ def run(args) -> int:
             path = demo_copy()
     window = MainWindow(None, coder=coder)
     windows.append(window)
+    app.installEventFilter(_file_open_filter(window))
     window.show()
     if demo_problem:
         show_error(window, demo_problem)

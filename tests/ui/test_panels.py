@@ -158,3 +158,22 @@ def test_keyboard_reaches_every_panel(qtbot, window):
 
     keys = dict(shortcut_rows(window))
     assert "1 … 9" in keys and any("In-vivo" in v for v in keys.values())
+
+
+def test_file_open_event_opens_the_project(qtbot, window, tmp_path):
+    """A project double-clicked while npmdesk runs (macOS) arrives as a FileOpen event."""
+    from PySide6.QtGui import QFileOpenEvent
+    from PySide6.QtWidgets import QApplication
+
+    from npmdesk.store import Project
+    from npmdesk.ui.app import _file_open_filter
+
+    other = tmp_path / "other.npmdesk"
+    Project.create(other, "Ana").close()
+    flt = _file_open_filter(window)
+    QApplication.instance().installEventFilter(flt)
+    try:
+        QApplication.sendEvent(QApplication.instance(), QFileOpenEvent(str(other)))
+    finally:
+        QApplication.instance().removeEventFilter(flt)
+    assert window.project.path == other
