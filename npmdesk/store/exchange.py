@@ -4,10 +4,6 @@ that a project survives npmdesk -> .qdpx -> npmdesk unchanged and its GUIDs stay
 
 from __future__ import annotations
 
-from npmdesk.core.errors import NotFoundError
-from npmdesk.store.database import new_guid, now
-from npmdesk.store.memos import _target
-
 
 class ExchangeMixin:
     def restore_memo(
@@ -22,25 +18,8 @@ class ExchangeMixin:
         guid: str | None = None,
     ) -> None:
         """Create or replace the memo on a target with the given author, dates and GUID."""
-        spec = _target(target)
-        if not text.strip():
-            return
-        with self.write("restore memo", target=target, id=target_id) as c:
-            if spec is None:
-                where, params, column = "target = 'project'", (), None
-            else:
-                column, table = spec
-                if not c.execute(f"SELECT 1 FROM {table} WHERE id = ?", (target_id,)).fetchone():
-                    raise NotFoundError(f"no {target} with id {target_id}")
-                where, params = f"{column} = ?", (target_id,)
-            c.execute(f"DELETE FROM memos WHERE {where}", params)
-            if guid and c.execute("SELECT 1 FROM memos WHERE guid = ?", (guid,)).fetchone():
-                guid = None
-            created = created or now()
-            cols = "target, text, coder_id, created, modified, guid" + (f", {column}" if column else "")
-            vals = [target, text, coder_id if coder_id is not None else self.coder_id, created,
-                    modified or created, guid or new_guid()] + ([target_id] if column else [])
-            c.execute(f"INSERT INTO memos({cols}) VALUES ({','.join('?' * len(vals))})", vals)
+        if text.strip():
+            self.set_memo(target, target_id, text, coder_id=coder_id, created=created, modified=modified, guid=guid)
 
     def ensure_coder_with_guid(self, name: str, guid: str | None) -> int:
         """The coder of that name; a new one gets `guid`. An existing one with no codings or memos

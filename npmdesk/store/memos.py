@@ -30,8 +30,12 @@ class MemosMixin:
             row = self.db.execute(f"SELECT text FROM memos WHERE {spec[0]} = ?", (target_id,)).fetchone()
         return row[0] if row else ""
 
-    def set_memo(self, target: str, target_id: int | None, text: str) -> None:
-        """Create, replace or (with empty text) delete the memo on a target; saved at once."""
+    def set_memo(self, target: str, target_id: int | None, text: str, *, coder_id: int | None = None,
+                 created: str | None = None, modified: str | None = None, guid: str | None = None) -> None:
+        """Create, replace or (with empty text) delete the memo on a target; saved at once.
+
+        The keyword arguments put a memo back exactly as another file describes it (author, dates,
+        GUID: REFI-QDA import); by default the memo is this coder's, dated now."""
         spec = _target(target)
         with self.write("set memo", target=target, id=target_id) as c:
             if spec is None:
@@ -41,16 +45,23 @@ class MemosMixin:
                 if not c.execute(f"SELECT 1 FROM {table} WHERE id = ?", (target_id,)).fetchone():
                     raise NotFoundError(f"no {target} with id {target_id}")
                 where, params = f"{column} = ?", (target_id,)
-            existing = c.execute(f"SELECT id FROM memos WHERE {where}", params).fetchone()
+            existing = c.execute(f"SELECT id, guid FROM memos WHERE {where}", params).fetchone()
+            coder = coder_id if coder_id is not None else self.coder_id
             if not text.strip():
                 if existing:
                     c.execute("DELETE FROM memos WHERE id = ?", (existing[0],))
-            elif existing:
+            elif existing and guid in (None, existing[1]):
                 c.execute("UPDATE memos SET text = ?, modified = ?, coder_id = ? WHERE id = ?",
-                          (text, now(), self.coder_id, existing[0]))
+                          (text, modified or now(), coder, existing[0]))
             else:
+                if existing:
+                    c.execute("DELETE FROM memos WHERE id = ?", (existing[0],))
+                if guid and c.execute("SELECT 1 FROM memos WHERE guid = ?", (guid,)).fetchone():
+                    guid = None  # GUIDs stay unique even if a file repeats one
+                created = created or now()
                 cols = "target, text, coder_id, created, modified, guid" + (f", {column}" if column else "")
-                vals = [target, text, self.coder_id, now(), now(), new_guid()] + ([target_id] if column else [])
+                vals = [target, text, coder, created, modified or created, guid or new_guid()]
+                vals += [target_id] if column else []
                 c.execute(f"INSERT INTO memos({cols}) VALUES ({','.join('?' * len(vals))})", vals)
 
     def memos(self) -> list[dict]:
