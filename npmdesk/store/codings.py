@@ -152,10 +152,9 @@ class CodingsMixin:
             if text is None:
                 text = texts[r[1]] = self.document_text(r[1])
             code = codes[r[3]]
-            out.append(Excerpt(coding_id=r[0], document_id=r[1], document=r[2], code_id=r[3], code=code.path,
-                               start=r[4], end=r[5], text=text[r[4]:r[5]], speaker=r[8],
-                               participant=participants.get(r[0]), coder=r[6], exemplar=bool(r[7]), memo=r[10],
-                               color=code.color))
+            # Positional, in Excerpt's field order: half the cost of keywords, for thousands of excerpts.
+            out.append(Excerpt(r[0], r[1], r[2], r[3], code.path, r[4], r[5], text[r[4]:r[5]], r[8],
+                               participants.get(r[0]), r[6], bool(r[7]), r[10], code.color))
         return out
 
     # Participants a coding speaks for ------------------------------------------------------------
