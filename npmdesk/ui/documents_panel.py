@@ -63,12 +63,15 @@ class DocumentList(QTreeWidget):
             self.setCurrentItem(select)
         self._loading = False
 
-    def update_shares(self, shares: dict[int, float]) -> None:
+    def update_shares(self, shares: dict[int, float], only: set[int] | None = None) -> None:
+        """Show coded shares; with `only`, just those documents' (the others did not change)."""
         for i in range(self.topLevelItemCount()):
             group = self.topLevelItem(i)
             for j in range(group.childCount()):
                 item = group.child(j)
-                item.setText(2, f"{shares.get(item.data(0, DOC_ROLE), 0.0):.0%}")
+                doc_id = item.data(0, DOC_ROLE)
+                if only is None or doc_id in only:
+                    item.setText(2, f"{shares.get(doc_id, 0.0):.0%}")
 
     def select_document(self, doc_id: int) -> None:
         item = self.item_for(doc_id)

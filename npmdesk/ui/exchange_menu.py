@@ -9,20 +9,17 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog
 
 from npmdesk import PROJECT_SUFFIX
 from npmdesk.core.errors import CancelledError, NpmdeskError
-from npmdesk.formats.qdc import export_qdc, import_qdc
-from npmdesk.formats.qdpx_export import export_qdpx
-from npmdesk.formats.qdpx_import import import_qdpx
 from npmdesk.ui.dialogs import show_error, show_info
-from npmdesk.ui.export_dialog import export_interactively
-from npmdesk.ui.participants_dialog import edit_participants
+
+# The exporters (python-docx, lxml) load when first used, not while the window starts.
 
 
 def install_exchange_menu(w) -> None:
     """Adds Participants…, Export… and the REFI-QDA entries to File, just above Close project."""
     before = w.actions.get("close")
     entries = [
-        ("participants", "&Participants and speakers…", lambda: edit_participants(w), "Ctrl+Shift+P", True),
-        ("export", "&Export report…", lambda: export_interactively(w), "Ctrl+Alt+E", True),
+        ("participants", "&Participants and speakers…", lambda: _participants(w), "Ctrl+Shift+P", True),
+        ("export", "&Export report…", lambda: _export(w), "Ctrl+Alt+E", True),
         ("export_qdpx", "Export project as REFI-QDA (.qdpx)…", lambda: export_project_qdpx(w), None, True),
         ("export_qdc", "Export codebook as REFI-QDA (.qdc)…", lambda: export_codebook_qdc(w), None, True),
         ("import_qdc", "Import a REFI-QDA codebook (.qdc)…", lambda: import_codebook_qdc(w), None, True),
@@ -40,6 +37,18 @@ def install_exchange_menu(w) -> None:
         menu.insertSeparator(before)
 
 
+def _participants(w) -> None:
+    from npmdesk.ui.participants_dialog import edit_participants
+
+    edit_participants(w)
+
+
+def _export(w) -> None:
+    from npmdesk.ui.export_dialog import export_interactively
+
+    export_interactively(w)
+
+
 def _save_path(w, title: str, suffix: str, label: str) -> Path | None:
     default = w.project.path.with_suffix(suffix)
     path, _ = QFileDialog.getSaveFileName(w, title, str(default), f"{label} (*{suffix})")
@@ -52,6 +61,8 @@ def export_project_qdpx(w) -> None:
     out = _save_path(w, "Export project as REFI-QDA", ".qdpx", "REFI-QDA projects")
     if out is None:
         return
+    from npmdesk.formats.qdpx_export import export_qdpx
+
     try:
         summary = export_qdpx(w.project, out)
     except (NpmdeskError, OSError) as e:
@@ -65,6 +76,8 @@ def export_codebook_qdc(w) -> None:
     out = _save_path(w, "Export codebook as REFI-QDA", ".qdc", "REFI-QDA codebooks")
     if out is None:
         return
+    from npmdesk.formats.qdc import export_qdc
+
     try:
         export_qdc(w.project, out)
     except (NpmdeskError, OSError) as e:
@@ -78,6 +91,8 @@ def import_codebook_qdc(w) -> None:
                                           "REFI-QDA codebooks (*.qdc);;All files (*)")
     if not path:
         return
+    from npmdesk.formats.qdc import import_qdc
+
     try:
         report = import_qdc(w.project, path)
     except NpmdeskError as e:
@@ -110,6 +125,8 @@ def import_project_qdpx(w) -> None:
         progress.setLabelText(f"Importing {name}…" if name else "Saving…")
         QApplication.processEvents()
         return not progress.wasCanceled()
+
+    from npmdesk.formats.qdpx_import import import_qdpx
 
     try:
         report = import_qdpx(path, target, w.coder, report_progress)

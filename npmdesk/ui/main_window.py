@@ -71,6 +71,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         self._project_actions: list = []
         self._excerpts_mode: tuple | None = None
         self._pending_light: set[str] = set()
+        self._pending_docs: set[int] | None = set()  # documents whose coded share may have changed
         self._light_timer = QTimer(self)
         self._light_timer.setSingleShot(True)
         self._light_timer.timeout.connect(self._refresh_light)
@@ -258,6 +259,11 @@ class MainWindow(ReviewMixin, QMainWindow):
         # Lists that may be long (excerpts, document shares) follow on the next turn of the event
         # loop, so several changes in a row cost one reload.
         self._pending_light |= changes
+        if changes & {"codes", "codings"}:
+            if documents is None or self._pending_docs is None:
+                self._pending_docs = None
+            else:
+                self._pending_docs |= set(documents)
         self._light_timer.start(0)
         self.changed.emit(changes)
 
@@ -265,8 +271,9 @@ class MainWindow(ReviewMixin, QMainWindow):
         if self.project is None:
             return
         pending, self._pending_light = self._pending_light, set()
+        docs, self._pending_docs = self._pending_docs, set()
         if pending & {"codes", "codings"}:
-            self.documents.update_shares(self.project.coded_shares())
+            self.documents.update_shares(self.project.coded_shares(document_ids=docs), docs)
         if pending & {"codes", "codings", "memos", "excerpts"}:
             self._refresh_excerpts()
         self._update_memo_targets()
