@@ -181,15 +181,20 @@ class AnalysisMixin:
 
     def _cooccurrence(self, aggregate: bool) -> dict:
         keys = self._code_keys(aggregate)
+        # Counting in Python is twice as fast as SQLite's GROUP BY here (no temporary b-tree); each
+        # pair is counted unordered, so the fan-out to themes below runs once per pair of codes.
+        pairs = Counter((x, y) if x < y else (y, x) for x, y in
+                        self.db.execute(f"SELECT a.code_id, b.code_id {self._overlapping_pairs_sql()}"))
         counts: dict = {}
-        # Counting in Python is twice as fast as SQLite's GROUP BY here (no temporary b-tree).
-        pairs = Counter(self.db.execute(f"SELECT a.code_id, b.code_id {self._overlapping_pairs_sql()}"))
+        get = counts.get
         for (x, y), n in pairs.items():
             for kx in keys.get(x, (x,)):
                 for ky in keys.get(y, (y,)):
                     if kx != ky:
-                        counts[(kx, ky)] = counts.get((kx, ky), 0) + n
-                        counts[(ky, kx)] = counts.get((ky, kx), 0) + n
+                        key = (kx, ky) if kx < ky else (ky, kx)
+                        counts[key] = get(key, 0) + n
+        for (kx, ky), n in list(counts.items()):
+            counts[(ky, kx)] = n
         return counts
 
     def _cooccurring_codings(self, row_code: int, col_code: int, aggregate: bool) -> list[int]:
