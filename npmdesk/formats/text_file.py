@@ -33,22 +33,51 @@ def decode_text(data: bytes, path) -> tuple[str, str]:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
         pass
+    western = _as_windows_western(data)
+    if western is not None:
+        return western, "cp1252"
     best = from_bytes(data).best()
     if best is None:
         raise BadInputError(path, "the text encoding could not be recognised; save it as UTF-8 and try again")
     text = str(best)
     if _looks_binary(text):
         raise BadInputError(path, "this is not a text file (it contains binary data)")
-    return text, _prefer_windows_western(data, text, best.encoding)
+    return text, best.encoding
 
 
-def _prefer_windows_western(data: bytes, text: str, detected: str) -> str:
-    """Short files often fit several code pages equally; when Windows-1252 reads the bytes to the
-    very same text, say cp1252 (what a Western Windows PC wrote) rather than a look-alike."""
+# Punctuation Windows-1252 puts in the high range and that may sit inside or beside words.
+_WESTERN_PUNCTUATION = set("‘’‚“”„–—…•·°«»¡¿€£§©®™´¨ªº±")
+
+
+def _as_windows_western(data: bytes) -> str | None:
+    """The text, if the bytes read as plausible Windows-1252 (Western European) text.
+
+    Detectors weigh single-byte code pages on letter statistics and, on short transcripts, often
+    pick a look-alike (cp1250 turns "Muñoz" into "Muńoz" and "naïve" into "naďve") without any
+    error to show for it. Windows-1252 is what a Western PC writes, so it wins when its reading
+    looks like Western text: most letters plain ASCII (Cyrillic or Greek read this way come out
+    as nothing but accented letters), and no symbol or digit glued inside a word ("³ód¿" is
+    Polish read wrongly)."""
     try:
-        return "cp1252" if data.decode("cp1252") == text else detected
+        text = data.decode("cp1252")
     except UnicodeDecodeError:
-        return detected
+        return None  # bytes cp1252 leaves undefined: another code page
+    if _looks_binary(text):
+        return None
+    letters = high_letters = 0
+    for i, ch in enumerate(text):
+        if ch.isalpha():
+            letters += 1
+            if ord(ch) > 127:
+                high_letters += 1
+        elif ord(ch) > 127 and ch not in _WESTERN_PUNCTUATION:
+            before = text[i - 1] if i else " "
+            after = text[i + 1] if i + 1 < len(text) else " "
+            if before.isalpha() and after.isalpha():
+                return None
+    if letters and high_letters / letters > 0.3:
+        return None
+    return text
 
 
 def _looks_binary(text: str) -> bool:

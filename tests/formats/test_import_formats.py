@@ -204,3 +204,23 @@ def test_multi_file_import_is_one_report_in_order(project):
     assert [d.name for d in project.documents()] == ["cp1252_crlf", "focus_group", "speaker_table"]
     assert all(d.source_sha256 and d.imported for d in project.documents())
     assert [d.source_name for d in project.documents()] == names
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("text, codec, label", [
+    ("Interviewer: Was it hard?\r\nNPM-9: José Muñoz, from São Paulo, naïve “quote” — café.\r\n", "cp1252", "cp1252"),
+    ("NPM-2: Die Prüfung war schwer, aber später war ich glücklich über das Gespräch.\n", "cp1252", "cp1252"),
+    ("NPM-4: Łódź była trudna. Żółć, gęś, źdźbło. Przyszłość mentora była ważna dla mnie.\n", "cp1250", "cp1250"),
+    ("NPM-5: Очень хорошо, спасибо большое за программу наставничества.\n", "cp1251", "cp1251"),
+])
+def test_legacy_code_pages_keep_every_letter(tmp_path, project, text, codec, label):
+    """A look-alike code page must never silently change letters (cp1250 read 'Muñoz' as 'Muńoz')."""
+    from npmdesk.formats.importing import import_files
+
+    path = tmp_path / f"{codec}.txt"
+    path.write_bytes(text.encode(codec))
+    [doc] = import_files(project, [path]).imported
+    assert doc.encoding == label
+    assert project.document_text(doc.document_id) == text.replace("\r\n", "\n")
