@@ -181,11 +181,15 @@ class ParticipantsDialog(QDialog):
             kind = QComboBox()
             kind.addItems(DOCUMENT_KINDS)
             kind.setCurrentText(doc.kind)
-            kind.currentTextChanged.connect(lambda k, d=doc.id: self._try(lambda: self.project.set_document_kind(d, k)))
+            # A document's kind or participant changes nothing else shown here: no rebuild, so the
+            # row (and the speakers below it) stay as they are.
+            kind.currentTextChanged.connect(
+                lambda k, d=doc.id: self._try(lambda: self.project.set_document_kind(d, k), refill=False))
             self.docs.setCellWidget(i, 1, kind)
             case = self._case_combo(doc.case_id, "(none)")
             case.currentIndexChanged.connect(
-                lambda _, d=doc.id, c=case: self._try(lambda: self.project.set_document_case(d, c.currentData())))
+                lambda _, d=doc.id, c=case: self._try(lambda: self.project.set_document_case(d, c.currentData()),
+                                                      refill=False))
             self.docs.setCellWidget(i, 2, case)
         if docs:
             self.docs.setCurrentCell(min(max(keep, 0), len(docs) - 1), 0)
@@ -195,7 +199,9 @@ class ParticipantsDialog(QDialog):
     def fill_speakers(self) -> None:
         row = self.docs.currentRow()
         item = self.docs.item(row, 0) if row >= 0 else None
-        speakers = self.project.speakers(item.data(Qt.ItemDataRole.UserRole)) if item else []
+        if item is None:
+            return  # focus moved into a cell's list: keep showing the document's speakers
+        speakers = self.project.speakers(item.data(Qt.ItemDataRole.UserRole))
         self.speakers.setRowCount(0)
         self.speakers.setRowCount(len(speakers))
         for i, sp in enumerate(speakers):

@@ -82,3 +82,21 @@ def test_menu_entry_opens_dialog(window, monkeypatch):
     monkeypatch.setattr(ParticipantsDialog, "exec", lambda self: opened.append(self) or 0)
     window.actions["participants"].trigger()
     assert opened and opened[0].table.rowCount() == len(window.project.cases())
+
+
+def test_speakers_stay_linkable_after_setting_a_documents_participant(qtbot, window, dialog, reopen):
+    """Found in a trial: after a document's participant changed, clicking a speaker's list emptied it."""
+    window.project.ensure_case("NPM-3")
+    dialog.fill_documents()
+    r = row_of(dialog.docs, "Interview NPM-2")
+    case = dialog.docs.cellWidget(r, 2)
+    case.setCurrentIndex(case.findText("NPM-1"))
+    qtbot.wait(20)
+    dialog.docs.setCurrentCell(row_of(dialog.docs, "Focus group"), 0)
+    before = dialog.speakers.rowCount()
+    dialog.docs.setCurrentCell(-1, -1)  # focus leaving the table for a cell's list
+    assert dialog.speakers.rowCount() == before == 4
+    combo = dialog.speakers.cellWidget(1, 1)
+    combo.setCurrentIndex(combo.findText("NPM-3"))
+    fg = reopen().document_by_name("Focus group").id
+    assert [s.case for s in reopen().speakers(fg) if s.name == "NPM-3"] == ["NPM-3"]
