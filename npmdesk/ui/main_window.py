@@ -244,9 +244,10 @@ class MainWindow(ReviewMixin, QMainWindow):
         if "codes" in changes:
             codes = self.project.codes()
             self.transcript.set_codes(codes)
-            self._prune_recent()
         if changes & {"codes", "codings"}:
             self.code_panel.reload(self.project, None if "codes" in changes else counted)
+            if "codes" in changes:
+                self._prune_recent()  # after the reload: a code that is gone loses its number key
             if self.current_document is not None and (documents is None or self.current_document in documents):
                 if delta is not None and "codes" not in changes:
                     added, removed = delta
@@ -347,7 +348,18 @@ class MainWindow(ReviewMixin, QMainWindow):
     def push(self, command) -> bool:
         outcome = command.outcome = {"failed": False}
         self.undo_stack.push(command)
+        if outcome["failed"]:
+            self._sync_undo_actions()
         return not outcome["failed"]
+
+    def _sync_undo_actions(self) -> None:
+        """QUndoStack drops an obsolete command without telling its Undo/Redo actions; say it."""
+        for name, can, text, label in (("undo", self.undo_stack.canUndo(), self.undo_stack.undoText(), "&Undo"),
+                                       ("redo", self.undo_stack.canRedo(), self.undo_stack.redoText(), "&Redo")):
+            action = self.actions.get(name)
+            if action is not None:
+                action.setEnabled(can)
+                action.setText(f"{label} {text}".strip() if can else label)
 
     def report_error(self, exc: BaseException) -> None:
         self.statusBar().showMessage(str(exc), 8000)

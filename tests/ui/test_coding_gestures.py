@@ -183,3 +183,18 @@ def test_tree_counts_follow_each_coding_without_a_full_reload(qtbot, window, reo
     window.undo_stack.undo()
     assert shown(theme) == before
     assert loads == []
+
+
+def test_undoing_a_new_code_frees_its_number_key_and_redo_stays_honest(qtbot, window, reopen, messages):
+    """Found in a trial: after Ctrl+I and Ctrl+Z the code's number key still pointed at it."""
+    select_text(window.transcript, "How honest the feedback was")
+    window.coding.in_vivo()
+    new = [c for c in window.project.codes() if c.name == "How honest the feedback was"]
+    assert new and window.recent_codes[0] == new[0].id
+    window.actions["undo"].trigger()
+    window.actions["undo"].trigger()  # the coding, then the new code
+    assert all(c.name != "How honest the feedback was" for c in reopen().codes())
+    assert new[0].id not in window.recent_codes
+    # A refused step (the selection is gone) must leave Redo as the stack says.
+    window.coding.apply_code(999999, (0, 5), window.current_document)
+    assert window.actions["redo"].isEnabled() == window.undo_stack.canRedo()
