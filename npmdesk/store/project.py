@@ -44,6 +44,7 @@ class Project(
         self.db = db
         self.coder_id = None
         self.coder_id = self.ensure_coder(coder)
+        self._data_version = self.db.execute("PRAGMA data_version").fetchone()[0]
 
     # Lifecycle ------------------------------------------------------------------------------------
 
@@ -101,6 +102,15 @@ class Project(
         if row is None:
             raise NotFoundError(f"no coder named {name!r}")
         return row[0]
+
+    def changed_elsewhere(self) -> bool:
+        """True once after another connection (the CLI, a second window) committed a change.
+
+        SQLite's data_version moves only for other connections' commits, so this costs one
+        pragma and never fires for this project's own writes."""
+        version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        seen, self._data_version = self._data_version, version
+        return version != seen
 
     def counts(self) -> dict[str, int]:
         tables = ("documents", "cases", "codes", "codings", "memos", "coders", "frameworks")

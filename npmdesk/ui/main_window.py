@@ -15,6 +15,7 @@ from npmdesk.store import Project
 from npmdesk.ui import mime as mimes
 from npmdesk.ui.analysis_menu import install_analysis_menu
 from npmdesk.ui.exchange_menu import install_exchange_menu
+from npmdesk.ui.external_changes import ExternalChangeWatcher
 from npmdesk.ui.code_panel import CodePanel
 from npmdesk.ui.coding import CodingController
 from npmdesk.ui.dialogs import show_error
@@ -80,6 +81,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         build_menus(self)
         install_analysis_menu(self)
         install_exchange_menu(self)
+        self.external = ExternalChangeWatcher(self)
         self._restore_layout()
         self.setAcceptDrops(True)
         self.resize(1280, 800) if not self.restored_geometry else None

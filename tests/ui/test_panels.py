@@ -177,3 +177,21 @@ def test_file_open_event_opens_the_project(qtbot, window, tmp_path):
     finally:
         QApplication.instance().removeEventFilter(flt)
     assert window.project.path == other
+
+
+def test_changes_made_by_another_program_reload_the_views(qtbot, window, reopen):
+    """Found in a trial: codes added by `npmdesk code` while the window was open stayed invisible."""
+    other = reopen()
+    doc = other.document_by_name("Interview NPM-1").id
+    text = other.document_text(doc)
+    start = text.index("Nobody tells you")
+    code = other.ensure_code_path("Hidden curriculum/System as curriculum")
+    other.apply_coding(doc, code, start, start + 16)
+    assert window.external.check() is True
+    assert code in window.code_panel.model.codes
+    assert window.code_panel.model.own[code].codings == 1
+    assert window.undo_stack.count() == 0
+    assert window.external.check() is False  # once per outside change
+    # The window's own writes never count as outside changes.
+    window.coding.apply_code(code, (0, 5), window.current_document)
+    assert window.external.check() is False
