@@ -37,6 +37,10 @@ def cmd_cases(args) -> int:
                 types = ", ".join(f"{k} ({v})" for k, v in report.attributes.items()) or "none"
                 print(f"{args.csv}: {len(report.created)} new, {len(report.updated)} updated participants "
                       f"({report.encoding}); attributes: {types}")
+                for doc, case in report.linked_documents:
+                    print(f"    linked document {doc} to participant {case}")
+                for doc, speaker in report.linked_speakers:
+                    print(f"    linked speaker {speaker} in {doc} to participant {speaker}")
         cases = p.cases()
     if args.json:
         print_json([c.to_json() for c in cases])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,8 @@ class ParticipantsReport:
     updated: list[str] = field(default_factory=list)
     attributes: dict[str, str] = field(default_factory=dict)  # name -> type
     encoding: str = ""
+    linked_documents: list[tuple[str, str]] = field(default_factory=list)  # (document, participant)
+    linked_speakers: list[tuple[str, str]] = field(default_factory=list)  # (document, speaker label)
 
 
 def read_participants(path: str | Path) -> tuple[str, list[str], list[list[str]], str]:
@@ -99,4 +102,30 @@ def import_participants(project, path: str | Path) -> ParticipantsReport:
                 report.updated.append(row[0])
             for name, value in zip(names, row[1:]):
                 project.set_case_attribute(case_id, name, value or None)
+        report.linked_documents, report.linked_speakers = link_by_name(project)
     return report
+
+
+def link_by_name(project) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Link what is not linked yet by the participant IDs in it: a speaker labelled exactly like a
+    participant ("NPM-3"), and an interview (not a focus group) whose name holds one participant
+    ID as a word ("Interview NPM-3"). Researchers often import transcripts before the participant
+    table; this makes the order not matter. Nothing already linked is changed."""
+    cases = {c.name.casefold(): c for c in project.cases()}
+    if not cases:
+        return [], []
+    docs_linked, speakers_linked = [], []
+    with project.write("link by participant ID"):
+        for doc in project.documents():
+            if doc.case_id is None and doc.kind != "focus-group":
+                found = [c for key, c in cases.items()
+                         if re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", doc.name.casefold())]
+                if len(found) == 1:
+                    project.set_document_case(doc.id, found[0].id)
+                    docs_linked.append((doc.name, found[0].name))
+            for sp in project.speakers(doc.id):
+                case = cases.get(sp.name.casefold())
+                if sp.case_id is None and case is not None:
+                    project.link_speaker(doc.id, sp.name, case.id)
+                    speakers_linked.append((doc.name, sp.name))
+    return docs_linked, speakers_linked

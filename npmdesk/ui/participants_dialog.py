@@ -133,9 +133,12 @@ class ParticipantsDialog(QDialog):
         self.fill_participants()
         self.fill_documents()
         types = ", ".join(f"{n} ({t})" for n, t in report.attributes.items())
+        links = [f"document {d} → {c}" for d, c in report.linked_documents]
+        links += [f"speaker {sp} in {d} → {sp}" for d, sp in report.linked_speakers]
         show_info(self, "Participants imported",
                   f"{len(report.created)} new and {len(report.updated)} updated participant(s); "
-                  f"attributes: {types or 'none'}; encoding {report.encoding}.")
+                  f"attributes: {types or 'none'}; encoding {report.encoding}. "
+                  f"{len(links)} document(s) and speaker(s) linked by participant ID.", "\n".join(links))
 
     # Documents and speakers -----------------------------------------------------------------------
 

@@ -109,6 +109,10 @@ def test_cli_cases_and_speakers(tmp_path, capsys):
     csv_path.write_text(CSV, encoding="utf-8")
     code, out, _ = run(capsys, "cases", proj, "--import", csv_path)
     assert code == 0 and out.startswith(f"{csv_path}: 3 new, 0 updated participants (UTF-8); attributes: year (integer)")
+    # Speakers labelled like a participant are linked by the import; unlink NPM-6 to link by hand below.
+    assert "linked speaker NPM-6 in focus_group to participant NPM-6" in out
+    with Project.open(proj, "Ana") as p:
+        p.link_speaker(p.document_by_name("focus_group").id, "NPM-6", None)
     code, out, err = run(capsys, "speakers", proj, "--doc", "focus_group", "--link", "NPM-2=NPM-2",
                          "--link", "NPM-5=NPM-5", "--autocode", "case", "--json")
     assert code == 0, err
@@ -122,3 +126,27 @@ def test_cli_cases_and_speakers(tmp_path, capsys):
         assert sorted(c.path for c in p.codes()) == ["Participants", "Participants/NPM-2", "Participants/NPM-5"]
         matrix_rows = {e.participant for e in p.excerpts()}
         assert matrix_rows == {"NPM-2", "NPM-5"}
+
+
+def test_participants_imported_after_transcripts_link_them_by_id(tmp_path, capsys):
+    """The scenario's order: transcripts first, participants.csv second; links follow the IDs."""
+    proj = tmp_path / "order.npmdesk"
+    run(capsys, "new", proj)
+    (tmp_path / "Interview NPM-3.txt").write_text("Interviewer: Hi.\nNPM-3: Hello.\n", encoding="utf-8")
+    (tmp_path / "Interview NPM-30.txt").write_text("Interviewer: Hi.\nNPM-30: Hello.\n", encoding="utf-8")
+    (tmp_path / "fg.txt").write_text("Facilitator: Hi.\nNPM-2: A.\nNPM-5: B.\n", encoding="utf-8")
+    run(capsys, "import", proj, tmp_path / "Interview NPM-3.txt", tmp_path / "Interview NPM-30.txt", tmp_path / "fg.txt")
+    csv_path = tmp_path / "participants.csv"
+    csv_path.write_text("ID,year\nNPM-2,2\nNPM-3,3\nNPM-5,4\n", encoding="utf-8")
+    code, out, err = run(capsys, "cases", proj, "--import", csv_path)
+    assert code == 0, err
+    assert "linked document Interview NPM-3 to participant NPM-3" in out
+    assert "Interview NPM-30 to" not in out  # NPM-3 is not a word of "NPM-30"
+    from npmdesk.store import Project
+
+    with Project.open(proj, "Ana") as p:
+        docs = {d.name: d for d in p.documents()}
+        assert docs["Interview NPM-3"].case == "NPM-3" and docs["Interview NPM-30"].case is None
+        assert docs["fg"].case is None  # a focus group belongs to no single participant
+        fg = {s.name: s.case for s in p.speakers(docs["fg"].id)}
+        assert fg == {"Facilitator": None, "NPM-2": "NPM-2", "NPM-5": "NPM-5"}
