@@ -7,10 +7,12 @@ With no command (`npmdesk`, `npmdesk PROJECT`, `npmdesk --demo`) the window star
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import json
 import pkgutil
 import sys
+from pathlib import Path
 
 from npmdesk import __version__, settings
 from npmdesk.core.errors import NpmdeskError
@@ -48,6 +50,12 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     commands = command_names(parser)
+    first = argv[2] if argv[:1] == ["--coder"] and len(argv) > 2 else (argv[0] if argv else None)
+    if first is not None and _looks_like_a_command(first, commands):
+        close = difflib.get_close_matches(first, sorted(commands), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        print(f"npmdesk: unknown command '{first}'{hint}; `npmdesk --help` lists them", file=sys.stderr)
+        return 2
     if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help", "--version", "--coder")):
         return start_gui(argv)
     args = parser.parse_args(argv)
@@ -63,6 +71,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("npmdesk: interrupted", file=sys.stderr)
         return 1
+
+
+def _looks_like_a_command(word: str, commands: set[str]) -> bool:
+    """A misspelt command ('matrx'), not a project to open: no such file, no suffix, no folder."""
+    if word in commands or word.startswith("-") or Path(word).exists():
+        return False
+    return not Path(word).suffix and "/" not in word and "\\" not in word
 
 
 def start_gui(argv: list[str]) -> int:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from npmdesk.cli import print_json
 from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, parse_span
+from npmdesk.core.errors import InvalidValueError
 from npmdesk.store import ExcerptFilter, Project
 
 
@@ -15,8 +16,12 @@ def register(sub) -> None:
     p.add_argument("--name", help="the study's name (default: the file name)")
     p.set_defaults(run=cmd_new)
 
-    p = sub.add_parser("docs", help="list the documents")
+    p = sub.add_parser("docs", help="list the documents, or set their participant or kind")
     add_project_arg(p)
+    p.add_argument("--set-participant", action="append", default=[], metavar="DOC=PARTICIPANT",
+                   help="the participant a document belongs to (empty after = for none); repeatable")
+    p.add_argument("--set-kind", action="append", default=[], metavar="DOC=KIND",
+                   help="interview, focus-group, field-notes or other; repeatable")
     add_json_arg(p)
     p.set_defaults(run=cmd_docs)
 
@@ -29,7 +34,11 @@ def register(sub) -> None:
     add_project_arg(p)
     p.add_argument("--doc", required=True, help="document name")
     p.add_argument("--code", required=True, help='code path, e.g. "Theme/Subtheme/Code"')
-    p.add_argument("--span", required=True, help="START:END in characters, end exclusive")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--span", help="START:END in characters, end exclusive (npmdesk show prints them)")
+    where.add_argument("--find", metavar="PHRASE", help="code this exact phrase of the document")
+    p.add_argument("--occurrence", type=int, metavar="N",
+                   help="with --find: code the Nth occurrence (default 1; an ambiguous phrase is refused)")
     p.set_defaults(run=cmd_code)
 
     p = sub.add_parser("excerpts", help="every coded passage of a code")
@@ -60,6 +69,11 @@ def cmd_new(args) -> int:
 
 def cmd_docs(args) -> int:
     with open_project(args) as p:
+        with p.write():
+            for doc_name, case in map(_pair, args.set_participant):
+                p.set_document_case(p.document_by_name(doc_name).id, p.case_by_name(case).id if case else None)
+            for doc_name, kind in map(_pair, args.set_kind):
+                p.set_document_kind(p.document_by_name(doc_name).id, kind)
         docs = p.documents()
     if args.json:
         print_json([d.to_json() for d in docs])
@@ -99,10 +113,38 @@ def cmd_codes(args) -> int:
     return 0
 
 
+def _pair(text: str) -> tuple[str, str]:
+    if "=" not in text:
+        raise InvalidValueError(f"expected NAME=VALUE, got {text!r}")
+    name, value = text.rsplit("=", 1)
+    return name.strip(), value.strip()
+
+
+def _find_span(text: str, phrase: str, occurrence: int | None, doc_name: str) -> tuple[int, int]:
+    hits, at = [], text.find(phrase)
+    while at >= 0:
+        hits.append(at)
+        at = text.find(phrase, at + 1)
+    if not hits:
+        raise InvalidValueError(f"{phrase!r} does not occur in {doc_name!r}")
+    if occurrence is None:
+        if len(hits) > 1:
+            raise InvalidValueError(f"{phrase!r} occurs {len(hits)} times in {doc_name!r}: "
+                                    "add --occurrence N, or a longer phrase")
+        occurrence = 1
+    if not 1 <= occurrence <= len(hits):
+        raise InvalidValueError(f"{phrase!r} occurs {len(hits)} time(s) in {doc_name!r}, not {occurrence}")
+    start = hits[occurrence - 1]
+    return start, start + len(phrase)
+
+
 def cmd_code(args) -> int:
-    start, end = parse_span(args.span)
     with open_project(args) as p:
         doc = p.document_by_name(args.doc)
+        if args.find:
+            start, end = _find_span(p.document_text(doc.id), args.find, args.occurrence, doc.name)
+        else:
+            start, end = parse_span(args.span)
         with p.write():
             code_id = p.ensure_code_path(args.code)
             coding_id = p.apply_coding(doc.id, code_id, start, end)

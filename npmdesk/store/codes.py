@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from npmdesk.core.errors import InvalidValueError, NameClashError, NotFoundError
@@ -59,7 +60,8 @@ class CodesMixin:
                 "SELECT id FROM codes WHERE ifnull(parent_id, 0) = ifnull(?, 0) AND name = ?", (parent, name)
             ).fetchone()
             if row is None:
-                raise NotFoundError(f"no code {path!r}")
+                close = difflib.get_close_matches(path, [c.path for c in self.codes()], n=1, cutoff=0.6)
+                raise NotFoundError(f"no code {path!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
             code_id = parent = row[0]
         return self.code(code_id)
 

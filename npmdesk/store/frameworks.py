@@ -4,6 +4,7 @@ themes with their elements, and the exemplar quotes chosen for each element."""
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 from dataclasses import dataclass, field
 
@@ -122,17 +123,26 @@ class FrameworksMixin:
         raise NotFoundError(f"no framework with id {framework_id}")
 
     def framework_by_name(self, name: str) -> Framework:
-        for f in self.frameworks():
-            if f.name.lower() == name.strip().lower():
+        """By its name, its built-in key ('acgme'), or the start of its name ('ACGME')."""
+        wanted = name.strip().lower()
+        frameworks = self.frameworks()
+        for f in frameworks:
+            if f.name.lower() == wanted or f.source.lower() == wanted:
                 return f
-        raise NotFoundError(f"no framework named {name!r}")
+        starts = [f for f in frameworks if f.name.lower().startswith(wanted)]
+        if len(starts) == 1:
+            return starts[0]
+        names = ", ".join(repr(f.name) for f in frameworks) or "none yet"
+        raise NotFoundError(f"no framework named {name!r} (the project has {names})")
 
     def element_by_name(self, name: str, framework_id: int | None = None) -> Element:
         """An element by its name (case-insensitive), within one framework or unambiguous overall."""
         found = [e for f in self.frameworks() if framework_id in (None, f.id) for e in f.elements
                  if e.name.lower() == name.strip().lower()]
         if not found:
-            raise NotFoundError(f"no framework element named {name!r}")
+            everything = [e.name for f in self.frameworks() if framework_id in (None, f.id) for e in f.elements]
+            close = difflib.get_close_matches(name.strip(), everything, n=1, cutoff=0.5)
+            raise NotFoundError(f"no framework element named {name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
         if len(found) > 1:
             raise InvalidValueError(f"{name!r} is in several frameworks: name the framework too")
         return found[0]

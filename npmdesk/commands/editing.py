@@ -1,0 +1,158 @@
+"""show, rename-code, move-code, merge-codes, delete-code, describe-code, memo, exemplar: reading a
+transcript with its character positions, and the code-tree and memo edits the window makes."""
+
+from __future__ import annotations
+
+from npmdesk.cli import print_json
+from npmdesk.commands._common import add_json_arg, add_project_arg, open_project
+from npmdesk.core.errors import InvalidValueError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("show", help="a document's paragraphs with their character positions (for --span)")
+    add_project_arg(p)
+    p.add_argument("--doc", required=True, help="document name")
+    p.add_argument("--find", metavar="PHRASE", help="only the positions where PHRASE occurs")
+    add_json_arg(p)
+    p.set_defaults(run=cmd_show)
+
+    p = sub.add_parser("rename-code", help="rename a code")
+    add_project_arg(p)
+    p.add_argument("code", metavar="PATH")
+    p.add_argument("name", metavar="NEW_NAME")
+    p.set_defaults(run=lambda a: _edit(a, lambda p, c: p.rename_code(c, a.name), f"renamed {a.code} to {a.name}"))
+
+    p = sub.add_parser("move-code", help="move a code under another (or to the top with --to /)")
+    add_project_arg(p)
+    p.add_argument("code", metavar="PATH")
+    p.add_argument("--to", required=True, metavar="PARENT_PATH", help="the new parent, or / for the top level")
+    p.set_defaults(run=cmd_move)
+
+    p = sub.add_parser("merge-codes", help="merge SOURCE into TARGET (codings move, duplicates collapse)")
+    add_project_arg(p)
+    p.add_argument("source", metavar="SOURCE_PATH")
+    p.add_argument("target", metavar="TARGET_PATH")
+    p.set_defaults(run=cmd_merge)
+
+    p = sub.add_parser("delete-code", help="delete a code; say what happens to its sub-codes and codings")
+    add_project_arg(p)
+    p.add_argument("code", metavar="PATH")
+    p.add_argument("--children", choices=("delete", "lift"), help="sub-codes: delete them, or lift them up a level")
+    p.add_argument("--codings", choices=("delete", "parent"), help="codings: delete them, or give them to the parent")
+    p.set_defaults(run=lambda a: _edit(a, lambda p, c: p.delete_code(c, children=a.children, codings=a.codings),
+                                       f"deleted {a.code}"))
+
+    p = sub.add_parser("describe-code", help="set a code's definition")
+    add_project_arg(p)
+    p.add_argument("code", metavar="PATH")
+    p.add_argument("text", metavar="DEFINITION")
+    p.set_defaults(run=lambda a: _edit(a, lambda p, c: p.set_code_description(c, a.text), f"described {a.code}"))
+
+    p = sub.add_parser("memo", help="show or write the memo on the project, a document, code, participant or coding")
+    add_project_arg(p)
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--project-memo", action="store_true", help="the project's memo")
+    target.add_argument("--doc", metavar="NAME")
+    target.add_argument("--code", metavar="PATH")
+    target.add_argument("--case", metavar="NAME", help="a participant")
+    target.add_argument("--coding", type=int, metavar="ID")
+    p.add_argument("--text", help="the new memo (empty deletes it); without --text the memo is printed")
+    p.set_defaults(run=cmd_memo)
+
+    p = sub.add_parser("exemplar", help="mark a coding as an exemplar quote (for a framework element, with --element)")
+    add_project_arg(p)
+    p.add_argument("--coding", type=int, required=True, metavar="ID")
+    p.add_argument("--element", help="the framework element (e.g. a competency) it exemplifies")
+    p.add_argument("--off", action="store_true", help="remove the mark instead")
+    p.set_defaults(run=cmd_exemplar)
+
+
+def _edit(args, action, done: str) -> int:
+    with open_project(args) as p:
+        action(p, p.code_by_path(args.code).id)
+    print(done)
+    return 0
+
+
+def cmd_show(args) -> int:
+    with open_project(args) as p:
+        doc = p.document_by_name(args.doc)
+        text = p.document_text(doc.id)
+        turns = p.turns(doc.id)
+    if args.find:
+        items, at = [], text.find(args.find)
+        while at >= 0:
+            items.append({"start": at, "end": at + len(args.find), "text": args.find})
+            at = text.find(args.find, at + 1)
+        if not items:
+            raise InvalidValueError(f"{args.find!r} does not occur in {doc.name!r}")
+    else:
+        items, pos = [], 0
+        for n, line in enumerate(text.split("\n"), 1):
+            if line.strip():
+                speaker = next((t.speaker for t in turns if t.start <= pos < max(t.end, t.start + 1)), None)
+                items.append({"paragraph": n, "start": pos, "end": pos + len(line), "speaker": speaker, "text": line})
+            pos += len(line) + 1
+    if args.json:
+        print_json(items)
+    else:
+        for it in items:
+            print(f"[{it['start']}:{it['end']}] {it['text']}")
+    return 0
+
+
+def cmd_move(args) -> int:
+    with open_project(args) as p:
+        code = p.code_by_path(args.code).id
+        parent = None if args.to.strip() == "/" else p.code_by_path(args.to).id
+        p.move_code(code, parent)
+        print(f"moved to {p.code(code).path}")
+    return 0
+
+
+def cmd_merge(args) -> int:
+    with open_project(args) as p:
+        source, target = p.code_by_path(args.source).id, p.code_by_path(args.target).id
+        p.merge_codes(source, target)
+        counts = p.code_counts().get(target)
+    print(f"merged {args.source} into {args.target} ({counts.codings if counts else 0} codings)")
+    return 0
+
+
+def cmd_memo(args) -> int:
+    with open_project(args) as p:
+        if args.project_memo:
+            target, target_id = "project", None
+        elif args.doc:
+            target, target_id = "document", p.document_by_name(args.doc).id
+        elif args.code:
+            target, target_id = "code", p.code_by_path(args.code).id
+        elif args.case:
+            target, target_id = "case", p.case_by_name(args.case).id
+        else:
+            target, target_id = "coding", p.coding(args.coding).id
+        if args.text is None:
+            print(p.memo(target, target_id))
+        else:
+            p.set_memo(target, target_id, args.text)
+            print("memo saved" if args.text.strip() else "memo deleted")
+    return 0
+
+
+def cmd_exemplar(args) -> int:
+    with open_project(args) as p:
+        coding = p.coding(args.coding)
+        if args.element:
+            element = p.element_by_name(args.element)
+            with p.write():
+                if args.off:
+                    p.remove_element_exemplar(element.id, coding.id)
+                else:
+                    p.set_exemplar(coding.id, True)
+                    p.add_element_exemplar(element.id, coding.id)
+            what = f"exemplar for {element.name}"
+        else:
+            p.set_exemplar(coding.id, not args.off)
+            what = "exemplar"
+    print(f"coding {coding.id}: {'no longer ' if args.off else ''}{what}")
+    return 0
