@@ -232,6 +232,21 @@ class FrameworksMixin:
         with self.write("remove element exemplar", element=element_id, coding=coding_id) as c:
             c.execute("DELETE FROM element_exemplars WHERE element_id = ? AND coding_id = ?", (element_id, coding_id))
 
+    def aligned_elements(self, code_id: int) -> list[Element]:
+        """The framework elements a code speaks to: its own alignments and its ancestors' (a code
+        inside an aligned theme can give that theme's competencies their quotes)."""
+        chain = [code_id]
+        parents = {c.id: c.parent_id for c in self.codes()}
+        while parents.get(chain[-1]) is not None:
+            chain.append(parents[chain[-1]])
+        aligned = {a.element_id for a in self.alignments() if a.code_id in chain}
+        return [e for f in self.frameworks() for e in f.elements if e.id in aligned]
+
+    def coding_element_exemplars(self, coding_id: int) -> set[int]:
+        """The elements this coding was chosen to exemplify."""
+        return {r[0] for r in self.db.execute("SELECT element_id FROM element_exemplars WHERE coding_id = ?",
+                                              (coding_id,))}
+
     def element_exemplar_ids(self, element_id: int) -> list[int]:
         return [r[0] for r in self.db.execute(
             "SELECT coding_id FROM element_exemplars WHERE element_id = ? ORDER BY coding_id", (element_id,))]

@@ -215,9 +215,32 @@ class CodingController:
             act.setEnabled(t.selected_span() is not None)
             sub.addAction("Memo…", lambda c=span.coding_id: self.coding_memo(c))
             sub.addAction("Exemplar quote (on/off)", lambda c=span.coding_id: self.toggle_exemplar(c))
+            self.add_element_exemplar_menu(sub, span.coding_id, span.code_id)
         menu.addSeparator()
         menu.addAction(self.w.actions["copy"])
         menu.exec(global_pos)
+
+    def excerpt_menu(self, coding_id: int, code_id: int, global_pos) -> None:
+        menu = QMenu(self.w)
+        menu.addAction("Exemplar quote (on/off)", lambda: self.toggle_exemplar(coding_id))
+        self.add_element_exemplar_menu(menu, coding_id, code_id)
+        menu.addAction("Memo…", lambda: self.coding_memo(coding_id))
+        menu.addAction("Remove coding", lambda: self.remove_coding(coding_id))
+        menu.exec(global_pos)
+
+    def add_element_exemplar_menu(self, menu, coding_id: int, code_id: int) -> None:
+        """'Exemplar for ▸' the competencies (framework elements) the coding's code is aligned with."""
+        elements = self.project.aligned_elements(code_id)
+        sub = menu.addMenu("Exemplar for")
+        if not elements:
+            sub.addAction("(align the code or its theme with a framework first)").setEnabled(False)
+            return
+        chosen = self.project.coding_element_exemplars(coding_id)
+        for e in elements:
+            act = sub.addAction(e.name, lambda e=e, on=e.id not in chosen:
+                                self.w.push(cmd.SetElementExemplar(self.w, e.id, e.name, coding_id, on)))
+            act.setCheckable(True)
+            act.setChecked(e.id in chosen)
 
     def _apply_chosen(self) -> None:
         cid = choose_code(self.w, "Apply code", "Code the selection with:", self.project.codes())

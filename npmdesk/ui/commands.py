@@ -139,6 +139,30 @@ class SetExemplar(ProjectCommand):
         self.counted_codes = set()
 
 
+class SetElementExemplar(ProjectCommand):
+    """Choose (or un-choose) a coding as an illustrative quote for a framework element."""
+
+    changes = ("excerpts",)
+
+    def __init__(self, ctx, element_id: int, element: str, coding_id: int, chosen: bool):
+        super().__init__(ctx, f"Exemplar for {element}" if chosen else f"Not an exemplar for {element}")
+        self.element_id, self.coding_id, self.chosen = element_id, coding_id, chosen
+        self.counted_codes = set()
+
+    def _set(self, chosen: bool) -> None:
+        if chosen:
+            self.project.add_element_exemplar(self.element_id, self.coding_id)
+        else:
+            self.project.remove_element_exemplar(self.element_id, self.coding_id)
+        self.counted_codes = set()
+
+    def do(self):
+        self._set(self.chosen)
+
+    def undo_it(self):
+        self._set(not self.chosen)
+
+
 class SetMemo(ProjectCommand):
     changes = ("memos",)
 

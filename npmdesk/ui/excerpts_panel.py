@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from npmdesk.core.model import split_path
 
 SPAN_ROLE = Qt.ItemDataRole.UserRole + 2
+CODING_ROLE = Qt.ItemDataRole.UserRole + 3
 MAX_ROWS = 5000  # a list longer than this is not read; the status line says how many there were
 
 
@@ -25,6 +26,8 @@ class ExcerptsPanel(QWidget):
     jumpTo = Signal(int, int, int)
     searchRequested = Signal(str, bool)
     withSubcodesChanged = Signal(bool)
+    # (coding id, code id, global position): the window offers exemplar choices there.
+    excerptMenuRequested = Signal(int, int, object)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -64,6 +67,8 @@ class ExcerptsPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._menu)
         self.view.itemActivated.connect(self._activated)
         self.view.itemDoubleClicked.connect(self._activated)
         self.search.returnPressed.connect(self._search)
@@ -84,6 +89,12 @@ class ExcerptsPanel(QWidget):
         if span:
             self.jumpTo.emit(*span)
 
+    def _menu(self, pos) -> None:
+        item = self.view.itemAt(pos)
+        coding = item.data(0, CODING_ROLE) if item is not None else None
+        if coding:
+            self.excerptMenuRequested.emit(coding[0], coding[1], self.view.viewport().mapToGlobal(pos))
+
     def show_excerpts(self, title: str, excerpts) -> None:
         self.view.clear()
         items = []
@@ -93,6 +104,7 @@ class ExcerptsPanel(QWidget):
                                     e.participant or "", e.speaker or ""])
             item.setToolTip(1, e.code)
             item.setData(0, SPAN_ROLE, (e.document_id, e.start, e.end))
+            item.setData(0, CODING_ROLE, (e.coding_id, e.code_id))
             item.setToolTip(0, e.text + (f"\n\nMemo: {e.memo}" if e.memo else ""))
             if e.color:
                 item.setBackground(1, QBrush(QColor(e.color)))

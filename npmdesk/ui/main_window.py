@@ -126,6 +126,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.start_page.recentChosen.connect(self.open_project)
         self.documents.documentChosen.connect(self.open_document)
         self.excerpts.jumpTo.connect(self.jump_to)
+        self.excerpts.excerptMenuRequested.connect(lambda *a: self.coding.excerpt_menu(*a))
         self.excerpts.searchRequested.connect(self.search)
         self.excerpts.withSubcodesChanged.connect(lambda *_: self._refresh_excerpts())
         self.code_tree.selectionModel().currentChanged.connect(lambda *_: self._code_selected())
