@@ -128,6 +128,9 @@ class AnalysisMixin:
             values = [r[0] for r in self.db.execute(
                 "SELECT DISTINCT value FROM case_attributes WHERE attribute_id = ? AND value IS NOT NULL", (attr_id,))]
             values.sort(key=_natural)
+            type_ = self.db.execute("SELECT type FROM attributes WHERE id = ?", (attr_id,)).fetchone()[0]
+            if type_ == "boolean":  # stored true/false; shown as the yes/no researchers typed
+                return [{"true": "yes", "false": "no"}.get(v, v) for v in values], values
             return values, values
         raise InvalidValueError(f"unknown matrix axis {kind!r} (use {', '.join(DIMENSIONS)})")
 

@@ -22,6 +22,9 @@ from npmdesk.store.coverage import CoverageMixin
 from npmdesk.store.snapshots import SnapshotsMixin
 
 
+MAX_NAME = 200  # a name is a label in trees, tables and headings; longer text belongs in a memo
+
+
 class Project(
     Transactions,
     DocumentsMixin,
@@ -149,6 +152,9 @@ class Project(
             raise InvalidValueError(f"a {what} needs a name")
         if any(ord(ch) < 32 for ch in name):
             raise InvalidValueError(f"a {what} name cannot contain line breaks or control characters")
+        if len(name) > MAX_NAME:
+            raise InvalidValueError(f"a {what} name can be at most {MAX_NAME} characters (this one has "
+                                    f"{len(name)}); put the rest in its definition or memo")
         return name
 
     @staticmethod

@@ -174,12 +174,11 @@ class CodePanel(QWidget):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        # Fixed count columns: ResizeToContents would re-measure every row on each coding.
-        metrics = self.tree.fontMetrics()
-        for col, sample in ((1, "Codings"), (2, "Docs"), (3, "People")):
+        # Count columns are sized to their numbers when the tree is loaded (fit_count_columns), not
+        # on each coding: ResizeToContents would re-measure every row every time.
+        for col in (1, 2, 3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
-            width = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance("9999 (9999)"))
-            header.resizeSection(col, width + 16)
+        self.fit_count_columns()
         self.recent = QLabel(self)
         self.recent.setObjectName("recentCodes")
         self.recent.setWordWrap(True)
@@ -191,6 +190,18 @@ class CodePanel(QWidget):
         self.filter.textChanged.connect(self._filter_changed)
         self.filter.returnPressed.connect(self._filter_enter)
         self.filter.installEventFilter(self)
+
+    def fit_count_columns(self) -> None:
+        """Narrow count columns leave the names room: as wide as the widest count (with room for
+        one more digit as coding goes on), never narrower than the heading."""
+        metrics = self.tree.fontMetrics()
+        header = self.tree.header()
+        m = self.model
+        for col in (1, 2, 3):
+            texts = [m.headerData(col, Qt.Orientation.Horizontal)]
+            texts += [m.data(m.index_of(cid, col)) or "" for cid in m.codes]
+            widest = max(metrics.horizontalAdvance(t + "0") for t in texts)
+            header.resizeSection(col, widest + 14)
 
     def reload(self, project, counted: set[int] | None = None) -> None:
         """Reload the tree; with `counted`, only those codes' (and their ancestors') counts changed."""
@@ -208,6 +219,7 @@ class CodePanel(QWidget):
                 self.tree.setExpanded(self.tree.view_index(cid), True)
         if current is not None:
             self.tree.select_code(current)
+        self.fit_count_columns()
 
     def _expanded_ids(self) -> list[int]:
         return [cid for cid in self.model.codes if self.tree.isExpanded(self.tree.view_index(cid))]
@@ -250,9 +262,14 @@ class CodePanel(QWidget):
 
     def set_recent(self, names: list[str]) -> None:
         if names:
-            self.recent.setText("Keys 1–9: " + "   ".join(f"<b>{i}</b> {_esc(n)}" for i, n in enumerate(names, 1)))
+            short = [n if len(n) <= RECENT_LABEL else n[:RECENT_LABEL - 1].rstrip() + "…" for n in names]
+            self.recent.setText("Keys 1–9: " + "   ".join(f"<b>{i}</b> {_esc(n)}" for i, n in enumerate(short, 1)))
+            self.recent.setToolTip("\n".join(f"{i}  {n}" for i, n in enumerate(names, 1)))
         else:
             self.recent.setText("Keys 1–9 apply your most recent codes.")
+
+
+RECENT_LABEL = 28  # characters of a code name in the keys line (the tooltip has them whole)
 
 
 def _esc(text: str) -> str:

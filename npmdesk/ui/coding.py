@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QColorDialog, QMenu
 
+from npmdesk.core.model import split_path
 from npmdesk.ui import commands as cmd
 from npmdesk.ui.dialogs import DeleteCodeDialog, ask_memo, ask_text, choose_code
 
@@ -38,7 +39,7 @@ class CodingController:
         tree.setContextMenuPolicy(tree.contextMenuPolicy().CustomContextMenu)
         tree.customContextMenuRequested.connect(self.tree_menu)
         window.code_panel.model.renameRequested.connect(self.rename_code)
-        window.code_panel.createRequested.connect(lambda name: self.new_code(name))
+        window.code_panel.createRequested.connect(lambda name: self.new_code(name, as_path=True))
 
     @property
     def project(self):
@@ -72,22 +73,38 @@ class CodingController:
         else:
             self._status(f"No recent code {n} yet: apply a code once and it gets a number key.")
 
-    def new_code(self, name: str | None = None, parent_id: int | None = None) -> int | None:
-        """Create a code (asking its name if not given) and apply it to the selection, if any."""
+    def new_code(self, name: str | None = None, parent_id: int | None = None, as_path: bool = False) -> int | None:
+        """Create a code (asking its name if not given) and apply it to the selection, if any.
+
+        With `as_path` (a name typed in the filter box), "Theme/Code" means Code under Theme, as on
+        the command line; missing levels are created in the same undo step."""
         if self.project is None:
             return None
         if name is None:
             name = ask_text(self.w, "New code", "Name of the new code:")
             if not name:
                 return None
+        parts = [name]
+        if as_path and "/" in name.replace("//", ""):
+            try:
+                parts = split_path(name)
+            except ValueError as e:
+                self._status(str(e))
+                return None
         span = self.w.transcript.selected_span()
         stack = self.w.undo_stack
-        stack.beginMacro(f"New code “{name}”")
+        stack.beginMacro(f"New code “{parts[-1]}”")
         try:
-            add = cmd.AddCode(self.w, name, parent_id)
-            if not self.w.push(add):
-                return None
-            code_id = add.code_id
+            code_id = parent_id
+            for i, part in enumerate(parts):
+                existing = self._child_named(code_id, part)
+                if existing is not None and i < len(parts) - 1:
+                    code_id = existing
+                    continue
+                add = cmd.AddCode(self.w, part, code_id)
+                if not self.w.push(add):
+                    return None
+                code_id = add.code_id
             if span is not None:
                 self.apply_code(code_id, span)
         finally:
@@ -95,6 +112,10 @@ class CodingController:
         self.w.code_tree.select_code(code_id)
         self.w.remember_code(code_id)
         return code_id
+
+    def _child_named(self, parent_id: int | None, name: str) -> int | None:
+        model = self.w.code_panel.model
+        return next((cid for cid in model.children.get(parent_id, ()) if model.codes[cid].name == name), None)
 
     def in_vivo(self) -> int | None:
         span = self.w.transcript.selected_span()

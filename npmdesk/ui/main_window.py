@@ -116,9 +116,10 @@ class MainWindow(ReviewMixin, QMainWindow):
             dock.setWidget(widget)
             self.addDockWidget(area, dock)
             self.docks[name] = dock
-        self.resizeDocks([self.docks["documentsDock"], self.docks["codesDock"]], [290, 400],
+        self.resizeDocks([self.docks["documentsDock"], self.docks["codesDock"]], [260, 480],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["excerptsDock"]], [200], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["codesDock"], self.docks["memoDock"]], [560, 200], Qt.Orientation.Vertical)
         self.status_path = QLabel(self)
         self.status_counts = QLabel(self)
         self.statusBar().addWidget(self.status_path, 1)

@@ -29,6 +29,9 @@ class TranscriptView(QPlainTextEdit):
         super().__init__(parent)
         self.setObjectName("transcriptView")
         self.setReadOnly(True)
+        # Shown only while no transcript is open (an empty project, or none chosen yet).
+        self.setPlaceholderText("Choose a transcript on the left, or import transcripts: File > Import "
+                                "transcripts… (Ctrl+Shift+I), or drop the files on this window.")
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                      | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.setWordWrapMode(QTextOption.WrapMode.WordWrap)

@@ -242,3 +242,16 @@ def test_framework_added_to_code_tree_for_deductive_coding(project):
     with pytest.raises(Exception):
         project.add_framework_codes(fid)  # the top-level code exists already: refused whole
     assert len(project.codes()) == 8
+
+
+def test_boolean_attribute_columns_read_yes_and_no(project):
+    from npmdesk.store import TurnSpec
+
+    doc = project.add_document("d", "NPM-1: hello there", turns=[TurnSpec(0, 18, "NPM-1")])
+    case = project.add_case("NPM-1")
+    project.set_case_attribute(case, "rural", "yes", "boolean")
+    project.set_document_case(doc, case)
+    code = project.add_code("C")
+    project.apply_coding(doc, code, 7, 12)
+    m = project.matrix("codes", "attribute:rural")
+    assert m.col_labels == ("yes",) and m.col_ids == ("true",) and m.cells == ((1,),)

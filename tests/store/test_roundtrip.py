@@ -161,3 +161,9 @@ def test_participants_sort_naturally(project):
     for name in ("NPM-10", "npm-2", "NPM-1", "Alex"):
         project.add_case(name)
     assert [c.name for c in project.cases()] == ["Alex", "NPM-1", "npm-2", "NPM-10"]
+
+
+def test_names_have_a_sensible_length_limit(project):
+    with pytest.raises(InvalidValueError, match="at most 200 characters"):
+        project.add_code("x" * 201)
+    assert project.code(project.add_code("y" * 200)).name == "y" * 200

@@ -198,3 +198,18 @@ def test_undoing_a_new_code_frees_its_number_key_and_redo_stays_honest(qtbot, wi
     # A refused step (the selection is gone) must leave Redo as the stack says.
     window.coding.apply_code(999999, (0, 5), window.current_document)
     assert window.actions["redo"].isEnabled() == window.undo_stack.canRedo()
+
+
+def test_typing_a_path_nests_the_new_code_as_on_the_command_line(qtbot, window, reopen):
+    """Found in a trial: "Coping/Stress" typed in the filter box made one code named with a slash."""
+    doc = window.current_document
+    select_text(window.transcript, "answering questions")
+    qtbot.keyClicks(window.code_panel.filter, "Seeing the system/Coping/Stress")
+    qtbot.keyClick(window.code_panel.filter, Qt.Key.Key_Return)
+    p = reopen()
+    stress = p.code_by_path("Seeing the system/Coping/Stress")
+    assert p.code(stress.parent_id).path == "Seeing the system/Coping"
+    assert [c.code_id for c in p.codings_in_document(doc) if c.code_id == stress.id]
+    window.actions["undo"].trigger()  # one step: both new levels and the coding
+    assert all("Coping" not in c.path for c in reopen().codes())
+    assert reopen().code_by_path("Seeing the system")  # the existing level stays

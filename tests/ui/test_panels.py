@@ -195,3 +195,16 @@ def test_changes_made_by_another_program_reload_the_views(qtbot, window, reopen)
     # The window's own writes never count as outside changes.
     window.coding.apply_code(code, (0, 5), window.current_document)
     assert window.external.check() is False
+
+
+def test_an_empty_project_says_how_to_start(qtbot, tmp_path, messages):
+    from npmdesk.store import Project
+    from npmdesk.ui import MainWindow
+
+    path = tmp_path / "empty.npmdesk"
+    Project.create(path, "Ana").close()
+    w = MainWindow(path, coder="Ana")
+    qtbot.addWidget(w)
+    assert w.transcript.toPlainText() == ""
+    assert "import transcripts" in w.transcript.placeholderText().lower()
+    w.close()
