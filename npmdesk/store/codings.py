@@ -145,12 +145,10 @@ class CodingsMixin:
         codes = {c.id: c for c in self.codes()}
         order = {cid: i for i, cid in enumerate(codes)}
         rows.sort(key=lambda r: (order.get(r[3], 0), r[11], r[1], r[4], r[5]))
-        texts: dict[int, str] = {}
+        texts = self.document_texts(r[1] for r in rows)
         out = []
         for r in rows:
-            text = texts.get(r[1])
-            if text is None:
-                text = texts[r[1]] = self.document_text(r[1])
+            text = texts[r[1]]
             code = codes[r[3]]
             # Positional, in Excerpt's field order: half the cost of keywords, for thousands of excerpts.
             out.append(Excerpt(r[0], r[1], r[2], r[3], code.path, r[4], r[5], text[r[4]:r[5]], r[8],

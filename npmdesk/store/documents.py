@@ -123,12 +123,6 @@ class DocumentsMixin:
         ).fetchall()
         return [_document(r) for r in rows]
 
-    def document_text(self, doc_id: int) -> str:
-        row = self.db.execute("SELECT text FROM document_texts WHERE document_id = ?", (doc_id,)).fetchone()
-        if row is None:
-            raise NotFoundError(f"no document with id {doc_id}")
-        return row[0]
-
     def find_document_by_sha256(self, sha256: str) -> Document | None:
         found = self._documents_where("d.source_sha256 = ?", (sha256,)) if sha256 else []
         return found[0] if found else None

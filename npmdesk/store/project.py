@@ -18,6 +18,7 @@ from npmdesk.store.exchange import ExchangeMixin
 from npmdesk.store.frameworks import FrameworksMixin
 from npmdesk.store.memos import MemosMixin
 from npmdesk.store.search import SearchMixin
+from npmdesk.store.texts import TextsMixin
 from npmdesk.store.coverage import CoverageMixin
 from npmdesk.store.snapshots import SnapshotsMixin
 
@@ -28,6 +29,7 @@ MAX_NAME = 200  # a name is a label in trees, tables and headings; longer text b
 class Project(
     Transactions,
     DocumentsMixin,
+    TextsMixin,
     CasesMixin,
     CodesMixin,
     CodingsMixin,

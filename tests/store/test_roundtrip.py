@@ -167,3 +167,31 @@ def test_names_have_a_sensible_length_limit(project):
     with pytest.raises(InvalidValueError, match="at most 200 characters"):
         project.add_code("x" * 201)
     assert project.code(project.add_code("y" * 200)).name == "y" * 200
+
+
+def test_a_reused_document_id_never_shows_the_old_text(tmp_path):
+    """Texts are kept in memory between calls; a deleted document's id given to a new one (here by
+    another connection) must still read the new text."""
+    path = tmp_path / "reuse.npmdesk"
+    p = Project.create(path, "Ana")
+    doc = p.add_document("old", "the old text")
+    assert p.document_text(doc) == "the old text"
+    other = Project.open(path, "Ben")
+    other.delete_document(doc)
+    new = other.add_document("new", "a brand new text")
+    other.close()
+    assert new == doc  # SQLite reused the id
+    assert p.document_text(doc) == "a brand new text"
+    assert p.document_texts([doc]) == {doc: "a brand new text"}
+    p.close()
+
+
+def test_text_memory_is_bounded(project, monkeypatch):
+    from npmdesk.store import texts
+
+    monkeypatch.setattr(texts, "MAX_CHARS", 25)
+    ids = [project.add_document(f"d{i}", f"text number {i}.") for i in range(5)]
+    for i in ids:
+        project.document_text(i)
+    assert sum(len(t) for _, t in project._texts.values()) <= 25 + len("text number 0.")
+    assert [project.document_text(i) for i in ids] == [f"text number {i}." for i in range(5)]
