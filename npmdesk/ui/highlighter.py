@@ -64,6 +64,9 @@ class CodingHighlighter(QSyntaxHighlighter):
         self.index = index
         self.cache = cache
         self.labels = labels  # block -> (start, end) of the speaker label, UTF-16 units in the block
+        # Blocks whose codings are not coloured yet (a heavy transcript is coloured where it is
+        # shown first, then the rest a few paragraphs at a time; see TranscriptView).
+        self.pending: set[int] = set()
         self._label_format = QTextCharFormat()
         self._label_format.setFontWeight(QFont.Weight.Bold)
 
@@ -79,6 +82,8 @@ class CodingHighlighter(QSyntaxHighlighter):
         label = self.labels.get(block)
         if label is not None:
             self.setFormat(label[0], label[1] - label[0], self._label_format)
+        if block in self.pending:
+            return
         for a, b, codes in segments(self.index.entries(block)):
             fmt = self.cache.get(codes)
             if label is not None and a < label[1]:
@@ -91,6 +96,13 @@ class CodingHighlighter(QSyntaxHighlighter):
                     self.setFormat(cut, b - cut, fmt)
             else:
                 self.setFormat(a, b - a, fmt)
+
+    def complete(self, blocks) -> None:
+        """Colour these blocks now if they were still waiting."""
+        todo = self.pending.intersection(blocks)
+        if todo:
+            self.pending -= todo
+            self.rehighlight_blocks(todo)
 
     def rehighlight_blocks(self, blocks) -> None:
         doc = self.document()

@@ -7,7 +7,7 @@ ExtraSelections, which are cheap for a handful of ranges.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip
 
@@ -16,6 +16,10 @@ from npmdesk.ui.coding_index import CodingIndex, Span
 from npmdesk.ui.highlighter import CodingHighlighter, FormatCache
 from npmdesk.ui.positions import TextPositions
 from npmdesk.ui.transcript_margin import TranscriptMargin
+
+
+LAZY_CODINGS = 1500  # above this many codings a transcript is coloured visible-first
+LAZY_STEP = 40  # paragraphs coloured per background step
 
 
 class TranscriptView(QPlainTextEdit):
@@ -56,6 +60,9 @@ class TranscriptView(QPlainTextEdit):
         self.blockCountChanged.connect(self._update_margin_width)
         self.updateRequest.connect(self._update_margin)
         self._update_margin_width()
+        self._lazy_timer = QTimer(self)
+        self._lazy_timer.setInterval(0)
+        self._lazy_timer.timeout.connect(self._colour_some)
 
     # Loading -------------------------------------------------------------------------------------
 
@@ -83,9 +90,16 @@ class TranscriptView(QPlainTextEdit):
         labels = self._speaker_labels(text, turns)
         self.formats.set_colors({c.id: c.color for c in codes})
         self.highlighter = CodingHighlighter(self.document(), self.index, self.formats, labels)
+        if len(self.index.spans) > LAZY_CODINGS:
+            # A heavy transcript: colour what is on screen now and the rest a few paragraphs per
+            # turn of the event loop, so opening costs what is visible, not the whole document.
+            self.highlighter.pending = set(range(self.positions.block_count))
         # QSyntaxHighlighter would colour on the next event-loop turn; do it now so that what is
         # shown and what is stored never disagree, even for a moment.
         self.highlighter.rehighlight()
+        if self.highlighter.pending:
+            self._colour_visible()
+            self._lazy_timer.start()
         self.setExtraSelections([])
         self._update_margin_width()
 
@@ -279,7 +293,31 @@ class TranscriptView(QPlainTextEdit):
     def _update_margin_width(self, *_):
         self.setViewportMargins(self.margin.sizeHint().width(), 0, 0, 0)
 
+    def visible_blocks(self) -> list[int]:
+        block = self.firstVisibleBlock()
+        top = self.blockBoundingGeometry(block).translated(self.contentOffset()).top()
+        height = self.viewport().height()
+        out = []
+        while block.isValid() and top <= height:
+            out.append(block.blockNumber())
+            top += self.blockBoundingRect(block).height()
+            block = block.next()
+        return out
+
+    def _colour_visible(self) -> None:
+        if self.highlighter is not None and self.highlighter.pending:
+            self.highlighter.complete(self.visible_blocks())
+
+    def _colour_some(self) -> None:
+        """One step of colouring a heavy transcript in the background."""
+        h = self.highlighter
+        if h is None or not h.pending:
+            self._lazy_timer.stop()
+            return
+        h.complete(sorted(h.pending)[:LAZY_STEP])
+
     def _update_margin(self, rect, dy):
+        self._colour_visible()  # a scroll may reveal paragraphs still waiting for their colours
         if dy:
             self.margin.scroll(0, dy)
         else:
