@@ -72,6 +72,10 @@ class SnapshotsMixin:
                 if data:
                     c.executemany(f"INSERT OR REPLACE INTO {table}({', '.join(cols)}) "
                                   f"VALUES ({','.join('?' * len(cols))})", data)
+            # What the restored rows pointed to may have gone since (a participant, a framework,
+            # a document deleted outside the undo history): those rows cannot come back.
+            for table in ("codings", "memos", "alignments", "chart_cells", "coding_cases", "element_exemplars"):
+                _drop_dangling(c, table)
 
     def _rows(self, sql: str, params) -> tuple[list[str], list[tuple]]:
         cur = self.db.execute(sql, params)
@@ -84,3 +88,15 @@ class SnapshotsMixin:
             chunk = coding_ids[i:i + 500]
             out += self._rows(f"SELECT * FROM {table} WHERE {column} IN ({','.join('?' * len(chunk))})", chunk)[1]
         return columns, out
+
+
+def _drop_dangling(c, table: str) -> None:
+    """Delete (or, for ON DELETE SET NULL, clear) references to rows that no longer exist."""
+    for _id, _seq, parent, column, parent_column, _upd, on_delete, _match in c.execute(
+            f"PRAGMA foreign_key_list({table})").fetchall():
+        missing = (f"{column} IS NOT NULL AND {column} NOT IN "
+                   f"(SELECT {parent_column or 'id'} FROM {parent})")
+        if on_delete == "SET NULL":
+            c.execute(f"UPDATE {table} SET {column} = NULL WHERE {missing}")
+        else:
+            c.execute(f"DELETE FROM {table} WHERE {missing}")

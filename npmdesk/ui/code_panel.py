@@ -136,6 +136,8 @@ class CodeTreeView(QTreeView):
                         self.codeDropped.emit(source, target, None, merge)
                 elif where == "empty":
                     self.codeDropped.emit(source, None, None, False)
+                elif target == source:
+                    continue  # dropped on the edge of its own row: it is already there
                 else:
                     parent = model.codes[target].parent_id
                     siblings = [c for c in model.children.get(parent, []) if c != source]

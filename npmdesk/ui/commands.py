@@ -9,6 +9,8 @@ drops it instead of keeping a step that did nothing.
 
 from __future__ import annotations
 
+import sqlite3
+
 from PySide6.QtGui import QUndoCommand
 
 from npmdesk.core.errors import NpmdeskError
@@ -48,7 +50,7 @@ class ProjectCommand(QUndoCommand):
         self.counted_codes = None
         try:
             fn()
-        except NpmdeskError as e:
+        except (NpmdeskError, sqlite3.Error) as e:  # the store refused: nothing changed, no step
             self.failed = True
             # The window reads this dict after push(): Qt may already have deleted an obsolete command.
             getattr(self, "outcome", {})["failed"] = True

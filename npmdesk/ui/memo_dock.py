@@ -84,6 +84,12 @@ class MemoPanel(QWidget):
 
     def _choose(self, *_) -> None:
         self.save()
+        if self._dirty and self.current is not None and self.current[0] in self.targets:
+            # The memo could not be saved: stay on it rather than replace the unsaved text.
+            self.choice.blockSignals(True)
+            self.choice.setCurrentIndex(list(self.targets).index(self.current[0]))
+            self.choice.blockSignals(False)
+            return
         key = self.choice.currentData()
         if key is None or self.project is None:
             self.current = None
@@ -117,12 +123,12 @@ class MemoPanel(QWidget):
         self.timer.stop()
         if not self._dirty or not self.current or self.project is None:
             return
-        self._dirty = False
         try:
             self.project.set_memo(*self.current, self.editor.toPlainText())
         except NpmdeskError as e:
-            self.state.setText("Not saved")
+            self.state.setText("Not saved — your text is kept here; it is saved again as you type")
             self.failed.emit(e)
             return
+        self._dirty = False  # only once it is really in the file
         self.state.setText("Saved")
         self.saved.emit(*self.current)

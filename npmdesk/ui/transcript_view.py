@@ -60,6 +60,7 @@ class TranscriptView(QPlainTextEdit):
         self.blockCountChanged.connect(self._update_margin_width)
         self.updateRequest.connect(self._update_margin)
         self._update_margin_width()
+        self._lazy_order: list[int] = []
         self._lazy_timer = QTimer(self)
         self._lazy_timer.setInterval(0)
         self._lazy_timer.timeout.connect(self._colour_some)
@@ -70,6 +71,8 @@ class TranscriptView(QPlainTextEdit):
         """Show a document. `codings`: store Codings; `turns`: store Turns; `codes`: store Codes."""
         if self.highlighter is not None:
             self.highlighter.setDocument(None)
+            self.highlighter.setParent(None)  # the document is reused: free the old index with it
+            self.highlighter.deleteLater()
             self.highlighter = None
         self.document_id = doc_id
         self.current_coding = None
@@ -98,6 +101,7 @@ class TranscriptView(QPlainTextEdit):
         # shown and what is stored never disagree, even for a moment.
         self.highlighter.rehighlight()
         if self.highlighter.pending:
+            self._lazy_order = sorted(self.highlighter.pending, reverse=True)  # popped from the end
             self._colour_visible()
             self._lazy_timer.start()
         self.setExtraSelections([])
@@ -314,7 +318,13 @@ class TranscriptView(QPlainTextEdit):
         if h is None or not h.pending:
             self._lazy_timer.stop()
             return
-        h.complete(sorted(h.pending)[:LAZY_STEP])
+        # The pending blocks are taken in document order, a step at a time (sorted once per load).
+        while self._lazy_order and self._lazy_order[-1] not in h.pending:
+            self._lazy_order.pop()
+        step = []
+        while self._lazy_order and len(step) < LAZY_STEP:
+            step.append(self._lazy_order.pop())
+        h.complete(step)
 
     def _update_margin(self, rect, dy):
         self._colour_visible()  # a scroll may reveal paragraphs still waiting for their colours

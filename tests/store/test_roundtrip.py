@@ -195,3 +195,29 @@ def test_text_memory_is_bounded(project, monkeypatch):
         project.document_text(i)
     assert sum(len(t) for _, t in project._texts.values()) <= 25 + len("text number 0.")
     assert [project.document_text(i) for i in ids] == [f"text number {i}." for i in range(5)]
+
+
+def test_remove_then_restore_gives_the_coding_back_whole(project, sample_text):
+    """Review finding: undoing a removal lost the coding's exemplar choices and its memo's identity."""
+    doc = project.add_document("d", sample_text)
+    code = project.add_code("C")
+    coding = project.apply_coding(doc, code, 0, 5)
+    project.set_memo("coding", coding, "key quote")
+    element = project.element_by_name("Professionalism", project.add_builtin_framework("acgme"))
+    project.add_element_exemplar(element.id, coding)
+    memo_before = [m for m in project.memos() if m["target"] == "coding"]
+    removed = project.remove_coding(coding)
+    assert project.memos() == [m for m in project.memos() if m["target"] != "coding"]
+    project.restore_coding(*removed)
+    assert project.coding_element_exemplars(coding) == {element.id}
+    assert [m for m in project.memos() if m["target"] == "coding"] == memo_before
+
+
+def test_moving_a_coding_onto_an_identical_one_is_refused(project, sample_text):
+    doc = project.add_document("d", sample_text)
+    code = project.add_code("C")
+    project.apply_coding(doc, code, 0, 5)
+    other = project.apply_coding(doc, code, 10, 20)
+    with pytest.raises(NameClashError):
+        project.change_coding_span(other, 0, 5)
+    assert project.coding(other).start == 10

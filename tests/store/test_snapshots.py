@@ -66,3 +66,27 @@ def test_coded_shares(project):
     project.apply_coding(doc, other, 20, 40)
     project.apply_coding(doc, other, 60, 70)
     assert project.coded_shares() == {doc: 0.5}
+
+
+def test_restore_skips_what_was_deleted_meanwhile(project, sample_text):
+    """Review finding: undo of a code deletion failed (FOREIGN KEY) after a participant or a
+    framework it referred to had been deleted outside the undo history."""
+    from npmdesk.store import TurnSpec
+
+    doc = project.add_document("d", sample_text, turns=[TurnSpec(0, len(sample_text), "NPM-1")])
+    case = project.add_case("NPM-1")
+    project.link_speaker(doc, "NPM-1", case)
+    code = project.add_code("C")
+    coding = project.apply_coding(doc, code, 0, 5)
+    fw = project.add_builtin_framework("acgme")
+    element = project.element_by_name("Professionalism", fw)
+    project.align_code(code, element.id, "why")
+    project.add_element_exemplar(element.id, coding)
+    snap = project.snapshot_codes([code])
+    project.delete_code(code, codings="delete")
+    project.delete_case(case)
+    project.delete_framework(fw)
+    project.restore_codes(snap)
+    assert [c.id for c in project.codings_in_document(doc)] == [coding]
+    assert project.alignments() == [] and project.coding_element_exemplars(coding) == set()
+    assert project.check()["foreign_keys"] == "ok"

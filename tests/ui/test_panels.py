@@ -208,3 +208,38 @@ def test_an_empty_project_says_how_to_start(qtbot, tmp_path, messages):
     assert w.transcript.toPlainText() == ""
     assert "import transcripts" in w.transcript.placeholderText().lower()
     w.close()
+
+
+def test_a_memo_that_cannot_be_saved_is_kept(qtbot, window, reopen, monkeypatch, messages):
+    """Review finding: a failed save marked the memo clean, and switching target then lost it."""
+    from npmdesk.core.errors import ProjectBusyError
+
+    memos = window.memos
+    memos.select_target("document")
+    real = window.project.set_memo
+
+    def busy(*a, **k):
+        raise ProjectBusyError("the project is busy in another program")
+
+    monkeypatch.setattr(window.project, "set_memo", busy)
+    qtbot.keyClicks(memos.editor, "Do not lose me.")
+    memos.save()
+    assert "Not saved" in memos.state.text()
+    memos.select_target("project")  # refused while the text is unsaved
+    assert memos.current[0] == "document" and memos.editor.toPlainText() == "Do not lose me."
+    monkeypatch.setattr(window.project, "set_memo", real)
+    memos.save()
+    assert reopen().memo("document", window.current_document) == "Do not lose me."
+
+
+def test_dropping_a_code_on_its_own_row_edge_does_nothing(qtbot, window, reopen):
+    """Review finding: it raised ValueError (the 'something went wrong' dialog)."""
+    from npmdesk.ui import mime as mimes
+    from tests.ui.conftest import drag_and_drop, row_point
+
+    tree = window.code_tree
+    code = code_id(window, "Seeing the system")
+    before = [c.path for c in reopen().codes()]
+    mime = mimes.codes_mime([code])
+    drag_and_drop(tree.viewport(), row_point(tree, code, "above"), mime)
+    assert [c.path for c in reopen().codes()] == before
