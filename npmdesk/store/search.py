@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 import sqlite3
+import unicodedata
+from bisect import bisect_right
 
 from npmdesk.core.errors import InvalidValueError
 from npmdesk.core.model import SearchHit
@@ -25,14 +26,40 @@ def fts_query(query: str) -> str:
     return " AND ".join(terms)
 
 
+def _fold(text: str) -> str:
+    """Lower case without accents: what the full-text index compares (remove_diacritics)."""
+    return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch)).lower()
+
+
+def _accent_variants() -> dict[str, str]:
+    """Base letter -> every Latin letter that folds to it ('e' -> 'eèéêëēĕėęě…')."""
+    out: dict[str, str] = {}
+    for cp in range(0x00C0, 0x0250):
+        ch = chr(cp)
+        base = _fold(ch)
+        if len(base) == 1 and base != ch.lower() and base.isalpha():
+            out[base] = out.get(base, base) + ch
+    return out
+
+
+_VARIANTS = _accent_variants()
+_MARKS = "[\u0300-\u036f]*"  # combining accents typed as separate characters ("e" + U+0301)
+
+
+def _word_pattern(word: str) -> str:
+    return "".join((f"[{re.escape(_VARIANTS[ch])}]" if ch in _VARIANTS else re.escape(ch)) + _MARKS
+                   for ch in _fold(word))
+
+
 def hit_pattern(query: str) -> re.Pattern:
-    """Where in a text the query's words or phrases occur (whole words, case-insensitive)."""
+    """Where in a text the query's words or phrases occur: whole words, ignoring case and accents
+    as the full-text index does, so that "jose" finds "José" and "José" finds "Jose"."""
     parts = re.findall(r'"([^"]+)"|(\S+)', query)
     alternatives = []
     for phrase, word in parts:
         words = re.findall(r"\w+", phrase or word)
         if words:
-            alternatives.append(r"\W+".join(re.escape(w) for w in words))
+            alternatives.append(r"\W+".join(_word_pattern(w) for w in words))
     return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
 
 

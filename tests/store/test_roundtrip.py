@@ -221,3 +221,15 @@ def test_moving_a_coding_onto_an_identical_one_is_refused(project, sample_text):
     with pytest.raises(NameClashError):
         project.change_coding_span(other, 0, 5)
     assert project.coding(other).start == 10
+
+
+def test_search_ignores_accents_both_ways(project):
+    """Review finding: the index folded accents but the hit positions did not, so 'José' found 0."""
+    text = "NPM-1: José said the café was naïve.\nNPM-2: Jose\u0301 agreed; CAFE culture helps."
+    doc = project.add_document("d", text)
+    for query, expected in (("José", ["José", "Jose\u0301"]), ("jose", ["José", "Jose\u0301"]),
+                            ("cafe", ["café", "CAFE"]), ('"cafe culture"', ["CAFE culture"]),
+                            ("naive", ["naïve"])):
+        hits = project.search(query)
+        assert [text[h.start:h.end] for h in hits] == expected, query
+        assert all(h.document_id == doc for h in hits)
