@@ -170,6 +170,19 @@ class Matrix:
                 for i, r in enumerate(self.row_labels)]
 
 
+MAX_NAME = 200  # a name is a label in trees, tables and headings; longer text belongs in a memo
+
+
+def fit_name(text: str, limit: int = MAX_NAME) -> str:
+    """A name npmdesk accepts from outside (a file name, another tool's code): control characters
+    become spaces, runs of space one, and an over-long name is cut at a word with an ellipsis."""
+    name = " ".join("".join(" " if ord(ch) < 32 or ord(ch) == 127 else ch for ch in text).split())
+    if len(name) > limit:
+        head = name[:limit - 1]
+        name = (head.rsplit(" ", 1)[0] if " " in head else head).rstrip() + "…"
+    return name
+
+
 def split_path(path: str) -> list[str]:
     """'Theme/Sub/Code' -> ['Theme', 'Sub', 'Code']; '//' escapes a literal slash in a name."""
     parts, buf, i = [], [], 0

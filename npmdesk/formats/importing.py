@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from npmdesk.core.errors import BadInputError, CancelledError, DuplicateSourceError, NpmdeskError
-from npmdesk.core.model import DOCUMENT_KINDS
+from npmdesk.core.model import DOCUMENT_KINDS, MAX_NAME, fit_name
 from npmdesk.core.offsets import normalise_newlines
 from npmdesk.formats.speakers import compile_speaker_pattern, detect_turns
 from npmdesk.formats.text_file import decode_text
@@ -249,7 +249,7 @@ def _sha256(path: Path) -> str:
 
 
 def _unique_name(stem: str, taken: set[str], numbered: bool, path: Path) -> str:
-    name = stem.strip() or "document"
+    name = fit_name(stem, MAX_NAME - 6) or "document"  # room for " (99)"
     if name not in taken:
         return name
     if not numbered:

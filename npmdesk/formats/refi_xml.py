@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from lxml import etree
 
 from npmdesk.core.errors import BadInputError
+from npmdesk.core.model import fit_name
 from npmdesk.formats import safe_xml
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -100,9 +101,9 @@ def xml_text(value: str) -> str:
 
 
 def clean_name(value: str | None, fallback: str) -> str:
-    """A name npmdesk accepts: control characters become spaces; empty becomes the fallback."""
-    name = re.sub(r"[\x00-\x1f\x7f]+", " ", value or "").strip()
-    return name or fallback
+    """A name npmdesk accepts: control characters become spaces, at most MAX_NAME characters;
+    empty becomes the fallback."""
+    return fit_name(value or "") or fallback
 
 
 class SafeZip:

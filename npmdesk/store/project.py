@@ -7,6 +7,7 @@ from pathlib import Path
 
 from npmdesk import PROJECT_SUFFIX
 from npmdesk.core.errors import InvalidValueError, NotFoundError
+from npmdesk.core.model import MAX_NAME
 from npmdesk.store import database
 from npmdesk.store.analysis import AnalysisMixin
 from npmdesk.store.cases import CasesMixin
@@ -21,9 +22,6 @@ from npmdesk.store.search import SearchMixin
 from npmdesk.store.texts import TextsMixin
 from npmdesk.store.coverage import CoverageMixin
 from npmdesk.store.snapshots import SnapshotsMixin
-
-
-MAX_NAME = 200  # a name is a label in trees, tables and headings; longer text belongs in a memo
 
 
 class Project(

@@ -215,3 +215,13 @@ def test_zip_member_lying_about_its_size_fails_its_check(project, tmp_path):
                 struct.pack_into("<I", data, i + size_off, real // 10)
     path.write_bytes(bytes(data))
     assert "damaged" in refused(project, [path]).reason
+
+
+def test_a_very_long_file_name_is_shortened_not_refused(tmp_path, project):
+    """Review finding: a 210-character file name aborted the whole import."""
+    from npmdesk.formats.importing import import_files
+
+    long = tmp_path / ("Interview with a near-peer mentor about belonging " * 4 + "NPM-3.txt")  # 213 chars
+    long.write_text("Interviewer: Hi.\nNPM-3: Hello.\n", encoding="utf-8")
+    [doc] = import_files(project, [long]).imported
+    assert len(doc.name) <= 194 and doc.name.endswith("…") and doc.name.startswith("Interview with")
