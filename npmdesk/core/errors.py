@@ -29,6 +29,10 @@ class ProjectBusyError(NpmdeskError):
     """Another program holds the project locked for longer than we are willing to wait."""
 
 
+class ProjectReadOnlyError(NpmdeskError):
+    """The project file (or its folder) cannot be written; reading it still works."""
+
+
 class NotFoundError(NpmdeskError):
     pass
 

@@ -23,6 +23,7 @@ from npmdesk.core.errors import (
     NotSQLiteError,
     ProjectBusyError,
     ProjectOpenError,
+    ProjectReadOnlyError,
 )
 from npmdesk.paths import backups_dir
 
@@ -223,6 +224,7 @@ class Transactions:
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as e:
+            _raise_read_only(e)
             raise ProjectBusyError(f"the project is busy in another program ({e})") from e
         self._depth = 1
         try:
@@ -230,9 +232,11 @@ class Transactions:
             if action:
                 self._audit(conn, action, detail)
             conn.execute("COMMIT")  # durable (synchronous=FULL) before the caller reports success
-        except BaseException:
+        except BaseException as e:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            if isinstance(e, sqlite3.OperationalError):
+                _raise_read_only(e)
             raise
         finally:
             self._depth = 0
@@ -242,6 +246,12 @@ class Transactions:
             "INSERT INTO audit(at, coder_id, action, detail) VALUES (?, ?, ?, ?)",
             (now(), self.coder_id, action, json.dumps(detail, ensure_ascii=False, default=str)),
         )
+
+
+def _raise_read_only(e: sqlite3.OperationalError) -> None:
+    if "readonly" in str(e) or "read-only" in str(e):
+        raise ProjectReadOnlyError("the project file is read-only: nothing can be saved to it (check the "
+                                   "file's permissions, or save a copy and open that)") from e
 
 
 def save_copy(conn: sqlite3.Connection, target: Path) -> None:

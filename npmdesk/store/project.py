@@ -62,7 +62,12 @@ class Project(
     @classmethod
     def open(cls, path: str | Path, coder: str) -> "Project":
         path = Path(path)
-        return cls(path, database.open_connection(path), coder)
+        db = database.open_connection(path)
+        try:
+            return cls(path, db, coder)
+        except BaseException:
+            db.conn.close()  # e.g. a read-only file when a new coder must be recorded
+            raise
 
     def close(self) -> None:
         self.db.conn.close()

@@ -95,3 +95,24 @@ def test_file_is_self_describing(project):
     assert project.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert project.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert project.db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+
+
+def test_a_read_only_project_says_so(tmp_path, monkeypatch):
+    """Writing to a read-only file must say 'read-only', not 'busy in another program'."""
+    from npmdesk.core.errors import ProjectReadOnlyError
+    from npmdesk.store import database
+
+    path = tmp_path / "ro.npmdesk"
+    Project.create(path, "Ana").close()
+    real = database._connect
+
+    def read_only(p, readonly=False):
+        return real(p, readonly=True)  # as the file system would for a file without write permission
+
+    monkeypatch.setattr(database, "_connect", read_only)
+    with pytest.raises(ProjectReadOnlyError, match="read-only"):
+        Project.open(path, "A new coder")  # recording a new coder is a write
+    with Project.open(path, "Ana") as p:  # reading works
+        assert p.documents() == []
+        with pytest.raises(ProjectReadOnlyError):
+            p.add_code("C")
