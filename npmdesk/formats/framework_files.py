@@ -75,41 +75,13 @@ def _read_qdc(path: Path) -> FrameworkSpec:
 
 
 def _parse_qdc(path: Path) -> list[tuple]:
-    """(name, description, children) triples, via the REFI-QDA module's parser when it is there."""
-    try:
-        from npmdesk.formats.qdc import parse_qdc
-    except ImportError:
-        return _parse_qdc_minimal(path)
+    """(name, description, children) triples from a REFI-QDA codebook (safely parsed there)."""
+    from npmdesk.formats.qdc import parse_qdc
 
     def plain(node) -> tuple:
         return (node.name.strip(), (node.description or "").strip(), [plain(c) for c in node.children])
 
     return [plain(n) for n in parse_qdc(path)]
-
-
-def _parse_qdc_minimal(path: Path) -> list[tuple]:
-    """Untrusted XML: no DTD, no entity expansion, no network, size-capped."""
-    from lxml import etree
-
-    data = _read_bytes(path, 50 * 1024**2)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as e:
-        raise BadInputError(path, f"the XML is not well-formed ({e.msg or e})") from None
-    if root.getroottree().docinfo.doctype:
-        raise BadInputError(path, "the XML declares a DOCTYPE, which REFI-QDA files never need; refused for safety")
-    if etree.QName(root).localname != "CodeBook":
-        raise BadInputError(path, "not a REFI-QDA codebook (no <CodeBook> root)")
-
-    def kids(el, name):
-        return [c for c in el if isinstance(c.tag, str) and etree.QName(c).localname == name]
-
-    def code(el) -> tuple:
-        desc = next((d.text or "" for d in kids(el, "Description")), "")
-        return ((el.get("name") or "").strip() or "(unnamed code)", desc.strip(), [code(c) for c in kids(el, "Code")])
-
-    return [code(c) for codes in kids(root, "Codes") for c in kids(codes, "Code")]
 
 
 def _read_bytes(path: Path, limit: int) -> bytes:

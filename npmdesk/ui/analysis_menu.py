@@ -9,7 +9,7 @@ Framework Method chart and the saturation chart as docks; adding frameworks; ali
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QMessageBox
 
 from npmdesk.core.errors import NpmdeskError
@@ -21,6 +21,8 @@ from npmdesk.ui.analysis_common import ExcerptsDialog
 from npmdesk.ui.analysis_matrix import MatrixView
 from npmdesk.ui.analysis_saturation import SaturationView
 from npmdesk.ui.commands import ProjectCommand
+
+REFRESH_DELAY_MS = 600  # after the last change, before open analysis views recompute
 
 VIEWS = {
     "matrix": ("Matrix", MatrixView),
@@ -57,8 +59,14 @@ class AnalysisDocks:
     def __init__(self, window):
         self.window = window
         self.docks: dict[str, QDockWidget] = {}
+        # Matrices cost up to a few hundred ms on a large project: recompute once coding pauses,
+        # not after every coding (several codings in a row cost one refresh).
+        self._refresh_timer = QTimer(window)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_DELAY_MS)
+        self._refresh_timer.timeout.connect(self.refresh_visible)
         if hasattr(window, "changed"):
-            window.changed.connect(lambda *_: self.refresh_visible())
+            window.changed.connect(lambda *_: self._refresh_timer.start() if self._any_visible() else None)
         if hasattr(window, "projectChanged"):
             window.projectChanged.connect(self.project_changed)
 
@@ -84,6 +92,9 @@ class AnalysisDocks:
         dock.show()
         dock.raise_()
         return dock.widget()
+
+    def _any_visible(self) -> bool:
+        return any(d.isVisible() for d in self.docks.values())
 
     def refresh_visible(self) -> None:
         for dock in self.docks.values():

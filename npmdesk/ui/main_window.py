@@ -79,7 +79,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         self._build_widgets()
         self.coding = CodingController(self)
         build_menus(self)
-        install_analysis_menu(self)
+        self.analysis = install_analysis_menu(self)
         install_exchange_menu(self)
         self.external = ExternalChangeWatcher(self)
         self._restore_layout()

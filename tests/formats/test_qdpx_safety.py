@@ -23,6 +23,11 @@ def test_good_file_imports(tmp_path):
     make_qdpx(tmp_path / "in.qdpx", GOOD, {f"sources/{guid(2)}.txt": "hello"})
     import_qdpx(tmp_path / "in.qdpx", tmp_path / "out.npmdesk", "Ana")
     _only(tmp_path, "in.qdpx", "out.npmdesk")
+    from npmdesk.store import Project
+
+    with Project.open(tmp_path / "out.npmdesk", "Ana") as p:
+        [doc] = p.documents()
+        assert (doc.name, p.document_text(doc.id)) == ("a", "hello")
 
 
 @pytest.mark.parametrize("member", ["../evil.txt", "/etc/evil.txt", "sources/../../evil.txt", "C:/evil.txt",

@@ -243,3 +243,18 @@ def test_dropping_a_code_on_its_own_row_edge_does_nothing(qtbot, window, reopen)
     mime = mimes.codes_mime([code])
     drag_and_drop(tree.viewport(), row_point(tree, code, "above"), mime)
     assert [c.path for c in reopen().codes()] == before
+
+
+def test_open_analysis_views_refresh_once_coding_pauses(qtbot, window, monkeypatch):
+    """Review finding: every coding recomputed every open matrix (hundreds of ms at study scale)."""
+    from npmdesk.ui.analysis_menu import REFRESH_DELAY_MS
+
+    view = window.analysis.show("matrix")
+    calls = []
+    monkeypatch.setattr(view, "refresh", lambda: calls.append(1))
+    code = code_id(window, "Seeing the system")
+    for start in (0, 10, 20):
+        window.coding.apply_code(code, (start, start + 5), window.current_document)
+    assert calls == []  # none while coding goes on
+    qtbot.wait(REFRESH_DELAY_MS + 300)
+    assert calls == [1]
