@@ -7,6 +7,8 @@ ignored, because Qt's own row move would copy and delete the rows and lose their
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTreeView, QVBoxLayout, QWidget,
@@ -265,7 +267,7 @@ class CodePanel(QWidget):
     def set_recent(self, names: list[str]) -> None:
         if names:
             short = [n if len(n) <= RECENT_LABEL else n[:RECENT_LABEL - 1].rstrip() + "…" for n in names]
-            self.recent.setText("Keys 1–9: " + "   ".join(f"<b>{i}</b> {_esc(n)}" for i, n in enumerate(short, 1)))
+            self.recent.setText("Keys 1–9: " + "   ".join(f"<b>{i}</b> {html.escape(n)}" for i, n in enumerate(short, 1)))
             self.recent.setToolTip("\n".join(f"{i}  {n}" for i, n in enumerate(names, 1)))
         else:
             self.recent.setText("Keys 1–9 apply your most recent codes.")
@@ -273,6 +275,3 @@ class CodePanel(QWidget):
 
 RECENT_LABEL = 28  # characters of a code name in the keys line (the tooltip has them whole)
 
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

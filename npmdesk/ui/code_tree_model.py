@@ -8,6 +8,8 @@ window turns into undoable commands.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
@@ -145,9 +147,9 @@ class CodeTreeModel(QAbstractItemModel):
             return QColor(code.color)  # drawn as a swatch at any device pixel ratio
         if role == Qt.ItemDataRole.ToolTipRole:
             total = self.total.get(cid, _ZERO)
-            tip = f"<b>{_esc(code.path)}</b>"
+            tip = f"<b>{_esc_lines(code.path)}</b>"
             if code.description.strip():
-                tip += f"<br>{_esc(code.description)}"
+                tip += f"<br>{_esc_lines(code.description)}"
             tip += (f"<br><i>{total.codings} codings in {total.documents} documents, "
                     f"{total.participants} participants</i>")
             return tip
@@ -198,5 +200,6 @@ class CodeTreeModel(QAbstractItemModel):
         return False  # drops are handled by CodeTreeView (as commands), never by copying rows
 
 
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")
+
+def _esc_lines(text: str) -> str:
+    return html.escape(text, quote=False).replace("\n", "<br>")

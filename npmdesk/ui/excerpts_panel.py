@@ -5,6 +5,8 @@ Double-click (or Enter) on a row asks the window to jump to that passage in the 
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -112,7 +114,7 @@ class ExcerptsPanel(QWidget):
             items.append(item)
         self.view.addTopLevelItems(items)
         more = f" (first {MAX_ROWS} shown)" if len(excerpts) > MAX_ROWS else ""
-        self.title.setText(f"<b>{_esc(title)}</b>: {len(excerpts)} excerpt(s){more}")
+        self.title.setText(f"<b>{html.escape(title)}</b>: {len(excerpts)} excerpt(s){more}")
 
     def show_hits(self, query: str, hits) -> None:
         self.view.clear()
@@ -123,7 +125,7 @@ class ExcerptsPanel(QWidget):
             item.setToolTip(0, h.snippet)
             items.append(item)
         self.view.addTopLevelItems(items)
-        self.title.setText(f"Search <b>{_esc(query)}</b>: {len(hits)} hit(s)")
+        self.title.setText(f"Search <b>{html.escape(query)}</b>: {len(hits)} hit(s)")
 
     def clear(self, message: str = "Select a code to see its excerpts.") -> None:
         self.view.clear()
@@ -136,6 +138,3 @@ def _last(path: str) -> str:
     except ValueError:
         return path
 
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
