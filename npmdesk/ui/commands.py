@@ -226,49 +226,55 @@ class AddCode(ProjectCommand):
         self.project.delete_code(self.code_id, children="delete", codings="delete")
 
 
-class RenameCode(ProjectCommand):
+class SetCodeField(ProjectCommand):
+    """Change one field of a code (name, colour or definition); undo sets the old value back."""
+
     changes = ("codes",)
+    field = ""  # the Code attribute
+
+    def __init__(self, ctx, code_id: int, value: str, text: str):
+        super().__init__(ctx, text)
+        self.code_id, self.value, self.old = code_id, value, None
+
+    def do(self):
+        self.old = getattr(self.project.code(self.code_id), self.field)
+        self._set(self.value)
+
+    def undo_it(self):
+        self._set(self.old)
+
+    def _set(self, value: str) -> None:
+        raise NotImplementedError
+
+
+class RenameCode(SetCodeField):
+    field = "name"
 
     def __init__(self, ctx, code_id: int, name: str):
-        super().__init__(ctx, f"Rename code to “{name}”")
-        self.code_id, self.name, self.old = code_id, name, None
+        super().__init__(ctx, code_id, name, f"Rename code to “{name}”")
 
-    def do(self):
-        self.old = self.project.code(self.code_id).name
-        self.project.rename_code(self.code_id, self.name)
-
-    def undo_it(self):
-        self.project.rename_code(self.code_id, self.old)
+    def _set(self, value: str) -> None:
+        self.project.rename_code(self.code_id, value)
 
 
-class RecolourCode(ProjectCommand):
-    changes = ("codes",)
+class RecolourCode(SetCodeField):
+    field = "color"
 
     def __init__(self, ctx, code_id: int, color: str):
-        super().__init__(ctx, "Recolour code")
-        self.code_id, self.color, self.old = code_id, color, None
+        super().__init__(ctx, code_id, color, "Recolour code")
 
-    def do(self):
-        self.old = self.project.code(self.code_id).color
-        self.project.recolour_code(self.code_id, self.color)
-
-    def undo_it(self):
-        self.project.recolour_code(self.code_id, self.old)
+    def _set(self, value: str) -> None:
+        self.project.recolour_code(self.code_id, value)
 
 
-class DescribeCode(ProjectCommand):
-    changes = ("codes",)
+class DescribeCode(SetCodeField):
+    field = "description"
 
     def __init__(self, ctx, code_id: int, description: str):
-        super().__init__(ctx, "Edit code definition")
-        self.code_id, self.description, self.old = code_id, description, None
+        super().__init__(ctx, code_id, description, "Edit code definition")
 
-    def do(self):
-        self.old = self.project.code(self.code_id).description
-        self.project.set_code_description(self.code_id, self.description)
-
-    def undo_it(self):
-        self.project.set_code_description(self.code_id, self.old)
+    def _set(self, value: str) -> None:
+        self.project.set_code_description(self.code_id, value)
 
 
 class MoveCode(ProjectCommand):
