@@ -104,7 +104,8 @@ def build_menus(w) -> None:
     for dock in w.docks.values():
         w.menus["View"].addAction(dock.toggleViewAction())
     # Help
-    act("shortcuts", "Help", "&Keyboard shortcuts", lambda: show_shortcuts(w), SK.HelpContents, False)
+    act("guide", "Help", "&User guide", lambda: show_guide(w), SK.HelpContents, False)
+    act("shortcuts", "Help", "&Keyboard shortcuts", lambda: show_shortcuts(w), "Ctrl+/", False)
     act("about", "Help", "&About npmdesk", lambda: QMessageBox.about(
         w, "About npmdesk", f"npmdesk {__version__}\nQualitative coding of interview and focus-group "
                             "transcripts, offline, in one project file."), None, False)
@@ -169,6 +170,28 @@ def shortcut_rows(w) -> list[tuple[str, str]]:
             if not a.shortcut().isEmpty() and a.text():
                 rows.append((a.shortcut().toString(QKeySequence.SequenceFormat.NativeText), a.text().replace("&", "")))
     return rows
+
+
+def show_guide(w) -> None:
+    """A short user guide (resources/help/guide.html) in a window that can stay open beside npmdesk."""
+    from PySide6.QtWidgets import QDialog, QTextBrowser, QVBoxLayout
+
+    from npmdesk.paths import resources_dir
+
+    dialog = QDialog(w)
+    dialog.setObjectName("userGuide")
+    dialog.setWindowTitle("npmdesk user guide")
+    browser = QTextBrowser(dialog)
+    try:
+        browser.setHtml((resources_dir() / "help" / "guide.html").read_text(encoding="utf-8"))
+    except OSError:
+        browser.setPlainText("The user guide is missing from this installation; see README.md.")
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(browser)
+    dialog.resize(640, 720)
+    dialog.show()
+    w.guide = dialog  # keep it alive while open
+    return dialog
 
 
 def show_shortcuts(w) -> None:

@@ -258,3 +258,14 @@ def test_open_analysis_views_refresh_once_coding_pauses(qtbot, window, monkeypat
     assert calls == []  # none while coding goes on
     qtbot.wait(REFRESH_DELAY_MS + 300)
     assert calls == [1]
+
+
+def test_help_has_a_user_guide(qtbot, window):
+    window.actions["guide"].trigger()
+    guide = window.guide
+    qtbot.addWidget(guide)
+    from PySide6.QtWidgets import QTextBrowser
+
+    text = guide.findChild(QTextBrowser).toPlainText()
+    assert "Import transcripts" in text and "Exemplar for" in text and "REFI-QDA" in text
+    guide.close()
