@@ -85,7 +85,15 @@ class AnalysisDocks:
             dock = QDockWidget(title, self.window)
             dock.setObjectName(f"{key}AnalysisDock")
             dock.setWidget(view)
+            # As a tab beside the excerpts, not beside them: side by side, their widths add up and
+            # the window outgrows a laptop screen.
             self.window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            beside = getattr(self.window, "docks", {}).get("excerptsDock")
+            if beside is not None:
+                self.window.tabifyDockWidget(beside, dock)
+            view_menu = getattr(self.window, "menus", {}).get("View")
+            if view_menu is not None:
+                view_menu.addAction(dock.toggleViewAction())
             self.docks[key] = dock
         else:
             dock.widget().set_project(self.window.project)
@@ -211,7 +219,7 @@ def install_analysis_menu(window) -> AnalysisDocks:
             return window.add_action("Analysis", text, slot, shortcut)
         return menu.addAction(text, slot)
 
-    add("&Matrix (codes × participants, documents, attributes)…", lambda: docks.show("matrix"), "Ctrl+Shift+M")
+    add("&Matrix (codes × participants, documents, attributes)…", lambda: docks.show("matrix"), "Ctrl+Alt+X")
     add("Code &co-occurrence", lambda: docks.show("matrix").set_axes("codes", "codes"))
     add("&Alignment with a framework", lambda: docks.show("alignment"))
     add("Framework matrix (&charting)", lambda: docks.show("chart"))

@@ -174,7 +174,8 @@ def run_export(parent, project, report: str, fmt: str, out: Path, options: Repor
 
 
 def export_interactively(w) -> None:
-    dialog = ExportDialog(w, w.project, w.code_tree.current_code())
+    code_id = w.code_tree.current_code()
+    dialog = ExportDialog(w, w.project, w.project.code(code_id) if code_id is not None else None)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return
     out = dialog.path()

@@ -53,7 +53,11 @@ def build_menus(w) -> None:
     undo = w.undo_stack.createUndoAction(w, "&Undo")
     undo.setShortcut(SK.Undo)
     redo = w.undo_stack.createRedoAction(w, "&Redo")
-    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(SK.Redo)])
+    # The platform's Redo keys, plus Ctrl+Shift+Z where they lack it (twice would be ambiguous: dead).
+    redo_keys = QKeySequence.keyBindings(SK.Redo)
+    if QKeySequence("Ctrl+Shift+Z") not in redo_keys:
+        redo_keys.insert(0, QKeySequence("Ctrl+Shift+Z"))
+    redo.setShortcuts(redo_keys)
     w.menus["Edit"].addActions([undo, redo])
     w.actions["undo"], w.actions["redo"] = undo, redo
     w.menus["Edit"].addSeparator()

@@ -269,3 +269,45 @@ def test_help_has_a_user_guide(qtbot, window):
     text = guide.findChild(QTextBrowser).toPlainText()
     assert "Import transcripts" in text and "Exemplar for" in text and "REFI-QDA" in text
     guide.close()
+
+
+def test_no_two_actions_share_a_shortcut(window):
+    """Found in a trial: Ctrl+Shift+Z (redo) and Ctrl+Shift+M were each bound twice, so Qt ran neither."""
+    from PySide6.QtGui import QAction
+
+    seen: dict[str, str] = {}
+    clashes = []
+    for action in window.findChildren(QAction):
+        for key in action.shortcuts():
+            text = key.toString()
+            if text in seen and seen[text] != action.text():
+                clashes.append((text, seen[text], action.text()))
+            seen[text] = action.text()
+    assert clashes == []
+    assert "Ctrl+Shift+Z" in [k.toString() for k in window.actions["redo"].shortcuts()]
+
+
+def test_export_report_opens_with_a_code_selected(qtbot, window, monkeypatch):
+    """Found in a trial: File > Export report… crashed when a code was selected in the tree."""
+    from PySide6.QtWidgets import QDialog
+
+    from npmdesk.ui.export_dialog import ExportDialog
+
+    seen = []
+    monkeypatch.setattr(ExportDialog, "exec", lambda self: seen.append(self) or QDialog.DialogCode.Rejected)
+    window.code_tree.select_code(code_id(window, "Seeing the system"))
+    window.actions["export"].trigger()
+    [dialog] = seen
+    checked = [dialog.codes.item(i).data(Qt.ItemDataRole.UserRole) for i in range(dialog.codes.count())
+               if dialog.codes.item(i).checkState() == Qt.CheckState.Checked]
+    assert checked == ["Seeing the system"]
+
+
+def test_analysis_views_fit_a_laptop_screen(qtbot, window):
+    """Found in a trial: each analysis dock opened beside the others and the window's minimum
+    width grew past 1,900 px."""
+    for key in ("matrix", "alignment", "chart", "saturation"):
+        window.analysis.show(key)
+    assert window.minimumSizeHint().width() <= 1366
+    texts = [a.text() for a in window.menus["View"].actions()]
+    assert any("Matrix" in t for t in texts) or any("matrix" in t.lower() for t in texts)
