@@ -32,7 +32,7 @@ class CodingController:
         t.quickCode.connect(self.quick_code)
         t.contextMenuAt.connect(self.transcript_menu)
         tree = window.code_tree
-        tree.activatedCode.connect(self.apply_code)
+        tree.activatedCode.connect(self.tree_activated)
         tree.spanDropped.connect(self.drop_span)
         tree.codeDropped.connect(self.drop_code)
         tree.deleteRequested.connect(self.delete_code)
@@ -61,8 +61,22 @@ class CodingController:
         ok = self.w.push(cmd.ApplyCoding(self.w, doc_id, code_id, *span, label=code.name if code else ""))
         if ok:
             self.w.remember_code(code_id)
+            self.w.transcript.selection_coded = True
             self._status(f"Coded with “{code.path if code else code_id}”")
         return ok
+
+    def tree_activated(self, code_id: int) -> None:
+        """A click (or Enter) on a code codes the selection only if it was made since the last
+        coding: clicking a code later, to browse or align it, never codes an old passage again.
+        Number keys, the context menu and dragging code the visible selection as it is."""
+        t = self.w.transcript
+        if t.selected_span() is not None and t.selection_coded:
+            self._status("That selection is already coded; select text again to code it with this code too "
+                         "(or press the code's number key).")
+            return
+        typed = self.w.code_panel.filter.hasFocus()
+        if self.apply_code(code_id) and typed:
+            self.w.transcript.setFocus()  # so that Ctrl+Z undoes the coding, not the typing
 
     def drop_span(self, code_id: int, doc_id: int, start: int, end: int) -> None:
         self.apply_code(code_id, (start, end), doc_id)
@@ -107,6 +121,7 @@ class CodingController:
                 code_id = add.code_id
             if span is not None:
                 self.apply_code(code_id, span)
+                self.w.transcript.setFocus()  # Ctrl+Z next undoes this step, not the typing
         finally:
             stack.endMacro()
         self.w.code_tree.select_code(code_id)

@@ -60,6 +60,9 @@ class TranscriptView(QPlainTextEdit):
         self.blockCountChanged.connect(self._update_margin_width)
         self.updateRequest.connect(self._update_margin)
         self._update_margin_width()
+        # True once the current selection has been coded; a new selection makes it False again.
+        self.selection_coded = False
+        self.selectionChanged.connect(lambda: setattr(self, "selection_coded", False))
         self._lazy_order: list[int] = []
         self._lazy_timer = QTimer(self)
         self._lazy_timer.setInterval(0)

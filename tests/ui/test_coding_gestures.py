@@ -213,3 +213,30 @@ def test_typing_a_path_nests_the_new_code_as_on_the_command_line(qtbot, window, 
     window.actions["undo"].trigger()  # one step: both new levels and the coding
     assert all("Coping" not in c.path for c in reopen().codes())
     assert reopen().code_by_path("Seeing the system")  # the existing level stays
+
+
+def test_a_click_never_codes_an_already_coded_selection_again(qtbot, window, reopen):
+    """Found in a trial: clicking a code later (to align it) silently coded the old selection."""
+    doc = window.current_document
+    a = code_id(window, "Seeing the system")
+    b = code_id(window, "Teaching consolidates knowledge")
+    select_text(window.transcript, "At first I thought")
+    click_code(qtbot, window, a)
+    before = stored_spans(reopen, doc)
+    click_code(qtbot, window, b)  # browsing another code: the coded selection is not reused
+    assert stored_spans(reopen, doc) == before
+    assert "already coded" in window.statusBar().currentMessage()
+    select_text(window.transcript, "answering questions")  # a new selection: a click codes it
+    click_code(qtbot, window, b)
+    assert (b, "answering questions") in stored_spans(reopen, doc)
+
+
+def test_ctrl_z_after_typing_a_new_code_undoes_the_coding(qtbot, window, reopen):
+    """Found in a trial: focus stayed in the filter box, so Ctrl+Z undid the typing instead."""
+    select_text(window.transcript, "answering questions")
+    qtbot.keyClicks(window.code_panel.filter, "Early expectations")
+    qtbot.keyClick(window.code_panel.filter, Qt.Key.Key_Return)
+    assert window.transcript.hasFocus() or window.focusWidget() is window.transcript
+    assert any(c.path == "Early expectations" for c in reopen().codes())
+    window.actions["undo"].trigger()
+    assert all(c.path != "Early expectations" for c in reopen().codes())
