@@ -264,11 +264,12 @@ class CodePanel(QWidget):
                 return True
         return super().eventFilter(obj, event)
 
-    def set_recent(self, names: list[str]) -> None:
-        if names:
-            short = [n if len(n) <= RECENT_LABEL else n[:RECENT_LABEL - 1].rstrip() + "…" for n in names]
-            self.recent.setText("Keys 1–9: " + "   ".join(f"<b>{i}</b> {html.escape(n)}" for i, n in enumerate(short, 1)))
-            self.recent.setToolTip("\n".join(f"{i}  {n}" for i, n in enumerate(names, 1)))
+    def set_recent(self, numbered: list[tuple[int, str]]) -> None:
+        """(number key, code name) pairs; a number keeps its code while the code is among them."""
+        if numbered:
+            shown = [(i, n if len(n) <= RECENT_LABEL else n[:RECENT_LABEL - 1].rstrip() + "…") for i, n in numbered]
+            self.recent.setText("Keys 1–9: " + "   ".join(f"<b>{i}</b> {html.escape(n)}" for i, n in shown))
+            self.recent.setToolTip("\n".join(f"{i}  {n}" for i, n in numbered))
         else:
             self.recent.setText("Keys 1–9 apply your most recent codes.")
 

@@ -82,7 +82,7 @@ class CodingController:
         self.apply_code(code_id, (start, end), doc_id)
 
     def quick_code(self, n: int) -> None:
-        if 1 <= n <= len(self.w.recent_codes):
+        if 1 <= n <= len(self.w.recent_codes) and self.w.recent_codes[n - 1] is not None:
             self.apply_code(self.w.recent_codes[n - 1])
         else:
             self._status(f"No recent code {n} yet: apply a code once and it gets a number key.")
@@ -236,7 +236,8 @@ class CodingController:
             code_menu = menu.addMenu("Code selection with")
             codes = self.w.code_panel.model.codes
             for n, cid in enumerate(self.w.recent_codes, 1):
-                code_menu.addAction(f"&{n}  {codes[cid].path}", lambda c=cid: self.apply_code(c))
+                if cid in codes:
+                    code_menu.addAction(f"&{n}  {codes[cid].path}", lambda c=cid: self.apply_code(c))
             if self.w.recent_codes:
                 code_menu.addSeparator()
             code_menu.addAction("Other code…", self._apply_chosen)

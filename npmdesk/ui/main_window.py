@@ -65,7 +65,9 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.coder = coder or settings.default_coder()
         self.project: Project | None = None
         self.current_document: int | None = None
-        self.recent_codes: list[int] = []
+        self.recent_codes: list[int] = []  # slot n-1 is number key n
+        self._recent_used: dict[int, int] = {}
+        self._recent_clock = 0
         self.undo_stack = QUndoStack(self)
         self.menus = {}
         self.actions: dict[str, object] = {}
@@ -184,7 +186,9 @@ class MainWindow(ReviewMixin, QMainWindow):
         except OSError:
             pass  # the recent list is a convenience; the project is open all the same
         self.undo_stack.clear()
-        self.recent_codes = []
+        self.recent_codes = self._load_recent()  # number keys as they were last time (pruned on show)
+        self._recent_used = {c: i for i, c in enumerate(self.recent_codes)}
+        self._recent_clock = len(self.recent_codes)
         self._show_project(project)
 
     def _show_project(self, project) -> None:
@@ -333,19 +337,45 @@ class MainWindow(ReviewMixin, QMainWindow):
     # Recent codes ----------------------------------------------------------------------------------
 
     def remember_code(self, code_id: int) -> None:
-        # A code keeps its number key while it stays among the last nine, so fingers can learn it.
+        """Give a code a number key. A code keeps its number while it is among the nine, so fingers
+        can learn it: a new code takes the next free number, or the least recently used one."""
+        self._recent_clock += 1
+        self._recent_used[code_id] = self._recent_clock
         if code_id not in self.recent_codes:
-            self.recent_codes.insert(0, code_id)
-            del self.recent_codes[RECENT_CODES:]
+            if None in self.recent_codes:  # the number of a code that was deleted
+                self.recent_codes[self.recent_codes.index(None)] = code_id
+            elif len(self.recent_codes) < RECENT_CODES:
+                self.recent_codes.append(code_id)
+            else:
+                oldest = min(self.recent_codes, key=lambda c: self._recent_used.get(c, 0))
+                self.recent_codes[self.recent_codes.index(oldest)] = code_id
+            self._save_recent()
         self._show_recent()
 
+    def _save_recent(self) -> None:
+        if self.project is None:
+            return
+        data = settings.load()
+        data.setdefault("recent_codes", {})[str(self.project.path.resolve())] = self.recent_codes
+        try:
+            settings.save(data)
+        except OSError:
+            pass  # number keys are a convenience; coding goes on without them being remembered
+
+    def _load_recent(self) -> list[int]:
+        saved = settings.load().get("recent_codes", {}).get(str(self.project.path.resolve()), [])
+        return [c if isinstance(c, int) else None for c in saved][:RECENT_CODES]
+
     def _prune_recent(self) -> None:
-        self.recent_codes = [c for c in self.recent_codes if c in self.code_panel.model.codes]
+        # A code that is gone leaves its number empty rather than moving the others up.
+        self.recent_codes = [c if c in self.code_panel.model.codes else None for c in self.recent_codes]
+        while self.recent_codes and self.recent_codes[-1] is None:
+            self.recent_codes.pop()
         self._show_recent()
 
     def _show_recent(self) -> None:
         codes = self.code_panel.model.codes
-        self.code_panel.set_recent([codes[c].name for c in self.recent_codes if c in codes])
+        self.code_panel.set_recent([(n, codes[c].name) for n, c in enumerate(self.recent_codes, 1) if c in codes])
 
     # Commands and errors --------------------------------------------------------------------------
 

@@ -58,11 +58,11 @@ def test_number_keys_apply_recent_codes(qtbot, window, reopen):
     click_code(qtbot, window, a)
     select_text(window.transcript, "anatomy exam")
     click_code(qtbot, window, b)
-    assert window.recent_codes[:2] == [b, a]
+    assert window.recent_codes[:2] == [a, b]  # numbers in order of first use, and they stay
     select_text(window.transcript, "At first I thought")
     window.transcript.setFocus()
-    qtbot.keyClick(window.transcript, Qt.Key.Key_2)  # 2 = the second most recent: a
-    qtbot.keyClick(window.transcript, Qt.Key.Key_1)  # and b on the same words
+    qtbot.keyClick(window.transcript, Qt.Key.Key_2)  # 2 = b
+    qtbot.keyClick(window.transcript, Qt.Key.Key_1)  # and a on the same words
     stored = stored_spans(reopen, doc)
     assert (a, "At first I thought") in stored and (b, "At first I thought") in stored
     qtbot.keyClick(window.transcript, Qt.Key.Key_9)  # no ninth recent code: nothing happens
@@ -240,3 +240,22 @@ def test_ctrl_z_after_typing_a_new_code_undoes_the_coding(qtbot, window, reopen)
     assert any(c.path == "Early expectations" for c in reopen().codes())
     window.actions["undo"].trigger()
     assert all(c.path != "Early expectations" for c in reopen().codes())
+
+
+def test_number_keys_keep_their_codes_and_survive_a_restart(qtbot, window, reopen, study):
+    """Found in a trial: creating any code shifted every number; the keys were forgotten on restart."""
+    a = code_id(window, "Seeing the system")
+    b = code_id(window, "Teaching consolidates knowledge")
+    for phrase, code in (("the schedule", a), ("anatomy exam", b)):
+        select_text(window.transcript, phrase)
+        click_code(qtbot, window, code)
+    window.coding.new_code("Brand new")  # nothing selected: it still gets the next number
+    new = next(c.id for c in reopen().codes() if c.name == "Brand new")
+    assert window.recent_codes == [a, b, new]
+    from npmdesk.ui import commands as cmd
+
+    assert window.push(cmd.DeleteCode(window, b, children=None, codings="delete"))
+    assert window.recent_codes == [a, None, new]  # 3 stays 3 when 2 goes
+    window.close_project()
+    window.open_project(study)
+    assert window.recent_codes == [a, None, new]  # as they were

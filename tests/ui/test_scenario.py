@@ -105,11 +105,11 @@ def test_the_study_end_to_end(qtbot, tmp_path, messages, monkeypatch):
     qtbot.keyClicks(w.code_panel.filter, "Seeing the system")
     qtbot.keyClick(w.code_panel.filter, Qt.Key.Key_Return)
     select_text(w.transcript, "I saw how")
-    qtbot.keyClick(w.transcript, Qt.Key.Key_1)  # the most recent code: Seeing the system
+    qtbot.keyClick(w.transcript, Qt.Key.Key_4)  # numbers in order of first use: 4 = Seeing the system
     w.actions["undo"].trigger()  # a mistake, undone
     w.open_document(docs["Interview NPM-3"].id)
     select_text(w.transcript, "Honest feedback helped")
-    qtbot.keyClick(w.transcript, Qt.Key.Key_2)  # Feedback is second most recent now
+    qtbot.keyClick(w.transcript, Qt.Key.Key_3)  # 3 = Feedback, as it was
     p = w.project
     feedback = p.code_by_path("Feedback").id
     assert p.code_counts()[feedback].codings == 2 and p.code_counts()[feedback].participants == 2
