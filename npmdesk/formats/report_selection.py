@@ -4,10 +4,10 @@ in words for the report's title page."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from npmdesk.core.errors import InvalidValueError, NotFoundError
+from npmdesk.core.paragraphs import Paragraphs
 from npmdesk.store import ExcerptFilter
 
 
@@ -88,26 +88,6 @@ def parse_attribute_condition(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
-class ParagraphNumbers:
-    """Paragraph (line) numbers of offsets in a document's text: 1 + the line breaks before it."""
-
-    def __init__(self, text: str):
-        self.breaks = _find_all(text)
-
-    def range(self, start: int, end: int) -> tuple[int, int]:
-        first = bisect_left(self.breaks, start) + 1
-        last = bisect_left(self.breaks, max(start, end - 1)) + 1  # a closing line break stays in its paragraph
-        return first, last
-
-
-def _find_all(text: str) -> list[int]:
-    out, i = [], text.find("\n")
-    while i != -1:
-        out.append(i)
-        i = text.find("\n", i + 1)
-    return out
-
-
 def paragraph_label(first: int, last: int) -> str:
     return f"¶ {first}" if first == last else f"¶ {first}–{last}"
 
@@ -117,10 +97,10 @@ class DocumentTexts:
 
     def __init__(self, project):
         self.project = project
-        self._numbers: dict[int, ParagraphNumbers] = {}
+        self._numbers: dict[int, Paragraphs] = {}
 
     def paragraphs(self, doc_id: int, start: int, end: int) -> tuple[int, int]:
         numbers = self._numbers.get(doc_id)
         if numbers is None:
-            numbers = self._numbers[doc_id] = ParagraphNumbers(self.project.document_text(doc_id))
+            numbers = self._numbers[doc_id] = Paragraphs(self.project.document_text(doc_id))
         return numbers.range(start, end)

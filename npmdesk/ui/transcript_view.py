@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip
 
+from npmdesk.core.paragraphs import Paragraphs
 from npmdesk.ui import mime as mimes
 from npmdesk.ui.coding_index import CodingIndex, Span
 from npmdesk.ui.highlighter import CodingHighlighter, FormatCache
@@ -87,12 +88,10 @@ class TranscriptView(QPlainTextEdit):
         self.setPlainText(text)
         if self.document().blockCount() != self.positions.block_count:
             raise RuntimeError("transcript blocks do not match the stored text's lines")
-        # Paragraph numbers count the lines that have text; blank separator lines get none.
-        self.paragraph_numbers = {}
-        for b in range(self.positions.block_count):
-            start, end = self.positions.block_span(b)
-            if text[start:end].strip():
-                self.paragraph_numbers[b] = len(self.paragraph_numbers) + 1
+        # Paragraph numbers count the lines that have text (as every report does).
+        paragraphs = Paragraphs(text)
+        self.paragraph_numbers = {b: paragraphs.number(b) for b in range(self.positions.block_count)
+                                  if paragraphs.filled[b]}
         labels = self._speaker_labels(text, turns)
         self.formats.set_colors({c.id: c.color for c in codes})
         self.highlighter = CodingHighlighter(self.document(), self.index, self.formats, labels)
