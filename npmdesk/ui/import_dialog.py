@@ -54,6 +54,10 @@ class ImportDialog(QDialog):
         self.ok.setObjectName("importButton")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        # With a refused file the import would stop and the choices above be lost: Import waits
+        # for "skip the refused files" (or Cancel, to take the file out).
+        self.skip_bad.toggled.connect(self._update_ok)
+        self._update_ok()
         layout = QVBoxLayout(self)
         intro = ("Check what npmdesk found in each file. The import is all or nothing: "
                  "if a file is refused, nothing is imported unless you choose to skip it.")
@@ -61,6 +65,13 @@ class ImportDialog(QDialog):
         layout.addWidget(self.table)
         layout.addLayout(form)
         layout.addWidget(buttons)
+
+    def _update_ok(self) -> None:
+        blocked = bool(self.refused) and not self.skip_bad.isChecked()
+        importable = len(self.paths) - len(self.refused)
+        self.ok.setEnabled(not blocked and importable > 0)
+        self.ok.setToolTip("Some files are refused (in red): tick “Skip the refused files” to import the rest."
+                           if blocked else "")
 
     def _fill_row(self, row: int, path: str, cases: list[str]) -> None:
         name = QTableWidgetItem(Path(path).name)

@@ -44,3 +44,20 @@ def test_cancelling_the_preview_imports_nothing(qtbot, window, tmp_path, reopen,
     before = len(reopen().documents())
     window.import_paths([str(f)])
     assert len(reopen().documents()) == before
+
+
+def test_import_waits_for_a_decision_about_refused_files(qtbot, window, tmp_path):
+    """Found in a trial: Import with a refused file stopped, and every choice in the preview was lost."""
+    good = tmp_path / "ok.txt"
+    good.write_text("Interviewer: Hi.\nNPM-1: Hello.\n", encoding="utf-8")
+    bad = tmp_path / "broken.docx"
+    bad.write_bytes(b"garbage" * 20)
+    dialog = ImportDialog(window, window.project, [str(good), str(bad)])
+    qtbot.addWidget(dialog)
+    assert not dialog.ok.isEnabled() and "Skip" in dialog.ok.toolTip()
+    dialog.skip_bad.setChecked(True)
+    assert dialog.ok.isEnabled()
+    only_bad = ImportDialog(window, window.project, [str(bad)])
+    qtbot.addWidget(only_bad)
+    only_bad.skip_bad.setChecked(True)
+    assert not only_bad.ok.isEnabled()  # nothing left to import
