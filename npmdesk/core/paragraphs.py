@@ -4,16 +4,16 @@ numbering, so a source line in Word points at what the window shows."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
+
+_BREAK = re.compile("[\n\u2029]")
 
 
 class Paragraphs:
     def __init__(self, text: str):
-        self.breaks: list[int] = []
-        i = text.find("\n")
-        while i != -1:
-            self.breaks.append(i)
-            i = text.find("\n", i + 1)
+        # LF, and U+2029 where a transcript has one: both start a new paragraph in the viewer too.
+        self.breaks: list[int] = [m.start() for m in _BREAK.finditer(text)]
         starts = [0] + [b + 1 for b in self.breaks]
         ends = self.breaks + [len(text)]
         self.filled = [bool(text[a:b].strip()) for a, b in zip(starts, ends)]

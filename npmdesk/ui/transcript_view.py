@@ -19,6 +19,24 @@ from npmdesk.ui.positions import TextPositions
 from npmdesk.ui.transcript_margin import TranscriptMargin
 
 
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """A mouse selection rarely starts and ends exactly at word edges: take whole words (a
+    selection inside one word stays as it is) and leave out spaces at either end."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end - start <= 0:
+        return start, end
+    inside_one_word = all(ch.isalnum() for ch in text[start:end])
+    if not inside_one_word:
+        while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+            start -= 1
+        while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+            end += 1
+    return start, end
+
+
 LAZY_CODINGS = 1500  # above this many codings a transcript is coloured visible-first
 LAZY_STEP = 40  # paragraphs coloured per background step
 
@@ -61,6 +79,7 @@ class TranscriptView(QPlainTextEdit):
         self.blockCountChanged.connect(self._update_margin_width)
         self.updateRequest.connect(self._update_margin)
         self._update_margin_width()
+        self._text = ""
         # True once the current selection has been coded; a new selection makes it False again.
         self.selection_coded = False
         self.selectionChanged.connect(lambda: setattr(self, "selection_coded", False))
@@ -82,6 +101,7 @@ class TranscriptView(QPlainTextEdit):
         self.current_coding = None
         self._search_marks = []
         self.positions = TextPositions(text)
+        self._text = text
         self.index = CodingIndex(self.positions)
         self.index.update(Span(c.id, c.code_id, c.start, c.end) for c in codings)
         self._set_codes(codes)
@@ -177,6 +197,7 @@ class TranscriptView(QPlainTextEdit):
         if not cur.hasSelection() or self.positions is None:
             return None
         start, end = self.positions.span_from_qt(cur.anchor(), cur.position())
+        start, end = snap_to_words(self._text, start, end)
         return (start, end) if end > start else None
 
     def select_span(self, start: int, end: int) -> None:

@@ -55,3 +55,19 @@ def test_crlf_source_with_emoji(qtbot, window, reopen):
     shown = coloured_ranges(window.transcript)
     newline = qa + len("figured out.")
     assert set(range(qa, qb)) - {newline} <= shown  # a paragraph break has no glyph to colour
+
+
+def test_a_mouse_selection_takes_whole_words():
+    """Found in a trial: drags coded fragments like 'eing someone … It ma' and ' feedback'."""
+    from npmdesk.ui.transcript_view import snap_to_words
+
+    text = "Being someone who listens. It matters, honestly — café 😀 done."
+    a = text.index("eing")
+    b = text.index("It ma") + 5
+    assert text[slice(*snap_to_words(text, a, b))] == "Being someone who listens. It matters"
+    c = text.index(" honestly")
+    assert text[slice(*snap_to_words(text, c, c + 9))] == "honestly"  # no leading space
+    d = text.index("fé")  # inside one word: left as chosen (coding part of a word stays possible)
+    assert snap_to_words(text, d, d + 2) == (d, d + 2)
+    e = text.index("😀")
+    assert text[slice(*snap_to_words(text, e, e + 1))] == "😀"
