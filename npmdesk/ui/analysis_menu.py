@@ -122,7 +122,7 @@ class AnalysisDocks:
         excerpts = project.excerpts(flt)
         panel = getattr(self.window, "excerpts", None)
         if panel is not None and hasattr(panel, "show_excerpts"):
-            panel.show_excerpts(f"{title}: {len(excerpts)} excerpt(s)", excerpts)
+            panel.show_excerpts(title, excerpts)  # the panel adds the count
             dock = getattr(self.window, "docks", {}).get("excerptsDock")
             if dock is not None:
                 dock.show()
