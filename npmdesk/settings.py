@@ -61,3 +61,24 @@ def add_recent_project(path: str | os.PathLike) -> None:
     items = [x for x in data.get("recent", []) if x != p]
     data["recent"] = [p, *items][:MAX_RECENT]
     save(data)
+
+
+def last_folder() -> str:
+    """Where the last file was opened or saved: file dialogs start there (else in Documents)."""
+    folder = load().get("last_folder")
+    if isinstance(folder, str) and Path(folder).is_dir():
+        return folder
+    import platformdirs
+
+    docs = Path(platformdirs.user_documents_dir())
+    return str(docs if docs.is_dir() else Path.home())
+
+
+def remember_folder(path: str | os.PathLike) -> None:
+    p = Path(path)
+    data = load()
+    data["last_folder"] = str(p if p.is_dir() else p.parent)
+    try:
+        save(data)
+    except OSError:
+        pass  # a convenience only

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog
 
-from npmdesk import PROJECT_SUFFIX
+from npmdesk import PROJECT_SUFFIX, settings
 from npmdesk.core.errors import CancelledError, NpmdeskError
 from npmdesk.ui.dialogs import show_error, show_info
 
@@ -87,7 +87,7 @@ def export_codebook_qdc(w) -> None:
 
 
 def import_codebook_qdc(w) -> None:
-    path, _ = QFileDialog.getOpenFileName(w, "Import a REFI-QDA codebook", str(Path.home()),
+    path, _ = QFileDialog.getOpenFileName(w, "Import a REFI-QDA codebook", settings.last_folder(),
                                           "REFI-QDA codebooks (*.qdc);;All files (*)")
     if not path:
         return
@@ -105,7 +105,7 @@ def import_codebook_qdc(w) -> None:
 
 
 def import_project_qdpx(w) -> None:
-    path, _ = QFileDialog.getOpenFileName(w, "Open a REFI-QDA project", str(Path.home()),
+    path, _ = QFileDialog.getOpenFileName(w, "Open a REFI-QDA project", settings.last_folder(),
                                           "REFI-QDA projects (*.qdpx);;All files (*)")
     if not path:
         return

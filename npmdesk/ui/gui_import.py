@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog
 
+from npmdesk import settings
 from npmdesk.core.errors import BadInputError, CancelledError, NpmdeskError
 from npmdesk.formats.importing import ImportOptions, import_files, supported_suffixes
 from npmdesk.ui.dialogs import show_error, show_info
@@ -19,7 +20,9 @@ def file_filter() -> str:
 
 
 def ask_import_paths(parent) -> list[str]:
-    paths, _ = QFileDialog.getOpenFileNames(parent, "Import transcripts", str(Path.home()), file_filter())
+    paths, _ = QFileDialog.getOpenFileNames(parent, "Import transcripts", settings.last_folder(), file_filter())
+    if paths:
+        settings.remember_folder(paths[0])
     return paths
 
 

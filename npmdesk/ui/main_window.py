@@ -10,6 +10,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QStackedWidget
 
 from npmdesk import settings
+from npmdesk.paths import data_dir
 from npmdesk.core.errors import NpmdeskError
 from npmdesk.store import Project
 from npmdesk.ui import mime as mimes
@@ -157,6 +158,8 @@ class MainWindow(ReviewMixin, QMainWindow):
         except NpmdeskError as e:
             self.report_error(e)
             return False
+        if data_dir().resolve() not in Path(path).resolve().parents:  # not the demo copy's folder
+            settings.remember_folder(Path(path).resolve())
         self._set_project(project)
         return True
 
@@ -166,6 +169,8 @@ class MainWindow(ReviewMixin, QMainWindow):
         except NpmdeskError as e:
             self.report_error(e)
             return False
+        if data_dir().resolve() not in Path(path).resolve().parents:  # not the demo copy's folder
+            settings.remember_folder(Path(path).resolve())
         self._set_project(project)
         return True
 

@@ -122,7 +122,8 @@ def show_dock(w, name) -> None:
 
 
 def new_project(w) -> None:
-    path, _ = QFileDialog.getSaveFileName(w, "New project", str(Path.home() / f"study{PROJECT_SUFFIX}"),
+    start = str(Path(settings.last_folder()) / f"study{PROJECT_SUFFIX}")
+    path, _ = QFileDialog.getSaveFileName(w, "New project", start,
                                           f"npmdesk projects (*{PROJECT_SUFFIX})")
     if path:
         if not path.endswith(PROJECT_SUFFIX):
@@ -131,7 +132,7 @@ def new_project(w) -> None:
 
 
 def open_project(w) -> None:
-    path, _ = QFileDialog.getOpenFileName(w, "Open project", str(Path.home()),
+    path, _ = QFileDialog.getOpenFileName(w, "Open project", settings.last_folder(),
                                           f"npmdesk projects (*{PROJECT_SUFFIX});;All files (*)")
     if path:
         w.open_project(path)

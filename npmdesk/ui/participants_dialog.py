@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
+from npmdesk import settings
 from npmdesk.core.errors import NpmdeskError
 from npmdesk.core.model import ATTRIBUTE_TYPES, DOCUMENT_KINDS
 from npmdesk.formats.participants_csv import import_participants
@@ -120,7 +121,7 @@ class ParticipantsDialog(QDialog):
             self._try(lambda: self.project.add_attribute(name, type_))
 
     def import_csv(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import participants", str(Path.home()),
+        path, _ = QFileDialog.getOpenFileName(self, "Import participants", settings.last_folder(),
                                               "Spreadsheets saved as CSV (*.csv *.tsv *.txt);;All files (*)")
         if not path:
             return

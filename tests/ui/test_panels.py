@@ -311,3 +311,15 @@ def test_analysis_views_fit_a_laptop_screen(qtbot, window):
     assert window.minimumSizeHint().width() <= 1366
     texts = [a.text() for a in window.menus["View"].actions()]
     assert any("Matrix" in t for t in texts) or any("matrix" in t.lower() for t in texts)
+
+
+def test_file_dialogs_start_where_the_last_file_was(qtbot, window, tmp_path):
+    """Found in a trial: every dialog started in the home folder."""
+    from npmdesk import settings
+    from npmdesk.store import Project
+
+    folder = tmp_path / "Interviews 2026"
+    folder.mkdir()
+    Project.create(folder / "x.npmdesk", "Ana").close()
+    window.open_project(folder / "x.npmdesk")
+    assert settings.last_folder() == str(folder.resolve())
