@@ -153,19 +153,14 @@ class MainWindow(ReviewMixin, QMainWindow):
     # Project lifetime ---------------------------------------------------------------------------
 
     def open_project(self, path: str | Path) -> bool:
-        try:
-            project = Project.open(path, self.coder)
-        except NpmdeskError as e:
-            self.report_error(e)
-            return False
-        if data_dir().resolve() not in Path(path).resolve().parents:  # not the demo copy's folder
-            settings.remember_folder(Path(path).resolve())
-        self._set_project(project)
-        return True
+        return self._take_project(Project.open, path)
 
     def new_project(self, path: str | Path) -> bool:
+        return self._take_project(Project.create, path)
+
+    def _take_project(self, how, path: str | Path) -> bool:
         try:
-            project = Project.create(path, self.coder)
+            project = how(path, self.coder)
         except NpmdeskError as e:
             self.report_error(e)
             return False
