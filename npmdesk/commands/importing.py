@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from argparse import Namespace
 from pathlib import Path
 
 from npmdesk.cli import print_json
@@ -60,25 +61,15 @@ def cmd_import(args) -> int:
 
 
 def _import_refi(args, suffixes: set[str]) -> int:
-    """REFI-QDA files through `npmdesk import`: a .qdpx creates PROJECT, a .qdc merges into it."""
+    """REFI-QDA files through `npmdesk import`: a .qdpx creates PROJECT, a .qdc merges into it
+    (the same as `import-qdpx` and `import-qdc`, which do the work)."""
+    from npmdesk.commands.exchange import cmd_import_qdc, cmd_import_qdpx
+
     if len(args.files) != 1 or len(suffixes) != 1:
         raise InvalidValueError("import one .qdpx or .qdc file at a time, without transcripts beside it")
-    source = args.files[0]
     if suffixes == {".qdpx"}:
-        from npmdesk.formats.qdpx_import import import_qdpx
-
         if Path(args.project).exists():
             raise InvalidValueError(f"{args.project} exists: a .qdpx is imported into a NEW project file "
                                     "(name one that does not exist yet)")
-        report = import_qdpx(source, args.project, args.coder)
-        print(f"created {args.project}: {report.summary()}")
-        for what, why in report.skipped:
-            print(f"skipped {what}: {why}", file=sys.stderr)
-        return 0
-    from npmdesk.formats.qdc import import_qdc
-
-    with open_project(args) as p:
-        report = import_qdc(p, source)
-    print(f"codebook {source}: {report.added} code(s) added, {report.matched} already present, "
-          f"{report.described} definition(s) added")
-    return 0
+        return cmd_import_qdpx(Namespace(**vars(args), file=args.files[0], new_project=args.project))
+    return cmd_import_qdc(Namespace(**vars(args), file=args.files[0]))

@@ -29,7 +29,7 @@ def heavy_project(path, paragraphs=300, codings=LAZY_CODINGS + 500):
     return doc
 
 
-def test_visible_first_then_all(qtbot, tmp_path, messages):
+def open_heavy(qtbot, tmp_path):
     from npmdesk.ui import MainWindow
 
     path = tmp_path / "heavy.npmdesk"
@@ -40,6 +40,11 @@ def test_visible_first_then_all(qtbot, tmp_path, messages):
     w.show()
     qtbot.waitExposed(w)
     w.open_document(doc)
+    return w
+
+
+def test_visible_first_then_all(qtbot, tmp_path, messages):
+    w = open_heavy(qtbot, tmp_path)
     view = w.transcript
     h = view.highlighter
     visible = view.visible_blocks()
@@ -54,16 +59,7 @@ def test_visible_first_then_all(qtbot, tmp_path, messages):
 
 
 def test_scrolling_colours_what_it_reveals(qtbot, tmp_path, messages):
-    from npmdesk.ui import MainWindow
-
-    path = tmp_path / "heavy.npmdesk"
-    doc = heavy_project(path)
-    w = MainWindow(path, coder="Ana")
-    qtbot.addWidget(w)
-    w.resize(1000, 700)
-    w.show()
-    qtbot.waitExposed(w)
-    w.open_document(doc)
+    w = open_heavy(qtbot, tmp_path)
     view = w.transcript
     view._lazy_timer.stop()  # no background help: only scrolling
     view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
