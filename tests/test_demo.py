@@ -8,7 +8,7 @@ import pytest
 from npmdesk import demo
 from npmdesk.paths import data_dir
 from npmdesk.store import Project
-from npmdesk.store.codings import ExcerptFilter
+from npmdesk.core.model import ExcerptFilter
 
 ACGME = ("Patient Care", "Medical Knowledge", "Practice-based Learning and Improvement",
          "Interpersonal and Communication Skills", "Professionalism", "Systems-based Practice")

@@ -8,7 +8,7 @@ from npmdesk.cli import print_json
 from npmdesk.commands._common import add_json_arg, add_project_arg, open_project
 from npmdesk.core.errors import BadInputError
 from npmdesk.formats.framework_files import import_framework_file
-from npmdesk.formats.matrix_csv import format_cell, write_matrix_csv
+from npmdesk.formats.reports.matrix_csv import format_cell, write_matrix_csv
 from npmdesk.store.frameworks import BUILTIN_FRAMEWORKS
 
 AXES_HELP = "participants, codes, documents, kinds (interview, focus-group, ...) or attribute:NAME"

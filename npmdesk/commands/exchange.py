@@ -11,9 +11,9 @@ import sys
 
 from npmdesk.cli import print_json
 from npmdesk.commands._common import add_json_arg, add_project_arg, open_project
-from npmdesk.formats.qdc import export_qdc, import_qdc
-from npmdesk.formats.qdpx_export import export_qdpx
-from npmdesk.formats.qdpx_import import import_qdpx
+from npmdesk.formats.refi.qdc import export_qdc, import_qdc
+from npmdesk.formats.refi.exporter import export_qdpx
+from npmdesk.formats.refi.importer import import_qdpx
 
 
 def register(sub) -> None:

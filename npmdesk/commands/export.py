@@ -9,13 +9,13 @@ from pathlib import Path
 from npmdesk.cli import print_json
 from npmdesk.commands._common import add_json_arg, add_project_arg
 from npmdesk.core.errors import InvalidValueError, NpmdeskError
-from npmdesk.formats.report_selection import ReportSelection, parse_attribute_condition
-from npmdesk.formats.reports import FORMATS, REPORT_DESCRIPTIONS, REPORTS, ReportOptions, export_report
+from npmdesk.formats.reports.selection import ReportSelection, parse_attribute_condition
+from npmdesk.formats.reports.export import FORMATS, REPORT_DESCRIPTIONS, REPORTS, ReportOptions, export_report
 from npmdesk.store import Project
 
 NOUNS = {"excerpts": "excerpt(s)", "codebook": "code(s)", "participants": "participant(s)",
          "matrix": "code row(s)", "alignment": "framework element(s)"}
-EXCHANGE = {"qdpx": ("npmdesk.formats.qdpx_export", "export_qdpx"), "qdc": ("npmdesk.formats.qdc", "export_qdc")}
+EXCHANGE = {"qdpx": ("npmdesk.formats.refi.exporter", "export_qdpx"), "qdc": ("npmdesk.formats.refi.qdc", "export_qdc")}
 ALL_FORMATS = (*FORMATS, *EXCHANGE)
 
 

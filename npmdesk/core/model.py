@@ -170,6 +170,30 @@ class Matrix:
                 for i, r in enumerate(self.row_labels)]
 
 
+@dataclass(frozen=True)
+class TurnSpec:
+    """A speaker turn to store with a new document: [start, end) in the normalised text."""
+
+    start: int
+    end: int
+    speaker: str | None
+    begin_ms: int | None = None
+    end_ms: int | None = None
+
+
+@dataclass(frozen=True)
+class ExcerptFilter:
+    """Which excerpts to retrieve; every field None means no restriction on it."""
+
+    code_ids: tuple[int, ...] | None = None
+    with_descendants: bool = False
+    document_ids: tuple[int, ...] | None = None
+    case_ids: tuple[int, ...] | None = None
+    coder_ids: tuple[int, ...] | None = None
+    exemplars_only: bool = False
+    coding_ids: tuple[int, ...] | None = None
+
+
 MAX_NAME = 200  # a name is a label in trees, tables and headings; longer text belongs in a memo
 
 

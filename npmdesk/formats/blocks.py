@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from npmdesk.formats.speakers import label_starts, turns_from_starts
-from npmdesk.store.documents import TurnSpec
+from npmdesk.core.model import TurnSpec
 
 
 @dataclass

@@ -76,7 +76,7 @@ def _read_qdc(path: Path) -> FrameworkSpec:
 
 def _parse_qdc(path: Path) -> list[tuple]:
     """(name, description, children) triples from a REFI-QDA codebook (safely parsed there)."""
-    from npmdesk.formats.qdc import parse_qdc
+    from npmdesk.formats.refi.qdc import parse_qdc
 
     def plain(node) -> tuple:
         return (node.name.strip(), (node.description or "").strip(), [plain(c) for c in node.children])

@@ -15,8 +15,8 @@ from npmdesk.core.errors import BadInputError, CancelledError, DuplicateSourceEr
 from npmdesk.core.model import DOCUMENT_KINDS, MAX_NAME, fit_name
 from npmdesk.core.offsets import normalise_newlines
 from npmdesk.formats.speakers import compile_speaker_pattern, detect_turns
-from npmdesk.formats.text_file import decode_text
-from npmdesk.store.documents import TurnSpec
+from npmdesk.formats.readers.text import decode_text
+from npmdesk.core.model import TurnSpec
 
 MAX_SOURCE_BYTES = 200 * 1024 * 1024
 
@@ -100,11 +100,11 @@ def _load_optional_readers() -> None:
     import importlib
     import pkgutil
 
-    import npmdesk.formats as pkg
+    import npmdesk.formats.readers as pkg
 
     for mod in pkgutil.iter_modules(pkg.__path__):
-        if mod.name.startswith("read_"):
-            importlib.import_module(f"npmdesk.formats.{mod.name}")
+        if mod.name != "text":
+            importlib.import_module(f"npmdesk.formats.readers.{mod.name}")
 
 
 def read_source(path: str | Path, options: ImportOptions | None = None) -> ParsedSource:

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from npmdesk.core.errors import BadInputError, InvalidValueError
-from npmdesk.formats.text_file import decode_text
-from npmdesk.store.cases import check_attribute_value, infer_attribute_type
+from npmdesk.formats.readers.text import decode_text
+from npmdesk.core.attributes import check_attribute_value, infer_attribute_type
 
 _ID_HEADERS = ("id", "participant", "participant id", "case", "name", "pseudonym")
 MAX_CSV_BYTES = 20 * 2**20

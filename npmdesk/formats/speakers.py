@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from npmdesk.store.documents import TurnSpec
+from npmdesk.core.model import TurnSpec
 
 # Optional timestamp, then a short label (no sentence punctuation), then ':' or a spaced dash.
 # Markdown bold around the label ("**NPM-6:**", "**NPM-6**:") is allowed and not part of the name.

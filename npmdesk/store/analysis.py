@@ -19,8 +19,7 @@ from dataclasses import dataclass
 
 from npmdesk.core import intervals
 from npmdesk.core.errors import InvalidValueError, NotFoundError
-from npmdesk.core.model import DOCUMENT_KINDS, Matrix
-from npmdesk.store.codings import ExcerptFilter
+from npmdesk.core.model import DOCUMENT_KINDS, ExcerptFilter, Matrix
 from npmdesk.store.database import now
 
 DIMENSIONS = ("codes", "participants", "documents", "kinds", "attribute:NAME")

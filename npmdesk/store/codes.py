@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import difflib
-import re
 
 from npmdesk.core.errors import InvalidValueError, NameClashError, NotFoundError
 from npmdesk.core.model import Code, CodeCounts, join_path, split_path
+from npmdesk.core.names import check_color
 from npmdesk.store.database import new_guid, now
 
 # Distinct, light enough for black text on top; cycled for new codes.
@@ -14,15 +14,6 @@ PALETTE = (
     "#f4d35e", "#8ecae6", "#f4a261", "#90be6d", "#e5989b", "#b8c0ff",
     "#ffafcc", "#a3c4bc", "#ffd6a5", "#caffbf", "#9bf6ff", "#d4a5ff",
 )
-_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-
-
-def check_color(color: str) -> str:
-    if not _COLOR.match(color or ""):
-        raise InvalidValueError(f"{color!r} is not a colour of the form #rrggbb")
-    return color.lower()
-
-
 class CodesMixin:
     # Reading ------------------------------------------------------------------------------------
 

@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from npmdesk.core.errors import InvalidSpanError, NameClashError, NotFoundError
-from npmdesk.core.model import Coding, Excerpt
+from npmdesk.core.model import Coding, Excerpt, ExcerptFilter
 from npmdesk.store.database import new_guid, now
 
 _CODING_COLUMNS = ("cg.id, cg.document_id, cg.code_id, cg.start, cg.end, cg.coder_id, cg.exemplar, "
                    "cg.created, cg.guid, co.name")
-
-
-@dataclass(frozen=True)
-class ExcerptFilter:
-    """Which excerpts to retrieve; every field None means no restriction on it."""
-
-    code_ids: tuple[int, ...] | None = None
-    with_descendants: bool = False
-    document_ids: tuple[int, ...] | None = None
-    case_ids: tuple[int, ...] | None = None
-    coder_ids: tuple[int, ...] | None = None
-    exemplars_only: bool = False
-    coding_ids: tuple[int, ...] | None = None
 
 
 class CodingsMixin:

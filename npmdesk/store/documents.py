@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from npmdesk.core.errors import InvalidValueError, NameClashError, NotFoundError
-from npmdesk.core.model import DOCUMENT_KINDS, Document, Speaker, Turn
+from npmdesk.core.model import DOCUMENT_KINDS, Document, Speaker, Turn, TurnSpec
 from npmdesk.core.offsets import normalise_newlines
 from npmdesk.store.database import new_guid, now
 
@@ -15,17 +14,6 @@ _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 def count_words(text: str) -> int:
     return sum(1 for _ in _WORD.finditer(text))
-
-
-@dataclass(frozen=True)
-class TurnSpec:
-    """A speaker turn to store with a new document: [start, end) in the normalised text."""
-
-    start: int
-    end: int
-    speaker: str | None
-    begin_ms: int | None = None
-    end_ms: int | None = None
 
 
 _DOC_COLUMNS = (

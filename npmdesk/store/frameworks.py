@@ -9,9 +9,8 @@ import io
 from dataclasses import dataclass, field
 
 from npmdesk.core.errors import InvalidValueError, NameClashError, NotFoundError
-from npmdesk.core.model import Code, Excerpt
+from npmdesk.core.model import Code, Excerpt, ExcerptFilter
 from npmdesk.paths import resources_dir
-from npmdesk.store.codings import ExcerptFilter
 from npmdesk.store.database import now
 
 BUILTIN_FRAMEWORKS = {

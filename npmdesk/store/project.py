@@ -6,8 +6,8 @@ import sqlite3
 from pathlib import Path
 
 from npmdesk import PROJECT_SUFFIX
-from npmdesk.core.errors import InvalidValueError, NotFoundError
-from npmdesk.core.model import MAX_NAME
+from npmdesk.core.errors import NotFoundError
+from npmdesk.core.names import check_name
 from npmdesk.store import database
 from npmdesk.store.analysis import AnalysisMixin
 from npmdesk.store.cases import CasesMixin
@@ -150,17 +150,7 @@ class Project(
 
     # Shared helpers for the mixins ------------------------------------------------------------------
 
-    @staticmethod
-    def _clean_name(name: str, what: str) -> str:
-        name = (name or "").strip()
-        if not name:
-            raise InvalidValueError(f"a {what} needs a name")
-        if any(ord(ch) < 32 for ch in name):
-            raise InvalidValueError(f"a {what} name cannot contain line breaks or control characters")
-        if len(name) > MAX_NAME:
-            raise InvalidValueError(f"a {what} name can be at most {MAX_NAME} characters (this one has "
-                                    f"{len(name)}); put the rest in its definition or memo")
-        return name
+    _clean_name = staticmethod(check_name)
 
     @staticmethod
     def _require_updated(cursor, message: str) -> None:

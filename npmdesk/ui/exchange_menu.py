@@ -61,7 +61,7 @@ def export_project_qdpx(w) -> None:
     out = _save_path(w, "Export project as REFI-QDA", ".qdpx", "REFI-QDA projects")
     if out is None:
         return
-    from npmdesk.formats.qdpx_export import export_qdpx
+    from npmdesk.formats.refi.exporter import export_qdpx
 
     try:
         summary = export_qdpx(w.project, out)
@@ -76,7 +76,7 @@ def export_codebook_qdc(w) -> None:
     out = _save_path(w, "Export codebook as REFI-QDA", ".qdc", "REFI-QDA codebooks")
     if out is None:
         return
-    from npmdesk.formats.qdc import export_qdc
+    from npmdesk.formats.refi.qdc import export_qdc
 
     try:
         export_qdc(w.project, out)
@@ -91,7 +91,7 @@ def import_codebook_qdc(w) -> None:
                                           "REFI-QDA codebooks (*.qdc);;All files (*)")
     if not path:
         return
-    from npmdesk.formats.qdc import import_qdc
+    from npmdesk.formats.refi.qdc import import_qdc
 
     try:
         report = import_qdc(w.project, path)
@@ -126,7 +126,7 @@ def import_project_qdpx(w) -> None:
         QApplication.processEvents()
         return not progress.wasCanceled()
 
-    from npmdesk.formats.qdpx_import import import_qdpx
+    from npmdesk.formats.refi.importer import import_qdpx
 
     try:
         report = import_qdpx(path, target, w.coder, report_progress)

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import (
 )
 
 from npmdesk.core.errors import CancelledError, NpmdeskError
-from npmdesk.formats.report_selection import ReportSelection
-from npmdesk.formats.reports import REPORT_DESCRIPTIONS, REPORTS, ReportOptions, export_report
+from npmdesk.formats.reports.selection import ReportSelection
+from npmdesk.formats.reports.export import REPORT_DESCRIPTIONS, REPORTS, ReportOptions, export_report
 from npmdesk.ui.dialogs import show_error, show_info
 
 REPORT_TITLES = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat
 
-from npmdesk.ui.coding_index import CodingIndex, segments
+from npmdesk.core.coding_index import CodingIndex, segments
 
 
 def blend(colors: list[tuple[int, int, int]]) -> QColor:

@@ -14,7 +14,7 @@ from npmdesk.paths import data_dir
 from npmdesk.core.errors import NpmdeskError
 from npmdesk.store import Project
 from npmdesk.ui import mime as mimes
-from npmdesk.ui.analysis_menu import install_analysis_menu
+from npmdesk.ui.analysis.menu import install_analysis_menu
 from npmdesk.ui.exchange_menu import install_exchange_menu
 from npmdesk.ui.external_changes import ExternalChangeWatcher
 from npmdesk.ui.code_panel import CodePanel

@@ -185,8 +185,8 @@ class _Checks:
     def export_word(self) -> None:
         from docx import Document
 
-        from npmdesk.formats.docx_excerpts import export_excerpts_docx
-        from npmdesk.formats.docx_tables import export_alignment_docx
+        from npmdesk.formats.reports.excerpts import export_excerpts_docx
+        from npmdesk.formats.reports.tables import export_alignment_docx
 
         out = self.tmp / "reports"
         out.mkdir()

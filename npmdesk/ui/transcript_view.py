@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip
 
 from npmdesk.core.paragraphs import Paragraphs
 from npmdesk.ui import mime as mimes
-from npmdesk.ui.coding_index import CodingIndex, Span
+from npmdesk.core.coding_index import CodingIndex, Span
 from npmdesk.ui.highlighter import CodingHighlighter, FormatCache
-from npmdesk.ui.positions import TextPositions
+from npmdesk.core.positions import TextPositions
 from npmdesk.ui.transcript_margin import TranscriptMargin
 
 

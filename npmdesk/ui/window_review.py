@@ -4,7 +4,7 @@ and which memo targets the memo dock offers. A mixin of MainWindow, split out to
 from __future__ import annotations
 
 from npmdesk.core.errors import NpmdeskError
-from npmdesk.store.codings import ExcerptFilter
+from npmdesk.core.model import ExcerptFilter
 
 
 class ReviewMixin:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 
-from npmdesk.formats.csv_export import (
+from npmdesk.formats.reports.csv_export import (
     EXCERPT_COLUMNS,
     export_alignment_csv,
     export_codebook_csv,
@@ -12,7 +12,7 @@ from npmdesk.formats.csv_export import (
     export_matrix_csv,
     export_participants_csv,
 )
-from npmdesk.formats.report_selection import ReportSelection
+from npmdesk.formats.reports.selection import ReportSelection
 from tests.formats.export_fixtures import study  # noqa: F401  (fixture)
 
 MULTI_LINE = "Teaching it made me really know it — مرحبا, e\u0301tude, 你好.\nIt also showed me"

@@ -11,11 +11,11 @@ import pytest
 from docx.enum.section import WD_ORIENT
 
 from npmdesk.core.errors import CancelledError, InvalidValueError
-from npmdesk.formats.docx_codebook import export_codebook_docx
-from npmdesk.formats.docx_excerpts import export_excerpts_docx
-from npmdesk.formats.docx_tables import export_alignment_docx, export_matrix_docx, export_participants_docx
-from npmdesk.formats.report_selection import ReportSelection
-from npmdesk.formats.reports import ReportOptions, export_report
+from npmdesk.formats.reports.codebook import export_codebook_docx
+from npmdesk.formats.reports.excerpts import export_excerpts_docx
+from npmdesk.formats.reports.tables import export_alignment_docx, export_matrix_docx, export_participants_docx
+from npmdesk.formats.reports.selection import ReportSelection
+from npmdesk.formats.reports.export import ReportOptions, export_report
 from tests.formats.export_fixtures import study  # noqa: F401  (fixture)
 
 MULTI_LINE = "Teaching it made me really know it — مرحبا, e\u0301tude, 你好.\nIt also showed me"

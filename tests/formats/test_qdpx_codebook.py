@@ -9,7 +9,7 @@ from lxml import etree
 
 from npmdesk.cli import main
 from npmdesk.core.errors import BadInputError
-from npmdesk.formats.qdc import CodebookNode, export_qdc, import_qdc, parse_qdc
+from npmdesk.formats.refi.qdc import CodebookNode, export_qdc, import_qdc, parse_qdc
 from npmdesk.store import Project
 from tests.formats.refi_helpers import QC_DEMO, assert_valid, guid
 

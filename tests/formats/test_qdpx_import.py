@@ -8,8 +8,8 @@ import zipfile
 import pytest
 from lxml import etree
 
-from npmdesk.formats.qdpx_import import import_qdpx
-from npmdesk.formats.refi_positions import CODEPOINTS, CODEPOINTS_LF, UTF16
+from npmdesk.formats.refi.importer import import_qdpx
+from npmdesk.formats.refi.positions import CODEPOINTS, CODEPOINTS_LF, UTF16
 from npmdesk.store import Project
 from tests.formats.refi_helpers import NS, QC_DEMO, guid, make_qdpx, u16
 

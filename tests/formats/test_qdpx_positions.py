@@ -1,7 +1,7 @@
 """Position units: exact conversion of each reading, and refusal of positions that split a
 CRLF pair or a surrogate pair."""
 
-from npmdesk.formats.refi_positions import (
+from npmdesk.formats.refi.positions import (
     CODEPOINTS,
     CODEPOINTS_LF,
     UTF16,

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from npmdesk.formats.importing import import_files
-from npmdesk.formats.qdpx_export import export_qdpx
-from npmdesk.formats.qdpx_import import import_qdpx
+from npmdesk.formats.refi.exporter import export_qdpx
+from npmdesk.formats.refi.importer import import_qdpx
 from npmdesk.store import Project
 from tests.formats.refi_helpers import assert_valid, qde_of
 

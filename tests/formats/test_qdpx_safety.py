@@ -7,8 +7,8 @@ import zipfile
 import pytest
 
 from npmdesk.core.errors import BadInputError, NpmdeskError, ProjectOpenError
-from npmdesk.formats import qdpx_import
-from npmdesk.formats.qdpx_import import import_qdpx
+from npmdesk.formats.refi import importer as qdpx_import
+from npmdesk.formats.refi.importer import import_qdpx
 from tests.formats.refi_helpers import guid, make_qdpx
 
 GOOD = (f'<Project xmlns="urn:QDA-XML:project:1.0" name="t"><Sources>'

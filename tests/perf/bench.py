@@ -346,8 +346,8 @@ class Bench:
 
     def export(self, r):
         try:
-            from npmdesk.formats.docx_excerpts import export_excerpts_docx
-            from npmdesk.formats.report_selection import ReportSelection
+            from npmdesk.formats.reports.excerpts import export_excerpts_docx
+            from npmdesk.formats.reports.selection import ReportSelection
         except ImportError as e:
             raise NotAvailable(f"Word export not in the tree ({e})") from None
         p = self.project

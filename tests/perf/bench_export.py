@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from npmdesk.formats.csv_export import export_excerpts_csv  # noqa: E402
-from npmdesk.formats.docx_excerpts import export_excerpts_docx  # noqa: E402
+from npmdesk.formats.reports.csv_export import export_excerpts_csv  # noqa: E402
+from npmdesk.formats.reports.excerpts import export_excerpts_docx  # noqa: E402
 from npmdesk.store import Project  # noqa: E402
 from tests.perf import corpus  # noqa: E402
 

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from npmdesk.store import Project  # noqa: E402
-from npmdesk.store.documents import TurnSpec  # noqa: E402
+from npmdesk.core.model import TurnSpec  # noqa: E402
 
 WORDS = ("mentor mentee feedback belonging medicine anatomy exam teaching learning family college "
          "system schedule ward patient listen explain confidence nervous first honest community "

@@ -102,10 +102,10 @@ def build(path: Path) -> Project:
 def render(outdir: Path) -> list[Path]:
     from PySide6.QtWidgets import QApplication
 
-    from npmdesk.ui.analysis_alignment import AlignmentView
-    from npmdesk.ui.analysis_chart import FrameworkChartView
-    from npmdesk.ui.analysis_matrix import MatrixView
-    from npmdesk.ui.analysis_saturation import SaturationView
+    from npmdesk.ui.analysis.alignment import AlignmentView
+    from npmdesk.ui.analysis.chart import FrameworkChartView
+    from npmdesk.ui.analysis.matrix import MatrixView
+    from npmdesk.ui.analysis.saturation import SaturationView
 
     app = QApplication.instance() or QApplication([])
     outdir.mkdir(parents=True, exist_ok=True)

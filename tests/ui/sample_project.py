@@ -40,7 +40,7 @@ FOCUS_GROUP = (
 
 def build(path: str | Path, coder: str = "Ana") -> Project:
     p = Project.create(path, coder)
-    from npmdesk.store.documents import TurnSpec
+    from npmdesk.core.model import TurnSpec
 
     def turns(text):
         out, pos = [], 0

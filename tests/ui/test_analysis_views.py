@@ -9,11 +9,11 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtGui import QImage  # noqa: E402
 from PySide6.QtWidgets import QMainWindow, QMenu  # noqa: E402
 
-from npmdesk.ui.analysis_alignment import AlignmentView  # noqa: E402
-from npmdesk.ui.analysis_chart import FrameworkChartView  # noqa: E402
-from npmdesk.ui.analysis_matrix import MatrixView  # noqa: E402
-from npmdesk.ui.analysis_menu import install_analysis_menu  # noqa: E402
-from npmdesk.ui.analysis_saturation import SaturationView  # noqa: E402
+from npmdesk.ui.analysis.alignment import AlignmentView  # noqa: E402
+from npmdesk.ui.analysis.chart import FrameworkChartView  # noqa: E402
+from npmdesk.ui.analysis.matrix import MatrixView  # noqa: E402
+from npmdesk.ui.analysis.menu import install_analysis_menu  # noqa: E402
+from npmdesk.ui.analysis.saturation import SaturationView  # noqa: E402
 from tests.ui.analysis_sample import build  # noqa: E402
 
 

@@ -58,7 +58,7 @@ def test_filters_are_disabled_for_whole_project_reports(qtbot, window):
 
 
 def test_export_failure_is_a_message_not_a_crash(qtbot, window, tmp_path, quiet):
-    from npmdesk.formats.reports import ReportOptions
+    from npmdesk.formats.reports.export import ReportOptions
 
     out = tmp_path / "no-such-folder" / "x.docx"
     assert run_export(window, window.project, "codebook", "docx", out, ReportOptions()) is None

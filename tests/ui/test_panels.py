@@ -247,7 +247,7 @@ def test_dropping_a_code_on_its_own_row_edge_does_nothing(qtbot, window, reopen)
 
 def test_open_analysis_views_refresh_once_coding_pauses(qtbot, window, monkeypatch):
     """Review finding: every coding recomputed every open matrix (hundreds of ms at study scale)."""
-    from npmdesk.ui.analysis_menu import REFRESH_DELAY_MS
+    from npmdesk.ui.analysis.menu import REFRESH_DELAY_MS
 
     view = window.analysis.show("matrix")
     calls = []

@@ -8,9 +8,9 @@ from __future__ import annotations
 import docx
 from PySide6.QtCore import Qt
 
-from npmdesk.formats.qdpx_export import export_qdpx
-from npmdesk.formats.qdpx_import import import_qdpx
-from npmdesk.formats.reports import ReportOptions, export_report
+from npmdesk.formats.refi.exporter import export_qdpx
+from npmdesk.formats.refi.importer import import_qdpx
+from npmdesk.formats.reports.export import ReportOptions, export_report
 from npmdesk.store import Project
 from tests.ui.conftest import click_code, select_text
 

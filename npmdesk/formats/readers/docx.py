@@ -15,7 +15,7 @@ from pathlib import Path
 from npmdesk.core.errors import BadInputError
 from npmdesk.formats.blocks import Block, assemble, plain_table_rows, speaker_table_rows
 from npmdesk.formats.importing import ParsedSource, reader
-from npmdesk.formats.list_numbering import ListCounter
+from npmdesk.formats.reports.list_numbering import ListCounter
 from npmdesk.formats.safe_xml import SafeZip
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

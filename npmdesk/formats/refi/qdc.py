@@ -17,7 +17,7 @@ from lxml import etree
 
 from npmdesk import __version__
 from npmdesk.core.errors import BadInputError
-from npmdesk.formats.refi_xml import (
+from npmdesk.formats.refi.untrusted import (
     CODEBOOK_NS,
     MAX_XML_BYTES,
     child_text,

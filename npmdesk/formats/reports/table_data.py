@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from npmdesk.core.errors import InvalidValueError, NotFoundError
 from npmdesk.core.model import split_path
-from npmdesk.formats.report_data import CodeTree
-from npmdesk.formats.report_selection import ReportSelection
+from npmdesk.formats.reports.data import CodeTree
+from npmdesk.formats.reports.selection import ReportSelection
 
 ELEMENT_LABELS = {"acgme": "Competency", "canmeds": "Role"}
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from npmdesk.core.errors import BadInputError
 from npmdesk.formats.blocks import Block, assemble, plain_table_rows, speaker_table_rows
 from npmdesk.formats.importing import ParsedSource, reader
-from npmdesk.formats.list_numbering import format_number
+from npmdesk.formats.reports.list_numbering import format_number
 from npmdesk.formats.safe_xml import SafeZip
 
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"

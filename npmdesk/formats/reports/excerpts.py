@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from npmdesk.formats.docx_builder import ReportBuilder
+from npmdesk.formats.reports.docx_builder import ReportBuilder
 from npmdesk.formats.export_support import Progress, ProgressCallback, atomic_output
-from npmdesk.formats.report_data import CodeTree, ExcerptRow, excerpt_rows, source_line, summary_counts
-from npmdesk.formats.report_selection import ReportSelection
+from npmdesk.formats.reports.data import CodeTree, ExcerptRow, excerpt_rows, source_line, summary_counts
+from npmdesk.formats.reports.selection import ReportSelection
 
 TITLE = "Coded excerpts"
 

@@ -17,7 +17,7 @@ from npmdesk.core.errors import BadInputError
 from npmdesk.formats.blocks import Block, assemble
 from npmdesk.formats.importing import ParsedSource, reader
 from npmdesk.formats.speakers import compile_speaker_pattern
-from npmdesk.formats.text_file import decode_text
+from npmdesk.formats.readers.text import decode_text
 
 _TIMING = re.compile(
     r"^\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})(?:\s+.*)?$")

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
 
 from npmdesk.core.errors import NpmdeskError
-from npmdesk.store.codings import ExcerptFilter
+from npmdesk.core.model import ExcerptFilter
 
 
 class ChartModel(QAbstractTableModel):

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QHeaderView, Q
 
 from npmdesk.core.errors import NpmdeskError
 from npmdesk.core.model import Matrix, split_path
-from npmdesk.formats.matrix_csv import format_cell, write_matrix_csv
-from npmdesk.ui.analysis_common import ask_save_path, heat_color, text_color_on
+from npmdesk.formats.reports.matrix_csv import format_cell, write_matrix_csv
+from npmdesk.ui.analysis.common import ask_save_path, heat_color, text_color_on
 
 AXES = (("Codes", "codes"), ("Participants", "participants"), ("Documents", "documents"),
         ("Interview / focus group", "kinds"))

@@ -7,9 +7,9 @@ from datetime import date
 from pathlib import Path
 
 from npmdesk.core.model import Code, CodeCounts
-from npmdesk.formats.docx_builder import ReportBuilder
+from npmdesk.formats.reports.docx_builder import ReportBuilder
 from npmdesk.formats.export_support import Progress, ProgressCallback, atomic_output
-from npmdesk.formats.report_data import CodeTree, ExcerptRow, excerpt_rows, source_line
+from npmdesk.formats.reports.data import CodeTree, ExcerptRow, excerpt_rows, source_line
 
 TITLE = "Codebook"
 _NONE = CodeCounts(0, 0, 0)

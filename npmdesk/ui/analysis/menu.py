@@ -15,11 +15,11 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QMessageBo
 from npmdesk.core.errors import NpmdeskError
 from npmdesk.formats.framework_files import import_framework_file
 from npmdesk.store.frameworks import BUILTIN_FRAMEWORKS
-from npmdesk.ui.analysis_alignment import AlignmentView
-from npmdesk.ui.analysis_chart import FrameworkChartView
-from npmdesk.ui.analysis_common import ExcerptsDialog
-from npmdesk.ui.analysis_matrix import MatrixView
-from npmdesk.ui.analysis_saturation import SaturationView
+from npmdesk.ui.analysis.alignment import AlignmentView
+from npmdesk.ui.analysis.chart import FrameworkChartView
+from npmdesk.ui.analysis.common import ExcerptsDialog
+from npmdesk.ui.analysis.matrix import MatrixView
+from npmdesk.ui.analysis.saturation import SaturationView
 from npmdesk.ui.commands import ProjectCommand
 
 REFRESH_DELAY_MS = 600  # after the last change, before open analysis views recompute

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from npmdesk.ui.positions import TextPositions
+from npmdesk.core.positions import TextPositions
 
 
 @dataclass(frozen=True)

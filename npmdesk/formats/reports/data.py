@@ -7,7 +7,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from npmdesk.core.model import Code, Excerpt
-from npmdesk.formats.report_selection import DocumentTexts, ReportSelection, paragraph_label
+from npmdesk.formats.reports.selection import DocumentTexts, ReportSelection, paragraph_label
 
 
 @dataclass(frozen=True)

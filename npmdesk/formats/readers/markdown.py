@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from npmdesk.formats.importing import ParsedSource, reader
-from npmdesk.formats.text_file import decode_text
+from npmdesk.formats.readers.text import decode_text
 
 
 @reader(".md", ".markdown")

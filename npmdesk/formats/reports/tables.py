@@ -7,16 +7,16 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from npmdesk.formats.docx_builder import ReportBuilder
+from npmdesk.formats.reports.docx_builder import ReportBuilder
 from npmdesk.formats.export_support import Progress, ProgressCallback, atomic_output
-from npmdesk.formats.table_data import (
+from npmdesk.formats.reports.table_data import (
     alignment_tables,
     display_path,
     matrix_table,
     participant_table,
     sample_summary,
 )
-from npmdesk.formats.report_selection import ReportSelection
+from npmdesk.formats.reports.selection import ReportSelection
 
 _MATRIX_COLUMNS_PER_TABLE = 10  # participants side by side on a landscape page at 8 pt
 

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from npmdesk import PROJECT_SUFFIX
 from npmdesk.core.errors import CancelledError, NameClashError, NpmdeskError, ProjectOpenError
-from npmdesk.formats.qdc import RefiCode
-from npmdesk.formats.qdpx_read import RefiCoding, RefiProject, RefiSource, read_qdpx
-from npmdesk.formats.refi_positions import PositionMapper, choose_unit
-from npmdesk.formats.refi_xml import clean_name
+from npmdesk.formats.refi.qdc import RefiCode
+from npmdesk.formats.refi.reader import RefiCoding, RefiProject, RefiSource, read_qdpx
+from npmdesk.formats.refi.positions import PositionMapper, choose_unit
+from npmdesk.formats.refi.untrusted import clean_name
 from npmdesk.formats.speakers import detect_turns
 
 _TYPES = {"text": "text", "integer": "integer", "float": "float", "boolean": "boolean", "date": "date",

@@ -11,11 +11,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from npmdesk.formats.docx_codebook import codebook_rows
+from npmdesk.formats.reports.codebook import codebook_rows
 from npmdesk.formats.export_support import Progress, ProgressCallback, atomic_output
-from npmdesk.formats.report_data import excerpt_rows
-from npmdesk.formats.report_selection import ReportSelection
-from npmdesk.formats.table_data import alignment_tables, display_path, matrix_table, participant_table
+from npmdesk.formats.reports.data import excerpt_rows
+from npmdesk.formats.reports.selection import ReportSelection
+from npmdesk.formats.reports.table_data import alignment_tables, display_path, matrix_table, participant_table
 
 EXCERPT_COLUMNS = ["code", "text", "participant", "speaker", "document", "paragraph_start", "paragraph_end",
                    "start", "end", "coder", "exemplar", "memo", "other_codes", "coding_id"]

@@ -7,8 +7,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from npmdesk.store.codings import ExcerptFilter
-from npmdesk.ui.analysis_common import ask_save_path
+from npmdesk.core.model import ExcerptFilter
+from npmdesk.ui.analysis.common import ask_save_path
 
 BAR = QColor("#2a9d8f")
 LINE = QColor("#e76f51")

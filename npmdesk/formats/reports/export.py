@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from npmdesk.core.errors import InvalidValueError
-from npmdesk.formats import csv_export
-from npmdesk.formats.docx_codebook import export_codebook_docx
-from npmdesk.formats.docx_excerpts import export_excerpts_docx
-from npmdesk.formats.docx_tables import export_alignment_docx, export_matrix_docx, export_participants_docx
+from npmdesk.formats.reports import csv_export
+from npmdesk.formats.reports.codebook import export_codebook_docx
+from npmdesk.formats.reports.excerpts import export_excerpts_docx
+from npmdesk.formats.reports.tables import export_alignment_docx, export_matrix_docx, export_participants_docx
 from npmdesk.formats.export_support import ProgressCallback
-from npmdesk.formats.report_selection import ReportSelection
+from npmdesk.formats.reports.selection import ReportSelection
 
 REPORTS = ("excerpts", "codebook", "participants", "matrix", "alignment")
 FORMATS = ("docx", "csv")

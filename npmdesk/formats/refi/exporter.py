@@ -22,8 +22,8 @@ from lxml import etree
 
 from npmdesk import __version__
 from npmdesk.core.errors import BadInputError
-from npmdesk.formats.qdc import append_codes
-from npmdesk.formats.refi_xml import PROJECT_NS, derived_guid, export_guid, xml_text
+from npmdesk.formats.refi.qdc import append_codes
+from npmdesk.formats.refi.untrusted import PROJECT_NS, derived_guid, export_guid, xml_text
 
 NS = PROJECT_NS
 _TYPES = {"text": "Text", "integer": "Integer", "float": "Float", "boolean": "Boolean", "date": "Date"}

@@ -9,9 +9,9 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QStyledItemDelegate, QTableView,
                                QVBoxLayout, QWidget)
 
-from npmdesk.store.codings import ExcerptFilter
+from npmdesk.core.model import ExcerptFilter
 from npmdesk.store.frameworks import AlignmentTable
-from npmdesk.ui.analysis_common import heat_color, text_color_on
+from npmdesk.ui.analysis.common import heat_color, text_color_on
 
 QUOTE_CHARS = 110
 QUOTES_SHOWN = 2

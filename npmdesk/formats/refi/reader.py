@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from npmdesk.core.errors import BadInputError
-from npmdesk.formats.qdc import RefiCode, read_codes
-from npmdesk.formats.refi_xml import SafeZip, child, child_text, children, local, norm_guid, parse_xml
+from npmdesk.formats.refi.qdc import RefiCode, read_codes
+from npmdesk.formats.refi.untrusted import SafeZip, child, child_text, children, local, norm_guid, parse_xml
 
 
 @dataclass
@@ -305,7 +305,7 @@ def _decode(data: bytes, where: str) -> tuple[str, str]:
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
-        from npmdesk.formats.text_file import decode_text
+        from npmdesk.formats.readers.text import decode_text
 
         text, encoding = decode_text(data, where)
         return text, f"{encoding} (not UTF-8 as the standard requires)"

@@ -1,0 +1,1 @@
+"""Analysis views: matrices, framework chart, alignment, saturation, and their menu."""
