@@ -6,10 +6,9 @@ The file is checked read-only before it is opened for writing, so that a file np
 
 from __future__ import annotations
 
-import json
+import os
 import sqlite3
 import uuid
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
@@ -178,19 +177,28 @@ def migrate(conn: sqlite3.Connection, path: Path, version: int) -> Path | None:
     return backup
 
 
-def open_connection(path: Path) -> sqlite_utils.Database:
-    """Inspect, then open read-write, migrate if needed, and return a sqlite-utils Database."""
+def open_connection(path: Path, read_only: bool = False) -> sqlite_utils.Database:
+    """Inspect, then open (read-write unless asked otherwise), migrate if needed, and return a
+    sqlite-utils Database.
+
+    `read_only=True` opens with SQLite's mode=ro: nothing this connection does can change the
+    file's bytes (no migration, no journal mode change). A project that needs a migration cannot
+    be opened read-only."""
     _, version = inspect_file(path)
-    conn = _connect(path)
+    if read_only and version < SCHEMA_VERSION:
+        raise ProjectReadOnlyError(f"{path}: this project must be upgraded to project format {SCHEMA_VERSION} "
+                                   "before it can be read; open it once for writing")
+    conn = _connect(path, readonly=read_only)
     try:
         conn.execute("PRAGMA foreign_keys = ON")
-        # The rollback journal keeps a project one file that can be copied and e-mailed.
-        conn.execute("PRAGMA journal_mode = DELETE")
-        conn.execute("PRAGMA synchronous = FULL")
         # SQLite's default 2 MiB page cache is smaller than the codings and their indexes at study
         # scale (100,000 codings): matrices and counts then re-read pages from the OS on every pass.
         conn.execute("PRAGMA cache_size = -32768")  # KiB: at most 32 MiB, filled only as pages are read
-        migrate(conn, path, version)
+        if not read_only:
+            # The rollback journal keeps a project one file that can be copied and e-mailed.
+            conn.execute("PRAGMA journal_mode = DELETE")
+            conn.execute("PRAGMA synchronous = FULL")
+            migrate(conn, path, version)
     except sqlite3.DatabaseError as e:
         conn.close()
         raise DamagedProjectError(f"{path}: the project file is damaged ({e})") from e
@@ -200,58 +208,9 @@ def open_connection(path: Path) -> sqlite_utils.Database:
     return sqlite_utils.Database(conn, execute_plugins=False)
 
 
-class Transactions:
-    """`with self.write(action, **detail):` — one user action, one transaction, one audit row."""
-
-    db: sqlite_utils.Database
-    coder_id: int | None
-
-    def __init__(self) -> None:
-        self._depth = 0
-
-    @contextmanager
-    def write(self, action: str | None = None, **detail):
-        conn = self.db.conn
-        if self._depth:
-            self._depth += 1
-            try:
-                yield conn
-                if action:
-                    self._audit(conn, action, detail)
-            finally:
-                self._depth -= 1
-            return
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as e:
-            _raise_read_only(e)
-            raise ProjectBusyError(f"the project is busy in another program ({e})") from e
-        self._depth = 1
-        try:
-            yield conn
-            if action:
-                self._audit(conn, action, detail)
-            conn.execute("COMMIT")  # durable (synchronous=FULL) before the caller reports success
-        except BaseException as e:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            if isinstance(e, sqlite3.OperationalError):
-                _raise_read_only(e)
-            raise
-        finally:
-            self._depth = 0
-
-    def _audit(self, conn: sqlite3.Connection, action: str, detail: dict) -> None:
-        conn.execute(
-            "INSERT INTO audit(at, coder_id, action, detail) VALUES (?, ?, ?, ?)",
-            (now(), self.coder_id, action, json.dumps(detail, ensure_ascii=False, default=str)),
-        )
-
-
-def _raise_read_only(e: sqlite3.OperationalError) -> None:
-    if "readonly" in str(e) or "read-only" in str(e):
-        raise ProjectReadOnlyError("the project file is read-only: nothing can be saved to it (check the "
-                                   "file's permissions, or save a copy and open that)") from e
+def is_writable(path: Path) -> bool:
+    """Whether npmdesk may write the project: the file and its folder (for the journal) writable."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
 def save_copy(conn: sqlite3.Connection, target: Path) -> None:

@@ -13,7 +13,8 @@ from npmdesk.store.analysis import AnalysisMixin
 from npmdesk.store.cases import CasesMixin
 from npmdesk.store.codes import CodesMixin
 from npmdesk.store.codings import CodingsMixin
-from npmdesk.store.database import Transactions, new_guid, now
+from npmdesk.store.database import new_guid, now
+from npmdesk.store.transactions import Transactions
 from npmdesk.store.documents import DocumentsMixin
 from npmdesk.store.exchange import ExchangeMixin
 from npmdesk.store.frameworks import FrameworksMixin
