@@ -46,17 +46,6 @@ def register(sub) -> None:
     p.set_defaults(run=cmd_export)
 
 
-class _ReadingProject(Project):
-    """A project opened for export: unlike Project.open it does not register the coder's name,
-    so exporting leaves the file exactly as it was."""
-
-    def __init__(self, path: Path, db, coder: str):
-        super(Project, self).__init__()
-        self.path = path
-        self.db = db
-        self.coder_id = None
-
-
 def _format(args) -> str:
     if args.format:
         return args.format
@@ -82,7 +71,7 @@ def cmd_export(args) -> int:
         attributes=tuple(parse_attribute_condition(a) for a in args.attribute))
     if args.examples < 0:
         raise InvalidValueError("--examples takes a number of quotes, 0 or more")
-    project = _ReadingProject.open(args.project, args.coder)
+    project = Project.open(args.project, args.coder, read_only=True)  # an export never changes the file
     try:
         if fmt in EXCHANGE:
             if not selection.is_everything():

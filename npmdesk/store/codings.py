@@ -27,8 +27,8 @@ class CodingsMixin:
         """Code [start, end) of a document; durable when this returns. Returns the coding's id.
 
         `coding_id`/`guid` let undo put a removed coding back exactly as it was."""
-        coder = coder_id if coder_id is not None else self.coder_id
         with self.write("apply coding", document=doc_id, code=code_id, start=start, end=end) as c:
+            coder = coder_id if coder_id is not None else self.coder_id
             length = self._document_length(c, doc_id)
             _check_span(start, end, length)
             if not c.execute("SELECT 1 FROM codes WHERE id = ?", (code_id,)).fetchone():

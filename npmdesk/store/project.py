@@ -42,12 +42,16 @@ class Project(
 ):
     """An open project. Every method that changes something is one transaction, durable on return."""
 
-    def __init__(self, path: Path, db, coder: str):
+    def __init__(self, path: Path, db, coder: str, read_only: bool = False):
         super().__init__()
         self.path = path
         self.db = db
-        self.coder_id = None
-        self.coder_id = self.ensure_coder(coder)
+        self.read_only = read_only
+        self.read_only_reason = ""  # why a project asked for writing was opened read-only
+        self.coder_name = check_name(coder, "coder")
+        row = self.db.execute("SELECT id FROM coders WHERE name = ?", (self.coder_name,)).fetchone()
+        self._coder_id = row[0] if row else None  # recorded with this coder's first change
+        self._start_journal()
         self._data_version = self.db.execute("PRAGMA data_version").fetchone()[0]
 
     # Lifecycle ------------------------------------------------------------------------------------
@@ -61,14 +65,23 @@ class Project(
         return cls.open(path, coder)
 
     @classmethod
-    def open(cls, path: str | Path, coder: str) -> "Project":
+    def open(cls, path: str | Path, coder: str, read_only: bool = False) -> "Project":
+        """Open a project. `read_only=True` for anything that only reads: the file's bytes stay as
+        they are. A project that cannot be written (file, folder or disk read-only) opens read-only
+        with `read_only_reason` saying why, instead of being refused."""
         path = Path(path)
-        db = database.open_connection(path)
+        reason = ""
+        if not read_only and path.is_file() and not database.is_writable(path):
+            read_only, reason = True, (f"{path} is read-only (the file, its folder or the disk cannot be "
+                                       "written): you can read and export, but not change it")
+        db = database.open_connection(path, read_only=read_only)
         try:
-            return cls(path, db, coder)
+            project = cls(path, db, coder, read_only=read_only)
         except BaseException:
-            db.conn.close()  # e.g. a read-only file when a new coder must be recorded
+            db.conn.close()
             raise
+        project.read_only_reason = reason
+        return project
 
     def close(self) -> None:
         self.db.conn.close()
@@ -94,6 +107,7 @@ class Project(
         return self.db.execute("PRAGMA user_version").fetchone()[0]
 
     def ensure_coder(self, name: str, guid: str | None = None) -> int:
+        """Another coder's id (e.g. from an imported project), recorded if new."""
         name = self._clean_name(name, "coder")
         row = self.db.execute("SELECT id FROM coders WHERE name = ?", (name,)).fetchone()
         if row:

@@ -1,25 +1,60 @@
-"""One user action, one transaction: the write path every change to a project takes."""
+"""One user action, one transaction: the write path every change to a project takes.
+
+`with self.write(action, **detail):` opens (or joins) the transaction. The outermost one records
+the coder on first use, journals every row it writes (store/journal.py) and, once committed,
+leaves what it did in `last_step`: a Step whose Changes every view reads and whose entries undo
+replays. `perform(fn)` runs several mutators as one step; `revert(step)` undoes one exactly.
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 import sqlite_utils
 
 from npmdesk.core.errors import ProjectBusyError, ProjectReadOnlyError
-from npmdesk.store.database import now
+from npmdesk.store.database import new_guid, now
+from npmdesk.store.journal import EMPTY_STEP, Journal, Step, UndoConflictError
+
+T = TypeVar("T")
 
 
 class Transactions:
-    """`with self.write(action, **detail):` — one user action, one transaction, one audit row."""
-
     db: sqlite_utils.Database
-    coder_id: int | None
+    read_only: bool
+    coder_name: str
 
     def __init__(self) -> None:
         self._depth = 0
+        self._coder_id: int | None = None
+        self._journal: Journal | None = None
+        self.last_step: Step = EMPTY_STEP
+        # Called with each committed Step (the window listens, so that no write goes unseen).
+        self.listeners: list[Callable[[Step], None]] = []
+
+    def _start_journal(self) -> None:
+        if not self.read_only:
+            self._journal = Journal(self.db.conn)
+
+    @property
+    def coder_id(self) -> int | None:
+        """This coder's id; None until their first change records them (a read never writes)."""
+        if self._coder_id is None and self._depth:
+            self._coder_id = self._record_coder(self.db.conn)
+        return self._coder_id
+
+    def _record_coder(self, conn: sqlite3.Connection) -> int:
+        row = conn.execute("SELECT id FROM coders WHERE name = ?", (self.coder_name,)).fetchone()
+        if row:
+            return row[0]
+        cid = conn.execute("INSERT INTO coders(name, guid, created) VALUES (?,?,?)",
+                           (self.coder_name, new_guid(), now())).lastrowid
+        self._audit(conn, "add coder", {"name": self.coder_name}, cid)
+        return cid
 
     @contextmanager
     def write(self, action: str | None = None, **detail):
@@ -33,6 +68,9 @@ class Transactions:
             finally:
                 self._depth -= 1
             return
+        if self.read_only:
+            raise ProjectReadOnlyError(f"{getattr(self, 'path', 'the project')} is open read-only: nothing can "
+                                       "be saved to it (check the file's permissions, or save a copy and open that)")
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as e:
@@ -40,9 +78,12 @@ class Transactions:
             raise ProjectBusyError(f"the project is busy in another program ({e})") from e
         self._depth = 1
         try:
+            if self._journal is not None:
+                self._journal.clear()
             yield conn
             if action:
                 self._audit(conn, action, detail)
+            entries = self._journal.take() if self._journal is not None else ()
             conn.execute("COMMIT")  # durable (synchronous=FULL) before the caller reports success
         except BaseException as e:
             if conn.in_transaction:
@@ -52,11 +93,41 @@ class Transactions:
             raise
         finally:
             self._depth = 0
+        # The data_version seen by changed_elsewhere() does not move for our own commits.
+        self.last_step = Step(entries, self._journal.changes_of(entries) if self._journal else EMPTY_STEP.changes)
+        if entries:
+            for listener in list(self.listeners):
+                listener(self.last_step)
 
-    def _audit(self, conn: sqlite3.Connection, action: str, detail: dict) -> None:
+    def perform(self, operation: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T, Step]:
+        """Run mutators as one step (one transaction); returns their value and the Step."""
+        if self._depth:
+            raise RuntimeError("perform() starts a step; it cannot run inside another one")
+        with self.write():
+            value = operation(*args, **kwargs)
+        return value, self.last_step
+
+    def revert(self, step: Step, label: str = "") -> Step:
+        """Undo a step exactly (see store/journal.py); returns the step that redoes it.
+
+        Raises UndoConflictError, leaving the project unchanged, if its rows changed since."""
+        if self._journal is None:
+            raise ProjectReadOnlyError("the project is open read-only: nothing can be undone")
+        journal = self._journal
+        try:
+            with self.write("undo", step=label) as c:
+                c.execute("PRAGMA defer_foreign_keys = ON")  # rows come back in any order
+                journal.revert(step.entries)
+        except sqlite3.IntegrityError as e:  # a deferred reference failed at commit
+            raise UndoConflictError("Undo was refused: it would break a reference to work added since "
+                                    f"by another program or window ({e}). Nothing was undone.") from e
+        return self.last_step
+
+    def _audit(self, conn: sqlite3.Connection, action: str, detail: dict, coder_id: int | None = None) -> None:
         conn.execute(
             "INSERT INTO audit(at, coder_id, action, detail) VALUES (?, ?, ?, ?)",
-            (now(), self.coder_id, action, json.dumps(detail, ensure_ascii=False, default=str)),
+            (now(), coder_id if coder_id is not None else self.coder_id,
+             action, json.dumps(detail, ensure_ascii=False, default=str)),
         )
 
 

@@ -110,8 +110,10 @@ def test_a_read_only_project_says_so(tmp_path, monkeypatch):
         return real(p, readonly=True)  # as the file system would for a file without write permission
 
     monkeypatch.setattr(database, "_connect", read_only)
-    with pytest.raises(ProjectReadOnlyError, match="read-only"):
-        Project.open(path, "A new coder")  # recording a new coder is a write
+    with Project.open(path, "A new coder") as p:  # a new coder is recorded with a first change, not at open
+        assert p.coder_id is None and p.documents() == []
+        with pytest.raises(ProjectReadOnlyError, match="read-only"):
+            p.add_code("C")
     with Project.open(path, "Ana") as p:  # reading works
         assert p.documents() == []
         with pytest.raises(ProjectReadOnlyError):

@@ -82,10 +82,12 @@ class _Builder:
         if me:
             root.set("creatingUserGUID", me)
         counts = {}
-        users = _el(root, "Users")
-        for c in p.coders():
-            _el(users, "User", guid=export_guid(c["guid"]), name=xml_text(c["name"]))
-        counts["users"] = len(users)
+        coders = p.coders()
+        if coders:  # the standard wants at least one User inside Users; a fresh project has none yet
+            users = _el(root, "Users")
+            for c in coders:
+                _el(users, "User", guid=export_guid(c["guid"]), name=xml_text(c["name"]))
+        counts["users"] = len(coders)
         codes = p.codes()
         self.code_guids = {c.id: export_guid(c.guid) for c in codes}
         if codes:

@@ -310,7 +310,7 @@ class _Importer:
 
 
 def _coder_name(project) -> str:
-    return next(c["name"] for c in project.coders() if c["id"] == project.coder_id)
+    return project.coder_name
 
 
 def _headed(note, quote: str | None) -> str:
