@@ -130,11 +130,11 @@ class Journal:
                     n = self.conn.execute(f'UPDATE main."{e.table}" SET {sets} WHERE {where}',
                                           (*e.old, *params)).rowcount
             except sqlite3.IntegrityError as exc:
-                raise UndoConflictError(_conflict(e.table, f"it would clash with a change made since ({exc})")) from exc
+                raise UndoConflictError(_conflict(e.table, "putting it back would clash with a change made since by another program or window")) from exc
             if n != 1:
-                raise UndoConflictError(_conflict(e.table, "it was changed or removed since"))
+                raise UndoConflictError(_conflict(e.table, "another program or window has changed or removed what this step wrote"))
         if self.pending() - before != len(entries):
-            raise UndoConflictError(_conflict("", "undoing would also remove work added since"))
+            raise UndoConflictError(_conflict("", "undoing it would also remove work another program or window added since"))
 
     def _match(self, table: str, row: tuple) -> tuple[str, list]:
         """WHERE clause matching a row exactly as journalled (heavy columns by identity only)."""
@@ -207,6 +207,5 @@ class Journal:
 
 
 def _conflict(table: str, why: str) -> str:
-    what = f" ({table.replace('_', ' ')})" if table else ""
-    return (f"Undo was refused: another program or window has changed this part of the project{what} "
-            f"since, and {why}. Nothing was undone; the project is as it was.")
+    what = f" (in {table.replace('_', ' ')})" if table else ""
+    return f"Undo was refused: {why}{what}. Nothing was undone; the project is as it was."

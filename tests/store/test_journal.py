@@ -1,0 +1,144 @@
+"""The one write path: every step says what it changed, and undo restores exactly what it removed."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from npmdesk.core.changes import Changes
+from npmdesk.store import Project, TurnSpec
+from npmdesk.store.journal import UndoConflictError
+
+TEXT = "Interviewer: How was the first week?\nNPM-1: Overwhelming, but my mentor helped.\n"
+
+
+def _dump(path) -> dict:
+    """Every row of every project table except the audit trail and coders (history, not data)."""
+    conn = sqlite3.connect(path)
+    try:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                            "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'document_texts_fts%' "
+                                            "AND name NOT IN ('audit', 'coders')")]
+        return {n: sorted(map(repr, conn.execute(f'SELECT * FROM "{n}"'))) for n in names}
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def project(tmp_path):
+    p = Project.create(tmp_path / "j.npmdesk", "Ana")
+    doc = p.add_document("Interview 1", TEXT, turns=[TurnSpec(0, 37, "Interviewer"), TurnSpec(37, len(TEXT), "NPM-1")])
+    case = p.add_case("NPM-1")
+    p.link_speaker(doc, "NPM-1", case)
+    theme = p.add_code("Socialisation")
+    code = p.add_code("Mentor support", theme)
+    p.apply_coding(doc, code, 44, 55)
+    p.set_memo("code", code, "first thoughts")
+    p.add_builtin_framework("acgme")
+    p.doc, p.theme_id, p.code_id, p.case_id = doc, theme, code, case
+    yield p
+    p.close()
+
+
+def _round_trip(project, operation):
+    """Run an operation as one step, undo it, redo it: the file matches before/after exactly."""
+    before = _dump(project.path)
+    value, step = project.perform(operation)
+    after = _dump(project.path)
+    assert after != before, "the operation changed nothing"
+    redo = project.revert(step, "test")
+    assert _dump(project.path) == before
+    project.revert(redo, "test")
+    assert _dump(project.path) == after
+    return value, step
+
+
+@pytest.mark.parametrize("name, operation", [
+    ("apply coding", lambda p: p.apply_coding(p.doc, p.code_id, 0, 11)),
+    ("remove coding", lambda p: p.remove_coding(p.codings_in_document(p.doc)[0].id)),
+    ("change span", lambda p: p.change_coding_span(p.codings_in_document(p.doc)[0].id, 40, 60)),
+    ("merge codes", lambda p: p.merge_codes(p.code_id, p.add_code("Mentors"))),
+    ("delete code", lambda p: p.delete_code(p.theme_id, children="delete", codings="delete")),
+    ("move code", lambda p: p.move_code(p.code_id, None, 0)),
+    ("rename", lambda p: p.rename_code(p.code_id, "Mentoring")),
+    ("memo", lambda p: p.set_memo("code", p.code_id, "second thoughts")),
+    ("framework to code tree", lambda p: p.add_framework_codes(p.frameworks()[0].id)),
+    ("framework", lambda p: p.add_builtin_framework("canmeds")),
+    ("attribute", lambda p: p.set_case_attribute(p.case_id, "year", "2")),
+    ("delete participant", lambda p: p.delete_case(p.case_id)),
+    ("unlink speaker", lambda p: p.link_speaker(p.doc, "NPM-1", None)),
+    ("document kind", lambda p: p.set_document_kind(p.doc, "focus-group")),
+    ("new document", lambda p: p.add_document("Interview 2", "NPM-2: Hello.\n")),
+])
+def test_every_step_undoes_and_redoes_exactly(project, name, operation):
+    _round_trip(project, lambda: operation(project))
+
+
+def test_changes_say_what_a_step_touched(project):
+    cid, step = project.perform(lambda: project.apply_coding(project.doc, project.theme_id, 0, 11))
+    c = step.changes
+    assert c.codings_added == {cid} and c.counted_codes == {project.theme_id} and c.documents == {project.doc}
+    assert not (c.document_list or c.codes or c.memos or c.frameworks)
+    _, step = project.perform(lambda: project.link_speaker(project.doc, "NPM-1", None))
+    assert step.changes.cases and step.changes.counted_codes is None  # participants of any code may differ
+    _, step = project.perform(lambda: project.add_framework_codes(project.frameworks()[0].id))
+    assert len(step.changes.codes) == 7 and step.changes.frameworks  # each new code is aligned with its element
+    merged = Changes(codes=frozenset({1})) | Changes(counted_codes=None, memos=True)
+    assert merged.codes == {1} and merged.counted_codes is None and merged.memos
+
+
+def test_undo_of_a_merge_keeps_a_coding_another_program_added_meanwhile(project):
+    target = project.add_code("Mentors")
+    _, step = project.perform(lambda: project.merge_codes(project.code_id, target))
+    other = Project.open(project.path, "Cli")  # the CLI, in another process as far as SQLite knows
+    theirs = other.apply_coding(project.doc, target, 0, 11)
+    other.close()
+    project.revert(step, "merge")
+    kept = {c.id: c.code_id for c in project.codings_in_document(project.doc)}
+    assert kept[theirs] == target  # another writer's coding is never lost
+    assert project.code(project.code_id).name == "Mentor support"
+    assert sorted(kept.values()) == sorted([target, project.code_id])
+
+
+def test_undo_refuses_rather_than_lose_another_writers_work(project):
+    new_code, step = project.perform(lambda: project.add_code("Brand new"))
+    other = Project.open(project.path, "Cli")
+    theirs = other.apply_coding(project.doc, new_code, 0, 11)
+    other.close()
+    before = _dump(project.path)
+    with pytest.raises(UndoConflictError, match="Nothing was undone"):
+        project.revert(step, "new code")  # deleting the code would take their coding with it
+    assert _dump(project.path) == before
+    assert project.coding(theirs).code_id == new_code
+
+
+def test_undo_refuses_when_another_program_edited_the_same_row(project):
+    _, step = project.perform(lambda: project.rename_code(project.code_id, "Mentoring"))
+    other = Project.open(project.path, "Cli")
+    other.rename_code(project.code_id, "Mentoring (peers)")
+    other.close()
+    with pytest.raises(UndoConflictError):
+        project.revert(step, "rename")
+    assert project.code(project.code_id).name == "Mentoring (peers)"
+
+
+def test_a_read_only_open_never_writes_and_records_no_coder(project, tmp_path):
+    project.close()
+    data = project.path.read_bytes()
+    with Project.open(project.path, "Zed", read_only=True) as p:
+        assert p.read_only and p.coder_id is None
+        assert p.documents() and p.excerpts()
+        with pytest.raises(Exception, match="read-only"):
+            p.add_code("Nope")
+    with Project.open(project.path, "Zed") as p:  # read-write, but nothing done: still no write
+        assert p.coder_id is None
+    assert project.path.read_bytes() == data
+
+
+def test_the_coder_is_recorded_with_the_first_change(project):
+    project.close()
+    with Project.open(project.path, "Bea") as p:
+        assert "Bea" not in [c["name"] for c in p.coders()]
+        p.add_code("Bea's code")
+        assert p.coder_id is not None and "Bea" in [c["name"] for c in p.coders()]
