@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 DOCUMENT_KINDS = ("interview", "focus-group", "field-notes", "other")
@@ -196,11 +197,20 @@ class ExcerptFilter:
 
 MAX_NAME = 200  # a name is a label in trees, tables and headings; longer text belongs in a memo
 
+# What a name may not hold: C0 controls, DEL, C1 controls (NEL U+0085 among them), the line and
+# paragraph separators, and the invisible bidirectional controls (embeddings and overrides
+# U+202A-U+202E, isolates U+2066-U+2069, the LRM/RLM marks and the Arabic letter mark), which can
+# make one name display as another.
+UNSAFE_NAME_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NAME_BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NAME_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
 
 def fit_name(text: str, limit: int = MAX_NAME) -> str:
     """A name npmdesk accepts from outside (a file name, another tool's code): control characters
-    become spaces, runs of space one, and an over-long name is cut at a word with an ellipsis."""
-    name = " ".join("".join(" " if ord(ch) < 32 or ord(ch) == 127 else ch for ch in text).split())
+    and line breaks become spaces, bidirectional controls are removed, runs of space become one,
+    and an over-long name is cut at a word with an ellipsis."""
+    name = " ".join(_NAME_BIDI.sub("", _NAME_BREAKS.sub(" ", text or "")).split())
     if len(name) > limit:
         head = name[:limit - 1]
         name = (head.rsplit(" ", 1)[0] if " " in head else head).rstrip() + "…"
