@@ -7,6 +7,7 @@ import difflib
 from npmdesk.core.errors import InvalidValueError, NameClashError, NotFoundError
 from npmdesk.core.model import Code, CodeCounts, join_path, split_path
 from npmdesk.core.names import check_color
+from npmdesk.store.counts_cache import cache_of
 from npmdesk.store.database import new_guid, now
 
 # Distinct, light enough for black text on top; cycled for new codes.
@@ -67,56 +68,13 @@ class CodesMixin:
             "SELECT id FROM sub", (code_id,))]
 
     def code_counts(self, with_descendants: bool = False, code_ids=None) -> dict[int, CodeCounts]:
-        """Codings, documents and participants per code (optionally aggregated over each subtree).
+        """Codings, documents and participants per code (optionally aggregated over each subtree);
+        codes without codings are absent.
 
-        `code_ids` limits the answer to those codes, at a cost that follows their codings rather
-        than the project's: after one coding, a view refreshes that code and its ancestors only."""
-        if code_ids is not None:
-            return self._code_counts_of(tuple(code_ids), with_descendants)
-        if not with_descendants:
-            counts = {r[0]: CodeCounts(r[1], r[2], 0) for r in self.db.execute(
-                "SELECT code_id, count(*), count(DISTINCT document_id) FROM codings GROUP BY code_id")}
-            for code_id, participants in self.db.execute(
-                "SELECT cg.code_id, count(DISTINCT cc.case_id) FROM codings cg "
-                "JOIN coding_cases cc ON cc.coding_id = cg.id GROUP BY cg.code_id"
-            ):
-                c = counts[code_id]
-                counts[code_id] = CodeCounts(c.codings, c.documents, participants)
-            return counts
-        # Aggregate per (code, document) and per (code, participant) first, then fan those few
-        # rows out to every ancestor: one pass over the codings instead of one per subtree root.
-        anc = ("WITH RECURSIVE anc(code_id, root) AS ("
-               " SELECT id, id FROM codes UNION ALL"
-               " SELECT anc.code_id, c.parent_id FROM anc JOIN codes c ON c.id = anc.root"
-               " WHERE c.parent_id IS NOT NULL) ")
-        rows = self.db.execute(
-            anc + ", cd(code_id, document_id, n) AS (SELECT code_id, document_id, count(*) FROM codings "
-            "GROUP BY code_id, document_id) "
-            "SELECT anc.root, sum(cd.n), count(DISTINCT cd.document_id) FROM anc "
-            "JOIN cd ON cd.code_id = anc.code_id GROUP BY anc.root"
-        ).fetchall()
-        participants = dict(self.db.execute(
-            anc + ", cp(code_id, case_id) AS (SELECT DISTINCT cg.code_id, cc.case_id FROM codings cg "
-            "JOIN coding_cases cc ON cc.coding_id = cg.id) "
-            "SELECT anc.root, count(DISTINCT cp.case_id) FROM anc JOIN cp ON cp.code_id = anc.code_id "
-            "GROUP BY anc.root"))
-        return {r[0]: CodeCounts(r[1], r[2], participants.get(r[0], 0)) for r in rows}
-
-    def _code_counts_of(self, code_ids: tuple[int, ...], with_descendants: bool) -> dict[int, CodeCounts]:
-        if not code_ids:
-            return {}
-        marks = ",".join("?" * len(code_ids))
-        sub = f"WITH sub(code_id, root) AS (SELECT id, id FROM codes WHERE id IN ({marks})) "
-        if with_descendants:
-            sub = (f"WITH RECURSIVE sub(code_id, root) AS (SELECT id, id FROM codes WHERE id IN ({marks}) "
-                   "UNION ALL SELECT c.id, sub.root FROM codes c JOIN sub ON c.parent_id = sub.code_id) ")
-        rows = self.db.execute(
-            sub + "SELECT sub.root, count(*), count(DISTINCT cg.document_id) FROM sub "
-            "JOIN codings cg ON cg.code_id = sub.code_id GROUP BY sub.root", code_ids).fetchall()
-        participants = dict(self.db.execute(
-            sub + "SELECT sub.root, count(DISTINCT cc.case_id) FROM sub JOIN codings cg ON cg.code_id = sub.code_id "
-            "JOIN coding_cases cc ON cc.coding_id = cg.id GROUP BY sub.root", code_ids))
-        return {r[0]: CodeCounts(r[1], r[2], participants.get(r[0], 0)) for r in rows}
+        Kept up to date incrementally and remembered between sessions (store/counts_cache.py), so
+        opening a big project does not count its codings again, and after one coding the answer
+        costs what that coding touched. `code_ids` limits the answer to those codes."""
+        return cache_of(self).code_counts(with_descendants, code_ids)
 
     # Writing ------------------------------------------------------------------------------------
 

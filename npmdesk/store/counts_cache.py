@@ -1,0 +1,393 @@
+"""Code counts and coded shares kept up to date incrementally, and remembered between sessions.
+
+Counting every coding of a big project takes about a second (400,000 codings); opening it must
+not. So the numbers behind the code tree (`code_counts`, with and without descendants) and the
+documents list (`coded_shares`) are computed once, then:
+
+* **kept in step with this connection's own changes** by TEMP triggers (they live in the
+  connection's temp schema, never in the project file) that log each coding added, removed or
+  moved and each participant link of a coding. A later read applies only what the log says: per
+  document and per participant touched, one indexed query over that document's (participant's)
+  codings says which codes were present before and after, so a recount costs what the change
+  touched, not what the project holds;
+* **recomputed** whenever another connection (the CLI, a second window) committed: SQLite's
+  `PRAGMA data_version` says so, and the log then misses changes;
+* **saved beside the user's data** (not in the project: reading a project never writes it), keyed
+  by the file's identity and SQLite's file change counter (header bytes 24-27, incremented by
+  every commit in rollback-journal mode), its size and modification time. A project opened again
+  unchanged finds its counts there; any commit by anyone moves the key, and a stale entry is never
+  used. In WAL mode the counter does not move, so nothing is saved.
+
+Inside an open write transaction the numbers are computed straight from the tables (the log and
+the saved state only ever describe committed data).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+from npmdesk.core.model import CodeCounts
+
+FORMAT = 1
+
+_TRIGGERS = (
+    "CREATE TEMP TABLE IF NOT EXISTS npm_doc_log(code_id INTEGER, document_id INTEGER, sign INTEGER)",
+    "CREATE TEMP TABLE IF NOT EXISTS npm_case_log(code_id INTEGER, case_id INTEGER, sign INTEGER)",
+    "CREATE TEMP TABLE IF NOT EXISTS npm_tree_log(code_id INTEGER)",
+    "CREATE TEMP TRIGGER IF NOT EXISTS npm_codings_ai AFTER INSERT ON main.codings BEGIN "
+    " INSERT INTO npm_doc_log VALUES (new.code_id, new.document_id, 1); END",
+    # Before the row goes (and its coding_cases rows with it), while its participants can be read.
+    "CREATE TEMP TRIGGER IF NOT EXISTS npm_codings_bd BEFORE DELETE ON main.codings BEGIN "
+    " INSERT INTO npm_case_log SELECT old.code_id, case_id, -1 FROM main.coding_cases WHERE coding_id = old.id; END",
+    "CREATE TEMP TRIGGER IF NOT EXISTS npm_codings_ad AFTER DELETE ON main.codings BEGIN "
+    " INSERT INTO npm_doc_log VALUES (old.code_id, old.document_id, -1); END",
+    "CREATE TEMP TRIGGER IF NOT EXISTS npm_codings_au AFTER UPDATE OF code_id, document_id, start, end "
+    "ON main.codings BEGIN "
+    " INSERT INTO npm_doc_log VALUES (old.code_id, old.document_id, -1), (new.code_id, new.document_id, 1);"
+    " INSERT INTO npm_case_log SELECT old.code_id, case_id, -1 FROM main.coding_cases"
+    "  WHERE coding_id = new.id AND old.code_id != new.code_id;"
+    " INSERT INTO npm_case_log SELECT new.code_id, case_id, 1 FROM main.coding_cases"
+    "  WHERE coding_id = new.id AND old.code_id != new.code_id; END",
+    "CREATE TEMP TRIGGER IF NOT EXISTS npm_cases_ai AFTER INSERT ON main.coding_cases BEGIN "
+    " INSERT INTO npm_case_log SELECT code_id, new.case_id, 1 FROM main.codings WHERE id = new.coding_id; END",
+    # A coding's own deletion was logged before it went (npm_codings_bd); this is a link removed
+    # while the coding stays (a speaker re-linked, a span moved, a participant deleted).
+    "CREATE TEMP TRIGGER IF NOT EXISTS npm_cases_ad AFTER DELETE ON main.coding_cases BEGIN "
+    " INSERT INTO npm_case_log SELECT code_id, old.case_id, -1 FROM main.codings WHERE id = old.coding_id; END",
+    "CREATE TEMP TRIGGER IF NOT EXISTS npm_codes_au AFTER UPDATE OF parent_id ON main.codes BEGIN "
+    " INSERT INTO npm_tree_log VALUES (old.parent_id), (new.parent_id), (new.id); END",
+    "CREATE TEMP TRIGGER IF NOT EXISTS npm_codes_ad AFTER DELETE ON main.codes BEGIN "
+    " INSERT INTO npm_tree_log VALUES (old.parent_id), (old.id); END",
+)
+
+# Union length of each document's codings in one ordered pass (a window over codings_by_document):
+# each coding adds what reaches past the furthest end before it.
+_COVERED_SQL = (
+    "SELECT document_id, sum(max(0, end - max(start, reach))) FROM ("
+    " SELECT document_id, start, end, ifnull(max(end) OVER (PARTITION BY document_id ORDER BY start, end"
+    "  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS reach FROM codings{where}"
+    ") GROUP BY document_id"
+)
+
+
+def counts_dir() -> Path:
+    from npmdesk.paths import data_dir
+    return data_dir() / "counts"
+
+
+def covered_characters(db, document_ids=None) -> dict[int, int]:
+    """document id -> characters under at least one coding (documents without codings absent)."""
+    if document_ids is None:
+        return dict(db.execute(_COVERED_SQL.format(where="")).fetchall())
+    out: dict[int, int] = {}
+    ids = list(document_ids)
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        out.update(db.execute(_COVERED_SQL.format(where=f" WHERE document_id IN ({','.join('?' * len(chunk))})"),
+                              chunk).fetchall())
+    return out
+
+
+def shares_from(db, covered: dict[int, int]) -> dict[int, float]:
+    if not covered:
+        return {}
+    ids = list(covered)
+    lengths: dict[int, int] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        lengths.update(db.execute(f"SELECT id, length FROM documents WHERE id IN ({','.join('?' * len(chunk))})",
+                                  chunk).fetchall())
+    return {d: min(1.0, n / lengths[d]) for d, n in covered.items() if lengths.get(d)}
+
+
+def full_counts(db, with_descendants: bool) -> dict[int, CodeCounts]:
+    """Codings, documents and participants per code (or per subtree), straight from the tables."""
+    if not with_descendants:
+        counts = {r[0]: CodeCounts(r[1], r[2], 0) for r in db.execute(
+            "SELECT code_id, count(*), count(DISTINCT document_id) FROM codings GROUP BY code_id")}
+        for code_id, participants in db.execute(
+            "SELECT cg.code_id, count(DISTINCT cc.case_id) FROM codings cg "
+            "JOIN coding_cases cc ON cc.coding_id = cg.id GROUP BY cg.code_id"
+        ):
+            c = counts[code_id]
+            counts[code_id] = CodeCounts(c.codings, c.documents, participants)
+        return counts
+    # Aggregate per (code, document) and per (code, participant) first, then fan those few
+    # rows out to every ancestor: one pass over the codings instead of one per subtree root.
+    anc = ("WITH RECURSIVE anc(code_id, root) AS ("
+           " SELECT id, id FROM codes UNION ALL"
+           " SELECT anc.code_id, c.parent_id FROM anc JOIN codes c ON c.id = anc.root"
+           " WHERE c.parent_id IS NOT NULL) ")
+    rows = db.execute(
+        anc + ", cd(code_id, document_id, n) AS (SELECT code_id, document_id, count(*) FROM codings "
+        "GROUP BY code_id, document_id) "
+        "SELECT anc.root, sum(cd.n), count(DISTINCT cd.document_id) FROM anc "
+        "JOIN cd ON cd.code_id = anc.code_id GROUP BY anc.root"
+    ).fetchall()
+    participants = dict(db.execute(
+        anc + ", cp(code_id, case_id) AS (SELECT DISTINCT cg.code_id, cc.case_id FROM codings cg "
+        "JOIN coding_cases cc ON cc.coding_id = cg.id) "
+        "SELECT anc.root, count(DISTINCT cp.case_id) FROM anc JOIN cp ON cp.code_id = anc.code_id "
+        "GROUP BY anc.root"))
+    return {r[0]: CodeCounts(r[1], r[2], participants.get(r[0], 0)) for r in rows}
+
+
+def subtree_counts(db, code_ids, with_descendants: bool) -> dict[int, CodeCounts]:
+    """full_counts for a few codes only, at a cost that follows their codings."""
+    code_ids = tuple(code_ids)
+    if not code_ids:
+        return {}
+    out: dict[int, CodeCounts] = {}
+    for i in range(0, len(code_ids), 400):
+        chunk = code_ids[i:i + 400]
+        marks = ",".join("?" * len(chunk))
+        sub = f"WITH sub(code_id, root) AS (SELECT id, id FROM codes WHERE id IN ({marks})) "
+        if with_descendants:
+            sub = (f"WITH RECURSIVE sub(code_id, root) AS (SELECT id, id FROM codes WHERE id IN ({marks}) "
+                   "UNION ALL SELECT c.id, sub.root FROM codes c JOIN sub ON c.parent_id = sub.code_id) ")
+        rows = db.execute(
+            sub + "SELECT sub.root, count(*), count(DISTINCT cg.document_id) FROM sub "
+            "JOIN codings cg ON cg.code_id = sub.code_id GROUP BY sub.root", chunk).fetchall()
+        participants = dict(db.execute(
+            sub + "SELECT sub.root, count(DISTINCT cc.case_id) FROM sub JOIN codings cg ON cg.code_id = sub.code_id "
+            "JOIN coding_cases cc ON cc.coding_id = cg.id GROUP BY sub.root", chunk))
+        out.update({r[0]: CodeCounts(r[1], r[2], participants.get(r[0], 0)) for r in rows})
+    return out
+
+
+class CountsCache:
+    """The counts and shares of one open project, as of `version` (see the module docstring)."""
+
+    def __init__(self, project):
+        self.project = project
+        self.db = project.db
+        self.own: dict[int, list[int]] | None = None  # code -> [codings, documents, participants]
+        self.agg: dict[int, list[int]] | None = None  # the same over each code's subtree
+        self.covered: dict[int, int] | None = None  # document -> coded characters
+        self.shares: dict[int, float] = {}
+        self.data_version = None
+        self.saved_key = None
+        self.dirty = False
+        self._install()
+
+    def _install(self) -> None:
+        for sql in _TRIGGERS:
+            self.db.execute(sql)
+        self._clear_log()
+
+    def _clear_log(self) -> None:
+        for table in ("npm_doc_log", "npm_case_log", "npm_tree_log"):
+            self.db.execute(f"DELETE FROM temp.{table}")
+
+    # Reading ---------------------------------------------------------------------------------------
+
+    def code_counts(self, with_descendants: bool, code_ids=None) -> dict[int, CodeCounts]:
+        if self.db.conn.in_transaction:
+            if code_ids is not None:
+                return subtree_counts(self.db, code_ids, with_descendants)
+            return full_counts(self.db, with_descendants)
+        self.sync()
+        table = self.agg if with_descendants else self.own
+        ids = table if code_ids is None else (c for c in dict.fromkeys(code_ids) if c in table)
+        return {c: CodeCounts(*table[c]) for c in ids if table[c][0] > 0}
+
+    def coded_shares(self, document_ids=None) -> dict[int, float]:
+        if self.db.conn.in_transaction:
+            return shares_from(self.db, covered_characters(self.db, document_ids))
+        self.sync()
+        if document_ids is None:
+            return dict(self.shares)
+        return {d: self.shares[d] for d in document_ids if d in self.shares}
+
+    # Keeping in step -------------------------------------------------------------------------------
+
+    def sync(self) -> None:
+        version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        if self.own is None or version != self.data_version:
+            key = self._key()
+            # Whatever the log holds is already in the tables we are about to read or load.
+            self._clear_log()
+            if not self._load(key):
+                self._compute()
+                self._save(key)
+            self.data_version = version
+            return
+        doc_log = self.db.execute("SELECT code_id, document_id, sum(sign) FROM temp.npm_doc_log "
+                                  "GROUP BY document_id, code_id").fetchall()
+        case_log = self.db.execute("SELECT code_id, case_id, sum(sign) FROM temp.npm_case_log "
+                                   "GROUP BY case_id, code_id").fetchall()
+        tree_log = [r[0] for r in self.db.execute("SELECT DISTINCT code_id FROM temp.npm_tree_log "
+                                                  "WHERE code_id IS NOT NULL")]
+        docs_touched = {d for _, d, _ in doc_log}
+        if not (doc_log or case_log or tree_log):
+            return
+        self._clear_log()
+        parents = dict(self.db.execute("SELECT id, parent_id FROM codes").fetchall())
+        chains: dict[int, tuple[int, ...]] = {}
+
+        def chain(code):
+            got = chains.get(code)
+            if got is None:
+                out, c, seen = [], code, set()
+                while c is not None and c in parents and c not in seen:
+                    seen.add(c)
+                    out.append(c)
+                    c = parents[c]
+                got = chains[code] = tuple(out)
+            return got
+
+        recomputed: set[int] = set()
+        if tree_log:  # subtrees changed: the ancestors on either side are counted again
+            for code in tree_log:
+                recomputed.update(chain(code))
+            for code in list(self.agg):
+                if code not in parents:
+                    del self.agg[code]
+            for code in list(self.own):
+                if code not in parents:
+                    del self.own[code]
+            fresh = subtree_counts(self.db, sorted(recomputed), True)
+            for code in recomputed:
+                c = fresh.get(code)
+                if c is None:
+                    self.agg.pop(code, None)
+                else:
+                    self.agg[code] = [c.codings, c.documents, c.participants]
+        self._apply(doc_log, 1, "SELECT document_id, code_id, count(*) FROM codings WHERE document_id IN ({}) "
+                    "GROUP BY document_id, code_id", chain, recomputed)
+        self._apply(case_log, 2, "SELECT cc.case_id, cg.code_id, count(*) FROM coding_cases cc "
+                    "JOIN codings cg ON cg.id = cc.coding_id WHERE cc.case_id IN ({}) GROUP BY cc.case_id, cg.code_id",
+                    chain, recomputed)
+        if docs_touched:
+            fresh = covered_characters(self.db, docs_touched)
+            for d in docs_touched:
+                if d in fresh:
+                    self.covered[d] = fresh[d]
+                else:
+                    self.covered.pop(d, None)
+            shares = shares_from(self.db, {d: fresh[d] for d in docs_touched if d in fresh})
+            for d in docs_touched:
+                if d in shares:
+                    self.shares[d] = shares[d]
+                else:
+                    self.shares.pop(d, None)
+        self.dirty = True
+        self._save(self._key())
+
+    def _apply(self, log, slot: int, current_sql: str, chain, recomputed: set[int]) -> None:
+        """Fold logged (code, container, net change) rows into the counts. `slot` is 1 for documents,
+        2 for participants; the codings total moves with the documents log only."""
+        if not log:
+            return
+        delta: dict[int, dict[int, int]] = {}
+        for code, container, n in log:
+            if n:
+                delta.setdefault(container, {})[code] = n
+        if not delta:
+            return
+        now: dict[int, dict[int, int]] = {}
+        ids = list(delta)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            for container, code, n in self.db.execute(current_sql.format(",".join("?" * len(chunk))), chunk):
+                now.setdefault(container, {})[code] = n
+        for container, changed in delta.items():
+            after = now.get(container, {})
+            before = dict(after)
+            for code, n in changed.items():
+                before[code] = before.get(code, 0) - n
+            for code, n in changed.items():
+                row = self.own.setdefault(code, [0, 0, 0])
+                if slot == 1:
+                    row[0] += n
+                row[slot] += (after.get(code, 0) > 0) - (before.get(code, 0) > 0)
+            roots_after = {r for code, n in after.items() if n > 0 for r in chain(code)}
+            roots_before = {r for code, n in before.items() if n > 0 for r in chain(code)}
+            touched = {r for code in changed for r in chain(code)} | (roots_after ^ roots_before)
+            for root in touched - recomputed:
+                row = self.agg.setdefault(root, [0, 0, 0])
+                if slot == 1:
+                    row[0] += sum(n for code, n in changed.items() if root in chain(code))
+                row[slot] += (root in roots_after) - (root in roots_before)
+        for table in (self.own, self.agg):
+            for code in [c for c, row in table.items() if row[0] <= 0]:
+                del table[code]
+
+    def _compute(self) -> None:
+        self.own = {c: [x.codings, x.documents, x.participants] for c, x in full_counts(self.db, False).items()}
+        self.agg = {c: [x.codings, x.documents, x.participants] for c, x in full_counts(self.db, True).items()}
+        self.covered = covered_characters(self.db)
+        self.shares = shares_from(self.db, self.covered)
+
+    # Remembering between sessions ------------------------------------------------------------------
+
+    def _key(self):
+        """The file's identity and version, or None where it cannot be known (WAL, memory, ...)."""
+        path = getattr(self.project, "path", None)
+        try:
+            with open(path, "rb") as f:
+                header = f.read(100)
+            st = os.stat(path)
+        except (OSError, TypeError):
+            return None
+        if len(header) < 100 or header[18] == 2:  # WAL: the change counter does not move
+            return None
+        guid = self.db.execute("SELECT value FROM meta WHERE key = 'guid'").fetchone()
+        return [FORMAT, str(Path(path).resolve()), st.st_ino, st.st_size, st.st_mtime_ns,
+                int.from_bytes(header[24:28], "big"), int.from_bytes(header[40:44], "big"),
+                guid[0] if guid else ""]
+
+    def _file(self, key) -> Path:
+        return counts_dir() / (hashlib.sha256(key[1].encode("utf-8")).hexdigest()[:24] + ".json")
+
+    def _load(self, key) -> bool:
+        if key is None:
+            return False
+        try:
+            data = json.loads(self._file(key).read_text(encoding="utf-8"))
+            if data.get("key") != key:
+                return False
+            own = {int(c): list(v) for c, v in data["own"].items()}
+            agg = {int(c): list(v) for c, v in data["agg"].items()}
+            covered = {int(d): int(n) for d, n in data["covered"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return False
+        self.own, self.agg, self.covered = own, agg, covered
+        self.shares = shares_from(self.db, covered)
+        self.saved_key = key
+        return True
+
+    def _save(self, key) -> None:
+        """Write the state for `key` if the file is still at `key` (no commit raced the counting)."""
+        if key is None or key == self.saved_key or self._key() != key:
+            return
+        target = self._file(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(target.name + f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"key": key, "own": self.own, "agg": self.agg, "covered": self.covered},
+                                      separators=(",", ":")), encoding="utf-8")
+            tmp.replace(target)
+            self.saved_key = key
+        except OSError:
+            pass  # a cache: the numbers are right without it, only slower to get next time
+
+
+def cache_of(project) -> CountsCache:
+    cache = project.__dict__.get("_counts_cache")
+    if cache is None or cache.db is not project.db:
+        cache = project.__dict__["_counts_cache"] = CountsCache(project)
+    return cache
+
+
+def forget(project) -> None:
+    """Drop the in-memory state (tests, or a connection swapped under the project)."""
+    project.__dict__.pop("_counts_cache", None)
+
+
+__all__ = ["CountsCache", "cache_of", "covered_characters", "full_counts", "subtree_counts", "forget",
+           "sqlite3"]
