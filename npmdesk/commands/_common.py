@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 from contextlib import contextmanager
 
 from npmdesk.core.errors import InvalidValueError
@@ -15,6 +17,12 @@ def add_project_arg(p: argparse.ArgumentParser) -> None:
 
 def add_json_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON array of objects")
+
+
+def print_json(items) -> None:
+    """What every --json prints: UTF-8 as is (names and quotes stay readable), indented."""
+    json.dump(items, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
 
 
 @contextmanager

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from npmdesk.cli import print_json
-from npmdesk.commands._common import add_json_arg, add_project_arg, open_project
+from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, print_json
 from npmdesk.core.errors import BadInputError
 from npmdesk.formats.framework_files import import_framework_file
 from npmdesk.formats.reports.matrix_csv import format_cell, write_matrix_csv

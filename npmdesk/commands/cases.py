@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from npmdesk.cli import print_json
-from npmdesk.commands._common import add_json_arg, add_project_arg, open_project
+from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, print_json
 from npmdesk.core.errors import InvalidValueError
 from npmdesk.formats.autocode import autocode_speakers
 from npmdesk.formats.participants_csv import import_participants

@@ -3,9 +3,11 @@ transcript with its character positions, and the code-tree and memo edits the wi
 
 from __future__ import annotations
 
-from npmdesk.cli import print_json
-from npmdesk.commands._common import add_json_arg, add_project_arg, open_project
+from bisect import bisect_right
+
+from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, print_json
 from npmdesk.core.errors import InvalidValueError
+from npmdesk.core.paragraphs import Paragraphs
 
 
 def register(sub) -> None:
@@ -87,18 +89,24 @@ def cmd_show(args) -> int:
         if not items:
             raise InvalidValueError(f"{args.find!r} does not occur in {doc.name!r}")
     else:
-        items, pos = [], 0
-        for n, line in enumerate(text.split("\n"), 1):
-            if line.strip():
-                speaker = next((t.speaker for t in turns if t.start <= pos < max(t.end, t.start + 1)), None)
-                items.append({"paragraph": n, "start": pos, "end": pos + len(line), "speaker": speaker, "text": line})
-            pos += len(line) + 1
+        # Numbered as the window's margin and the Word reports number them (core/paragraphs.py).
+        items = [{"paragraph": n, "start": start, "end": end, "speaker": _speaker_at(turns, start),
+                  "text": text[start:end]} for n, start, end in Paragraphs(text).numbered()]
     if args.json:
         print_json(items)
     else:
         for it in items:
-            print(f"[{it['start']}:{it['end']}] {it['text']}")
+            number = f"¶{it['paragraph']} " if "paragraph" in it else ""
+            print(f"{number}[{it['start']}:{it['end']}] {it['text']}")
     return 0
+
+
+def _speaker_at(turns, offset: int) -> str | None:
+    """The speaker of the turn holding `offset` (turns are sorted and do not overlap)."""
+    i = bisect_right([t.start for t in turns], offset) - 1
+    if i >= 0 and offset < max(turns[i].end, turns[i].start + 1):
+        return turns[i].speaker
+    return None
 
 
 def cmd_move(args) -> int:

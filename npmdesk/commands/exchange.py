@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from npmdesk.cli import print_json
-from npmdesk.commands._common import add_json_arg, add_project_arg, open_project
+from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, print_json
 from npmdesk.formats.refi.qdc import export_qdc, import_qdc
 from npmdesk.formats.refi.exporter import export_qdpx
 from npmdesk.formats.refi.importer import import_qdpx

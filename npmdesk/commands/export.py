@@ -6,8 +6,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from npmdesk.cli import print_json
-from npmdesk.commands._common import add_json_arg, add_project_arg
+from npmdesk.commands._common import add_json_arg, add_project_arg, print_json
 from npmdesk.core.errors import InvalidValueError, NpmdeskError
 from npmdesk.formats.reports.selection import ReportSelection, parse_attribute_condition
 from npmdesk.formats.reports.export import FORMATS, REPORT_DESCRIPTIONS, REPORTS, ReportOptions, export_report

@@ -6,8 +6,7 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
-from npmdesk.cli import print_json
-from npmdesk.commands._common import add_json_arg, add_project_arg, open_project
+from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, print_json
 from npmdesk.core.errors import InvalidValueError
 from npmdesk.core.model import DOCUMENT_KINDS
 from npmdesk.formats.importing import ImportOptions, import_files

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from npmdesk.cli import print_json
-from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, parse_span
+from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, parse_span, print_json
 from npmdesk.core.errors import InvalidValueError
 from npmdesk.store import ExcerptFilter, Project
 

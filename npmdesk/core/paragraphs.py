@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 
-_BREAK = re.compile("[\n\u2029]")
+# The one line-break rule: LF, and U+2029 where a transcript has one. Qt starts a new block at both
+# (U+2028 stays inside a line), so the viewer's blocks, paragraph numbers, speaker labels and
+# `npmdesk show` all split the text here.
+LINE_BREAK = re.compile("[\n\u2029]")
 
 
 class Paragraphs:
     def __init__(self, text: str):
-        # LF, and U+2029 where a transcript has one: both start a new paragraph in the viewer too.
-        self.breaks: list[int] = [m.start() for m in _BREAK.finditer(text)]
+        self.breaks: list[int] = [m.start() for m in LINE_BREAK.finditer(text)]
+        self.length = len(text)
         starts = [0] + [b + 1 for b in self.breaks]
         ends = self.breaks + [len(text)]
         self.filled = [bool(text[a:b].strip()) for a, b in zip(starts, ends)]
@@ -25,6 +29,17 @@ class Paragraphs:
 
     def line_of(self, offset: int) -> int:
         return bisect_left(self.breaks, offset)
+
+    def span(self, line: int) -> tuple[int, int]:
+        """[start, end) of a line, without its break."""
+        start = self.breaks[line - 1] + 1 if line else 0
+        return start, self.breaks[line] if line < len(self.breaks) else self.length
+
+    def numbered(self) -> Iterator[tuple[int, int, int]]:
+        """(paragraph number, start, end) of every line that has text, in order."""
+        for line, filled in enumerate(self.filled):
+            if filled:
+                yield (self.upto[line], *self.span(line))
 
     def number(self, line: int) -> int | None:
         """The paragraph number of a line, or None for a blank line."""

@@ -7,13 +7,10 @@ a cursor into a span, or a span into a cursor, goes through `TextPositions`.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 
 from npmdesk.core.offsets import Utf16Map
-
-# Qt starts a new block at LF and at U+2029 (paragraph separator); U+2028 stays inside a line.
-_BLOCK_BREAK = re.compile("[\n\u2029]")
+from npmdesk.core.paragraphs import LINE_BREAK  # Qt's block breaks: LF and U+2029
 
 
 class TextPositions:
@@ -24,7 +21,7 @@ class TextPositions:
     def __init__(self, text: str):
         self.map = Utf16Map(text)
         self.length = len(text)
-        self.block_starts = [0] + [m.end() for m in _BLOCK_BREAK.finditer(text)]
+        self.block_starts = [0] + [m.end() for m in LINE_BREAK.finditer(text)]
         self.block_starts_u16 = [self.map.to_utf16(s) for s in self.block_starts]
 
     def to_qt(self, cp: int) -> int:

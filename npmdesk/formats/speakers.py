@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from npmdesk.core.model import TurnSpec
+from npmdesk.core.paragraphs import LINE_BREAK
 
 # Optional timestamp, then a short label (no sentence punctuation), then ':' or a spaced dash.
 # Markdown bold around the label ("**NPM-6:**", "**NPM-6**:") is allowed and not part of the name.
@@ -38,7 +39,7 @@ def label_starts(text: str, pattern: str | None = None, known: set[str] | frozen
     group = "speaker" if "speaker" in rx.groupindex else 1
     starts: list[tuple[int, str]] = []
     pos = 0
-    for line in text.split("\n"):
+    for line in LINE_BREAK.split(text):  # every break is one character
         m = rx.match(line)
         if m:
             label = (m.group(group) or "").strip()
