@@ -118,15 +118,6 @@ class CodingIndex:
         hits = [self.spans[c] for c in self.by_block.get(block, ()) if self.spans[c].start <= cp < self.spans[c].end]
         return sorted(hits, key=lambda s: (s.end - s.start, s.coding_id))
 
-    def codings_overlapping(self, start: int, end: int) -> list[Span]:
-        seen: dict[int, Span] = {}
-        for b in range(self.positions.block_of(start), self.positions.block_of(max(start, end - 1)) + 1):
-            for c in self.by_block.get(b, ()):
-                s = self.spans[c]
-                if s.start < end and s.end > start:
-                    seen[c] = s
-        return sorted(seen.values(), key=lambda s: (s.start, s.end))
-
 
 def segments(entries: list[tuple[int, int, int, int]]) -> list[tuple[int, int, tuple[int, ...]]]:
     """Cut a block's overlapping codings into runs: (start, end, code ids covering the run).

@@ -115,15 +115,6 @@ class DocumentsMixin:
         found = self._documents_where("d.source_sha256 = ?", (sha256,)) if sha256 else []
         return found[0] if found else None
 
-    def rename_document(self, doc_id: int, new_name: str) -> None:
-        new_name = self._clean_name(new_name, "document")
-        old = self.document(doc_id)
-        with self.write("rename document", old=old.name, new=new_name) as c:
-            clash = c.execute("SELECT id FROM documents WHERE name = ? AND id != ?", (new_name, doc_id))
-            if clash.fetchone():
-                raise NameClashError(f"a document named {new_name!r} already exists in this project")
-            c.execute("UPDATE documents SET name = ? WHERE id = ?", (new_name, doc_id))
-
     def set_document_kind(self, doc_id: int, kind: str) -> None:
         if kind not in DOCUMENT_KINDS:
             raise InvalidValueError(f"unknown document kind {kind!r} (use {', '.join(DOCUMENT_KINDS)})")

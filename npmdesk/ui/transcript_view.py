@@ -208,14 +208,6 @@ class TranscriptView(QPlainTextEdit):
         self.setTextCursor(cur)
         self.ensureCursorVisible()
 
-    def show_span(self, start: int, end: int) -> None:
-        """Scroll to a passage and place the cursor at its start (used by 'jump to excerpt')."""
-        a = self.positions.to_qt(start)
-        cur = QTextCursor(self.document())
-        cur.setPosition(a)
-        self.setTextCursor(cur)
-        self.centerCursor()
-
     def set_current_coding(self, coding_id: int | None) -> None:
         self.current_coding = coding_id
         self._refresh_marks()

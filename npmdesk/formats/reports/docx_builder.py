@@ -14,7 +14,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from docx import Document
-from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import parse_xml
@@ -223,17 +223,6 @@ class ReportBuilder:
         out.append("</w:tbl>")
         self.add("".join(out))
         self.paragraph("", "TableText")  # Word needs a paragraph between a table and what follows
-
-    def new_section(self, landscape: bool) -> None:
-        """Start a new page section (e.g. landscape for a wide table); the footer carries over."""
-        self.flush()
-        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
-        if landscape != (section.orientation == WD_ORIENT.LANDSCAPE):
-            if landscape:
-                self._make_landscape(section)
-            else:
-                section.orientation = WD_ORIENT.PORTRAIT
-                section.page_width, section.page_height = section.page_height, section.page_width
 
     # Output -------------------------------------------------------------------------------------
 
