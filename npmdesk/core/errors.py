@@ -64,3 +64,31 @@ class DuplicateSourceError(BadInputError):
 
 class CancelledError(NpmdeskError):
     """The user cancelled a long operation; nothing was changed."""
+
+
+class UnknownVersionError(ProjectOpenError):
+    """The project format number is one no npmdesk ever wrote (0, or not a number we know)."""
+
+
+class UnexpectedSchemaError(ProjectOpenError):
+    """The project's tables, indexes, triggers or views are not what its format must contain."""
+
+
+class UnsafeFileError(ProjectOpenError):
+    """Not a regular file (a folder, a FIFO, a device), or a side file that cannot be moved aside."""
+
+
+class HotJournalError(ProjectOpenError):
+    """An unfinished change could not be rolled back safely; the project was left as found."""
+
+
+class OutputClobbersProjectError(NpmdeskError):
+    """An output path names the open project or another npmdesk project file."""
+
+
+class StorageError(NpmdeskError):
+    """The operating system refused a write (disk full, permission, read-only disk); nothing was lost."""
+
+
+class DiskFullError(StorageError):
+    pass

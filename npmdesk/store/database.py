@@ -6,6 +6,7 @@ The file is checked read-only before it is opened for writing, so that a file np
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import uuid
@@ -23,8 +24,12 @@ from npmdesk.core.errors import (
     ProjectBusyError,
     ProjectOpenError,
     ProjectReadOnlyError,
+    UnknownVersionError,
 )
 from npmdesk.paths import backups_dir
+from npmdesk.store import safe_open, schema_check
+
+log = logging.getLogger("npmdesk")
 
 APPLICATION_ID = 0x4E504D44  # "NPMD"
 SCHEMA_VERSION = 1
@@ -43,8 +48,8 @@ def new_guid() -> str:
     return str(uuid.uuid4())
 
 
-def _schema_sql() -> str:
-    return resources.files("npmdesk.store").joinpath("schema.sql").read_text(encoding="utf-8")
+def _schema_sql(name: str = "schema.sql") -> str:
+    return resources.files("npmdesk.store").joinpath(name).read_text(encoding="utf-8")
 
 
 def _connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
@@ -56,21 +61,13 @@ def _connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
     return conn
 
 
-def inspect_file(path: Path) -> tuple[int, int]:
-    """Return (application_id, user_version) or raise a ProjectOpenError; never writes."""
-    if not path.exists():
-        raise ProjectOpenError(f"{path}: no such project file")
-    if path.is_dir():
-        raise ProjectOpenError(f"{path}: is a folder, not a project file")
-    try:
-        with open(path, "rb") as f:
-            header = f.read(100)
-    except OSError as e:
-        raise ProjectOpenError(f"{path}: cannot be read ({e.strerror})") from e
+def inspect_header(path: Path, header: bytes) -> tuple[int, int]:
+    """(application_id, user_version) from the file's first 100 bytes, or a ProjectOpenError.
+
+    Identity and version are read from the header bytes, so refusals never need SQLite to touch
+    the file (an SQLite connection may roll back a journal, which is a write)."""
     if len(header) < 100 or not header.startswith(SQLITE_HEADER):
         raise NotSQLiteError(f"{path}: not an npmdesk project (the file is not an SQLite database)")
-    # Identity and version are read from the header bytes, so refusals never need SQLite to
-    # touch the file (an SQLite connection may roll back a journal, which is a write).
     version = int.from_bytes(header[60:64], "big")
     app_id = int.from_bytes(header[68:72], "big")
     if app_id != APPLICATION_ID:
@@ -80,23 +77,26 @@ def inspect_file(path: Path) -> tuple[int, int]:
             f"{path}: made by a newer npmdesk (project format {version}, this version reads "
             f"up to {SCHEMA_VERSION}); update npmdesk to open it"
         )
-    # After a crash mid-write a hot journal must be rolled back: that needs a writable connection.
-    hot_journal = path.with_name(path.name + "-journal").exists()
-    try:
-        conn = _connect(path, readonly=not hot_journal)
-        try:
-            result = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.OperationalError as e:
-        if "locked" in str(e) or "busy" in str(e):
-            raise ProjectBusyError(f"{path}: another program is writing to this project") from e
-        raise DamagedProjectError(f"{path}: the project file is damaged ({e})") from e
-    except sqlite3.DatabaseError as e:
-        raise DamagedProjectError(f"{path}: the project file is damaged ({e})") from e
-    if result != "ok":
-        raise DamagedProjectError(f"{path}: the project file is damaged ({result})")
+    if version < 1:
+        raise UnknownVersionError(
+            f"{path}: refused — it says project format {version}, which no npmdesk writes (formats 1 to "
+            f"{SCHEMA_VERSION}); the file was not changed. It may be unfinished or altered by another program: "
+            f"`npmdesk repair {path} --out NEW.npmdesk` rebuilds a clean copy from the data it can read")
     return app_id, version
+
+
+def inspect_file(path: Path) -> tuple[int, int]:
+    """Return (application_id, user_version) or raise a ProjectOpenError; never writes, never
+    opens anything but a regular file."""
+    return inspect_header(path, safe_open.read_header(path))
+
+
+def _damaged(path: Path, e: sqlite3.DatabaseError) -> ProjectOpenError:
+    if "locked" in str(e) or "busy" in str(e):
+        return ProjectBusyError(f"{path}: another program is writing to this project")
+    return DamagedProjectError(f"{path}: the project file is damaged ({e}); `npmdesk repair {path} --out "
+                               "NEW.npmdesk` rebuilds a clean copy from the data it can read, and "
+                               f"`npmdesk backups {path}` lists its backups")
 
 
 def create_file(path: Path, name: str) -> None:
@@ -178,18 +178,31 @@ def migrate(conn: sqlite3.Connection, path: Path, version: int) -> Path | None:
 
 
 def open_connection(path: Path, read_only: bool = False) -> sqlite_utils.Database:
-    """Inspect, then open (read-write unless asked otherwise), migrate if needed, and return a
-    sqlite-utils Database.
+    """Inspect, then open (read-write unless asked otherwise), verify the schema, migrate if
+    needed, and return a sqlite-utils Database.
+
+    Before SQLite sees the file, store/safe_open.py refuses what is not a regular project file,
+    moves a foreign -wal/-shm aside and rolls a hot journal back only over a checked copy. Then
+    the schema is compared with what the file's format must contain (store/schema_check.py;
+    only sqlite_master is read) before anything is written. The full integrity check is not run
+    on every open (it reads the whole file): only after a rollback, and in `npmdesk check`.
+    Notices for the user (side files moved aside, a rollback) are in `db.open_notices`.
 
     `read_only=True` opens with SQLite's mode=ro: nothing this connection does can change the
     file's bytes (no migration, no journal mode change). A project that needs a migration cannot
     be opened read-only."""
-    _, version = inspect_file(path)
+    path = Path(path)
+    report = safe_open.prepare(path)
+    _, version = inspect_header(path, report.header)
     if read_only and version < SCHEMA_VERSION:
         raise ProjectReadOnlyError(f"{path}: this project must be upgraded to project format {SCHEMA_VERSION} "
                                    "before it can be read; open it once for writing")
-    conn = _connect(path, readonly=read_only)
     try:
+        conn = _connect(path, readonly=read_only)
+    except sqlite3.DatabaseError as e:
+        raise _damaged(path, e) from e
+    try:
+        schema_check.verify_schema(conn, path, version)  # before any write: no foreign trigger ever fires
         conn.execute("PRAGMA foreign_keys = ON")
         # SQLite's default 2 MiB page cache is smaller than the codings and their indexes at study
         # scale (100,000 codings): matrices and counts then re-read pages from the OS on every pass.
@@ -201,11 +214,15 @@ def open_connection(path: Path, read_only: bool = False) -> sqlite_utils.Databas
             migrate(conn, path, version)
     except sqlite3.DatabaseError as e:
         conn.close()
-        raise DamagedProjectError(f"{path}: the project file is damaged ({e})") from e
+        raise _damaged(path, e) from e
     except BaseException:
         conn.close()
         raise
-    return sqlite_utils.Database(conn, execute_plugins=False)
+    db = sqlite_utils.Database(conn, execute_plugins=False)
+    db.open_notices = list(report.notices)
+    for notice in report.notices:
+        log.warning("%s: %s", path, notice)
+    return db
 
 
 def is_writable(path: Path) -> bool:
@@ -213,13 +230,32 @@ def is_writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
-def save_copy(conn: sqlite3.Connection, target: Path) -> None:
-    """'Save a copy…': a consistent snapshot of the live project through the backup API."""
+def database_file(conn: sqlite3.Connection) -> Path | None:
+    """The file behind a connection's main database (None for an in-memory one)."""
+    for _seq, name, file in conn.execute("PRAGMA database_list"):
+        if name == "main" and file:
+            return Path(file)
+    return None
+
+
+def save_copy(conn: sqlite3.Connection, target: Path, replace_project: bool = False) -> None:
+    """'Save a copy…': a consistent snapshot of the live project through the backup API.
+
+    Never over the open project itself; over another existing project only when `replace_project`
+    says the user chose to replace it."""
+    from npmdesk.store.output_paths import check_output_path
+
+    target = Path(target)
+    source = database_file(conn)
+    check_output_path(target, [source] if source else [], replace_project=replace_project)
     tmp = target.with_name(target.name + ".partial")
     tmp.unlink(missing_ok=True)
     dest = sqlite3.connect(str(tmp))
     try:
         conn.backup(dest)
-    finally:
+    except BaseException:
         dest.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    dest.close()
     tmp.replace(target)
