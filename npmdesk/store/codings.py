@@ -99,6 +99,17 @@ class CodingsMixin:
             raise NotFoundError(f"no coding with id {coding_id}")
         return _coding(row)
 
+    def codings_by_id(self, coding_ids) -> list[Coding]:
+        """The codings that still exist among these ids (what a step touched, for the viewer)."""
+        ids = sorted(coding_ids)
+        out: list[Coding] = []
+        for i in range(0, len(ids), 500):  # stay under SQLite's parameter limit
+            chunk = ids[i:i + 500]
+            out += [_coding(r) for r in self.db.execute(
+                f"SELECT {_CODING_COLUMNS} FROM codings cg JOIN coders co ON co.id = cg.coder_id "
+                f"WHERE cg.id IN ({','.join('?' * len(chunk))})", chunk)]
+        return out
+
     def codings_in_document(self, doc_id: int) -> list[Coding]:
         rows = self.db.execute(f"SELECT {_CODING_COLUMNS} FROM codings cg JOIN coders co ON co.id = cg.coder_id "
                                "WHERE cg.document_id = ? ORDER BY cg.start, cg.end", (doc_id,)).fetchall()

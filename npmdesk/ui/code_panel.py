@@ -159,9 +159,9 @@ class CodePanel(QWidget):
 
     createRequested = Signal(str)
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, catalog=None):
         super().__init__(parent)
-        self.model = CodeTreeModel(self)
+        self.model = CodeTreeModel(catalog, self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setRecursiveFilteringEnabled(True)
@@ -207,15 +207,32 @@ class CodePanel(QWidget):
             widest = max(metrics.horizontalAdvance(t + "0") for t in texts)
             header.resizeSection(col, widest + 14)
 
+    def on_project_changed(self, project, changes) -> None:
+        """Follow one step: the tree when codes changed (the window has refreshed the catalog),
+        else just the counts of the codes it touched and their ancestors."""
+        if project is None:
+            return
+        if changes.everything or changes.codes:
+            self._reshow(self.model.shown)
+        elif changes.recounts():
+            if changes.counted_codes is None:
+                self.reload(project)
+            else:
+                self.model.recount(project, set(changes.counted_codes))
+
     def reload(self, project, counted: set[int] | None = None) -> None:
         """Reload the tree; with `counted`, only those codes' (and their ancestors') counts changed."""
         if counted is not None and self.model.codes:
             self.model.recount(project, counted)
             return
+        self._reshow(lambda: self.model.load(project))
+
+    def _reshow(self, show) -> None:
+        """Show a new tree keeping what the user had open and selected."""
         expanded = self._expanded_ids()
         current = self.tree.current_code()
         fresh = not self.model.codes
-        self.model.load(project)
+        show()
         if fresh:
             self.tree.expandAll()
         else:

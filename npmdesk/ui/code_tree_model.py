@@ -13,76 +13,86 @@ import html
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
-from npmdesk.core.model import CodeCounts
+from npmdesk.core.code_catalog import ZERO as _ZERO
+from npmdesk.core.code_catalog import CodeCatalog
 from npmdesk.ui import mime as mimes
 
 CODE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("Code", "Codings", "Docs", "People")
-_ZERO = CodeCounts(0, 0, 0)
 
 
 class CodeTreeModel(QAbstractItemModel):
     renameRequested = Signal(int, str)
 
-    def __init__(self, parent=None):
+    def __init__(self, catalog: CodeCatalog | None = None, parent=None):
         super().__init__(parent)
-        self.codes: dict[int, object] = {}
-        self.children: dict[int | None, list[int]] = {None: []}
+        self.catalog = catalog if catalog is not None else CodeCatalog()
+        # The tree as the view last saw it (Qt needs the old shape until a reset), and its counts.
+        self._codes: dict = {}
+        self._children: dict[int | None, list[int]] = {None: []}
+        self._counts: tuple[dict, dict] = ({}, {})
         self.row_of: dict[int, int] = {}
-        self.own: dict[int, CodeCounts] = {}
-        self.total: dict[int, CodeCounts] = {}
 
-    # Loading ------------------------------------------------------------------------------------
+    @property
+    def codes(self):
+        """The codes shown (the catalog's, once shown)."""
+        return self._codes
+
+    @property
+    def children(self):
+        return self._children
+
+    @property
+    def own(self):
+        return self.catalog.own
+
+    @property
+    def total(self):
+        return self.catalog.total
+
+    def shown(self) -> None:
+        """Show the catalog as it is now: a changed tree shape resets, otherwise only the rows that
+        look different are repainted (a coding changes one code and its ancestors)."""
+        codes, children = dict(self.catalog.codes), {k: list(v) for k, v in self.catalog.children.items()}
+        old_codes, (old_own, old_total) = self._codes, self._counts
+        if children != self._children:
+            self.beginResetModel()
+            self._codes, self._children = codes, children
+            self.row_of = {cid: i for ids in children.values() for i, cid in enumerate(ids)}
+            self.endResetModel()
+        else:
+            self._codes = codes
+            for cid, code in codes.items():
+                if (old_codes.get(cid) != code or old_own.get(cid) != self.own.get(cid)
+                        or old_total.get(cid) != self.total.get(cid)):
+                    self.dataChanged.emit(self._index_of(cid), self._index_of(cid, len(COLUMNS) - 1))
+        self._counts = (dict(self.own), dict(self.total))
+
+    def counts_shown(self, code_ids) -> None:
+        """Only these codes' counts changed (see CodeCatalog.set_counts)."""
+        for cid in code_ids:
+            if cid in self.row_of:
+                self.dataChanged.emit(self._index_of(cid, 1), self._index_of(cid, len(COLUMNS) - 1))
+        self._counts = (dict(self.own), dict(self.total))
 
     def load(self, project) -> None:
-        codes = project.codes() if project is not None else []
-        own = project.code_counts() if project is not None else {}
-        total = project.code_counts(with_descendants=True) if project is not None else {}
-        children: dict[int | None, list[int]] = {None: []}
-        for c in codes:
-            children.setdefault(c.parent_id, []).append(c.id)
-        same_shape = children == self.children
-        if not same_shape:
-            self.beginResetModel()
-        old_codes, old_own, old_total = self.codes, self.own, self.total
-        self.codes = {c.id: c for c in codes}
-        self.children = children
-        self.row_of = {cid: i for ids in children.values() for i, cid in enumerate(ids)}
-        self.own, self.total = own, total
-        if same_shape:
-            # Only the rows that look different: a coding changes one code and its ancestors.
-            for cid, code in self.codes.items():
-                if (old_codes.get(cid) != code or old_own.get(cid) != own.get(cid)
-                        or old_total.get(cid) != total.get(cid)):
-                    self.dataChanged.emit(self._index_of(cid), self._index_of(cid, len(COLUMNS) - 1))
+        """Fill the catalog from a project (or empty it) and show it."""
+        if project is None:
+            self.catalog.load([], {}, {})
         else:
-            self.endResetModel()
+            self.catalog.load(project.codes(), project.code_counts(), project.code_counts(with_descendants=True))
+        self.shown()
 
     def recount(self, project, code_ids: set[int]) -> None:
-        """Counts of a few codes changed (one coding added or removed): refresh those codes and
-        their ancestors only, at a cost that follows their codings, not the project's."""
-        chain: set[int] = set()
-        for cid in code_ids:
-            while cid is not None and cid in self.codes and cid not in chain:
-                chain.add(cid)
-                cid = self.codes[cid].parent_id
+        """Counts of a few codes changed: refresh those codes and their ancestors only, at a cost
+        that follows their codings, not the project's."""
+        chain = self.catalog.ancestors_and_self(code_ids)
         if not chain:
             return
-        own = project.code_counts(code_ids=code_ids & chain)
-        total = project.code_counts(with_descendants=True, code_ids=chain)
-        for cid in code_ids & chain:
-            self._set_count(self.own, cid, own.get(cid))
-        for cid in chain:
-            self._set_count(self.total, cid, total.get(cid))
-        for cid in chain:
-            self.dataChanged.emit(self._index_of(cid, 1), self._index_of(cid, len(COLUMNS) - 1))
-
-    @staticmethod
-    def _set_count(counts: dict, cid: int, value) -> None:
-        if value is None or value == _ZERO:
-            counts.pop(cid, None)
-        else:
-            counts[cid] = value
+        own_ids = set(code_ids) & chain
+        self.catalog.set_counts(project.code_counts(code_ids=own_ids),
+                                project.code_counts(with_descendants=True, code_ids=chain), own_ids, chain)
+        self.counts_shown(chain)
 
     def _index_of(self, code_id: int | None, column: int = 0) -> QModelIndex:
         if code_id is None or code_id not in self.row_of:

@@ -1,4 +1,4 @@
-"""CodingController: every coding and code-tree gesture, turned into undoable commands.
+"""CodingController: every coding and code-tree gesture, run as one undoable step (window.run).
 
 Gestures: click or Enter on a code, a selection dropped on a code, keys 1–9 (recent codes), a new
 name typed in the filter box, in-vivo coding, context menus on the transcript and on the tree.
@@ -10,7 +10,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QColorDialog, QMenu
 
 from npmdesk.core.model import split_path
-from npmdesk.ui import commands as cmd
 from npmdesk.ui.dialogs import DeleteCodeDialog, ask_memo, ask_text, choose_code
 
 IN_VIVO_MAX = 60
@@ -57,8 +56,10 @@ class CodingController:
         span = span or self.w.transcript.selected_span()
         if doc_id is None or span is None:
             return False  # a click on a code without a selection only browses it
-        code = self.w.code_panel.model.codes.get(code_id)
-        ok = self.w.push(cmd.ApplyCoding(self.w, doc_id, code_id, *span, label=code.name if code else ""))
+        code = self.w.catalog.get(code_id)
+        p = self.project
+        ok = self.w.run(f"Code “{code.name}”" if code else "Apply code",
+                        lambda: p.apply_coding(doc_id, code_id, *span)).ok
         if ok:
             self.w.remember_code(code_id)
             self.w.transcript.selection_coded = True
@@ -106,31 +107,32 @@ class CodingController:
                 self._status(str(e))
                 return None
         span = self.w.transcript.selected_span()
-        stack = self.w.undo_stack
-        stack.beginMacro(f"New code “{parts[-1]}”")
-        try:
+        doc_id = self.w.current_document
+        p, catalog = self.project, self.w.catalog
+
+        def create() -> int:
             code_id = parent_id
             for i, part in enumerate(parts):
-                existing = self._child_named(code_id, part)
+                existing = catalog.child_named(code_id, part)
                 if existing is not None and i < len(parts) - 1:
                     code_id = existing
                     continue
-                add = cmd.AddCode(self.w, part, code_id)
-                if not self.w.push(add):
-                    return None
-                code_id = add.code_id
-            if span is not None:
-                self.apply_code(code_id, span)
-                self.w.transcript.setFocus()  # Ctrl+Z next undoes this step, not the typing
-        finally:
-            stack.endMacro()
+                code_id = p.add_code(part, code_id)
+            if span is not None and doc_id is not None:
+                p.apply_coding(doc_id, code_id, *span)
+            return code_id
+
+        outcome = self.w.run(f"New code “{parts[-1]}”", create)  # the code and its first coding: one step
+        if not outcome.ok:
+            return None
+        code_id = outcome.value
+        if span is not None and doc_id is not None:
+            self.w.transcript.selection_coded = True
+            self._status(f"Coded with “{catalog.codes[code_id].path}”")
+            self.w.transcript.setFocus()  # Ctrl+Z next undoes this step, not the typing
         self.w.code_tree.select_code(code_id)
         self.w.remember_code(code_id)
         return code_id
-
-    def _child_named(self, parent_id: int | None, name: str) -> int | None:
-        model = self.w.code_panel.model
-        return next((cid for cid in model.children.get(parent_id, ()) if model.codes[cid].name == name), None)
 
     def in_vivo(self) -> int | None:
         span = self.w.transcript.selected_span()
@@ -156,7 +158,7 @@ class CodingController:
     def remove_coding(self, coding_id: int | None = None) -> None:
         coding_id = coding_id or self.current_coding()
         if coding_id is not None:
-            self.w.push(cmd.RemoveCoding(self.w, coding_id))
+            self.w.run("Remove coding", lambda: self.project.remove_coding(coding_id))
 
     def change_span(self, coding_id: int | None = None) -> None:
         coding_id = coding_id or self.current_coding()
@@ -164,12 +166,14 @@ class CodingController:
         if coding_id is None or span is None:
             self._status("Click a coding, then select the new passage and choose Change coded passage.")
             return
-        self.w.push(cmd.ChangeCodingSpan(self.w, coding_id, self.w.current_document, *span))
+        self.w.run("Change coded passage", lambda: self.project.change_coding_span(coding_id, *span))
 
     def toggle_exemplar(self, coding_id: int | None = None) -> None:
         coding_id = coding_id or self.current_coding()
         if coding_id is not None:
-            self.w.push(cmd.SetExemplar(self.w, coding_id, not self.project.coding(coding_id).exemplar))
+            on = not self.project.coding(coding_id).exemplar
+            self.w.run("Mark exemplar quote" if on else "Unmark exemplar quote",
+                       lambda: self.project.set_exemplar(coding_id, on))
 
     def coding_memo(self, coding_id: int | None = None) -> None:
         coding_id = coding_id or self.current_coding()
@@ -177,7 +181,7 @@ class CodingController:
             return
         text = ask_memo(self.w, "Memo on this coding", self.project.memo("coding", coding_id))
         if text is not None:
-            self.w.push(cmd.SetMemo(self.w, "coding", coding_id, text))
+            self.w.run("Edit coding memo", lambda: self.project.set_memo("coding", coding_id, text))
 
     # The code tree -----------------------------------------------------------------------------------
 
@@ -187,34 +191,34 @@ class CodingController:
             self.w.code_tree.setCurrentIndex(idx)
             self.w.code_tree.edit(idx)
             return
-        self.w.push(cmd.RenameCode(self.w, code_id, name))
+        self.w.run(f"Rename code to “{name}”", lambda: self.project.rename_code(code_id, name))
 
     def recolour_code(self, code_id: int) -> None:
         old = QColor(self.project.code(code_id).color)
         color = QColorDialog.getColor(old, self.w, "Code colour")
         if color.isValid() and color != old:
-            self.w.push(cmd.RecolourCode(self.w, code_id, color.name()))
+            self.w.run("Recolour code", lambda: self.project.recolour_code(code_id, color.name()))
 
     def describe_code(self, code_id: int) -> None:
         code = self.project.code(code_id)
         text = ask_memo(self.w, f"Definition of “{code.name}”", code.description)
         if text is not None and text != code.description:
-            self.w.push(cmd.DescribeCode(self.w, code_id, text))
+            self.w.run("Edit code definition", lambda: self.project.set_code_description(code_id, text))
 
     def drop_code(self, source: int, target, position, merge: bool) -> None:
         if merge and target is not None:
             self.merge_code(source, target)
         else:
-            self.w.push(cmd.MoveCode(self.w, source, target, position))
+            self.move_code(source, target, position)
 
     def merge_code(self, source: int, target: int | None = None) -> None:
-        codes = self.w.code_panel.model.codes
+        codes = self.w.catalog.codes
         if target is None:
             target = choose_code(self.w, "Merge code", f"Merge “{codes[source].path}” into:",
                                  self.project.codes(), exclude={source})
             if target is None:
                 return
-        self.w.push(cmd.MergeCodes(self.w, source, target, label=codes[target].path))
+        self.w.run(f"Merge into “{codes[target].path}”", lambda: self.project.merge_codes(source, target))
 
     def delete_code(self, code_id: int) -> None:
         code = self.project.code(code_id)
@@ -225,7 +229,11 @@ class CodingController:
                                   total.codings if total else 0)
         if dialog.exec():
             children, codings = dialog.choice()
-            self.w.push(cmd.DeleteCode(self.w, code_id, children, codings, label=code.path))
+            self.w.run(f"Delete code “{code.path}”",
+                       lambda: self.project.delete_code(code_id, children=children, codings=codings))
+
+    def move_code(self, code_id: int, parent_id: int | None, position: int | None) -> None:
+        self.w.run("Move code", lambda: self.project.move_code(code_id, parent_id, position))
 
     # Context menus --------------------------------------------------------------------------------------
 
@@ -234,7 +242,7 @@ class CodingController:
         t = self.w.transcript
         if t.selected_span() is not None:
             code_menu = menu.addMenu("Code selection with")
-            codes = self.w.code_panel.model.codes
+            codes = self.w.catalog.codes
             for n, cid in enumerate(self.w.recent_codes, 1):
                 if cid in codes:
                     code_menu.addAction(f"&{n}  {codes[cid].path}", lambda c=cid: self.apply_code(c))
@@ -274,10 +282,16 @@ class CodingController:
             return
         chosen = self.project.coding_element_exemplars(coding_id)
         for e in elements:
-            act = sub.addAction(e.name, lambda e=e, on=e.id not in chosen:
-                                self.w.push(cmd.SetElementExemplar(self.w, e.id, e.name, coding_id, on)))
+            act = sub.addAction(e.name, lambda e=e, on=e.id not in chosen: self.set_element_exemplar(e, coding_id, on))
             act.setCheckable(True)
             act.setChecked(e.id in chosen)
+
+    def set_element_exemplar(self, element, coding_id: int, chosen: bool) -> None:
+        p = self.project
+        if chosen:
+            self.w.run(f"Exemplar for {element.name}", lambda: p.add_element_exemplar(element.id, coding_id))
+        else:
+            self.w.run(f"Not an exemplar for {element.name}", lambda: p.remove_element_exemplar(element.id, coding_id))
 
     def _apply_chosen(self) -> None:
         cid = choose_code(self.w, "Apply code", "Code the selection with:", self.project.codes())
@@ -297,7 +311,7 @@ class CodingController:
             menu.addAction("Colour…", lambda: self.recolour_code(code_id))
             menu.addAction("Definition…", lambda: self.describe_code(code_id))
             menu.addAction("Merge into…", lambda: self.merge_code(code_id))
-            menu.addAction("Move to top level", lambda: self.w.push(cmd.MoveCode(self.w, code_id, None, None)))
+            menu.addAction("Move to top level", lambda: self.move_code(code_id, None, None))
             menu.addSeparator()
             menu.addAction("Delete…", lambda: self.delete_code(code_id))
         menu.exec(tree.viewport().mapToGlobal(pos))

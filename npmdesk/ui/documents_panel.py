@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QTimer, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem
 
 DOC_ROLE = Qt.ItemDataRole.UserRole + 3
@@ -62,6 +62,33 @@ class DocumentList(QTreeWidget):
         if select is not None:
             self.setCurrentItem(select)
         self._loading = False
+
+    def on_project_changed(self, window, changes) -> None:
+        """The list reloads when documents or participants changed; coded shares of the documents
+        a step touched follow on the next turn of the event loop (several codings, one query)."""
+        if window.project is None:
+            return
+        if changes.everything or changes.document_list or changes.cases:
+            self._pending_shares = set()
+            self.load(window.project.documents(), window.project.coded_shares(), window.current_document)
+            return
+        if changes.codings or changes.codes:
+            pending = getattr(self, "_pending_shares", set())
+            if changes.codes or pending is None:  # a deleted or merged code may touch any document
+                pending = None
+            else:
+                pending |= changes.documents
+            self._pending_shares = pending
+            if not hasattr(self, "_shares_timer"):
+                self._shares_timer = QTimer(self)
+                self._shares_timer.setSingleShot(True)
+                self._shares_timer.timeout.connect(lambda: self._update_pending_shares(window))
+            self._shares_timer.start(0)
+
+    def _update_pending_shares(self, window) -> None:
+        docs, self._pending_shares = self._pending_shares, set()
+        if window.project is not None:
+            self.update_shares(window.project.coded_shares(document_ids=docs), docs)
 
     def update_shares(self, shares: dict[int, float], only: set[int] | None = None) -> None:
         """Show coded shares; with `only`, just those documents' (the others did not change)."""

@@ -93,13 +93,12 @@ def import_codebook_qdc(w) -> None:
         return
     from npmdesk.formats.refi.qdc import import_qdc
 
-    try:
-        report = import_qdc(w.project, path)
-    except NpmdeskError as e:
-        show_error(w, f"Nothing was imported.\n\n{e}", "Import refused")
+    project = w.project
+    outcome = w.run(f"Import codebook {Path(path).name}", lambda: import_qdc(project, path),
+                    on_error=lambda e: show_error(w, f"Nothing was imported.\n\n{e}", "Import refused"))
+    if not outcome.ok:
         return
-    w.undo_stack.clear()  # the tree changed outside the undo history
-    w.refresh()
+    report = outcome.value
     show_info(w, "Codebook imported", f"{report.added} new code(s), {report.matched} already present, "
                                       f"{report.described} definition(s) added.", "\n".join(report.notes))
 

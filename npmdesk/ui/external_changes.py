@@ -1,5 +1,6 @@
 """Noticing changes another program made to the open project (the command line, a colleague's
-second window): the views reload and the undo history, which no longer matches, is cleared."""
+second window): every view reloads. The undo history stays: each step undoes by row identity and
+refuses, saying so, rather than touch what the other program wrote (store/journal.py)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,6 @@ class ExternalChangeWatcher(QObject):
         w = self.window
         if w.project is None or not w.project.changed_elsewhere():
             return False
-        w.undo_stack.clear()
-        w.refresh()
-        w.statusBar().showMessage("The project was changed by another program; every view was reloaded "
-                                  "(the undo history starts again from here).", 10000)
+        w.reload_all()
+        w.statusBar().showMessage("The project was changed by another program; every view was reloaded.", 10000)
         return True

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog
 
 from npmdesk import settings
-from npmdesk.core.errors import BadInputError, CancelledError, NpmdeskError
+from npmdesk.core.errors import BadInputError, CancelledError
 from npmdesk.formats.importing import ImportOptions, import_files, supported_suffixes
 from npmdesk.ui.dialogs import show_error, show_info
 
@@ -27,7 +27,8 @@ def ask_import_paths(parent) -> list[str]:
 
 
 def import_with_progress(parent, project, paths: list[str], options: ImportOptions | None = None):
-    """Import `paths` (all or nothing). Returns the ImportReport, or None if nothing was imported."""
+    """Import `paths` (all or nothing) as one undoable step of `parent.run`. Returns the
+    ImportReport, or None if nothing was imported."""
     if not paths:
         return None
     progress = QProgressDialog("Reading files…", "Cancel", 0, len(paths), parent)
@@ -43,20 +44,21 @@ def import_with_progress(parent, project, paths: list[str], options: ImportOptio
         QApplication.processEvents()
         return not progress.wasCanceled()
 
-    try:
-        result = import_files(project, [str(p) for p in paths], options or ImportOptions(), report)
-    except CancelledError:
+    def refused(e: BaseException) -> None:
         progress.close()
-        show_info(parent, "Import cancelled", "The import was cancelled; nothing was imported.")
+        if isinstance(e, CancelledError):
+            show_info(parent, "Import cancelled", "The import was cancelled; nothing was imported.")
+        elif isinstance(e, BadInputError):
+            show_error(parent, f"Nothing was imported.\n\n{Path(e.path).name}: {e.reason}", "Import refused")
+        else:
+            show_error(parent, f"Nothing was imported.\n\n{e}", "Import refused")
+
+    label = f"Import {Path(paths[0]).name}" if len(paths) == 1 else f"Import {len(paths)} files"
+    outcome = parent.run(label, lambda: import_files(project, [str(p) for p in paths], options or ImportOptions(),
+                                                      report), on_error=refused)
+    if not outcome.ok:
         return None
-    except BadInputError as e:
-        progress.close()
-        show_error(parent, f"Nothing was imported.\n\n{Path(e.path).name}: {e.reason}", "Import refused")
-        return None
-    except NpmdeskError as e:
-        progress.close()
-        show_error(parent, f"Nothing was imported.\n\n{e}", "Import refused")
-        return None
+    result = outcome.value
     progress.close()
     lines = [d.summary() + ("".join(f"\n   note: {n}" for n in d.notes) if d.notes else "")
              for d in result.imported]

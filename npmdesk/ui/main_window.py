@@ -5,12 +5,17 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
+import sqlite3
+from contextlib import contextmanager
+
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QStackedWidget
 
 from npmdesk import settings
 from npmdesk.paths import data_dir
+from npmdesk.core.changes import Changes
+from npmdesk.core.code_catalog import CodeCatalog
 from npmdesk.core.errors import NpmdeskError
 from npmdesk.store import Project
 from npmdesk.ui import mime as mimes
@@ -18,6 +23,7 @@ from npmdesk.ui.analysis.menu import install_analysis_menu
 from npmdesk.ui.exchange_menu import install_exchange_menu
 from npmdesk.ui.external_changes import ExternalChangeWatcher
 from npmdesk.ui.code_panel import CodePanel
+from npmdesk.ui.commands import Outcome, StoreStep
 from npmdesk.ui.coding import CodingController
 from npmdesk.ui.dialogs import show_error
 from npmdesk.ui.documents_panel import DocumentList
@@ -45,19 +51,20 @@ class MainWindow(ReviewMixin, QMainWindow):
       ``"Analysis"``, ``"View"``, ``"Help"``. Add entries with ``window.menus["Analysis"].addAction(...)``.
     - ``add_action(menu, text, slot, shortcut=None)``: a convenience that creates, registers and
       returns a QAction (and keeps it enabled only while a project is open).
-    - ``refresh()``: reload every view from the file after a change made outside the window's
-      commands (e.g. a merge of a colleague's project or an import run by another module).
-    - ``after_change(changes, documents, delta=None)``: the lighter form — ``changes`` is a set of
-      "codes" / "codings" / "memos" / "documents", ``documents`` the affected document ids or None
-      (any), ``delta`` optionally (added Codings, removed coding ids) when exactly known.
-    - ``push(command)``: run a QUndoCommand on ``undo_stack`` (see npmdesk.ui.commands);
-      returns False if the store refused it (the user has been told why).
-    - Signals ``projectChanged()`` (opened/closed) and ``changed(set)`` (after any change).
+    - ``run(text, operation, undoable=True)``: the one way the window changes the project. The
+      operation (a callable using ``project``'s mutators) runs as one transaction; undoable ones
+      go on ``undo_stack`` as a StoreStep, one that cannot be undone says so and clears the stack.
+      Returns an Outcome (``ok``, ``value``); a refusal has been shown to the user.
+    - Signal ``projectChanged(Changes)`` after every committed change (from any source: a step,
+      its undo or redo, another program's write); each view decides from it what to redraw.
+      ``reload_all()`` sends one that reloads everything.
+    - Signal ``projectSwitched()`` when a project is opened or closed.
+    - ``catalog``: the open project's codes and counts (npmdesk.core.code_catalog).
     - ``current_document``: the id of the document in the viewer; ``open_document(id)``.
     """
 
-    projectChanged = Signal()
-    changed = Signal(object)
+    projectChanged = Signal(object)  # Changes
+    projectSwitched = Signal()
 
     def __init__(self, project_path: str | Path | None = None, coder: str | None = None):
         super().__init__()
@@ -70,15 +77,15 @@ class MainWindow(ReviewMixin, QMainWindow):
         self._recent_used: dict[int, int] = {}
         self._recent_clock = 0
         self.undo_stack = QUndoStack(self)
+        self.catalog = CodeCatalog()
+        self._running = 0  # inside run(): writes seen then belong to a step on the stack
         self.menus = {}
         self.actions: dict[str, object] = {}
         self._project_actions: list = []
         self._excerpts_mode: tuple | None = None
-        self._pending_light: set[str] = set()
-        self._pending_docs: set[int] | None = set()  # documents whose coded share may have changed
-        self._light_timer = QTimer(self)
-        self._light_timer.setSingleShot(True)
-        self._light_timer.timeout.connect(self._refresh_light)
+        self._excerpts_timer = QTimer(self)  # long lists follow a change on the next turn of the loop
+        self._excerpts_timer.setSingleShot(True)
+        self._excerpts_timer.timeout.connect(self._refresh_excerpts)
         self._build_widgets()
         self.coding = CodingController(self)
         build_menus(self)
@@ -103,7 +110,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.central.addWidget(self.transcript)
         self.setCentralWidget(self.central)
         self.documents = DocumentList(self)
-        self.code_panel = CodePanel(self)
+        self.code_panel = CodePanel(self, self.catalog)
         self.code_tree = self.code_panel.tree
         self.excerpts = ExcerptsPanel(self)
         self.memos = MemoPanel(self)
@@ -135,7 +142,15 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.excerpts.withSubcodesChanged.connect(lambda *_: self._refresh_excerpts())
         self.code_tree.selectionModel().currentChanged.connect(lambda *_: self._code_selected())
         self.memos.failed.connect(self.report_error)
+        self.memos.run = self.run
         self.transcript.codingClicked.connect(self._coding_clicked)
+        # Every view follows the one change signal; the window's own state (codes, the transcript
+        # on show, number keys, status) first, so that the docks read it fresh.
+        self.projectChanged.connect(self._follow_change)
+        self.projectChanged.connect(lambda ch: self.code_panel.on_project_changed(self.project, ch))
+        self.projectChanged.connect(lambda ch: self.documents.on_project_changed(self, ch))
+        self.projectChanged.connect(self.memos.on_project_changed)
+        self.projectChanged.connect(self._excerpts_follow)
 
     def add_action(self, menu: str, text: str, slot, shortcut=None, *, needs_project: bool = True):
         from PySide6.QtGui import QAction, QKeySequence
@@ -172,6 +187,7 @@ class MainWindow(ReviewMixin, QMainWindow):
     def close_project(self) -> None:
         self.memos.save()
         if self.project is not None:
+            self.project.listeners.clear()
             self.project.close()
         self.project = None
         self.undo_stack.clear()
@@ -181,6 +197,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         if self.project is not None:
             self.close_project()
         self.project = project
+        project.listeners.append(self._committed)
         try:
             settings.add_recent_project(project.path)
         except OSError:
@@ -211,82 +228,56 @@ class MainWindow(ReviewMixin, QMainWindow):
             self.status_counts.setText("")
         else:
             self.central.setCurrentWidget(self.transcript)
-            self.setWindowTitle(f"{project.name} — npmdesk")
-            self.refresh()
+            self.setWindowTitle(f"{project.name} — npmdesk" + (" (read-only)" if project.read_only else ""))
+            self.reload_all()
             docs = project.documents()
             if docs:
                 self.open_document(docs[0].id)
-        self.projectChanged.emit()
+            if project.read_only_reason:
+                self.statusBar().showMessage(f"Read-only: {project.read_only_reason}", 15000)
+        self.projectSwitched.emit()
 
     # Views ----------------------------------------------------------------------------------------
 
     def refresh(self) -> None:
         """Reload every view from the project file."""
-        if self.project is None:
+        self.reload_all()
+
+    def reload_all(self) -> None:
+        if self.project is not None:
+            self.projectChanged.emit(Changes.all())
+
+    def _follow_change(self, changes: Changes) -> None:
+        """The window's share of a change: the code catalog, the transcript on show, number keys."""
+        p = self.project
+        if p is None:
             return
-        docs = self.project.documents()
-        if self.current_document not in {d.id for d in docs}:
-            self.current_document = None
-        self.documents.load(docs, self.project.coded_shares(), self.current_document)
-        self.code_panel.reload(self.project)
-        self._prune_recent()
-        if self.current_document is not None:
-            self._load_document(self.current_document, keep_scroll=True)
-        else:
+        if changes.everything or changes.document_list:
+            if self.current_document not in {d.id for d in p.documents()}:
+                self.current_document = None
+        if changes.everything or changes.codes:
+            self.catalog.load(p.codes(), p.code_counts(), p.code_counts(with_descendants=True))
+            self._prune_recent()
+        if self.current_document is None:
             self.transcript.clear_document()
-        self._refresh_excerpts()
-        self._update_memo_targets()
-        self.memos.reload()
-        self._update_status()
-
-    def after_change(self, changes, documents, delta=None, counted=None) -> None:
-        """Bring the views up to date after a command (see class docstring); `counted` names the
-        codes whose counts changed when a command knows (None: recount every code)."""
-        if self.project is None:
-            return
-        changes = set(changes)
-        if "documents" in changes:
-            self.refresh()
-            self.changed.emit(changes)
-            return
-        if "codes" in changes:
-            codes = self.project.codes()
-            self.transcript.set_codes(codes)
-        if changes & {"codes", "codings"}:
-            self.code_panel.reload(self.project, None if "codes" in changes else counted)
-            if "codes" in changes:
-                self._prune_recent()  # after the reload: a code that is gone loses its number key
-            if self.current_document is not None and (documents is None or self.current_document in documents):
-                if delta is not None and "codes" not in changes:
-                    added, removed = delta
-                    self.transcript.apply_delta([c for c in added if c.document_id == self.current_document],
-                                                removed)
-                else:
-                    self.transcript.set_codings(self.project.codings_in_document(self.current_document))
-        if "memos" in changes:
-            self.memos.reload()
-        # Lists that may be long (excerpts, document shares) follow on the next turn of the event
-        # loop, so several changes in a row cost one reload.
-        self._pending_light |= changes
-        if changes & {"codes", "codings"}:
-            if documents is None or self._pending_docs is None:
-                self._pending_docs = None
-            else:
-                self._pending_docs |= set(documents)
-        self._light_timer.start(0)
-        self.changed.emit(changes)
-
-    def _refresh_light(self) -> None:
-        if self.project is None:
-            return
-        pending, self._pending_light = self._pending_light, set()
-        docs, self._pending_docs = self._pending_docs, set()
-        if pending & {"codes", "codings"}:
-            self.documents.update_shares(self.project.coded_shares(document_ids=docs), docs)
-        if pending & {"codes", "codings", "memos", "excerpts"}:
-            self._refresh_excerpts()
+        elif changes.everything or self.current_document in changes.documents and (
+                changes.document_list or len(changes.codings) > 200):
+            self._load_document(self.current_document, keep_scroll=True)
+        elif changes.codes:
+            self.transcript.set_codes(list(self.catalog.codes.values()))
+            if self.current_document in changes.documents:
+                self.transcript.set_codings(p.codings_in_document(self.current_document))
+        elif self.current_document in changes.documents:
+            # Exactly the codings the step touched, so the viewer repaints one passage, not all.
+            touched = [c for c in p.codings_by_id(changes.codings_added | changes.codings_changed)
+                       if c.document_id == self.current_document]
+            self.transcript.apply_delta(touched, changes.codings_removed | changes.codings_changed)
         self._update_memo_targets()
         self._update_status()
+
+    def _excerpts_follow(self, changes: Changes) -> None:
+        if changes.everything or changes.codings or changes.codes or changes.memos or changes.frameworks:
+            self._excerpts_timer.start(0)
 
     def _update_status(self) -> None:
         if self.project is None:
@@ -368,23 +359,46 @@ class MainWindow(ReviewMixin, QMainWindow):
 
     def _prune_recent(self) -> None:
         # A code that is gone leaves its number empty rather than moving the others up.
-        self.recent_codes = [c if c in self.code_panel.model.codes else None for c in self.recent_codes]
+        self.recent_codes = [c if c in self.catalog else None for c in self.recent_codes]
         while self.recent_codes and self.recent_codes[-1] is None:
             self.recent_codes.pop()
         self._show_recent()
 
     def _show_recent(self) -> None:
-        codes = self.code_panel.model.codes
+        codes = self.catalog.codes
         self.code_panel.set_recent([(n, codes[c].name) for n, c in enumerate(self.recent_codes, 1) if c in codes])
 
     # Commands and errors --------------------------------------------------------------------------
 
-    def push(self, command) -> bool:
-        outcome = command.outcome = {"failed": False}
-        self.undo_stack.push(command)
-        if outcome["failed"]:
-            self._sync_undo_actions()
-        return not outcome["failed"]
+    def run(self, text: str, operation, *, undoable: bool = True, merge_key=None, on_error=None) -> Outcome:
+        """Change the project: the one entry point (see the class docstring). `on_error` takes a
+        refusal instead of the standard error message; `merge_key` merges consecutive steps with
+        the same key into one (a memo typed in bursts)."""
+        if self.project is None:
+            return Outcome(False)
+        if not undoable:
+            with self.own_writes():
+                try:
+                    value, _step = self.project.perform(operation)
+                except (NpmdeskError, sqlite3.Error) as e:
+                    (on_error or self.report_error)(e)
+                    return Outcome(False)
+            self.cannot_undo(text)
+            return Outcome(True, value)
+        command = StoreStep(self, text, operation, merge_key, on_error)
+        self.undo_stack.push(command)  # runs its redo() now
+        outcome = command.outcome  # read before Qt may delete an obsolete command
+        self._sync_undo_actions()
+        return outcome
+
+    @contextmanager
+    def own_writes(self):
+        """Writes inside belong to a step the window runs (run, undo, redo), not a stray one."""
+        self._running += 1
+        try:
+            yield
+        finally:
+            self._running -= 1
 
     def _sync_undo_actions(self) -> None:
         """QUndoStack drops an obsolete command without telling its Undo/Redo actions; say it."""
@@ -394,6 +408,21 @@ class MainWindow(ReviewMixin, QMainWindow):
             if action is not None:
                 action.setEnabled(can)
                 action.setText(f"{label} {text}".strip() if can else label)
+
+    def cannot_undo(self, text: str) -> None:
+        """A step was done that cannot be undone: say so, and start the undo history again, so
+        that no Undo ever does something else than the user expects."""
+        QTimer.singleShot(0, self.undo_stack.clear)  # not from inside the stack's own push()
+        self.statusBar().showMessage(f"{text}: done. It cannot be undone, so the undo history starts "
+                                     "again from here.", 12000)
+
+    def _committed(self, step) -> None:
+        """Every committed transaction of the open project arrives here (store listeners)."""
+        if not self._running:
+            # Written without run(): it is not on the undo stack, so older steps must not stay
+            # there to be undone around it.
+            self.cannot_undo("A change made outside the undo history")
+        self.projectChanged.emit(step.changes)
 
     def report_error(self, exc: BaseException) -> None:
         self.statusBar().showMessage(str(exc), 8000)
@@ -423,7 +452,6 @@ class MainWindow(ReviewMixin, QMainWindow):
             return
         report = import_with_progress(self, self.project, paths, options)
         if report is not None:
-            self.refresh()
             if report.imported and report.imported[0].document_id:
                 self.open_document(report.imported[0].document_id)
 
@@ -453,6 +481,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.memos.save()
         self.save_layout()
         if self.project is not None:
+            self.project.listeners.clear()
             self.project.close()
             self.project = None
         super().closeEvent(event)

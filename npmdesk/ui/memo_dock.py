@@ -1,7 +1,9 @@
 """The memo editor: project, document, code and coding memos, saved as you type.
 
 Typing is saved after a short pause and whenever the target changes or the editor loses focus, so
-nothing typed is lost; the editor's own Ctrl+Z undoes typing while it has the focus.
+nothing typed is lost; the editor's own Ctrl+Z undoes typing while it has the focus. Each save is a
+step of the window's `run` with a merge key, so one editing burst (until the editor loses focus or
+the target changes) is one step on the undo stack.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ class MemoPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.project = None
+        self.run = None  # the window's run(text, operation, merge_key=..., on_error=...)
+        self._burst = 0
         self.targets: dict[str, tuple[int | None, str]] = {}
         self.current: tuple[str, int | None] | None = None
         self.choice = QComboBox(self)
@@ -52,7 +56,7 @@ class MemoPanel(QWidget):
         self.timer.setInterval(SAVE_DELAY_MS)
         self.timer.timeout.connect(self.save)
         self.editor.textChanged.connect(self._typed)
-        self.editor.focusLost.connect(self.save)
+        self.editor.focusLost.connect(self._end_burst)
         self.choice.currentIndexChanged.connect(self._choose)
         self._loading = False
         self._dirty = False
@@ -64,8 +68,16 @@ class MemoPanel(QWidget):
         self.current = None
         self.set_targets({"project": (None, "Project")} if project else {})
 
-    def set_targets(self, targets: dict[str, tuple[int | None, str]], prefer: str | None = None) -> None:
+    def _end_burst(self) -> None:
         self.save()
+        self._burst += 1
+
+    def on_project_changed(self, changes) -> None:
+        if changes.everything or changes.memos:
+            self.reload()
+
+    def set_targets(self, targets: dict[str, tuple[int | None, str]], prefer: str | None = None) -> None:
+        self._end_burst()
         self.targets = dict(targets)
         keep = self.current[0] if self.current else None
         self.choice.blockSignals(True)
@@ -123,12 +135,24 @@ class MemoPanel(QWidget):
         self.timer.stop()
         if not self._dirty or not self.current or self.project is None:
             return
-        try:
-            self.project.set_memo(*self.current, self.editor.toPlainText())
-        except NpmdeskError as e:
-            self.state.setText("Not saved — your text is kept here; it is saved again as you type")
-            self.failed.emit(e)
-            return
+        project, (target, target_id), text = self.project, self.current, self.editor.toPlainText()
+        if self.run is not None:
+            failures = []
+            outcome = self.run(f"Edit {target} memo", lambda: project.set_memo(target, target_id, text),
+                               merge_key=("memo", target, target_id, self._burst), on_error=failures.append)
+            if not outcome.ok:
+                self._not_saved(failures[0] if failures else NpmdeskError("the memo was not saved"))
+                return
+        else:
+            try:
+                project.set_memo(target, target_id, text)
+            except NpmdeskError as e:
+                self._not_saved(e)
+                return
         self._dirty = False  # only once it is really in the file
         self.state.setText("Saved")
         self.saved.emit(*self.current)
+
+    def _not_saved(self, error: BaseException) -> None:
+        self.state.setText("Not saved — your text is kept here; it is saved again as you type")
+        self.failed.emit(error)

@@ -2,7 +2,8 @@
 document belongs to, and which participant each speaker label stands for — so that a focus
 group's turns count for the right people in every matrix and report.
 
-Edits are saved as they are made (each is one transaction); the window refreshes on close."""
+Edits are saved as they are made, each one undoable step of the window's `run` (Ctrl+Z in the
+window undoes them one by one); every view follows through the window's change signal."""
 
 from __future__ import annotations
 
@@ -24,8 +25,9 @@ NOT_A_PARTICIPANT = "(not a participant)"
 
 
 class ParticipantsDialog(QDialog):
-    def __init__(self, parent, project):
+    def __init__(self, parent, project, run=None):
         super().__init__(parent)
+        self.run = run  # the window's one entry point; without one, edits go straight to the store
         self.setObjectName("participantsDialog")
         self.setWindowTitle("Participants and speakers")
         self.resize(820, 520)
@@ -86,15 +88,12 @@ class ParticipantsDialog(QDialog):
         if self._filling:
             return
         case_id = self.table.item(item.row(), 0).data(Qt.ItemDataRole.UserRole)
-        try:
-            if item.column() == 0:
-                self.project.rename_case(case_id, item.text())
-            else:
-                self.project.set_case_attribute(case_id, item.data(Qt.ItemDataRole.UserRole), item.text())
-            self.changed = True
-        except NpmdeskError as e:
-            show_error(self, str(e))
-        QTimer.singleShot(0, self._refill)
+        p, text = self.project, item.text()
+        if item.column() == 0:
+            self._try(lambda: p.rename_case(case_id, text), "Rename participant")
+        else:
+            name = item.data(Qt.ItemDataRole.UserRole)
+            self._try(lambda: p.set_case_attribute(case_id, name, text), f"Set {name}")
 
     def _selected_case(self) -> int | None:
         row = self.table.currentRow()
@@ -103,12 +102,12 @@ class ParticipantsDialog(QDialog):
     def add_participant(self) -> None:
         name = ask_text(self, "Add participant", "Participant ID (e.g. NPM-7):")
         if name:
-            self._try(lambda: self.project.add_case(name))
+            self._try(lambda: self.project.add_case(name), f"Add participant {name}")
 
     def delete_participant(self) -> None:
         case_id = self._selected_case()
         if case_id is not None:
-            self._try(lambda: self.project.delete_case(case_id))
+            self._try(lambda: self.project.delete_case(case_id), "Delete participant")
 
     def add_attribute(self) -> None:
         name = ask_text(self, "Add attribute", "Attribute name (e.g. year, background, rural):")
@@ -118,17 +117,26 @@ class ParticipantsDialog(QDialog):
 
         type_, ok = QInputDialog.getItem(self, "Add attribute", f"Type of “{name}”:", list(ATTRIBUTE_TYPES), 0, False)
         if ok:
-            self._try(lambda: self.project.add_attribute(name, type_))
+            self._try(lambda: self.project.add_attribute(name, type_), f"Add attribute {name}")
 
     def import_csv(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import participants", settings.last_folder(),
                                               "Spreadsheets saved as CSV (*.csv *.tsv *.txt);;All files (*)")
         if not path:
             return
-        try:
-            report = import_participants(self.project, path)
-        except NpmdeskError as e:
-            show_error(self, f"Nothing was imported.\n\n{e}", "Import refused")
+        project, failures = self.project, []
+        if self.run is not None:
+            outcome = self.run(f"Import participants from {Path(path).name}",
+                               lambda: import_participants(project, path), on_error=failures.append)
+            report = outcome.value if outcome.ok else None
+        else:
+            try:
+                report = import_participants(project, path)
+            except NpmdeskError as e:
+                failures.append(e)
+                report = None
+        if report is None:
+            show_error(self, f"Nothing was imported.\n\n{failures[0] if failures else ''}", "Import refused")
             return
         self.changed = True
         self.fill_participants()
@@ -188,12 +196,13 @@ class ParticipantsDialog(QDialog):
             # A document's kind or participant changes nothing else shown here: no rebuild, so the
             # row (and the speakers below it) stay as they are.
             kind.currentTextChanged.connect(
-                lambda k, d=doc.id: self._try(lambda: self.project.set_document_kind(d, k), refill=False))
+                lambda k, d=doc.id: self._try(lambda: self.project.set_document_kind(d, k), "Set document kind",
+                                              refill=False))
             self.docs.setCellWidget(i, 1, kind)
             case = self._case_combo(doc.case_id, "(none)")
             case.currentIndexChanged.connect(
-                lambda _, d=doc.id, c=case: self._try(lambda: self.project.set_document_case(d, c.currentData()),
-                                                      refill=False))
+                lambda _, d=doc.id, c=case: self._try(lambda v=c.currentData(): self.project.set_document_case(d, v),
+                                                      "Set document's participant", refill=False))
             self.docs.setCellWidget(i, 2, case)
         if docs:
             self.docs.setCurrentCell(min(max(keep, 0), len(docs) - 1), 0)
@@ -214,16 +223,20 @@ class ParticipantsDialog(QDialog):
             self.speakers.setItem(i, 0, label)
             combo = self._case_combo(sp.case_id, NOT_A_PARTICIPANT)
             combo.currentIndexChanged.connect(
-                lambda _, s=sp, c=combo: self._try(lambda: self.project.link_speaker(s.document_id, s.name, c.currentData()),
-                                                   refill=False))
+                lambda _, s=sp, c=combo: self._try(
+                    lambda v=c.currentData(): self.project.link_speaker(s.document_id, s.name, v),
+                    f"Link speaker {s.name}", refill=False))
             self.speakers.setCellWidget(i, 1, combo)
 
-    def _try(self, action, refill: bool = True) -> None:
-        try:
-            action()
-            self.changed = True
-        except NpmdeskError as e:
-            show_error(self, str(e))
+    def _try(self, action, text: str = "Edit participants", refill: bool = True) -> None:
+        if self.run is not None:
+            self.changed |= self.run(text, action, on_error=lambda e: show_error(self, str(e))).ok
+        else:
+            try:
+                action()
+                self.changed = True
+            except NpmdeskError as e:
+                show_error(self, str(e))
         if refill:  # later: the widget that sent the signal is replaced by the refill
             QTimer.singleShot(0, self._refill)
 
@@ -233,7 +246,4 @@ class ParticipantsDialog(QDialog):
 
 
 def edit_participants(w) -> None:
-    dialog = ParticipantsDialog(w, w.project)
-    dialog.exec()
-    if dialog.changed:
-        w.refresh()
+    ParticipantsDialog(w, w.project, run=w.run).exec()

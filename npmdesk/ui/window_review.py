@@ -14,7 +14,7 @@ class ReviewMixin:
             self.excerpts.clear()
             return
         if mode[0] == "code":
-            code = self.code_panel.model.codes.get(mode[1])
+            code = self.catalog.get(mode[1])
             if code is None:
                 self._excerpts_mode = None
                 self.excerpts.clear()
@@ -54,12 +54,12 @@ class ReviewMixin:
             name = doc.text(0) if doc is not None else str(self.current_document)
             targets["document"] = (self.current_document, f"Document: {name}")
         code_id = self.code_tree.current_code()
-        code = self.code_panel.model.codes.get(code_id)
+        code = self.catalog.get(code_id)
         if code is not None:
             targets["code"] = (code.id, f"Code: {code.path}")
         span = self.transcript.index.spans.get(self.transcript.current_coding) if self.transcript.index else None
         if span is not None:
-            label = self.code_panel.model.codes.get(span.code_id)
+            label = self.catalog.get(span.code_id)
             targets["coding"] = (span.coding_id, f"Coding: {label.path if label else ''} ({span.start}–{span.end})")
         if targets != self.memos.targets:
             self.memos.set_targets(targets)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from npmdesk.ui import commands as cmd
 from npmdesk.ui.code_tree_model import CodeTreeModel
 from npmdesk.ui.mime import codes_mime
 from tests.ui.conftest import code_id, drag_and_drop, row_point
@@ -80,7 +79,7 @@ def test_rename_in_place_and_recolour(qtbot, window, reopen):
     qtbot.waitUntil(lambda: window.undo_stack.count() == 1)  # the delegate commits on a queued call
     assert reopen().code(system).name == "Seeing the whole system"
     assert window.code_panel.model.codes[system].name == "Seeing the whole system"
-    window.push(cmd.RecolourCode(window, system, "#123456"))
+    assert window.run("Recolour code", lambda: window.project.recolour_code(system, "#123456")).ok
     assert reopen().code(system).color == "#123456"
     assert window.transcript.highlighter.colors[system].name() == "#123456"
     window.actions["undo"].trigger()

@@ -252,9 +252,8 @@ def test_number_keys_keep_their_codes_and_survive_a_restart(qtbot, window, reope
     window.coding.new_code("Brand new")  # nothing selected: it still gets the next number
     new = next(c.id for c in reopen().codes() if c.name == "Brand new")
     assert window.recent_codes == [a, b, new]
-    from npmdesk.ui import commands as cmd
-
-    assert window.push(cmd.DeleteCode(window, b, children=None, codings="delete"))
+    p = window.project
+    assert window.run("Delete code", lambda: p.delete_code(b, children=None, codings="delete")).ok
     assert window.recent_codes == [a, None, new]  # 3 stays 3 when 2 goes
     window.close_project()
     window.open_project(study)

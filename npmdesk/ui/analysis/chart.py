@@ -19,6 +19,9 @@ class ChartModel(QAbstractTableModel):
     def __init__(self, project, parent=None):
         super().__init__(parent)
         self.project = project
+        # How a summary is saved: the window's run(text, operation) (one undoable step), set by the
+        # analysis docks; without a window, straight to the store.
+        self.run = None
         self.cases: list = []
         self.themes: list = []
         self.cells: dict = {}
@@ -68,11 +71,17 @@ class ChartModel(QAbstractTableModel):
             return False
         case_id, code_id = self.key(index)
         text = str(value or "")
-        try:
-            self.project.set_chart_summary(case_id, code_id, text)  # durable before the cell shows it
-        except NpmdeskError as e:
-            self.error.emit(str(e))
-            return False
+        project = self.project
+        if self.run is not None:
+            if not self.run("Edit chart summary", lambda: project.set_chart_summary(case_id, code_id, text),
+                            on_error=lambda e: self.error.emit(str(e))).ok:
+                return False
+        else:
+            try:
+                project.set_chart_summary(case_id, code_id, text)  # durable before the cell shows it
+            except NpmdeskError as e:
+                self.error.emit(str(e))
+                return False
         old = self.cells[(case_id, code_id)]
         self.cells[(case_id, code_id)] = type(old)(case_id, code_id, text if text.strip() else "", old.excerpts)
         self.dataChanged.emit(index, index)

@@ -4,7 +4,8 @@ Framework Method chart and the saturation chart as docks; adding frameworks; ali
 `install_analysis_menu(window)` needs from the window: `menus["Analysis"]`, `project`,
 `add_action(...)`, and optionally `excerpts.show_excerpts(title, excerpts)` with
 `docks["excerptsDock"]` (else a dialog lists the excerpts), `code_tree.current_code()`,
-`push(command)`, the `changed` and `projectChanged` signals.
+`run(text, operation)` for every change, the `projectChanged(Changes)` and `projectSwitched`
+signals.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QMessageBo
 from npmdesk.core.errors import NpmdeskError
 from npmdesk.formats.framework_files import import_framework_file
 from npmdesk.store.frameworks import BUILTIN_FRAMEWORKS
+from npmdesk.ui.commands import Outcome
 from npmdesk.ui.analysis.alignment import AlignmentView
 from npmdesk.ui.analysis.chart import FrameworkChartView
 from npmdesk.ui.analysis.common import ExcerptsDialog
 from npmdesk.ui.analysis.matrix import MatrixView
 from npmdesk.ui.analysis.saturation import SaturationView
-from npmdesk.ui.commands import ProjectCommand
 
 REFRESH_DELAY_MS = 600  # after the last change, before open analysis views recompute
 
@@ -30,27 +31,6 @@ VIEWS = {
     "chart": ("Framework matrix (charting)", FrameworkChartView),
     "saturation": ("Saturation", SaturationView),
 }
-
-
-class AlignCode(ProjectCommand):
-    """Link a code to an element (undo: unlink, or put the earlier rationale back)."""
-
-    changes = ("codes",)
-
-    def __init__(self, ctx, code_id: int, element_id: int, rationale: str):
-        super().__init__(ctx, "Align code with framework element")
-        self.code_id, self.element_id, self.rationale = code_id, element_id, rationale
-        self.before = next((a.rationale for a in ctx.project.alignments()
-                            if a.code_id == code_id and a.element_id == element_id), None)
-
-    def do(self) -> None:
-        self.project.align_code(self.code_id, self.element_id, self.rationale)
-
-    def undo_it(self) -> None:
-        if self.before is None:
-            self.project.unalign_code(self.code_id, self.element_id)
-        else:
-            self.project.align_code(self.code_id, self.element_id, self.before)
 
 
 class AnalysisDocks:
@@ -65,10 +45,10 @@ class AnalysisDocks:
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(REFRESH_DELAY_MS)
         self._refresh_timer.timeout.connect(self.refresh_visible)
-        if hasattr(window, "changed"):
-            window.changed.connect(lambda *_: self._refresh_timer.start() if self._any_visible() else None)
         if hasattr(window, "projectChanged"):
-            window.projectChanged.connect(self.project_changed)
+            window.projectChanged.connect(lambda *_: self._refresh_timer.start() if self._any_visible() else None)
+        if hasattr(window, "projectSwitched"):
+            window.projectSwitched.connect(self.project_changed)
 
     def view(self, key: str):
         dock = self.docks.get(key)
@@ -82,6 +62,8 @@ class AnalysisDocks:
             view.cell_excerpts_requested.connect(lambda flt, t=title: self.show_excerpts(t, flt))
             if hasattr(view, "error"):
                 view.error.connect(self.error)
+            if hasattr(view, "model") and hasattr(view.model, "run"):
+                view.model.run = getattr(self.window, "run", None)
             dock = QDockWidget(title, self.window)
             dock.setObjectName(f"{key}AnalysisDock")
             dock.setWidget(view)
@@ -149,12 +131,23 @@ class AnalysisDocks:
             self._add(lambda p: import_framework_file(p, path))
 
     def _add(self, make) -> None:
+        project = self.window.project
+        outcome = self._run("Add framework", lambda: make(project))
+        if outcome.ok:
+            self.show("alignment").select_framework(outcome.value)
+
+    def _run(self, text: str, operation):
+        """Through the window's one entry point (undoable), or directly on a bare window."""
+        run = getattr(self.window, "run", None)
+        if run is not None:
+            return run(text, operation, on_error=lambda e: self.error(str(e)))
         try:
-            fid = make(self.window.project)
+            value = operation()
         except NpmdeskError as e:
             self.error(str(e))
-            return
-        self.show("alignment").select_framework(fid)
+            return Outcome(False)
+        self.refresh_visible()
+        return Outcome(True, value)
 
     def add_to_code_tree(self) -> None:
         project = self.window.project
@@ -167,12 +160,8 @@ class AnalysisDocks:
                                         [f.name for f in frameworks], 0, False)
         if not ok:
             return
-        try:
-            project.add_framework_codes(next(f.id for f in frameworks if f.name == name))
-        except NpmdeskError as e:
-            self.error(str(e))
-            return
-        self._changed()
+        fid = next(f.id for f in frameworks if f.name == name)
+        self._run(f"Add {name} to the code tree", lambda: project.add_framework_codes(fid))
 
     def align_selected_code(self) -> None:
         project = self.window.project
@@ -193,18 +182,7 @@ class AnalysisDocks:
         if not ok:
             return
         element_id = dict(choices)[label]
-        if hasattr(self.window, "push"):
-            self.window.push(AlignCode(self.window, code_id, element_id, rationale))
-        else:
-            project.align_code(code_id, element_id, rationale)
-            self.refresh_visible()
-
-    def _changed(self) -> None:
-        after = getattr(self.window, "after_change", None)
-        if after is not None:
-            after({"codes"}, None)
-        else:
-            self.refresh_visible()
+        self._run("Align code with framework element", lambda: project.align_code(code_id, element_id, rationale))
 
 
 def install_analysis_menu(window) -> AnalysisDocks:
