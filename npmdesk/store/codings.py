@@ -44,34 +44,13 @@ class CodingsMixin:
             self._assign_coding_cases(c, new_id, doc_id, start, end)
         return new_id
 
-    def restore_coding(self, coding: Coding, memo: str = "", kept: dict | None = None) -> int:
-        """Put back a coding returned by remove_coding: same id, guid, coder and date, its memo
-        (with its author, dates and GUID) and the framework elements it was chosen to exemplify."""
-        kept = kept or {}
-        with self.write():
-            cid = self.apply_coding(coding.document_id, coding.code_id, coding.start, coding.end,
-                                    exemplar=coding.exemplar, coder_id=coding.coder_id, guid=coding.guid,
-                                    created=coding.created, coding_id=coding.id)
-            m = kept.get("memo")
-            if memo:
-                self.set_memo("coding", cid, memo, **({k: m[k] for k in ("coder_id", "created", "modified", "guid")}
-                                                       if m else {}))
-            for element_id in kept.get("elements", ()):
-                if self.db.execute("SELECT 1 FROM framework_elements WHERE id = ?", (element_id,)).fetchone():
-                    self.add_element_exemplar(element_id, cid)
-        return cid
-
-    def remove_coding(self, coding_id: int) -> tuple[Coding, str, dict]:
-        """Remove a coding; returns what restore_coding needs to put it back whole (undo)."""
+    def remove_coding(self, coding_id: int) -> Coding:
+        """Remove a coding (its memo and exemplar choices go with it); returns what was removed.
+        Undo puts all of it back from the row journal (store/journal.py)."""
         coding = self.coding(coding_id)
-        memo = self.memo("coding", coding_id)
-        row = self.db.execute("SELECT coder_id, created, modified, guid FROM memos WHERE coding_id = ?",
-                              (coding_id,)).fetchone()
-        kept = {"memo": dict(zip(("coder_id", "created", "modified", "guid"), row)) if row else None,
-                "elements": sorted(self.coding_element_exemplars(coding_id))}
         with self.write("remove coding", coding=coding_id) as c:
             c.execute("DELETE FROM codings WHERE id = ?", (coding_id,))
-        return coding, memo, kept
+        return coding
 
     def change_coding_span(self, coding_id: int, start: int, end: int) -> tuple[int, int]:
         """Move a coding's boundaries; returns the old (start, end) for undo."""

@@ -22,7 +22,6 @@ from npmdesk.store.memos import MemosMixin
 from npmdesk.store.search import SearchMixin
 from npmdesk.store.texts import TextsMixin
 from npmdesk.store.coverage import CoverageMixin
-from npmdesk.store.snapshots import SnapshotsMixin
 
 
 class Project(
@@ -36,7 +35,6 @@ class Project(
     MemosMixin,
     SearchMixin,
     FrameworksMixin,
-    SnapshotsMixin,
     CoverageMixin,
     AnalysisMixin,
 ):

@@ -197,7 +197,7 @@ def test_text_memory_is_bounded(project, monkeypatch):
     assert [project.document_text(i) for i in ids] == [f"text number {i}." for i in range(5)]
 
 
-def test_remove_then_restore_gives_the_coding_back_whole(project, sample_text):
+def test_undo_of_a_removal_gives_the_coding_back_whole(project, sample_text):
     """Review finding: undoing a removal lost the coding's exemplar choices and its memo's identity."""
     doc = project.add_document("d", sample_text)
     code = project.add_code("C")
@@ -206,9 +206,9 @@ def test_remove_then_restore_gives_the_coding_back_whole(project, sample_text):
     element = project.element_by_name("Professionalism", project.add_builtin_framework("acgme"))
     project.add_element_exemplar(element.id, coding)
     memo_before = [m for m in project.memos() if m["target"] == "coding"]
-    removed = project.remove_coding(coding)
-    assert project.memos() == [m for m in project.memos() if m["target"] != "coding"]
-    project.restore_coding(*removed)
+    _, step = project.perform(project.remove_coding, coding)
+    assert [m for m in project.memos() if m["target"] == "coding"] == []
+    project.revert(step)
     assert project.coding_element_exemplars(coding) == {element.id}
     assert [m for m in project.memos() if m["target"] == "coding"] == memo_before
 

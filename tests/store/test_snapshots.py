@@ -1,6 +1,9 @@
-"""Undo support: a snapshot taken before delete/merge restores codes, codings and memos exactly."""
+"""Undo of deleting and merging codes (whole subtrees, with codings and memos) restores them exactly."""
+
+import pytest
 
 from npmdesk.store import Project
+from npmdesk.store.journal import UndoConflictError
 
 
 def _state(p):
@@ -31,27 +34,25 @@ def _setup(project, sample_text):
 def test_restore_after_merge(project, sample_text):
     _, _, a, b = _setup(project, sample_text)
     before = _state(project)
-    snap = project.snapshot_codes([a, b])
-    project.merge_codes(a, b)
+    _, step = project.perform(project.merge_codes, a, b)
     assert _state(project) != before
-    project.restore_codes(snap)
+    redo = project.revert(step)
     assert _state(project) == before
     assert project.check()["foreign_keys"] == "ok"
-    project.merge_codes(a, b)  # redo works on the restored ids
+    project.revert(redo)  # redo works on the restored ids
+    assert a not in {c.id for c in project.codes()}
 
 
 def test_restore_after_delete_variants(project, sample_text):
     _, theme, a, b = _setup(project, sample_text)
     before = _state(project)
     for kwargs in ({"children": "delete", "codings": "delete"}, {"children": "lift", "codings": "parent"}):
-        snap = project.snapshot_codes([a])
-        project.delete_code(a, **kwargs)
-        project.restore_codes(snap)
+        _, step = project.perform(lambda: project.delete_code(a, **kwargs))
+        project.revert(step)
         assert _state(project) == before
-    snap = project.snapshot_codes([theme])
-    project.delete_code(theme, children="delete", codings="delete")
+    _, step = project.perform(lambda: project.delete_code(theme, children="delete", codings="delete"))
     assert project.codes() == []
-    project.restore_codes(snap)
+    project.revert(step)
     assert _state(project) == before
     reopened = Project.open(project.path, "Ben")
     assert _state(reopened) == before
@@ -68,9 +69,9 @@ def test_coded_shares(project):
     assert project.coded_shares() == {doc: 0.5}
 
 
-def test_restore_skips_what_was_deleted_meanwhile(project, sample_text):
-    """Review finding: undo of a code deletion failed (FOREIGN KEY) after a participant or a
-    framework it referred to had been deleted outside the undo history."""
+def test_undo_refuses_when_what_it_refers_to_was_deleted_meanwhile(project, sample_text):
+    """Undo of a code deletion after a participant and a framework it referred to were deleted
+    outside its history: refused whole, with a message, and the project left as it is."""
     from npmdesk.store import TurnSpec
 
     doc = project.add_document("d", sample_text, turns=[TurnSpec(0, len(sample_text), "NPM-1")])
@@ -82,11 +83,11 @@ def test_restore_skips_what_was_deleted_meanwhile(project, sample_text):
     element = project.element_by_name("Professionalism", fw)
     project.align_code(code, element.id, "why")
     project.add_element_exemplar(element.id, coding)
-    snap = project.snapshot_codes([code])
-    project.delete_code(code, codings="delete")
+    _, step = project.perform(lambda: project.delete_code(code, codings="delete"))
     project.delete_case(case)
     project.delete_framework(fw)
-    project.restore_codes(snap)
-    assert [c.id for c in project.codings_in_document(doc)] == [coding]
-    assert project.alignments() == [] and project.coding_element_exemplars(coding) == set()
+    before = _state(project)
+    with pytest.raises(UndoConflictError, match="Nothing was undone"):
+        project.revert(step)
+    assert _state(project) == before and project.codings_in_document(doc) == []
     assert project.check()["foreign_keys"] == "ok"
