@@ -125,6 +125,14 @@ def run_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
     except NpmdeskError as e:
         print(f"npmdesk: {e}", file=sys.stderr)
         return 1
+    except Exception as e:  # disk full, permissions, a damaged page: said in plain words (store/storage_errors.py)
+        from npmdesk.store.storage_errors import translate
+
+        known = translate(e, getattr(args, "project", None))
+        if known is None:
+            raise
+        print(f"npmdesk: {known}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("npmdesk: interrupted", file=sys.stderr)
         return 1

@@ -2,10 +2,13 @@
 
 An export writes to a temporary file beside the target and renames it over the target only when
 everything went well, so a crash or a cancel never leaves a half-written report under the real
-name (and never damages an older report of the same name)."""
+name (and never damages an older report of the same name). Before anything is written the target
+is checked (store/output_paths.py): an export never writes over the open project, any other
+npmdesk project, or a name SQLite would read as part of one."""
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -13,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from npmdesk.core.errors import BadInputError, CancelledError
+from npmdesk.store.output_paths import check_output_path
 
 ProgressCallback = Callable[[int, int], bool]
 
@@ -22,19 +26,37 @@ _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
 
+def write_failure(out: Path, e: OSError) -> BadInputError:
+    """A plain-words refusal for an OS error while writing `out` (disk full, permission, read-only)."""
+    folder = out.parent if str(out.parent) else Path(".")
+    if e.errno == errno.ENOSPC or getattr(e, "winerror", None) == 112:
+        return BadInputError(out, f"the disk holding {folder.resolve()} is full ({e.strerror}): nothing was written and the "
+                                  "project is unchanged; free some space (or export to another disk) and try again")
+    if e.errno == errno.EROFS:
+        return BadInputError(out, f"{folder.resolve()} is on a read-only disk: nothing was written; export "
+                                  "to another folder")
+    if e.errno in (errno.EACCES, errno.EPERM):
+        return BadInputError(out, f"npmdesk may not write in {folder.resolve()} (permission denied): nothing "
+                                  "was written; export to another folder")
+    return BadInputError(out, f"could not be written ({e.strerror or e}); nothing was written")
+
+
 @contextmanager
-def atomic_output(out: str | Path) -> Iterator[Path]:
-    """Yield a temporary path to write; on success it replaces `out`, on any error it is removed."""
+def atomic_output(out: str | Path, protect=()) -> Iterator[Path]:
+    """Yield a temporary path to write; on success it replaces `out`, on any error it is removed.
+
+    `out` is refused if it is a project (the open one, named in `protect`, or any other)."""
     out = Path(out)
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
         raise BadInputError(out, "the folder to export into does not exist")
     if out.is_dir():
         raise BadInputError(out, "is a folder: give a file name to export to")
+    check_output_path(out, protect)
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=folder)
     except OSError as e:
-        raise BadInputError(out, f"cannot write here ({e.strerror})") from None
+        raise write_failure(out, e) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -46,7 +68,7 @@ def atomic_output(out: str | Path) -> Iterator[Path]:
         os.replace(tmp, out)
     except OSError as e:
         tmp.unlink(missing_ok=True)
-        raise BadInputError(out, f"could not be written ({e.strerror or e})") from None
+        raise write_failure(out, e) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -17,6 +17,7 @@ from pathlib import Path
 import sqlite_utils
 
 from npmdesk.core.errors import (
+    BadInputError,
     DamagedProjectError,
     NewerVersionError,
     NotAProjectError,
@@ -248,14 +249,19 @@ def save_copy(conn: sqlite3.Connection, target: Path, replace_project: bool = Fa
     target = Path(target)
     source = database_file(conn)
     check_output_path(target, [source] if source else [], replace_project=replace_project)
+    if not target.parent.is_dir():
+        raise BadInputError(target, "the folder to save the copy in does not exist")
     tmp = target.with_name(target.name + ".partial")
-    tmp.unlink(missing_ok=True)
-    dest = sqlite3.connect(str(tmp))
     try:
-        conn.backup(dest)
-    except BaseException:
-        dest.close()
         tmp.unlink(missing_ok=True)
-        raise
-    dest.close()
-    tmp.replace(target)
+        dest = sqlite3.connect(str(tmp))
+        try:
+            conn.backup(dest)
+        finally:
+            dest.close()
+        tmp.replace(target)
+    except (OSError, sqlite3.Error) as e:
+        tmp.unlink(missing_ok=True)
+        from npmdesk.store.storage_errors import translate
+
+        raise translate(e, target) or BadInputError(target, f"the copy could not be written ({e})") from e

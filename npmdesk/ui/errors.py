@@ -9,6 +9,7 @@ from pathlib import Path
 
 from npmdesk.core.errors import NpmdeskError
 from npmdesk.paths import data_dir
+from npmdesk.store.storage_errors import translate
 
 log = logging.getLogger("npmdesk")
 
@@ -30,9 +31,17 @@ def _setup_logging() -> None:
     log.setLevel(logging.INFO)
 
 
+# The open project's path, so that a disk-full message can name the disk (set by ui/backup_menu.py
+# whenever the window opens or closes a project).
+context_path: Path | None = None
+
+
 def message_for(exc: BaseException) -> str:
     if isinstance(exc, NpmdeskError):
         return str(exc)
+    known = translate(exc, context_path)  # disk full, permission, read-only disk, damaged page
+    if known is not None:
+        return str(known)[:1].upper() + str(known)[1:] + "."
     return (f"Something went wrong that npmdesk did not expect ({type(exc).__name__}: {exc}).\n\n"
             f"Your coding so far is saved in the project file. Details were written to {log_path()}.")
 

@@ -10,9 +10,7 @@ exporting twice gives the same file apart from its timestamps.
 
 from __future__ import annotations
 
-import os
 import re
-import uuid
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -21,7 +19,7 @@ from pathlib import Path
 from lxml import etree
 
 from npmdesk import __version__
-from npmdesk.core.errors import BadInputError
+from npmdesk.formats.export_support import atomic_output
 from npmdesk.formats.refi.qdc import append_codes
 from npmdesk.formats.refi.untrusted import PROJECT_NS, derived_guid, export_guid, xml_text
 
@@ -226,16 +224,10 @@ def export_qdpx(project, out: str | Path) -> QdpxExportSummary:
     out = Path(out)
     xml, texts, summary = build_project(project)
     summary.path = str(out)
-    tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.partial")
-    try:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr("project.qde", xml)
-            for name, text in texts.items():
-                zf.writestr(f"sources/{name}", text.encode("utf-8"))
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, out)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
-        raise BadInputError(out, f"cannot be written ({e.strerror or e})") from None
+    # atomic_output never writes over a project (store/output_paths.py) and says why a write failed.
+    with atomic_output(out, protect=[project.path]) as tmp, \
+            zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("project.qde", xml)
+        for name, text in texts.items():
+            zf.writestr(f"sources/{name}", text.encode("utf-8"))
     return summary

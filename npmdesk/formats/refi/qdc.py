@@ -7,8 +7,6 @@ also carry NoteRefs to their memos; the codebook schema has no notes, so a .qdc 
 
 from __future__ import annotations
 
-import os
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -145,21 +143,15 @@ def export_qdc(project, out: str | Path) -> dict:
     codes = project.codes()
     if not codes:
         raise BadInputError(out, "the project has no codes to export (a codebook needs at least one)")
-    write_atomically(out, codebook_xml(project))
+    write_atomically(out, codebook_xml(project), protect=[project.path])
     return {"path": str(out), "codes": len(codes)}
 
 
-def write_atomically(out: Path, data: bytes) -> None:
-    tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.partial")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, out)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
-        raise BadInputError(out, f"cannot be written ({e.strerror or e})") from None
+def write_atomically(out: Path, data: bytes, protect=()) -> None:
+    from npmdesk.formats.export_support import atomic_output  # never over a project
+
+    with atomic_output(out, protect) as tmp:
+        tmp.write_bytes(data)
 
 
 # Importing into a project -------------------------------------------------------------------------
