@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from npmdesk.core.errors import InvalidSpanError, NameClashError, NotFoundError
 from npmdesk.core.model import Coding, Excerpt, ExcerptFilter
+from npmdesk.store import excerpts as excerpt_query
 from npmdesk.store.database import new_guid, now
 
 _CODING_COLUMNS = ("cg.id, cg.document_id, cg.code_id, cg.start, cg.end, cg.coder_id, cg.exemplar, "
@@ -94,56 +95,17 @@ class CodingsMixin:
                                "WHERE cg.document_id = ? ORDER BY cg.start, cg.end", (doc_id,)).fetchall()
         return [_coding(r) for r in rows]
 
-    def excerpts(self, flt: ExcerptFilter | None = None) -> list[Excerpt]:
-        """Coded passages in code-tree order, then document order, then position."""
-        flt = flt or ExcerptFilter()
-        where, params = [], []
-        if flt.code_ids is not None:
-            ids = set(flt.code_ids)
-            if flt.with_descendants:
-                for cid in flt.code_ids:
-                    ids.update(self.code_descendants(cid))
-            where.append(f"cg.code_id IN ({','.join('?' * len(ids))})")
-            params += sorted(ids)
-        for column, values in (("cg.document_id", flt.document_ids), ("cg.coder_id", flt.coder_ids),
-                               ("cg.id", flt.coding_ids)):
-            if values is not None:
-                where.append(f"{column} IN ({','.join('?' * len(values))})")
-                params += list(values)
-        if flt.case_ids is not None:
-            where.append(f"EXISTS (SELECT 1 FROM coding_cases cc WHERE cc.coding_id = cg.id AND cc.case_id IN "
-                         f"({','.join('?' * len(flt.case_ids))}))")
-            params += list(flt.case_ids)
-        if flt.exemplars_only:
-            where.append("cg.exemplar = 1")
-        sql = (
-            "SELECT cg.id, cg.document_id, d.name, cg.code_id, cg.start, cg.end, co.name, cg.exemplar, "
-            " (SELECT s.name FROM turns t JOIN speakers s ON s.id = t.speaker_id WHERE t.document_id = cg.document_id"
-            "  AND t.start <= cg.start ORDER BY t.start DESC LIMIT 1), "
-            " NULL, ifnull((SELECT text FROM memos m WHERE m.coding_id = cg.id), ''), d.position "
-            "FROM codings cg JOIN documents d ON d.id = cg.document_id JOIN coders co ON co.id = cg.coder_id"
-            + (" WHERE " + " AND ".join(where) if where else "")
-        )
-        rows = self.db.execute(sql, params).fetchall()
-        # Participants in one joined scan rather than a sorted subquery per row (a third of the time).
-        names: dict[int, list[str]] = {}
-        for coding_id, name in self.db.execute(
-                "SELECT cc.coding_id, ca.name FROM codings cg JOIN coding_cases cc ON cc.coding_id = cg.id "
-                "JOIN cases ca ON ca.id = cc.case_id" + (" WHERE " + " AND ".join(where) if where else ""), params):
-            names.setdefault(coding_id, []).append(name)
-        participants = {cid: ", ".join(sorted(ns)) for cid, ns in names.items()}  # as ORDER BY name (binary)
-        codes = {c.id: c for c in self.codes()}
-        order = {cid: i for i, cid in enumerate(codes)}
-        rows.sort(key=lambda r: (order.get(r[3], 0), r[11], r[1], r[4], r[5]))
-        texts = self.document_texts(r[1] for r in rows)
-        out = []
-        for r in rows:
-            text = texts[r[1]]
-            code = codes[r[3]]
-            # Positional, in Excerpt's field order: half the cost of keywords, for thousands of excerpts.
-            out.append(Excerpt(r[0], r[1], r[2], r[3], code.path, r[4], r[5], text[r[4]:r[5]], r[8],
-                               participants.get(r[0]), r[6], bool(r[7]), r[10], code.color))
-        return out
+    def excerpts(self, flt: ExcerptFilter | None = None, *, limit: int | None = None,
+                 offset: int = 0) -> list[Excerpt]:
+        """Coded passages in code-tree order, then document order, then position (store/excerpts.py).
+
+        `limit`/`offset` give one page at a cost that follows the page, not the filter's whole
+        result: the first screen of a theme with 100,000 excerpts, then more as the reader scrolls."""
+        return excerpt_query.excerpts(self, flt, limit, offset)
+
+    def count_excerpts(self, flt: ExcerptFilter | None = None) -> int:
+        """How many excerpts `excerpts(flt)` returns, without reading them."""
+        return excerpt_query.count(self, flt)
 
     # Participants a coding speaks for ------------------------------------------------------------
 

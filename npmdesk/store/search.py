@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Iterator
+from itertools import islice
 
 from npmdesk.core.errors import InvalidValueError
 from npmdesk.core.model import SearchHit
@@ -64,38 +67,74 @@ def hit_pattern(query: str) -> re.Pattern:
 
 
 class SearchMixin:
-    def search(self, query: str, *, document_ids: list[int] | None = None, limit: int = 1000) -> list[SearchHit]:
-        """Every occurrence of the query's words/phrases in matching documents, with a snippet."""
+    def search(self, query: str, *, document_ids: list[int] | None = None, limit: int = 1000,
+               offset: int = 0) -> list[SearchHit]:
+        """Occurrences of the query's words/phrases in matching documents (document order, then
+        position), each with a snippet, speaker and participant: hits offset .. offset + limit."""
+        hits = self.iter_search(query, document_ids=document_ids)
+        return list(islice(hits, max(0, offset), max(0, offset) + max(0, limit)))
+
+    def iter_search(self, query: str, *, document_ids: list[int] | None = None) -> Iterator[SearchHit]:
+        """The hits of `search`, found lazily: FTS5 says which documents match (at once, so a bad
+        query raises here), and each document's text is scanned only when its hits are reached,
+        a few documents at a time, with one query for their speaker turns. The first screen of
+        hits costs a few documents, not every matching one."""
         match = fts_query(query)
         pattern = hit_pattern(query)
-        where = "document_texts_fts MATCH ?"
-        params: list = [match]
+        where, params = "document_texts_fts MATCH ?", [match]
         if document_ids is not None:
-            where += f" AND rowid IN ({','.join('?' * len(document_ids))})"
-            params += document_ids
+            where += " AND f.rowid IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(list(document_ids)))
         try:
-            doc_ids = [r[0] for r in self.db.execute(
-                f"SELECT rowid FROM document_texts_fts WHERE {where}", params)]
+            docs = self.db.execute(
+                "SELECT d.id, d.name, (SELECT name FROM cases WHERE id = d.case_id) FROM document_texts_fts f "
+                f"JOIN documents d ON d.id = f.rowid WHERE {where} ORDER BY d.position, d.id", params).fetchall()
         except sqlite3.OperationalError as e:
             raise InvalidValueError(f"cannot search for {query!r} ({e})") from None
-        if not doc_ids:
-            return []
-        docs = {d.id: d for d in self.documents() if d.id in set(doc_ids)}
-        hits: list[SearchHit] = []
-        for doc in sorted(docs.values(), key=lambda d: (d.position, d.id)):
-            text = self.document_text(doc.id)
-            turns = starts = links = None
-            for m in pattern.finditer(text):
-                if turns is None:
-                    turns = self.turns(doc.id)
-                    starts = [t.start for t in turns]
-                    links = {s.name: s.case for s in self.speakers(doc.id)}
-                i = bisect_right(starts, m.start()) - 1
-                speaker = turns[i].speaker if i >= 0 else None
-                participant = links.get(speaker) or doc.case
-                a, b = max(0, m.start() - SNIPPET_CONTEXT), min(len(text), m.end() + SNIPPET_CONTEXT)
-                snippet = ("…" if a else "") + text[a:b].replace("\n", " ") + ("…" if b < len(text) else "")
-                hits.append(SearchHit(doc.id, doc.name, m.start(), m.end(), snippet, speaker, participant))
-                if len(hits) >= limit:
-                    return hits
-        return hits
+        return self._hits(docs, pattern)
+
+    def _hits(self, docs: list[tuple], pattern: re.Pattern) -> Iterator[SearchHit]:
+        for a, b in _batches(len(docs)):
+            chunk = docs[a:b]
+            texts = self.document_texts(d[0] for d in chunk)
+            found = [(d, [m.span() for m in pattern.finditer(texts[d[0]])]) for d in chunk]
+            with_hits = [d[0] for d, spans in found if spans]
+            if not with_hits:
+                continue
+            turns: dict[int, tuple[list[int], list]] = {}
+            for doc_id, start, speaker in self.db.execute(
+                    "SELECT t.document_id, t.start, s.name FROM turns t LEFT JOIN speakers s ON s.id = t.speaker_id "
+                    "WHERE t.document_id IN (SELECT value FROM json_each(?)) "
+                    "ORDER BY t.document_id, t.start, t.speaker_id, t.id", (json.dumps(with_hits),)):
+                starts, speakers = turns.setdefault(doc_id, ([], []))
+                starts.append(start)
+                speakers.append(speaker)
+            links: dict[int, dict] = {}
+            for doc_id, name, case in self.db.execute(
+                    "SELECT s.document_id, s.name, c.name FROM speakers s LEFT JOIN cases c ON c.id = s.case_id "
+                    "WHERE s.document_id IN (SELECT value FROM json_each(?)) ORDER BY s.document_id, s.id",
+                    (json.dumps(with_hits),)):
+                links.setdefault(doc_id, {})[name] = case
+            for (doc_id, name, case), spans in found:
+                if not spans:
+                    continue
+                text = texts[doc_id]
+                starts, speakers = turns.get(doc_id, ([], []))
+                linked = links.get(doc_id, {})
+                for start, end in spans:
+                    k = bisect_right(starts, start) - 1
+                    speaker = speakers[k] if k >= 0 else None
+                    lo, hi = max(0, start - SNIPPET_CONTEXT), min(len(text), end + SNIPPET_CONTEXT)
+                    snippet = ("…" if lo else "") + text[lo:hi].replace("\n", " ") + ("…" if hi < len(text) else "")
+                    yield SearchHit(doc_id, name, start, end, snippet, speaker, linked.get(speaker) or case)
+
+
+FIRST_BATCH = 4  # documents scanned before the first hits are given; batches then double up to 64
+
+
+def _batches(n: int):
+    i, size = 0, FIRST_BATCH
+    while i < n:
+        yield i, min(n, i + size)
+        i += size
+        size = min(64, size * 2)
