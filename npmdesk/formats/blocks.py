@@ -11,9 +11,10 @@ the source format was, and a turn's range always starts at its label, as it does
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
-from npmdesk.formats.speakers import label_starts, turns_from_starts
+from npmdesk.formats.speakers import label_starts
 from npmdesk.core.model import TurnSpec
 
 
@@ -48,14 +49,24 @@ def assemble(blocks: list[Block], speaker_pattern: str | None, detect: bool) -> 
     if detect:
         # Labels in free paragraphs are found over the whole text, so that a label's recurrence
         # counts across the document; a free turn stops where the next structural turn begins.
+        # Structural spans are in text order and disjoint, so both lookups are bisections: the
+        # whole assembly stays O(n log n) in the number of paragraphs.
         known = {b.speaker for _, _, b in structural if b.speaker}
-        in_structure = [(s, e) for s, e, _ in structural]
-        free = [(p, label) for p, label in label_starts(joined, speaker_pattern, known)
-                if not any(s <= p < max(e, s + 1) for s, e in in_structure)]
-        bounds = sorted([s for s, _ in in_structure] + [p for p, _ in free])
+        struct_starts = [s for s, _, _ in structural]
+        struct_ends = [max(e, s + 1) for s, e, _ in structural]
+
+        def in_structure(p: int) -> bool:
+            i = bisect_right(struct_starts, p) - 1
+            return i >= 0 and p < struct_ends[i]
+
+        free = [(p, label) for p, label in label_starts(joined, speaker_pattern, known) if not in_structure(p)]
+        bounds = sorted(struct_starts + [p for p, _ in free])
         for p, label in free:
-            nxt = next((b for b in bounds if b > p), len(joined) + 1)
-            turns.extend(turns_from_starts(joined, [(p, label)], limit=nxt - 1 if nxt <= len(joined) else len(joined)))
+            i = bisect_right(bounds, p)
+            end = bounds[i] - 1 if i < len(bounds) and bounds[i] <= len(joined) else len(joined)
+            while end > p and joined[end - 1] in "\n \t":  # a turn ends with its last character
+                end -= 1
+            turns.append(TurnSpec(p, end, label))
     turns.sort(key=lambda t: t.start)
     return joined, turns
 

@@ -6,6 +6,7 @@ with its reason. Readers are registered per file suffix; each returns a ParsedSo
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -144,7 +145,16 @@ def read_source(path: str | Path, options: ImportOptions | None = None) -> Parse
         raise BadInputError(path, "the file contains no text")
     if parsed.turns is None:
         parsed.turns = detect_turns(parsed.text, options.speaker_pattern) if options.detect_speakers else []
+    parsed.turns = _fit_speakers(parsed.turns)
     return parsed
+
+
+def _fit_speakers(turns: list[TurnSpec]) -> list[TurnSpec]:
+    """A speaker label is a name from outside: control and text-direction characters go."""
+    fitted = {s: fit_name(s) or None for s in {t.speaker for t in turns if t.speaker}}
+    if all(k == v for k, v in fitted.items()):
+        return turns
+    return [dataclasses.replace(t, speaker=fitted[t.speaker]) if t.speaker else t for t in turns]
 
 
 def import_files(

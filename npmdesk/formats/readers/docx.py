@@ -1,15 +1,18 @@
 """Word .docx: body paragraphs and tables in order, list items numbered, speaker tables as turns.
 
 The archive is size-checked and every XML part is parsed with the safe parser (no DTDs, no
-entities) before python-docx opens it. The body is then walked as XML rather than through
-python-docx's paragraph objects because those skip tracked insertions, content controls (w:sdt)
-and field results, which transcription services do produce. Headers, footers, comments,
-footnotes, text boxes, deleted text and field codes are not transcript text and are left out.
+entities). The body is walked as XML rather than through python-docx's paragraph objects because
+those skip tracked insertions, content controls (w:sdt) and field results, which transcription
+services do produce; and it is read as a stream, one body paragraph or table at a time, so a
+huge document costs the memory of its text, not of its whole XML tree. The numbering and style
+parts are found through the main part's relationships, as Word finds them. Headers, footers,
+comments, footnotes, text boxes, deleted text and field codes are not transcript text and are
+left out.
 """
 
 from __future__ import annotations
 
-import io
+import posixpath
 from pathlib import Path
 
 from npmdesk.core.errors import BadInputError
@@ -43,23 +46,36 @@ _CHARS = {w("tab"): "\t", w("ptab"): "\t", w("br"): "\n", w("cr"): "\n", w("noBr
 def read_docx(path: Path, data: bytes, options) -> ParsedSource:
     archive = SafeZip(data, path, what="Word document")
     main = _main_part_name(archive, path)
-    for name in archive.names():  # python-docx parses these too: refuse any crafted part first
-        if name.endswith((".xml", ".rels")):
-            archive.read_xml(name)
-    try:
-        import docx
-
-        document = docx.Document(io.BytesIO(data))
-    except Exception as e:  # python-docx raises KeyError, ValueError, PackageNotFoundError...
-        raise BadInputError(path, f"Word could not open this document's structure ({type(e).__name__}: {e})") from None
-    counter = ListCounter(_numbering_formats(document), _style_numbering(document))
+    if not archive.has(main):
+        raise BadInputError(path, f"the Word document part {main} is missing from the archive")
+    parts = _related_parts(archive, main)
+    counter = ListCounter(_numbering_formats(archive, parts.get("numbering")),
+                          _style_numbering(archive, parts.get("styles")))
     blocks: list[Block] = []
-    _walk(document.element.body, blocks, counter)
+    for el in archive.iter_xml(main, (w("document"), w("body")), tags=_BLOCK_TAGS):
+        _walk((el,), blocks, counter)
     text, turns = assemble(blocks, options.speaker_pattern, options.detect_speakers)
     notes = []
     if any(b.turn for b in blocks):
         notes.append(f"{sum(b.turn for b in blocks)} turns taken from a speaker table")
     return ParsedSource(text, "Word (docx)", "docx", turns=turns, notes=notes)
+
+
+def _related_parts(archive: SafeZip, main: str) -> dict[str, str]:
+    """Relationship type ('numbering', 'styles') -> part name, from the main part's .rels."""
+    folder, base = posixpath.split(main)
+    rels = posixpath.join(folder, "_rels", base + ".rels")
+    if not archive.has(rels):
+        return {}
+    out: dict[str, str] = {}
+    for rel in archive.read_xml(rels):
+        target, kind = rel.get("Target"), (rel.get("Type") or "").rsplit("/", 1)[-1]
+        if not target or rel.get("TargetMode") == "External" or kind in out:
+            continue
+        name = posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target))
+        if archive.has(name):
+            out[kind] = name
+    return out
 
 
 def _main_part_name(archive: SafeZip, path: Path) -> str:
@@ -74,6 +90,9 @@ def _main_part_name(archive: SafeZip, path: Path) -> str:
             return el.get("PartName").lstrip("/")
     raise BadInputError(path, "this is an Office file but not a Word document (an Excel or PowerPoint file "
                               "renamed .docx?)")
+
+
+_BLOCK_TAGS = (w("p"), w("tbl"), w("sdt"), w("customXml"), w("sdtContent"), w("ins"), w("moveTo"))  # what _walk reads
 
 
 def _walk(parent, out: list[Block], counter: ListCounter) -> None:
@@ -97,7 +116,7 @@ def paragraph_text(p) -> str:
             tag = c.tag
             if tag in _SKIP:
                 continue
-            if tag == w("t"):
+            if tag == _T:
                 parts.append(c.text or "")
             elif tag in _CHARS:
                 parts.append(_CHARS[tag])
@@ -106,6 +125,9 @@ def paragraph_text(p) -> str:
 
     walk(p)
     return "".join(parts)
+
+
+_T = w("t")
 
 
 def _table(tbl, out: list[Block], counter: ListCounter) -> None:
@@ -131,12 +153,11 @@ def _rows(tbl):
                         or tr.getparent() is child)
 
 
-def _numbering_formats(document) -> dict:
+def _numbering_formats(archive: SafeZip, part: str | None) -> dict:
     """numId -> {ilvl: (numFmt, lvlText, start)} from the numbering part, if there is one."""
-    try:
-        numbering = document.part.numbering_part.element
-    except (KeyError, NotImplementedError, AttributeError):
+    if part is None:
         return {}
+    numbering = archive.read_xml(part)
     abstract = {}
     for an in numbering.findall(w("abstractNum")):
         levels = {}
@@ -144,10 +165,10 @@ def _numbering_formats(document) -> dict:
             fmt = lvl.find(w("numFmt"))
             txt = lvl.find(w("lvlText"))
             start = lvl.find(w("start"))
-            levels[int(lvl.get(w("ilvl"), "0"))] = (
+            levels[_int(lvl.get(w("ilvl")), 0)] = (
                 fmt.get(w("val")) if fmt is not None else "decimal",
                 txt.get(w("val")) if txt is not None else "",
-                int(start.get(w("val"), "1")) if start is not None else 1,
+                _int(start.get(w("val")), 1) if start is not None else 1,
             )
         abstract[an.get(w("abstractNumId"))] = levels
     formats = {}
@@ -158,18 +179,24 @@ def _numbering_formats(document) -> dict:
     return formats
 
 
-def _style_numbering(document) -> dict:
+def _style_numbering(archive: SafeZip, part: str | None) -> dict:
     """styleId -> (numId, ilvl) for paragraph styles that number their paragraphs (List Bullet)."""
-    out = {}
-    try:
-        styles = document.styles.element
-    except Exception:
+    out: dict = {}
+    if part is None:
         return out
+    styles = archive.read_xml(part)
     for st in styles.findall(w("style")):
         num_pr = st.find(f"{w('pPr')}/{w('numPr')}")
         if num_pr is not None:
             num_id = num_pr.find(w("numId"))
             ilvl = num_pr.find(w("ilvl"))
             out[st.get(w("styleId"))] = (num_id.get(w("val")) if num_id is not None else None,
-                                         int(ilvl.get(w("val"))) if ilvl is not None else 0)
+                                         _int(ilvl.get(w("val")), 0) if ilvl is not None else 0)
     return out
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value or default)
+    except ValueError:
+        return default

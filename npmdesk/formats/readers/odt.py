@@ -2,6 +2,7 @@
 
 Read with the safe zip/XML helpers rather than a library: content.xml is one XML file whose text
 elements are few and stable, and odfpy (the only Python reader) has not been released since 2020.
+The body is parsed as a stream, one paragraph, list or table at a time.
 Headers and footers live in styles.xml and are not read; comments (office:annotation), footnotes
 (text:note), tracked deletions and text boxes are not transcript text and are skipped.
 """
@@ -44,18 +45,22 @@ def read_odt(path: Path, data: bytes, options) -> ParsedSource:
         raise BadInputError(path, "this is a zip archive, not an OpenDocument text (it has no content.xml)")
     if mimetype and mimetype not in ODT_MIMETYPES:
         raise BadInputError(path, f"this is an OpenDocument file of another kind ({mimetype}), not a text document")
-    content = archive.read_xml("content.xml")
-    list_styles = _list_styles(content)
-    if archive.has("styles.xml"):
-        list_styles = {**_list_styles(archive.read_xml("styles.xml")), **list_styles}
-    body = content.find(f"{{{OFFICE}}}body/{{{OFFICE}}}text")
-    if body is None:
+    shared_lists = _list_styles(archive.read_xml("styles.xml")) if archive.has("styles.xml") else {}
+    # content.xml is read as a stream, one body element at a time; its automatic styles come
+    # before the body, so they are complete when the first body element arrives.
+    stream = archive.iter_xml("content.xml", (f"{{{OFFICE}}}document-content", f"{{{OFFICE}}}body",
+                                              f"{{{OFFICE}}}text"))
+    walker = None
+    for el in stream:
+        if walker is None:
+            walker = _Walker({**shared_lists, **_list_styles(stream.root)}, _paragraph_list_styles(stream.root))
+        walker.walk((el,))
+    if not stream.found:
         raise BadInputError(path, "this OpenDocument file has no text body")
-    walker = _Walker(list_styles, _paragraph_list_styles(content))
-    walker.walk(body)
-    text, turns = assemble(walker.blocks, options.speaker_pattern, options.detect_speakers)
-    notes = [f"{sum(b.turn for b in walker.blocks)} turns taken from a speaker table"] if any(
-        b.turn for b in walker.blocks) else []
+    blocks = walker.blocks if walker is not None else []
+    text, turns = assemble(blocks, options.speaker_pattern, options.detect_speakers)
+    notes = [f"{sum(b.turn for b in blocks)} turns taken from a speaker table"] if any(
+        b.turn for b in blocks) else []
     return ParsedSource(text, "OpenDocument (odt)", "odt", turns=turns, notes=notes)
 
 

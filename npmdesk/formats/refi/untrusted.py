@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import uuid
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
@@ -169,8 +170,9 @@ class SafeZip:
         try:
             with self.zf.open(info) as f:
                 data = f.read(info.file_size + 1)
-        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError, ValueError) as e:
-            raise BadInputError(self.path, f"{name} in the archive is damaged ({e})") from None
+        except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, NotImplementedError, EOFError, ValueError,
+                LookupError) as e:
+            raise BadInputError(self.path, f"{name} in the archive is damaged ({safe_xml.damage_reason(e)})") from None
         if len(data) > info.file_size:
             raise BadInputError(self.path, f"{name} is larger than the archive says; refused")
         self._inflated += len(data)
