@@ -26,8 +26,10 @@ def print_json(items) -> None:
 
 
 @contextmanager
-def open_project(args):
-    project = Project.open(args.project, args.coder)
+def open_project(args, read_only: bool = False):
+    """The project for one command; a command that only reads opens it read-only, so the file's
+    bytes stay exactly as they were (and a read-only file or mount can be read)."""
+    project = Project.open(args.project, args.coder, read_only=read_only)
     try:
         yield project
     finally:

@@ -71,7 +71,7 @@ def cmd_framework_add(args) -> int:
 
 
 def cmd_framework_list(args) -> int:
-    with open_project(args) as p:
+    with open_project(args, read_only=True) as p:
         items = []
         for fw in p.frameworks():
             links = p.alignments(fw.id)
@@ -106,7 +106,7 @@ def cmd_align(args) -> int:
 
 
 def cmd_matrix(args) -> int:
-    with open_project(args) as p:
+    with open_project(args, read_only=True) as p:
         m = p.matrix(args.rows, args.cols, args.measure, aggregate=args.themes)
     if args.csv:
         write_matrix_csv(m, args.csv)
@@ -124,7 +124,7 @@ def cmd_matrix(args) -> int:
 
 
 def cmd_saturation(args) -> int:
-    with open_project(args) as p:
+    with open_project(args, read_only=True) as p:
         series = p.saturation()
     if args.json:
         print_json([s.to_json() for s in series])

@@ -29,7 +29,7 @@ def register(sub) -> None:
 
 
 def cmd_cases(args) -> int:
-    with open_project(args) as p:
+    with open_project(args, read_only=not args.csv) as p:
         if args.csv:
             report = import_participants(p, args.csv)
             if not args.json:
@@ -55,9 +55,11 @@ def cmd_cases(args) -> int:
 def cmd_speakers(args) -> int:
     if args.link and not args.doc:
         raise InvalidValueError("--link needs --doc NAME (speakers are per document)")
-    with open_project(args) as p:
+    with open_project(args, read_only=not (args.link or args.autocode)) as p:
         doc = p.document_by_name(args.doc) if args.doc else None
         if args.link:
+            if doc is None:  # checked before opening; said again for the type checker
+                raise InvalidValueError("--link needs --doc NAME (speakers are per document)")
             links = [_parse_link(x) for x in args.link]
             with p.write("link speakers", document=doc.name):
                 for speaker, case in links:

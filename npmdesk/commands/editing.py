@@ -77,7 +77,7 @@ def _edit(args, action, done: str) -> int:
 
 
 def cmd_show(args) -> int:
-    with open_project(args) as p:
+    with open_project(args, read_only=True) as p:
         doc = p.document_by_name(args.doc)
         text = p.document_text(doc.id)
         turns = p.turns(doc.id)
@@ -128,7 +128,7 @@ def cmd_merge(args) -> int:
 
 
 def cmd_memo(args) -> int:
-    with open_project(args) as p:
+    with open_project(args, read_only=args.text is None) as p:
         if args.project_memo:
             target, target_id = "project", None
         elif args.doc:

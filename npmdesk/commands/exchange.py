@@ -10,9 +10,9 @@ from __future__ import annotations
 import sys
 
 from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, print_json
-from npmdesk.formats.refi.qdc import export_qdc, import_qdc
 from npmdesk.formats.refi.exporter import export_qdpx
 from npmdesk.formats.refi.importer import import_qdpx
+from npmdesk.formats.refi.qdc import export_qdc, import_qdc
 
 
 def register(sub) -> None:
@@ -42,7 +42,7 @@ def register(sub) -> None:
 
 
 def cmd_export_qdpx(args) -> int:
-    with open_project(args) as p:
+    with open_project(args, read_only=True) as p:
         summary = export_qdpx(p, args.out)
     if args.json:
         print_json([{"path": summary.path, **summary.counts, "notes": summary.notes}])
@@ -57,7 +57,7 @@ def cmd_export_qdpx(args) -> int:
 
 
 def cmd_export_qdc(args) -> int:
-    with open_project(args) as p:
+    with open_project(args, read_only=True) as p:
         summary = export_qdc(p, args.out)
     if args.json:
         print_json([summary])

@@ -30,7 +30,7 @@ def _positive(text: str) -> int:
 
 
 def cmd_log(args) -> int:
-    with open_project(args) as p:
+    with open_project(args, read_only=True) as p:
         entries = [{**e, "detail": _detail(e["detail"])} for e in p.audit_log(args.limit)]
     if args.json:
         print_json(entries)

@@ -67,12 +67,14 @@ def cmd_new(args) -> int:
 
 
 def cmd_docs(args) -> int:
-    with open_project(args) as p:
-        with p.write():
-            for doc_name, case in map(_pair, args.set_participant):
-                p.set_document_case(p.document_by_name(doc_name).id, p.case_by_name(case).id if case else None)
-            for doc_name, kind in map(_pair, args.set_kind):
-                p.set_document_kind(p.document_by_name(doc_name).id, kind)
+    edits = bool(args.set_participant or args.set_kind)
+    with open_project(args, read_only=not edits) as p:
+        if edits:
+            with p.write():
+                for doc_name, case in map(_pair, args.set_participant):
+                    p.set_document_case(p.document_by_name(doc_name).id, p.case_by_name(case).id if case else None)
+                for doc_name, kind in map(_pair, args.set_kind):
+                    p.set_document_kind(p.document_by_name(doc_name).id, kind)
         docs = p.documents()
     if args.json:
         print_json([d.to_json() for d in docs])
@@ -87,7 +89,7 @@ def cmd_docs(args) -> int:
 
 
 def cmd_codes(args) -> int:
-    with open_project(args) as p:
+    with open_project(args, read_only=True) as p:
         codes = p.codes()
         counts = p.code_counts()
         totals = p.code_counts(with_descendants=True)
@@ -152,7 +154,7 @@ def cmd_code(args) -> int:
 
 
 def cmd_excerpts(args) -> int:
-    with open_project(args) as p:
+    with open_project(args, read_only=True) as p:
         code = p.code_by_path(args.code)
         excerpts = p.excerpts(ExcerptFilter(code_ids=(code.id,), with_descendants=args.with_children))
     if args.json:
@@ -167,7 +169,7 @@ def cmd_excerpts(args) -> int:
 
 
 def cmd_search(args) -> int:
-    with open_project(args) as p:
+    with open_project(args, read_only=True) as p:
         hits = p.search(args.query)
     if args.json:
         print_json([h.to_json() for h in hits])
@@ -179,7 +181,7 @@ def cmd_search(args) -> int:
 
 
 def cmd_check(args) -> int:
-    with open_project(args) as p:
+    with open_project(args, read_only=True) as p:
         report = p.check()
     if args.json:
         print_json([report])

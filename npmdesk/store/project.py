@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 from pathlib import Path
 
 from npmdesk import PROJECT_SUFFIX
@@ -141,11 +142,7 @@ class Project(
         """Full integrity and foreign-key check plus counts (npmdesk check)."""
         integrity = [r[0] for r in self.db.execute("PRAGMA integrity_check")]
         fk = self.db.execute("PRAGMA foreign_key_check").fetchall()
-        try:
-            self.db.execute("INSERT INTO document_texts_fts(document_texts_fts, rank) VALUES ('integrity-check', 1)")
-            fts = "ok"
-        except sqlite3.DatabaseError as e:
-            fts = str(e)
+        fts = search_index_check(self.path) if self.read_only else _fts_integrity(self.db.conn)
         return {
             "path": str(self.path),
             "schema_version": self.schema_version,
@@ -169,3 +166,36 @@ class Project(
     def _require_updated(cursor, message: str) -> None:
         if cursor.rowcount == 0:
             raise NotFoundError(message)
+
+
+def _fts_integrity(conn: sqlite3.Connection) -> str:
+    try:
+        conn.execute("INSERT INTO document_texts_fts(document_texts_fts, rank) VALUES ('integrity-check', 1)")
+        return "ok"
+    except sqlite3.DatabaseError as e:
+        return str(e)
+
+
+def search_index_check(path: Path) -> str:
+    """FTS5's integrity check without writing the project: SQLite runs it as an INSERT, which a
+    read-only connection refuses, so the texts and the index's own tables are copied into a scratch
+    database (on disk, streamed) and checked there."""
+    with tempfile.TemporaryDirectory(prefix="npmdesk-check-") as folder:
+        scratch = sqlite3.connect(str(Path(folder) / "index.db"), isolation_level=None, uri=True)
+        try:
+            scratch.execute("ATTACH DATABASE ? AS src", (f"{path.resolve().as_uri()}?mode=ro",))
+            virtual = scratch.execute("SELECT sql FROM src.sqlite_master WHERE name = 'document_texts_fts'").fetchone()
+            scratch.execute("BEGIN")
+            scratch.execute("CREATE TABLE document_texts(document_id INTEGER PRIMARY KEY, text TEXT NOT NULL)")
+            scratch.execute("INSERT INTO document_texts SELECT document_id, text FROM src.document_texts")
+            scratch.execute(virtual[0])
+            for (name,) in scratch.execute("SELECT name FROM main.sqlite_master WHERE type = 'table' "
+                                           "AND name LIKE 'document\\_texts\\_fts\\_%' ESCAPE '\\'").fetchall():
+                scratch.execute(f'DELETE FROM main."{name}"')
+                scratch.execute(f'INSERT INTO main."{name}" SELECT * FROM src."{name}"')
+            scratch.execute("COMMIT")
+            return _fts_integrity(scratch)
+        except sqlite3.DatabaseError as e:
+            return str(e)
+        finally:
+            scratch.close()
