@@ -8,8 +8,8 @@ from pathlib import Path
 
 from npmdesk.commands._common import add_json_arg, add_project_arg, print_json
 from npmdesk.core.errors import InvalidValueError, NpmdeskError
-from npmdesk.formats.reports.selection import ReportSelection, parse_attribute_condition
 from npmdesk.formats.reports.export import FORMATS, REPORT_DESCRIPTIONS, REPORTS, ReportOptions, export_report
+from npmdesk.formats.reports.selection import ReportSelection, parse_attribute_condition
 from npmdesk.store import Project
 
 NOUNS = {"excerpts": "excerpt(s)", "codebook": "code(s)", "participants": "participant(s)",

@@ -8,6 +8,7 @@ hand, so no mutator can forget to say what it touched. Views receive it through 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 _EMPTY: frozenset[int] = frozenset()
 
@@ -36,7 +37,7 @@ class Changes:
                    meta=True, everything=True)
 
     def __or__(self, other: "Changes") -> "Changes":
-        merged = {}
+        merged: dict[str, Any] = {}
         for f in fields(self):
             a, b = getattr(self, f.name), getattr(other, f.name)
             if f.name == "counted_codes":

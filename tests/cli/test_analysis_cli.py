@@ -52,7 +52,8 @@ def test_framework_add_to_codes_and_from_files(proj, tmp_path, capsys):
     code, out, _ = run(capsys, "framework", "add", proj, "canmeds", "--to-codes")
     assert code == 0 and "CanMEDS 2015 Roles" in out
     src = tmp_path / "EPAs.csv"
-    src.write_text("Name,Definition\nGather a history,Take a history and examine\nHandover,Give or receive a handover\n",
+    src.write_text("Name,Definition\nGather a history,Take a history and examine\n"
+                   "Handover,Give or receive a handover\n",
                    encoding="utf-8")
     code, out, _ = run(capsys, "framework", "add", proj, src)
     assert code == 0 and "'EPAs' with 2 element(s)" in out
@@ -123,6 +124,7 @@ def test_matrix_text_json_and_csv(proj, tmp_path, capsys):
 def test_saturation(proj, capsys):
     code, out, _ = run(capsys, "saturation", proj, "--json")
     assert code == 0
-    assert [(s["document"], s["new_codes"], s["total_codes"]) for s in json.loads(out)] == [("int1", 2, 2), ("int2", 0, 2)]
+    series = [(s["document"], s["new_codes"], s["total_codes"]) for s in json.loads(out)]
+    assert series == [("int1", 2, 2), ("int2", 0, 2)]
     code, out, _ = run(capsys, "saturation", proj)
     assert "int1  +2  = 2" in out

@@ -8,7 +8,9 @@ import pytest
 
 from npmdesk.cli import main
 
-CRLF_EMOJI = "Interviewer: Welcome 😀 to the study.\r\nNPM-3: Mentoring 👩🏽‍⚕️ made me feel seen.\r\nInterviewer: Thanks.\r\n"
+CRLF_EMOJI = ("Interviewer: Welcome 😀 to the study.\r\n"
+              "NPM-3: Mentoring 👩🏽‍⚕️ made me feel seen.\r\n"
+              "Interviewer: Thanks.\r\n")
 
 
 def run(capsys, *argv):
@@ -42,13 +44,15 @@ def test_code_and_excerpts_are_exact_for_emoji_and_crlf(proj, capsys):
     text = CRLF_EMOJI.replace("\r\n", "\n")
     start = text.index("Mentoring")
     end = text.index("seen.") + len("seen.")
-    code, out, _ = run(capsys, "code", proj, "--doc", "int3", "--code", "Belonging/Being seen", "--span", f"{start}:{end}")
+    code, out, _ = run(capsys, "code", proj, "--doc", "int3", "--code", "Belonging/Being seen",
+                       "--span", f"{start}:{end}")
     assert code == 0 and out.strip().isdigit()
     code, out, _ = run(capsys, "excerpts", proj, "--code", "Belonging", "--with-children", "--json")
     [ex] = json.loads(out)
     assert ex["text"] == text[start:end] == "Mentoring 👩🏽‍⚕️ made me feel seen."
     assert {"document", "code", "start", "end", "text", "speaker", "participant", "coder"} <= set(ex)
-    assert (ex["code"], ex["speaker"], ex["participant"], ex["coder"]) == ("Belonging/Being seen", "NPM-3", "NPM-3", "Ana")
+    assert (ex["code"], ex["speaker"], ex["participant"], ex["coder"]) == ("Belonging/Being seen", "NPM-3", "NPM-3",
+                                                                           "Ana")
     code, out, _ = run(capsys, "excerpts", proj, "--code", "Belonging", "--json")
     assert json.loads(out) == []
 

@@ -1,9 +1,7 @@
 """`npmdesk import` also takes REFI-QDA files: .qdpx makes a new project, .qdc merges a codebook."""
 
-from pathlib import Path
 
 from npmdesk.cli import main
-
 from tests.formats.refi_helpers import QC_DEMO
 
 

@@ -18,7 +18,8 @@ def study(tmp_path):
     path = tmp_path / "study.npmdesk"
     with Project.create(path, "Ana") as p:
         doc = p.add_document("Focus group", TEXT, kind="focus-group",
-                             turns=[TurnSpec(0, 26, "Interviewer"), TurnSpec(26, 65, "NPM-1"), TurnSpec(65, len(TEXT), "NPM-2")])
+                             turns=[TurnSpec(0, 26, "Interviewer"), TurnSpec(26, 65, "NPM-1"),
+                                    TurnSpec(65, len(TEXT), "NPM-2")])
         for name in ("NPM-1", "NPM-2"):
             p.link_speaker(doc, name, p.add_case(name))
         code = p.ensure_code_path("Support/Mentor feedback")

@@ -13,7 +13,7 @@ P1 cohort 2021, P2 and P3 cohort 2022.               #9 C [70,90) -> P3 (overlap
 import pytest
 
 from npmdesk.core.errors import InvalidValueError, NotFoundError
-from npmdesk.store import ExcerptFilter, TurnSpec
+from npmdesk.store import TurnSpec
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
 
 import npmdesk.ui.participants_dialog as pd
 from npmdesk.ui.participants_dialog import NOT_A_PARTICIPANT, ParticipantsDialog

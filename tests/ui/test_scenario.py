@@ -12,7 +12,7 @@ from npmdesk.formats.refi.exporter import export_qdpx
 from npmdesk.formats.refi.importer import import_qdpx
 from npmdesk.formats.reports.export import ReportOptions, export_report
 from npmdesk.store import Project
-from tests.ui.conftest import click_code, select_text
+from tests.ui.conftest import select_text
 
 VTT = """WEBVTT
 

@@ -188,7 +188,6 @@ class ReportBuilder:
         """A table in the report table style; the header row repeats on every page.
 
         `widths` are relative; columns from index `right_align_from` on are right-aligned (numbers)."""
-        n = len(header)
         total = self.text_width
         rel = widths or auto_widths(header, rows)
         cols = [int(total * w / sum(rel)) for w in rel]
