@@ -232,12 +232,7 @@ class CountsCache:
         def chain(code):
             got = chains.get(code)
             if got is None:
-                out, c, seen = [], code, set()
-                while c is not None and c in parents and c not in seen:
-                    seen.add(c)
-                    out.append(c)
-                    c = parents[c]
-                got = chains[code] = tuple(out)
+                got = chains[code] = _chain(code, parents)
             return got
 
         recomputed: set[int] = set()
@@ -318,10 +313,54 @@ class CountsCache:
                 del table[code]
 
     def _compute(self) -> None:
-        self.own = {c: [x.codings, x.documents, x.participants] for c, x in full_counts(self.db, False).items()}
-        self.agg = {c: [x.codings, x.documents, x.participants] for c, x in full_counts(self.db, True).items()}
-        self.covered = covered_characters(self.db)
-        self.shares = shares_from(self.db, self.covered)
+        """Everything from two scans: the codings in document order (covering index) give coded
+        characters and codes per document; the distinct (code, participant) pairs give the rest.
+        The fan-out to ancestors runs over those distinct pairs, not over every coding."""
+        parents = dict(self.db.execute("SELECT id, parent_id FROM codes").fetchall())
+        chains = {c: _chain(c, parents) for c in parents}
+        own: dict[int, list[int]] = {}
+        agg: dict[int, list[int]] = {}
+        covered: dict[int, int] = {}
+        doc = None
+        reach = total = 0
+        per_code: dict[int, int] = {}
+
+        def flush():
+            roots: dict[int, int] = {}
+            for code, n in per_code.items():
+                row = own.setdefault(code, [0, 0, 0])
+                row[0] += n
+                row[1] += 1
+                for r in chains.get(code, (code,)):
+                    roots[r] = roots.get(r, 0) + n
+            for r, n in roots.items():
+                row = agg.setdefault(r, [0, 0, 0])
+                row[0] += n
+                row[1] += 1
+            covered[doc] = total
+
+        for d, start, end, code in self.db.execute(
+                "SELECT document_id, start, end, code_id FROM codings ORDER BY document_id, start, end"):
+            if d != doc:
+                if doc is not None:
+                    flush()
+                doc, reach, total, per_code = d, 0, 0, {}
+            if end > reach:
+                total += end - max(start, reach)
+                reach = end
+            per_code[code] = per_code.get(code, 0) + 1
+        if doc is not None:
+            flush()
+        pairs: set[tuple[int, int]] = set()
+        for code, case in self.db.execute("SELECT DISTINCT cg.code_id, cc.case_id FROM coding_cases cc "
+                                          "JOIN codings cg ON cg.id = cc.coding_id"):
+            own[code][2] += 1
+            for r in chains.get(code, (code,)):
+                pairs.add((r, case))
+        for r, _ in pairs:
+            agg[r][2] += 1
+        self.own, self.agg, self.covered = own, agg, covered
+        self.shares = shares_from(self.db, covered)
 
     # Remembering between sessions ------------------------------------------------------------------
 
@@ -375,6 +414,16 @@ class CountsCache:
             self.saved_key = key
         except OSError:
             pass  # a cache: the numbers are right without it, only slower to get next time
+
+
+def _chain(code: int, parents: dict) -> tuple[int, ...]:
+    """The code and its ancestors, nearest first (a cycle, which the store never makes, stops it)."""
+    out, c, seen = [], code, set()
+    while c is not None and c in parents and c not in seen:
+        seen.add(c)
+        out.append(c)
+        c = parents[c]
+    return tuple(out)
 
 
 def cache_of(project) -> CountsCache:
