@@ -45,7 +45,9 @@ def run(args) -> int:
     windows: list = []
     install_excepthook(lambda: windows[0] if windows else None)
 
-    if settings.coder_name() is None:
+    if getattr(args, "coder", None):  # npmdesk --coder NAME [PROJECT]: this session's name, not saved
+        coder = args.coder
+    elif settings.coder_name() is None:
         name = ask_coder_name(None, settings.default_coder())
         if name is None:
             return 0  # the user closed the welcome prompt: nothing was opened
