@@ -12,6 +12,7 @@ from itertools import islice
 
 from npmdesk.core.errors import InvalidValueError
 from npmdesk.core.model import SearchHit
+from npmdesk.core.paragraphs import LINE_BREAK
 
 SNIPPET_CONTEXT = 60
 
@@ -125,7 +126,7 @@ class SearchMixin:
                     k = bisect_right(starts, start) - 1
                     speaker = speakers[k] if k >= 0 else None
                     lo, hi = max(0, start - SNIPPET_CONTEXT), min(len(text), end + SNIPPET_CONTEXT)
-                    snippet = ("…" if lo else "") + text[lo:hi].replace("\n", " ") + ("…" if hi < len(text) else "")
+                    snippet = ("…" if lo else "") + LINE_BREAK.sub(" ", text[lo:hi]) + ("…" if hi < len(text) else "")
                     yield SearchHit(doc_id, name, start, end, snippet, speaker, linked.get(speaker) or case)
 
 

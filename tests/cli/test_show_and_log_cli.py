@@ -72,3 +72,9 @@ def test_log_of_a_new_project_and_bad_limits(tmp_path, capsys):
     assert e.value.code == 2
     code, _, err = run(capsys, "log", tmp_path / "missing.npmdesk")
     assert code == 1 and "no such project" in err
+
+
+def test_search_snippets_flatten_every_line_break(proj, capsys):
+    code, out, _ = run(capsys, "search", proj, "curriculum", "--json")
+    [hit] = json.loads(out)
+    assert "system? NPM-3: The hidden curriculum" in hit["snippet"] and "\u2029" not in hit["snippet"]
