@@ -65,5 +65,5 @@ def check_output_path(out: str | Path, protect: Iterable[str | Path] = (), *, re
                     "nothing was written. Choose another file name")
     if out.exists() and is_project_file(out) and not replace_project:
         raise OutputClobbersProjectError(
-            f"{out}: refused — that is an npmdesk project file, and an export never writes over a "
-            "project; nothing was written. Choose another file name")
+            f"{out}: refused — that is an npmdesk project file, and no export, copy or restore is ever "
+            "written over a project; nothing was written. Choose another file name")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from npmdesk.core.errors import UnexpectedSchemaError
 
@@ -61,7 +61,7 @@ def read_schema(conn: sqlite3.Connection, schema: str = "main") -> dict[str, Sch
     return objects
 
 
-@lru_cache(maxsize=None)
+@cache
 def expected_schema(version: int, base_sql: str, base_version: int, migrations: tuple) -> dict[str, SchemaObject]:
     """sqlite_master as schema.sql (format `base_version`) plus the migrations up to `version` make it."""
     from npmdesk.store.database import _split_sql

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import sqlite_utils
 
 from npmdesk.core.errors import ProjectBusyError, ProjectReadOnlyError
+from npmdesk.store.backups import daily_backup_if_due
 from npmdesk.store.database import new_guid, now
 from npmdesk.store.journal import EMPTY_STEP, Journal, Step, UndoConflictError
 
@@ -71,6 +72,7 @@ class Transactions:
         if self.read_only:
             raise ProjectReadOnlyError(f"{getattr(self, 'path', 'the project')} is open read-only: nothing can "
                                        "be saved to it (check the file's permissions, or save a copy and open that)")
+        daily_backup_if_due(conn, getattr(self, "path", None))  # first change of the day: store/backups.py
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as e:
