@@ -30,6 +30,8 @@ def open_project(args, read_only: bool = False):
     """The project for one command; a command that only reads opens it read-only, so the file's
     bytes stay exactly as they were (and a read-only file or mount can be read)."""
     project = Project.open(args.project, args.coder, read_only=read_only)
+    for notice in getattr(project.db, "open_notices", ()):  # side files moved aside, a rollback
+        print(f"npmdesk: {args.project}: {notice}", file=sys.stderr)
     try:
         yield project
     finally:

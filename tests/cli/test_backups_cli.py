@@ -148,3 +148,13 @@ def test_repair_leaves_out_rows_it_cannot_read(tmp_path, capsys):
         counts = p.counts()
         assert counts["documents"] == 1 and counts["codes"] == 5
         assert p.check()["integrity"] == "ok"
+
+
+def test_the_cli_names_a_side_file_it_moved_aside(tmp_path, capsys):
+    path = make_study(tmp_path / "study.npmdesk")
+    wal = tmp_path / "study.npmdesk-wal"
+    wal.write_bytes(b"\0" * 64)  # not even a valid wal: moved aside all the same
+    code, _, err = run(capsys, "docs", path)
+    assert code == 0
+    [kept] = tmp_path.glob("study.npmdesk-wal.moved-aside-*")
+    assert str(kept) in err and not wal.exists()
