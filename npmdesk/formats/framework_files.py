@@ -8,10 +8,14 @@ in the file is silently dropped.
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from npmdesk.core.errors import BadInputError, NpmdeskError
+from npmdesk.core.errors import BadInputError, InvalidValueError, NpmdeskError
+from npmdesk.core.model import fit_name
+from npmdesk.formats.participants_csv import csv_rows
 from npmdesk.store.frameworks import parse_framework_csv
 
 MAX_CSV_BYTES = 5 * 1024**2
@@ -38,7 +42,10 @@ def read_framework_file(path: str | Path) -> FrameworkSpec:
 def import_framework_file(project, path: str | Path) -> int:
     """Add the framework in `path` to the project (one transaction); returns its id."""
     spec = read_framework_file(path)
-    return project.add_framework(spec.name, spec.description, source=spec.source, elements=list(spec.elements))
+    try:
+        return project.add_framework(spec.name, spec.description, source=spec.source, elements=list(spec.elements))
+    except InvalidValueError as e:
+        raise BadInputError(path, str(e)) from None
 
 
 def _read_csv(path: Path) -> FrameworkSpec:
@@ -47,11 +54,16 @@ def _read_csv(path: Path) -> FrameworkSpec:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")  # spreadsheets on Windows save CSV this way
+    # Rows are checked here first (bare CR line ends, over-long cells) so the store's parser
+    # only ever sees CSV that reads cleanly; it gets it back with plain LF line ends.
+    rows = csv_rows(text, path)
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\n").writerows(rows)
     try:
-        elements = parse_framework_csv(text)
+        elements = parse_framework_csv(out.getvalue())
     except NpmdeskError as e:
         raise BadInputError(path, str(e)) from None
-    return FrameworkSpec(path.stem, "", path.name, _unique(path, elements))
+    return FrameworkSpec(fit_name(path.stem) or "framework", "", path.name, _unique(path, elements))
 
 
 def _read_qdc(path: Path) -> FrameworkSpec:
@@ -61,7 +73,7 @@ def _read_qdc(path: Path) -> FrameworkSpec:
     if len(nodes) == 1 and nodes[0][2]:
         name, description, top = nodes[0]
     else:
-        name, description, top = path.stem, "", nodes
+        name, description, top = fit_name(path.stem) or "framework", "", nodes
     elements: list[tuple[str, str]] = []
 
     def walk(items, prefix):
@@ -94,8 +106,13 @@ def _read_bytes(path: Path, limit: int) -> bytes:
 
 
 def _unique(path: Path, elements) -> tuple[tuple[str, str], ...]:
+    """Element names are names from outside: control and text-direction characters go (fit_name);
+    two that are then the same are refused."""
+    elements = [(fit_name(name), description) for name, description in elements]
     seen = set()
     for name, _ in elements:
+        if not name:
+            raise BadInputError(path, "an element has no name")
         if name.lower() in seen:
             raise BadInputError(path, f"the element {name!r} appears twice")
         seen.add(name.lower())

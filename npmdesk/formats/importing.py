@@ -133,6 +133,7 @@ def read_source(path: str | Path, options: ImportOptions | None = None) -> Parse
         raise BadInputError(path, "the file is empty")
     try:
         parsed = fn(path, data, options)
+        del data  # the text is all that is needed from here on: one copy fewer at the peak
     except NpmdeskError:
         raise
     except (MemoryError, RecursionError):
@@ -141,7 +142,7 @@ def read_source(path: str | Path, options: ImportOptions | None = None) -> Parse
         raise BadInputError(path, f"the file could not be read as {path.suffix.lower()} "
                                   f"({type(e).__name__}: {e})") from None
     parsed.text = normalise_newlines(parsed.text)
-    if not parsed.text.strip():
+    if not parsed.text or parsed.text.isspace():
         raise BadInputError(path, "the file contains no text")
     if parsed.turns is None:
         parsed.turns = detect_turns(parsed.text, options.speaker_pattern) if options.detect_speakers else []

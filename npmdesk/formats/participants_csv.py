@@ -3,7 +3,8 @@
 One row per participant; the first column (or one headed ID, Participant, Case or Name) is the
 participant's name, every other column becomes an attribute whose type (integer, float, boolean,
 date, text) is the narrowest all its values fit. Excel's dialects are accepted: comma, semicolon or
-tab separators, UTF-8 with or without BOM, UTF-16, Windows code pages. All rows or none.
+tab separators, UTF-8 with or without BOM, UTF-16, Windows code pages, CRLF, LF or bare CR line
+ends. All rows or none.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from npmdesk.core.errors import BadInputError, InvalidValueError
 from npmdesk.formats.readers.text import decode_text
 from npmdesk.core.attributes import check_attribute_value, infer_attribute_type
+from npmdesk.core.offsets import normalise_newlines
 
 _ID_HEADERS = ("id", "participant", "participant id", "case", "name", "pseudonym")
 MAX_CSV_BYTES = 20 * 2**20
@@ -42,12 +44,7 @@ def read_participants(path: str | Path) -> tuple[str, list[str], list[list[str]]
     except OSError as e:
         raise BadInputError(path, f"cannot be read ({e.strerror})") from None
     text, encoding = decode_text(data, path)
-    sample = text[:8192]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    rows = [r for r in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in r)]
+    rows = csv_rows(text, path, delimiters=",;\t")
     if len(rows) < 2:
         raise BadInputError(path, "a participants CSV needs a header row and at least one participant row")
     header = [h.strip().lstrip("\ufeff") for h in rows[0]]
@@ -71,6 +68,40 @@ def read_participants(path: str | Path) -> tuple[str, list[str], list[list[str]]
         seen.add(name)
         out_rows.append([row[i] for i in order])
     return header[id_col], [header[i] for i in order[1:]], out_rows, encoding
+
+
+def csv_rows(text: str, path, delimiters: str | None = None) -> list[list[str]]:
+    """The non-blank rows of CSV text, or BadInputError saying which row is wrong and why.
+
+    Line ends are normalised first, so a file saved with bare CR line ends (old Mac Excel) reads
+    as the rows it shows; a quoted cell keeps its line breaks. The csv module's own limit of
+    131,072 characters a cell is kept (no participant attribute or framework element is that
+    long) and reported as a refusal, not as the module's error."""
+    text = normalise_newlines(text)
+    dialect = csv.excel
+    if delimiters:
+        try:
+            dialect = csv.Sniffer().sniff(text[:8192], delimiters=delimiters)
+        except csv.Error:
+            pass
+    rows = []
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            line = reader.line_num
+            if "field larger than field limit" in str(e):
+                raise BadInputError(path, f"line {line}: a cell is longer than {csv.field_size_limit():,} characters; "
+                                          "is this really a table of one row per item?") from None
+            raise BadInputError(path, f"line {line}: not readable as CSV ({e})") from None
+        except (TypeError, ValueError) as e:
+            raise BadInputError(path, f"not readable as CSV ({e})") from None
+        if any(c.strip() for c in row):
+            rows.append(row)
+    return rows
 
 
 def import_participants(project, path: str | Path) -> ParticipantsReport:

@@ -38,14 +38,10 @@ def label_starts(text: str, pattern: str | None = None, known: set[str] | frozen
     rx = compile_speaker_pattern(pattern)
     group = "speaker" if "speaker" in rx.groupindex else 1
     starts: list[tuple[int, str]] = []
-    pos = 0
-    for line in LINE_BREAK.split(text):  # every break is one character
-        m = rx.match(line)
-        if m:
-            label = (m.group(group) or "").strip()
-            if label and len(label.split()) <= _MAX_LABEL_WORDS:
-                starts.append((pos, label))
-        pos += len(line) + 1
+    for pos, m in _paragraph_matches(rx, text, pattern is None):
+        label = (m.group(group) or "").strip()
+        if label and len(label.split()) <= _MAX_LABEL_WORDS:
+            starts.append((pos, label))
     starts = _one_spelling(starts)
     if pattern:
         return starts
@@ -58,6 +54,35 @@ def label_starts(text: str, pattern: str | None = None, known: set[str] | frozen
     shapes = {_shape(label) for label in recurring}
     return [(p, label) for p, label in starts
             if label in recurring or _shape(label) in shapes or (" " not in label and label[0].isupper())]
+
+
+def _paragraph_matches(rx: re.Pattern, text: str, default: bool):
+    """(paragraph start, match) for each paragraph (split at LINE_BREAK) the pattern matches at
+    its start.
+
+    The default pattern starts with ^ and cannot cross a line end, so when LF is the only break
+    it is matched in place at each line start (^ holds there), without a list of lines: a 199 MB
+    transcript would otherwise be copied once more, line by line. Otherwise each paragraph is
+    matched on its own, one at a time, so a pattern never runs into the next one."""
+    if default and "\u2029" not in text:
+        match, find, pos = rx.match, text.find, 0
+        while pos >= 0:
+            m = match(text, pos)  # ^ matches at pos: it is 0 or just after a LF
+            if m:
+                yield pos, m
+            pos = find("\n", pos)
+            if pos >= 0:
+                pos += 1
+        return
+    pos = 0
+    for brk in LINE_BREAK.finditer(text):
+        m = rx.match(text[pos:brk.start()])
+        if m:
+            yield pos, m
+        pos = brk.end()
+    m = rx.match(text[pos:])
+    if m:
+        yield pos, m
 
 
 def _one_spelling(starts: list[tuple[int, str]]) -> list[tuple[int, str]]:
