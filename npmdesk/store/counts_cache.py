@@ -28,6 +28,7 @@ import hashlib
 import json
 import os
 import sqlite3
+from collections import Counter
 from pathlib import Path
 
 from npmdesk.core.model import CodeCounts
@@ -35,19 +36,21 @@ from npmdesk.core.model import CodeCounts
 FORMAT = 1
 
 _TRIGGERS = (
-    "CREATE TEMP TABLE IF NOT EXISTS npm_doc_log(code_id INTEGER, document_id INTEGER, sign INTEGER)",
+    "CREATE TEMP TABLE IF NOT EXISTS npm_span_log(code_id INTEGER, document_id INTEGER, start INTEGER, end INTEGER, "
+    "sign INTEGER)",
     "CREATE TEMP TABLE IF NOT EXISTS npm_case_log(code_id INTEGER, case_id INTEGER, sign INTEGER)",
     "CREATE TEMP TABLE IF NOT EXISTS npm_tree_log(code_id INTEGER)",
     "CREATE TEMP TRIGGER IF NOT EXISTS npm_codings_ai AFTER INSERT ON main.codings BEGIN "
-    " INSERT INTO npm_doc_log VALUES (new.code_id, new.document_id, 1); END",
+    " INSERT INTO npm_span_log VALUES (new.code_id, new.document_id, new.start, new.end, 1); END",
     # Before the row goes (and its coding_cases rows with it), while its participants can be read.
     "CREATE TEMP TRIGGER IF NOT EXISTS npm_codings_bd BEFORE DELETE ON main.codings BEGIN "
     " INSERT INTO npm_case_log SELECT old.code_id, case_id, -1 FROM main.coding_cases WHERE coding_id = old.id; END",
     "CREATE TEMP TRIGGER IF NOT EXISTS npm_codings_ad AFTER DELETE ON main.codings BEGIN "
-    " INSERT INTO npm_doc_log VALUES (old.code_id, old.document_id, -1); END",
+    " INSERT INTO npm_span_log VALUES (old.code_id, old.document_id, old.start, old.end, -1); END",
     "CREATE TEMP TRIGGER IF NOT EXISTS npm_codings_au AFTER UPDATE OF code_id, document_id, start, end "
     "ON main.codings BEGIN "
-    " INSERT INTO npm_doc_log VALUES (old.code_id, old.document_id, -1), (new.code_id, new.document_id, 1);"
+    " INSERT INTO npm_span_log VALUES (old.code_id, old.document_id, old.start, old.end, -1),"
+    "  (new.code_id, new.document_id, new.start, new.end, 1);"
     " INSERT INTO npm_case_log SELECT old.code_id, case_id, -1 FROM main.coding_cases"
     "  WHERE coding_id = new.id AND old.code_id != new.code_id;"
     " INSERT INTO npm_case_log SELECT new.code_id, case_id, 1 FROM main.coding_cases"
@@ -180,7 +183,7 @@ class CountsCache:
         self._clear_log()
 
     def _clear_log(self) -> None:
-        for table in ("npm_doc_log", "npm_case_log", "npm_tree_log"):
+        for table in ("npm_span_log", "npm_case_log", "npm_tree_log"):
             self.db.execute(f"DELETE FROM temp.{table}")
 
     # Reading ---------------------------------------------------------------------------------------
@@ -216,18 +219,20 @@ class CountsCache:
                 self._save(key)
             self.data_version = version
             return
-        doc_log = self.db.execute("SELECT code_id, document_id, sum(sign) FROM temp.npm_doc_log "
-                                  "GROUP BY document_id, code_id").fetchall()
+        span_log = self.db.execute("SELECT code_id, document_id, start, end, sign FROM temp.npm_span_log").fetchall()
         case_log = self.db.execute("SELECT code_id, case_id, sum(sign) FROM temp.npm_case_log "
                                    "GROUP BY case_id, code_id").fetchall()
         tree_log = [r[0] for r in self.db.execute("SELECT DISTINCT code_id FROM temp.npm_tree_log "
                                                   "WHERE code_id IS NOT NULL")]
-        docs_touched = {d for _, d, _ in doc_log}
-        if not (doc_log or case_log or tree_log):
+        if not (span_log or case_log or tree_log):
             return
         self._clear_log()
         parents = dict(self.db.execute("SELECT id, parent_id FROM codes").fetchall())
+        children: dict[int, list[int]] = {}
+        for c, parent in parents.items():
+            children.setdefault(parent, []).append(c)
         chains: dict[int, tuple[int, ...]] = {}
+        subtrees: dict[int, str] = {}
 
         def chain(code):
             got = chains.get(code)
@@ -235,16 +240,24 @@ class CountsCache:
                 got = chains[code] = _chain(code, parents)
             return got
 
+        def subtree(root) -> str:  # the root and its descendants, as a JSON array for json_each
+            got = subtrees.get(root)
+            if got is None:
+                out, todo = [], [root]
+                while todo:
+                    c = todo.pop()
+                    out.append(c)
+                    todo += children.get(c, ())
+                got = subtrees[root] = json.dumps(out)
+            return got
+
         recomputed: set[int] = set()
         if tree_log:  # subtrees changed: the ancestors on either side are counted again
             for code in tree_log:
                 recomputed.update(chain(code))
-            for code in list(self.agg):
-                if code not in parents:
-                    del self.agg[code]
-            for code in list(self.own):
-                if code not in parents:
-                    del self.own[code]
+            for table in (self.own, self.agg):
+                for code in [c for c in table if c not in parents]:
+                    del table[code]
             fresh = subtree_counts(self.db, sorted(recomputed), True)
             for code in recomputed:
                 c = fresh.get(code)
@@ -252,65 +265,99 @@ class CountsCache:
                     self.agg.pop(code, None)
                 else:
                     self.agg[code] = [c.codings, c.documents, c.participants]
-        self._apply(doc_log, 1, "SELECT document_id, code_id, count(*) FROM codings WHERE document_id IN ({}) "
-                    "GROUP BY document_id, code_id", chain, recomputed)
-        self._apply(case_log, 2, "SELECT cc.case_id, cg.code_id, count(*) FROM coding_cases cc "
-                    "JOIN codings cg ON cg.id = cc.coding_id WHERE cc.case_id IN ({}) GROUP BY cc.case_id, cg.code_id",
-                    chain, recomputed)
-        if docs_touched:
-            fresh = covered_characters(self.db, docs_touched)
-            for d in docs_touched:
-                if d in fresh:
-                    self.covered[d] = fresh[d]
-                else:
-                    self.covered.pop(d, None)
-            shares = shares_from(self.db, {d: fresh[d] for d in docs_touched if d in fresh})
-            for d in docs_touched:
-                if d in shares:
-                    self.shares[d] = shares[d]
-                else:
-                    self.shares.pop(d, None)
+        net: dict[tuple[int, int], int] = {}
+        for code, doc, _, _, sign in span_log:
+            net[(doc, code)] = net.get((doc, code), 0) + sign
+        db = self.db
+
+        def in_document(doc, root, codes_json, limit):
+            return db.execute("SELECT count(*) FROM (SELECT 1 FROM codings WHERE document_id = ? AND code_id IN "
+                              "(SELECT value FROM json_each(?)) LIMIT ?)", (doc, codes_json, limit)).fetchone()[0]
+
+        case_sizes: dict[int, int] = {}
+
+        def for_case(case, root, codes_json, limit):
+            # Walk whichever side is smaller: the participant's codings or the subtree's.
+            size = case_sizes.get(case)
+            if size is None:
+                size = case_sizes[case] = db.execute("SELECT count(*) FROM coding_cases WHERE case_id = ?",
+                                                     (case,)).fetchone()[0]
+            subtree_size = (self.agg.get(root) or self.own.get(root) or [0])[0]
+            if subtree_size < size:
+                sql = ("SELECT count(*) FROM (SELECT 1 FROM codings cg CROSS JOIN coding_cases cc "
+                       "ON cc.coding_id = cg.id AND cc.case_id = ? WHERE cg.code_id IN (SELECT value FROM json_each(?)) "
+                       "LIMIT ?)")
+            else:
+                sql = ("SELECT count(*) FROM (SELECT 1 FROM coding_cases cc CROSS JOIN codings cg ON cg.id = cc.coding_id "
+                       "WHERE cc.case_id = ? AND cg.code_id IN (SELECT value FROM json_each(?)) LIMIT ?)")
+            return db.execute(sql, (case, codes_json, limit)).fetchone()[0]
+
+        self._fold(net, 1, in_document, chain, subtree, recomputed)
+        self._fold({(case, code): n for code, case, n in case_log if n}, 2, for_case, chain, subtree, recomputed)
+        self._fold_spans(span_log)
         self.dirty = True
         self._save(self._key())
 
-    def _apply(self, log, slot: int, current_sql: str, chain, recomputed: set[int]) -> None:
-        """Fold logged (code, container, net change) rows into the counts. `slot` is 1 for documents,
-        2 for participants; the codings total moves with the documents log only."""
-        if not log:
-            return
-        delta: dict[int, dict[int, int]] = {}
-        for code, container, n in log:
-            if n:
-                delta.setdefault(container, {})[code] = n
-        if not delta:
-            return
-        now: dict[int, dict[int, int]] = {}
-        ids = list(delta)
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            for container, code, n in self.db.execute(current_sql.format(",".join("?" * len(chunk))), chunk):
-                now.setdefault(container, {})[code] = n
-        for container, changed in delta.items():
-            after = now.get(container, {})
-            before = dict(after)
-            for code, n in changed.items():
-                before[code] = before.get(code, 0) - n
-            for code, n in changed.items():
-                row = self.own.setdefault(code, [0, 0, 0])
-                if slot == 1:
-                    row[0] += n
-                row[slot] += (after.get(code, 0) > 0) - (before.get(code, 0) > 0)
-            roots_after = {r for code, n in after.items() if n > 0 for r in chain(code)}
-            roots_before = {r for code, n in before.items() if n > 0 for r in chain(code)}
-            touched = {r for code in changed for r in chain(code)} | (roots_after ^ roots_before)
-            for root in touched - recomputed:
-                row = self.agg.setdefault(root, [0, 0, 0])
-                if slot == 1:
-                    row[0] += sum(n for code, n in changed.items() if root in chain(code))
-                row[slot] += (root in roots_after) - (root in roots_before)
+    def _fold(self, net: dict, slot: int, probe, chain, subtree, recomputed: set[int]) -> None:
+        """Fold net changes per (container, code) into the counts. `slot` is 1 for documents, 2 for
+        participants (the codings total moves with the documents only). Whether a code (or subtree)
+        is present in the container before and after is asked with a probe that stops as soon as
+        it knows (LIMIT n + 1), over an index: the cost follows the change, not the project."""
+        by_root: dict[tuple[int, int], int] = {}
+        for (container, code), n in net.items():
+            if not n:
+                continue
+            row = self.own.setdefault(code, [0, 0, 0])
+            if slot == 1:
+                row[0] += n
+            row[slot] += self._presence_change(probe, container, code, json.dumps([code]), n)
+            for root in chain(code):
+                if root not in recomputed:
+                    by_root[(container, root)] = by_root.get((container, root), 0) + n
+        for (container, root), n in by_root.items():
+            if not n:
+                continue
+            row = self.agg.setdefault(root, [0, 0, 0])
+            if slot == 1:
+                row[0] += n
+            row[slot] += self._presence_change(probe, container, root, subtree(root), n)
         for table in (self.own, self.agg):
             for code in [c for c, row in table.items() if row[0] <= 0]:
                 del table[code]
+
+    @staticmethod
+    def _presence_change(probe, container, root, codes_json, n: int) -> int:
+        """+1 if the container gained its first coding of these codes, -1 if it lost its last, else 0;
+        `n` is the net number of codings added (negative: removed)."""
+        if n > 0:  # k = min(count now, n + 1); before there were k - n
+            return int(0 < probe(container, root, codes_json, n + 1) <= n)
+        return -int(probe(container, root, codes_json, 1) == 0)  # it had the removed ones before
+
+    def _fold_spans(self, span_log) -> None:
+        """Coded characters per document, moved by what changed inside the changed stretches only:
+        the union of the codings overlapping each stretch, now and before (now minus what was
+        added plus what was removed), clipped to the stretch."""
+        by_doc: dict[int, list] = {}
+        for _, doc, start, end, sign in span_log:
+            by_doc.setdefault(doc, []).append((start, end, sign))
+        lengths = dict(self.db.execute("SELECT id, length FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+                                       (json.dumps(sorted(by_doc)),)).fetchall())
+        for doc, changes in by_doc.items():
+            total = self.covered.get(doc, 0)
+            for lo, hi in _merge([(s, e) for s, e, _ in changes]):
+                now = self.db.execute("SELECT start, end FROM codings WHERE document_id = ? AND start < ? AND end > ?",
+                                      (doc, hi, lo)).fetchall()
+                before = Counter(now)
+                for s, e, sign in changes:
+                    if s < hi and e > lo:
+                        before[(s, e)] -= sign
+                total += _clipped_union(now, lo, hi) - _clipped_union([k for k, n in before.items() if n > 0], lo, hi)
+            if total > 0 and lengths.get(doc):
+                self.covered[doc] = total
+                self.shares[doc] = min(1.0, total / lengths[doc])
+            else:
+                self.covered.pop(doc, None)
+                self.shares.pop(doc, None)
 
     def _compute(self) -> None:
         """Everything from two scans: the codings in document order (covering index) give coded
@@ -414,6 +461,20 @@ class CountsCache:
             self.saved_key = key
         except OSError:
             pass  # a cache: the numbers are right without it, only slower to get next time
+
+
+def _merge(spans) -> list[tuple[int, int]]:
+    out: list[list[int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
+
+
+def _clipped_union(spans, lo: int, hi: int) -> int:
+    return sum(e - s for s, e in _merge([(max(s, lo), min(e, hi)) for s, e in spans if s < hi and e > lo]))
 
 
 def _chain(code: int, parents: dict) -> tuple[int, ...]:

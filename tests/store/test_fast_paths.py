@@ -303,3 +303,40 @@ def test_changes_are_folded_in_not_recounted(project, monkeypatch):
     p.link_speaker(docs[0][0], "NPM-2", None)
     check(p)
     assert len(calls) == 1
+
+
+def test_random_changes_batched_or_not(project):
+    """Random codings added, removed, moved and re-coded, sometimes many in one transaction
+    (one sync folds them all), always equal to the plain computation."""
+    p = project
+    docs, codes, cases = study(p, seed=11)
+    rng = random.Random(4)
+    check(p)
+    for round_ in range(25):
+        batch = rng.random() < 0.4
+        with p.write():
+            for _ in range(rng.randint(1, 6) if batch else 1):
+                ids = [r[0] for r in p.db.execute("SELECT id FROM codings")]
+                op = rng.random()
+                d, n = rng.choice(docs[:4])  # a few documents: lots of overlap
+                try:
+                    if op < 0.45:
+                        s = rng.randrange(0, n - 3)
+                        p.apply_coding(d, rng.choice(codes), s, min(n, s + rng.randint(1, 40)))
+                    elif op < 0.8 and ids:
+                        p.remove_coding(rng.choice(ids))
+                    elif ids:
+                        c = p.coding(rng.choice(ids))
+                        length = p.document(c.document_id).length
+                        s = rng.randrange(0, length - 2)
+                        p.change_coding_span(c.id, s, min(length, s + rng.randint(1, 30)))
+                except NameClashError:
+                    pass
+                if batch and rng.random() < 0.3:  # add and remove the same span in one sync
+                    s = rng.randrange(0, n - 3)
+                    try:
+                        cid = p.apply_coding(d, codes[2], s, s + 2)
+                        p.remove_coding(cid)
+                    except NameClashError:
+                        pass
+        check(p)
