@@ -285,10 +285,11 @@ class CountsCache:
             subtree_size = (self.agg.get(root) or self.own.get(root) or [0])[0]
             if subtree_size < size:
                 sql = ("SELECT count(*) FROM (SELECT 1 FROM codings cg CROSS JOIN coding_cases cc "
-                       "ON cc.coding_id = cg.id AND cc.case_id = ? WHERE cg.code_id IN (SELECT value FROM json_each(?)) "
-                       "LIMIT ?)")
+                       "ON cc.coding_id = cg.id AND cc.case_id = ? "
+                       "WHERE cg.code_id IN (SELECT value FROM json_each(?)) LIMIT ?)")
             else:
-                sql = ("SELECT count(*) FROM (SELECT 1 FROM coding_cases cc CROSS JOIN codings cg ON cg.id = cc.coding_id "
+                sql = ("SELECT count(*) FROM (SELECT 1 FROM coding_cases cc "
+                       "CROSS JOIN codings cg ON cg.id = cc.coding_id "
                        "WHERE cc.case_id = ? AND cg.code_id IN (SELECT value FROM json_each(?)) LIMIT ?)")
             return db.execute(sql, (case, codes_json, limit)).fetchone()[0]
 

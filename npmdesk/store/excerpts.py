@@ -21,7 +21,7 @@ _SPEAKER = ("(SELECT s.name FROM turns t JOIN speakers s ON s.id = t.speaker_id 
             " AND t.start <= cg.start ORDER BY t.start DESC LIMIT 1)")
 _MEMO = "ifnull((SELECT text FROM memos m WHERE m.coding_id = cg.id), '')"
 _DETAIL = (f"SELECT cg.id, cg.document_id, d.name, cg.code_id, cg.start, cg.end, co.name, cg.exemplar, {_SPEAKER}, "
-           f"{_MEMO}, d.position{{text}} FROM codings cg JOIN documents d ON d.id = cg.document_id "
+           f"{_MEMO}, d.position, d.guid{{text}} FROM codings cg JOIN documents d ON d.id = cg.document_id "
            "JOIN coders co ON co.id = cg.coder_id")
 
 
@@ -130,42 +130,36 @@ def _page(project, where, params, codes, order, limit, offset) -> list[Excerpt]:
     rows = [(*r, sub[r[0]] if r[0] in sub else cache[r[1]][1][r[4]:r[5]]) for r in rows]
     rows.sort(key=_key(order))
     participants = _participants(db, ids)
-    return [_make(r, r[11], codes, participants) for r in rows]
+    return [_make(r, r[12], codes, participants) for r in rows]
 
 
 def _everything(project, where, params, codes, order) -> list[Excerpt]:
+    """Rows come in document order (SQLite sorts them, in its own memory), so each document's
+    text is read once, sliced and let go; only the excerpts and their sort keys stay."""
     db = project.db
-    by_doc: dict[int, list] = {}
-    for r in db.execute(_DETAIL.format(text="") + _and(where, " WHERE "), params):
-        by_doc.setdefault(r[1], []).append(r)
-    if not by_doc:
-        return []
-    participants = _participants(db, [r[0] for rows in by_doc.values() for r in rows])
+    participants = dict(_participants_where(db, where, params))
     out: list[tuple] = []
     key = _key(order)
-    for doc_id, text in _texts(project, sorted(by_doc)):
-        for r in by_doc.pop(doc_id):
-            out.append((key(r), _make(r, text[r[4]:r[5]], codes, participants)))
+    doc_id, text = None, ""
+    texts = project.__dict__.get("_texts") or {}
+    for r in db.execute(_DETAIL.format(text="") + _and(where, " WHERE ") + " ORDER BY cg.document_id", params):
+        if r[1] != doc_id:
+            doc_id = r[1]
+            hit = texts.get(doc_id)
+            if hit is not None and hit[0] == r[11]:
+                text = hit[1]
+            else:
+                text = db.execute("SELECT text FROM document_texts WHERE document_id = ?", (doc_id,)).fetchone()[0]
+        out.append((key(r), _make(r, text[r[4]:r[5]], codes, participants)))
     out.sort(key=lambda pair: pair[0])
     return [e for _, e in out]
 
 
-def _texts(project, doc_ids):
-    """(id, text) for each document, from the text cache or read in small batches (not cached:
-    a whole theme's retrieval must not flush the transcripts the viewer keeps)."""
-    cache = project.__dict__.get("_texts") or {}
-    db = project.db
-    for i in range(0, len(doc_ids), 64):
-        chunk = doc_ids[i:i + 64]
-        guids = dict(db.execute("SELECT id, guid FROM documents WHERE id IN (SELECT value FROM json_each(?))",
-                                (json.dumps(chunk),)).fetchall())
-        wanted = []
-        for d in chunk:
-            hit = cache.get(d)
-            if hit is not None and hit[0] == guids.get(d):
-                yield d, hit[1]
-            else:
-                wanted.append(d)
-        if wanted:
-            yield from db.execute("SELECT document_id, text FROM document_texts WHERE document_id IN "
-                                  "(SELECT value FROM json_each(?))", (json.dumps(wanted),))
+def _participants_where(db, where, params):
+    names: dict[int, list[str]] = {}
+    for coding_id, name in db.execute(
+            "SELECT cc.coding_id, ca.name FROM codings cg JOIN coding_cases cc ON cc.coding_id = cg.id "
+            "JOIN cases ca ON ca.id = cc.case_id" + _and(where, " WHERE "), params):
+        names.setdefault(coding_id, []).append(name)
+    for cid, ns in names.items():
+        yield cid, ", ".join(sorted(ns))  # as ORDER BY name (binary)

@@ -137,9 +137,21 @@ def child_session(path: str, doc_id: int, theme_id: int) -> None:
         project.codings_in_document(doc_id)
     project.excerpts(ExcerptFilter(code_ids=(theme_id,), with_descendants=True))
     project.search("feedback")
-    out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["rss_mb"] = _peak_rss_mb()
     print(json.dumps(out), flush=True)
     os._exit(0)  # skip Qt teardown: not part of any measure
+
+
+def _peak_rss_mb() -> float:
+    """Peak resident memory of this process: VmHWM, since Linux carries ru_maxrss over fork and
+    exec (a child of a big benchmark process would report its parent's peak)."""
+    try:
+        for line in open("/proc/self/status", encoding="ascii"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_child(path, doc_id, theme_id) -> dict:

@@ -312,7 +312,7 @@ def test_random_changes_batched_or_not(project):
     docs, codes, cases = study(p, seed=11)
     rng = random.Random(4)
     check(p)
-    for round_ in range(25):
+    for _ in range(25):
         batch = rng.random() < 0.4
         with p.write():
             for _ in range(rng.randint(1, 6) if batch else 1):
