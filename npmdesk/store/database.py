@@ -199,7 +199,12 @@ def open_connection(path: Path, read_only: bool = False) -> sqlite_utils.Databas
         raise ProjectReadOnlyError(f"{path}: this project must be upgraded to project format {SCHEMA_VERSION} "
                                    "before it can be read; open it once for writing")
     try:
-        conn = _connect(path, readonly=read_only)
+        if read_only and 2 in report.header[18:20]:
+            # Another program switched the file to WAL mode. Reading it with mode=ro would make SQLite
+            # create a -wal and -shm beside it; immutable reads the file alone (a -wal is never applied).
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, isolation_level=None)
+        else:
+            conn = _connect(path, readonly=read_only)
     except sqlite3.DatabaseError as e:
         raise _damaged(path, e) from e
     try:

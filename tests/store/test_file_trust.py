@@ -277,3 +277,29 @@ def test_open_does_not_read_the_whole_file(tmp_path, monkeypatch):
     monkeypatch.setattr(database, "_connect", tracing)
     database.open_connection(path, read_only=True).conn.close()
     assert not any("integrity_check" in s or "quick_check" in s for s in seen)
+
+
+def test_a_project_switched_to_wal_by_another_program_is_read_alone_and_switched_back(tmp_path):
+    path = make_study(tmp_path / "study.npmdesk")
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] == "wal"
+    conn.close()
+    db = database.open_connection(path, read_only=True)
+    assert db.execute("SELECT count(*) FROM codings").fetchone()[0] == 50
+    db.conn.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["study.npmdesk"]  # no -wal/-shm left behind
+    with Project.open(path, "Ana") as p:
+        assert p.db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        p.add_code("After")
+    assert path.read_bytes()[18:20] == b"\x01\x01"
+
+
+def test_a_journal_that_is_not_a_regular_file_is_moved_aside(tmp_path):
+    path = make_study(tmp_path / "study.npmdesk")
+    other = make_study(tmp_path / "other.npmdesk", prefix="Other")
+    journal = path.with_name(path.name + "-journal")
+    journal.symlink_to(other)  # SQLite would read whatever it points to as this project's journal
+    with Project.open(path, "Ana") as p:
+        assert p.counts()["codings"] == 50
+        assert any("moved aside" in n for n in p.db.open_notices)
+    assert not os.path.lexists(journal)
