@@ -234,6 +234,21 @@ class Bench:
                 r.samples.append(t)
             r.note = f"{len(ex)} excerpts"
         self.measure("excerpts", "every excerpt of a top-level theme (with descendants)", 0.1, excerpts)
+
+        def first_screen(r):
+            flt = ExcerptFilter(code_ids=(self.theme,), with_descendants=True)
+            for _ in range(n):
+                t, ex = timed(lambda: p.excerpts(flt, limit=50))
+                r.samples.append(t)
+            r.note = f"{len(ex)} of {p.count_excerpts(flt)} excerpts"
+        self.measure("excerpts_page", "first screen (50) of that theme's excerpts", 0.1, first_screen)
+        for key, query in (("search_page", '"honest feedback"'),):
+            def search_page(r, query=query):
+                for _ in range(n):
+                    t, hits = timed(lambda: p.search(query, limit=50))
+                    r.samples.append(t)
+                r.note = f"{len(hits)} hits"
+            self.measure(key, f"full-text search: {query}, first 50 hits", 0.1, search_page)
         for key, query in (("search_word", "feedback"), ("search_phrase", '"honest feedback"')):
             def search(r, query=query):
                 for _ in range(n):
