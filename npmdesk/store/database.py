@@ -227,7 +227,7 @@ def open_connection(path: Path, read_only: bool = False) -> sqlite_utils.Databas
     db = sqlite_utils.Database(conn, execute_plugins=False)
     db.open_notices = list(report.notices)
     for notice in report.notices:
-        log.warning("%s: %s", path, notice)
+        log.info("%s: %s", path, notice)
     return db
 
 
