@@ -33,7 +33,7 @@ from pathlib import Path
 
 from npmdesk.core.model import CodeCounts
 
-FORMAT = 1
+FORMAT = 2
 
 _TRIGGERS = (
     "CREATE TEMP TABLE IF NOT EXISTS npm_span_log(code_id INTEGER, document_id INTEGER, start INTEGER, end INTEGER, "
@@ -100,6 +100,9 @@ def shares_from(db, covered: dict[int, int]) -> dict[int, float]:
         return {}
     ids = list(covered)
     lengths: dict[int, int] = {}
+    if len(ids) > 2000:  # most of the project: one scan of the documents beats many lookups
+        lengths = dict(db.execute("SELECT id, length FROM documents").fetchall())
+        ids = []
     for i in range(0, len(ids), 500):
         chunk = ids[i:i + 500]
         lengths.update(db.execute(f"SELECT id, length FROM documents WHERE id IN ({','.join('?' * len(chunk))})",
@@ -441,10 +444,10 @@ class CountsCache:
             own = {int(c): list(v) for c, v in data["own"].items()}
             agg = {int(c): list(v) for c, v in data["agg"].items()}
             covered = {int(d): int(n) for d, n in data["covered"].items()}
+            shares = {int(d): float(v) for d, v in data["shares"].items()}  # repr() of a float is exact
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return False
-        self.own, self.agg, self.covered = own, agg, covered
-        self.shares = shares_from(self.db, covered)
+        self.own, self.agg, self.covered, self.shares = own, agg, covered, shares
         self.saved_key = key
         return True
 
@@ -456,7 +459,8 @@ class CountsCache:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(target.name + f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"key": key, "own": self.own, "agg": self.agg, "covered": self.covered},
+            tmp.write_text(json.dumps({"key": key, "own": self.own, "agg": self.agg, "covered": self.covered,
+                                       "shares": self.shares},
                                       separators=(",", ":")), encoding="utf-8")
             tmp.replace(target)
             self.saved_key = key
