@@ -12,7 +12,8 @@ documents list (`coded_shares`) are computed once, then:
   touched, not what the project holds;
 * **recomputed** whenever another connection (the CLI, a second window) committed: SQLite's
   `PRAGMA data_version` says so, and the log then misses changes;
-* **saved beside the user's data** (not in the project: reading a project never writes it), keyed
+* **saved beside the user's data** (not in the project: reading a project never writes it; at
+  most every few seconds while coding goes on, and when the project is closed and let go), keyed
   by the file's identity and SQLite's file change counter (header bytes 24-27, incremented by
   every commit in rollback-journal mode), its size and modification time. A project opened again
   unchanged finds its counts there; any commit by anyone moves the key, and a stale entry is never
@@ -27,13 +28,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
+import time
+import weakref
 from collections import Counter
 from pathlib import Path
 
 from npmdesk.core.model import CodeCounts
 
 FORMAT = 2
+# After the first save, later states are written at most this often while coding goes on (each
+# write is a few ms for a big project), and once more when the project is closed and collected.
+SAVE_EVERY_S = 5.0
 
 _TRIGGERS = (
     "CREATE TEMP TABLE IF NOT EXISTS npm_span_log(code_id INTEGER, document_id INTEGER, start INTEGER, end INTEGER, "
@@ -169,16 +174,18 @@ class CountsCache:
     """The counts and shares of one open project, as of `version` (see the module docstring)."""
 
     def __init__(self, project):
-        self.project = project
+        self.path = getattr(project, "path", None)  # not the project: the finalizer below must not keep it
         self.db = project.db
         self.own: dict[int, list[int]] | None = None  # code -> [codings, documents, participants]
         self.agg: dict[int, list[int]] | None = None  # the same over each code's subtree
         self.covered: dict[int, int] | None = None  # document -> coded characters
         self.shares: dict[int, float] = {}
         self.data_version = None
-        self.saved_key = None
-        self.dirty = False
+        self.saved_key = self.synced_key = None
+        self.last_save = 0.0
+        self._guid: str | None = None
         self._install()
+        weakref.finalize(project, self.flush)  # on close-and-collect, or at exit
 
     def _install(self) -> None:
         for sql in _TRIGGERS:
@@ -220,6 +227,7 @@ class CountsCache:
             if not self._load(key):
                 self._compute()
                 self._save(key)
+            self.synced_key = key if key is not None and self._key() == key else None
             self.data_version = version
             return
         span_log = self.db.execute("SELECT code_id, document_id, start, end, sign FROM temp.npm_span_log").fetchall()
@@ -299,8 +307,14 @@ class CountsCache:
         self._fold(net, 1, in_document, chain, subtree, recomputed)
         self._fold({(case, code): n for code, case, n in case_log if n}, 2, for_case, chain, subtree, recomputed)
         self._fold_spans(span_log)
-        self.dirty = True
-        self._save(self._key())
+        self.synced_key = key = self._key()
+        if time.monotonic() - self.last_save > SAVE_EVERY_S:
+            self._save(key)
+
+    def flush(self) -> None:
+        """Save the state if it is newer than the saved one and still describes the file."""
+        if self.synced_key is not None and self.synced_key != self.saved_key:
+            self._save(self.synced_key)
 
     def _fold(self, net: dict, slot: int, probe, chain, subtree, recomputed: set[int]) -> None:
         """Fold net changes per (container, code) into the counts. `slot` is 1 for documents, 2 for
@@ -417,7 +431,7 @@ class CountsCache:
 
     def _key(self):
         """The file's identity and version, or None where it cannot be known (WAL, memory, ...)."""
-        path = getattr(self.project, "path", None)
+        path = self.path
         try:
             with open(path, "rb") as f:
                 header = f.read(100)
@@ -426,10 +440,11 @@ class CountsCache:
             return None
         if len(header) < 100 or header[18] == 2:  # WAL: the change counter does not move
             return None
-        guid = self.db.execute("SELECT value FROM meta WHERE key = 'guid'").fetchone()
+        if self._guid is None:
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'guid'").fetchone()
+            self._guid = row[0] if row else ""
         return [FORMAT, str(Path(path).resolve()), st.st_ino, st.st_size, st.st_mtime_ns,
-                int.from_bytes(header[24:28], "big"), int.from_bytes(header[40:44], "big"),
-                guid[0] if guid else ""]
+                int.from_bytes(header[24:28], "big"), int.from_bytes(header[40:44], "big"), self._guid]
 
     def _file(self, key) -> Path:
         return counts_dir() / (hashlib.sha256(key[1].encode("utf-8")).hexdigest()[:24] + ".json")
@@ -464,6 +479,7 @@ class CountsCache:
                                       separators=(",", ":")), encoding="utf-8")
             tmp.replace(target)
             self.saved_key = key
+            self.last_save = time.monotonic()
         except OSError:
             pass  # a cache: the numbers are right without it, only slower to get next time
 
@@ -499,10 +515,16 @@ def cache_of(project) -> CountsCache:
     return cache
 
 
+def flush(project) -> None:
+    """Save the counts now (they are saved at most every SAVE_EVERY_S while coding goes on)."""
+    cache = project.__dict__.get("_counts_cache")
+    if cache is not None:
+        cache.flush()
+
+
 def forget(project) -> None:
     """Drop the in-memory state (tests, or a connection swapped under the project)."""
     project.__dict__.pop("_counts_cache", None)
 
 
-__all__ = ["CountsCache", "cache_of", "covered_characters", "full_counts", "subtree_counts", "forget",
-           "sqlite3"]
+__all__ = ["CountsCache", "cache_of", "covered_characters", "flush", "forget", "full_counts", "subtree_counts"]

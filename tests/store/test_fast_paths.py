@@ -16,7 +16,8 @@ import pytest
 from npmdesk.core.errors import NameClashError
 from npmdesk.core.model import CodeCounts
 from npmdesk.store import ExcerptFilter, Project, TurnSpec
-from npmdesk.store.counts_cache import forget
+from npmdesk.store import counts_cache
+from npmdesk.store.counts_cache import flush, forget
 
 WORDS = ("budget cuts feedback José jose café cafe mentor belonging 😀 学习 e\u0301tude honest peer support "
          "time the and of budget-cuts Budget Cuts").split()
@@ -157,9 +158,17 @@ def test_another_connection_and_reopen(project, tmp_path):
     check(p)  # data_version moved: counted again
     p.apply_coding(docs[1][0], codes[0], 1, 9)
     before = p.code_counts(with_descendants=True)
+    flush(p)
     p.close()
     q = Project.open(p.path, "Ana")  # the saved state is used (and is right)
-    assert q.code_counts(with_descendants=True) == before
+    calls = []
+    real = counts_cache.CountsCache._compute
+    counts_cache.CountsCache._compute = lambda self: (calls.append(1), real(self))
+    try:
+        assert q.code_counts(with_descendants=True) == before
+    finally:
+        counts_cache.CountsCache._compute = real
+    assert calls == []
     check(q)
     q.close()
     # A change made while no npmdesk had the project open (another program): the key moved.
