@@ -1,0 +1,172 @@
+"""Intercoder agreement over a project's codings: per code, per document and pooled.
+
+Reads the coders' codings once (one indexed query), builds a Table per code and document with
+core/agreement_units.py and computes every measure with core/agreement.py. Only reads: the CLI
+opens the project read-only for it.
+
+Which documents are compared: those every one of the coders coded at least once (with any code),
+unless the caller names them; a transcript a co-coder never opened is not counted as agreement on
+"not coded". Which codes: those named, else every code one of the coders applied there.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from npmdesk.core.agreement import MEASURES, Table, bootstrap, measures, total
+from npmdesk.core.agreement_units import NEITHER_MEANS, UNITS, unit_table
+from npmdesk.core.errors import InvalidValueError, NotFoundError
+
+CI_CHOICES = ("pooled", "all", "none")
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    scope: str  # "code", "document" or "pooled"
+    code: str | None
+    code_id: int | None
+    document: str | None
+    document_id: int | None
+    unit: str
+    table: Table
+    values: dict
+    ci: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        out: dict = {"code": self.code, "document": self.document, "scope": self.scope, "unit": self.unit,
+                     "units": self.table.n, **self.table.counts()}
+        for name in MEASURES:
+            value = self.values.get(name)
+            out[name] = None if value is None else round(value, 6)
+        for name in MEASURES:
+            interval = self.ci.get(name)
+            out[f"{name}_ci"] = None if interval is None else [round(interval[0], 6), round(interval[1], 6)]
+        return out
+
+
+@dataclass
+class AgreementResult:
+    coders: tuple[str, ...]
+    unit: str
+    overlap: float
+    documents: list[str]
+    codes: list[AgreementRow]
+    by_document: list[AgreementRow]
+    pooled: AgreementRow
+    replicates: int
+
+    @property
+    def neither_means(self) -> str:
+        return NEITHER_MEANS[self.unit]
+
+    def rows(self, per_document: bool = False) -> list[AgreementRow]:
+        return [*self.codes, *(self.by_document if per_document else ()), self.pooled]
+
+    def to_json(self, per_document: bool = False) -> list[dict]:
+        rows = []
+        for r in self.rows(per_document):
+            item = r.to_json()
+            item["coders"] = list(self.coders)
+            if self.unit == "segment":
+                item["overlap"] = self.overlap
+            rows.append(item)
+        return rows
+
+
+def coder_ids(project, names) -> list[int]:
+    names = [n.strip() for n in names if n.strip()]
+    if len(names) < 2:
+        raise InvalidValueError("agreement needs at least two coders (e.g. --coders Ana,Ben)")
+    if len(set(names)) != len(names):
+        raise InvalidValueError("each coder may be named once")
+    ids = []
+    for name in names:
+        try:
+            ids.append(project.coder_by_name(name))
+        except NotFoundError:
+            known = ", ".join(c["name"] for c in project.coders()) or "none yet"
+            raise NotFoundError(f"no coder named {name!r} in this project (coders: {known})") from None
+    return ids
+
+
+def compared_documents(project, coders: list[int]) -> list[int]:
+    """Documents that every one of the coders coded at least once, in interview order."""
+    rows = project.db.execute(
+        "SELECT d.id FROM documents d WHERE (SELECT count(DISTINCT coder_id) FROM codings cg WHERE "
+        "cg.document_id = d.id AND cg.coder_id IN (SELECT value FROM json_each(?))) = ? ORDER BY d.position, d.id",
+        (json.dumps(coders), len(coders))).fetchall()
+    return [r[0] for r in rows]
+
+
+def read_spans(project, coders: list[int], documents: list[int], code_ids=None) -> dict:
+    """{(code_id, document_id): [spans of coder 0, spans of coder 1, ...]}"""
+    index = {c: i for i, c in enumerate(coders)}
+    sql = ("SELECT code_id, document_id, coder_id, start, end FROM codings WHERE coder_id IN "
+           "(SELECT value FROM json_each(?)) AND document_id IN (SELECT value FROM json_each(?))")
+    params: list = [json.dumps(coders), json.dumps(documents)]
+    if code_ids is not None:
+        sql += " AND code_id IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(sorted(set(code_ids))))
+    out: dict = defaultdict(lambda: [[] for _ in coders])
+    for code, doc, coder, s, e in project.db.execute(sql, params):
+        out[(code, doc)][index[coder]].append((s, e))
+    return out
+
+
+def compute_agreement(project, coders, *, code_ids=None, unit: str = "character", overlap: float = 0.8,
+                      document_ids=None, ci: str = "pooled", replicates: int = 1000,
+                      seed: int = 15) -> AgreementResult:
+    """Agreement of the named coders (names, in order: the first is "A")."""
+    if unit not in UNITS:
+        raise InvalidValueError(f"unknown unit {unit!r} (use {', '.join(UNITS)})")
+    if ci not in CI_CHOICES:
+        raise InvalidValueError(f"unknown confidence-interval choice {ci!r} (use {', '.join(CI_CHOICES)})")
+    if not 0 < overlap <= 1:
+        raise InvalidValueError("--overlap is a share of the passage: more than 0, at most 1 (e.g. 0.8)")
+    names = tuple(coders)
+    ids = coder_ids(project, names)
+    if unit == "segment" and len(ids) != 2:
+        raise InvalidValueError("segment agreement compares two coders; use character or document for more")
+    docs = list(document_ids) if document_ids is not None else compared_documents(project, ids)
+    if not docs:
+        raise InvalidValueError(f"no document was coded by all of {', '.join(names)}: there is nothing to compare "
+                                "(merge the coders' copies first: npmdesk merge)")
+    doc_rows = dict((r[0], (r[1], r[2])) for r in project.db.execute(
+        "SELECT id, name, length FROM documents WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(docs),)))
+    docs = [d for d in docs if d in doc_rows]
+    spans = read_spans(project, ids, docs, code_ids)
+    codes = project.codes()
+    used = {code for code, _doc in spans}
+    chosen = [c for c in codes if (c.id in set(code_ids) if code_ids is not None else c.id in used)]
+    m = len(ids)
+    cells = {key: unit_table(unit, per_coder, doc_rows[key[1]][1], overlap) for key, per_coder in spans.items()}
+
+    def untouched(doc: int) -> Table:
+        hist = [0] * (m + 1)
+        hist[0] = doc_rows[doc][1] if unit == "character" else 1 if unit == "document" else 0
+        return Table(tuple(hist), (0,) * m)
+
+    untouched_by_doc = {d: untouched(d) for d in docs}
+    per_code: dict[int, list[Table]] = {}
+    code_rows = []
+    for code in chosen:
+        clusters = [cells.get((code.id, d)) or untouched_by_doc[d] for d in docs]
+        per_code[code.id] = clusters
+        t = total(clusters)
+        interval = bootstrap(clusters, replicates, seed) if ci == "all" else {}
+        code_rows.append(AgreementRow("code", code.path, code.id, None, None, unit, t, measures(t), interval))
+    by_doc_clusters = {d: [per_code[c.id][i] for c in chosen] for i, d in enumerate(docs)}
+    document_rows = []
+    for d in docs:
+        clusters = by_doc_clusters[d]
+        t = total(clusters) if clusters else Table.empty(m)
+        interval = bootstrap(clusters, replicates, seed) if ci == "all" else {}
+        document_rows.append(AgreementRow("document", None, None, doc_rows[d][0], d, unit, t, measures(t), interval))
+    doc_totals = [r.table for r in document_rows]
+    pooled_table = total(doc_totals) if doc_totals else Table.empty(m)
+    pooled_ci = bootstrap(doc_totals, replicates, seed) if ci != "none" else {}
+    pooled = AgreementRow("pooled", None, None, None, None, unit, pooled_table, measures(pooled_table), pooled_ci)
+    return AgreementResult(names, unit, overlap, [doc_rows[d][0] for d in docs], code_rows, document_rows,
+                           pooled, replicates)
