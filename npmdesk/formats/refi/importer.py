@@ -21,6 +21,7 @@ from npmdesk.formats.refi.reader import RefiCoding, RefiProject, RefiSource, rea
 from npmdesk.formats.refi.positions import PositionMapper, choose_unit
 from npmdesk.formats.refi.untrusted import clean_name
 from npmdesk.formats.speakers import detect_turns
+from npmdesk.store.codes import PALETTE
 
 _TYPES = {"text": "text", "integer": "integer", "float": "float", "boolean": "boolean", "date": "date",
           "datetime": "text"}
@@ -138,7 +139,9 @@ class _Importer:
                                          f"is imported as {name!r}")
             taken.add(name)
             guid = node.guid if node.guid and node.guid not in self.codes else None
-            code_id = self.p.add_code(name, parent_id, color=node.color, description=node.description, guid=guid)
+            # A colour for a code without one, as add_code would pick it (without counting the codes each time).
+            color = node.color or PALETTE[self.counts["codes"] % len(PALETTE)]
+            code_id = self.p.add_code(name, parent_id, color=color, description=node.description, guid=guid)
             if node.guid:
                 self.codes.setdefault(node.guid, code_id)
             self.counts["codes"] += 1

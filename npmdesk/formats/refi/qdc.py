@@ -15,6 +15,7 @@ from lxml import etree
 
 from npmdesk import __version__
 from npmdesk.core.errors import BadInputError
+from npmdesk.store.codes import PALETTE
 from npmdesk.formats.refi.untrusted import (
     CODEBOOK_NS,
     MAX_XML_BYTES,
@@ -99,7 +100,10 @@ def read_codebook_file(path: str | Path) -> list[RefiCode]:
     if local(root) != "CodeBook":
         raise BadInputError(path, f"not a REFI-QDA codebook (the XML starts with <{local(root)}>, not <CodeBook>)")
     codes_el = next(iter(children(root, "Codes")), None)
-    return read_codes(codes_el) if codes_el is not None else []
+    try:
+        return read_codes(codes_el) if codes_el is not None else []
+    except RecursionError:
+        raise BadInputError(path, "the codes are nested too deeply to be a real codebook") from None
 
 
 def parse_qdc(path: str | Path) -> list[CodebookNode]:
@@ -168,8 +172,10 @@ def import_qdc(project, path: str | Path) -> QdcImportReport:
     existing = project.codes()
     taken_guids = {c.guid for c in existing}
     by_parent_name = {(c.parent_id, c.name): c for c in existing}
+    count = len(existing)  # colours without one as add_code would, without it counting every code again
     with project.write("import codebook", file=str(path)):
         def walk(nodes, parent_id):
+            nonlocal count
             for node in nodes:
                 have = by_parent_name.get((parent_id, node.name))
                 if have is not None:
@@ -180,8 +186,9 @@ def import_qdc(project, path: str | Path) -> QdcImportReport:
                     code_id = have.id
                 else:
                     guid = node.guid if node.guid and node.guid not in taken_guids else None
-                    code_id = project.add_code(node.name, parent_id, color=node.color,
+                    code_id = project.add_code(node.name, parent_id, color=node.color or PALETTE[count % len(PALETTE)],
                                                description=node.description, guid=guid)
+                    count += 1
                     taken_guids.add(guid)
                     by_parent_name[(parent_id, node.name)] = _Seen(code_id, node.description)
                     report.added += 1

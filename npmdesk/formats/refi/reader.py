@@ -12,7 +12,7 @@ import codecs
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from npmdesk.core.errors import BadInputError
+from npmdesk.core.errors import BadInputError, NpmdeskError
 from npmdesk.formats.refi.qdc import RefiCode, read_codes
 from npmdesk.formats.refi.untrusted import SafeZip, child, child_text, children, local, norm_guid, parse_xml
 
@@ -84,14 +84,22 @@ class RefiProject:
 
 
 def read_qdpx(path: str | Path) -> RefiProject:
-    with SafeZip(path) as zf:
-        qde = _find_qde(zf)
-        base = str(PurePosixPath(qde).parent)
-        base = "" if base == "." else base + "/"
-        root = parse_xml(zf.read(qde), f"{path} ({qde})")
-        if local(root) != "Project":
-            raise BadInputError(path, f"{qde} is not a REFI-QDA project (it starts with <{local(root)}>)")
-        return _Reader(zf, base, path).project(root)
+    """The project in a .qdpx, or BadInputError naming the file and the reason, whatever the damage."""
+    try:
+        with SafeZip(path) as zf:
+            qde = _find_qde(zf)
+            base = str(PurePosixPath(qde).parent)
+            base = "" if base == "." else base + "/"
+            root = parse_xml(zf.read(qde), f"{path} ({qde})")
+            if local(root) != "Project":
+                raise BadInputError(path, f"{qde} is not a REFI-QDA project (it starts with <{local(root)}>)")
+            return _Reader(zf, base, path).project(root)
+    except NpmdeskError:
+        raise
+    except (MemoryError, RecursionError):
+        raise BadInputError(path, "the project is too large or too deeply nested to read") from None
+    except Exception as e:  # a surprise on a hostile file is a refusal, never a traceback
+        raise BadInputError(path, f"the file could not be read as a REFI-QDA project ({type(e).__name__}: {e})") from None
 
 
 def _find_qde(zf: SafeZip) -> str:
