@@ -79,9 +79,10 @@ def inspect_header(path: Path, header: bytes) -> tuple[int, int]:
             f"up to {SCHEMA_VERSION}); update npmdesk to open it"
         )
     if version < 1:
+        known = "format 1" if SCHEMA_VERSION == 1 else f"formats 1 to {SCHEMA_VERSION}"
         raise UnknownVersionError(
-            f"{path}: refused — it says project format {version}, which no npmdesk writes (formats 1 to "
-            f"{SCHEMA_VERSION}); the file was not changed. It may be unfinished or altered by another program: "
+            f"{path}: refused — it says project format {version}, which no npmdesk writes ({known}); the file "
+            f"was not changed. It may be unfinished or altered by another program: "
             f"`npmdesk repair {path} --out NEW.npmdesk` rebuilds a clean copy from the data it can read")
     return app_id, version
 

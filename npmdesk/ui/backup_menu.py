@@ -1,9 +1,12 @@
-"""File > Restore from backup…, and what the window says about a project's file on opening.
+"""File > Restore from backup…, File > Rebuild a clean copy…, and what the window says about a
+project's file on opening.
 
 Restore lists the rolling backups of the open project (or, with none open, of a project file the
 user picks — one that no longer opens, typically), writes the chosen one to a NEW file and offers
-to open it; it never writes over the project. When a project opens, notices from the safe-open
-steps (a -wal moved aside, a hot journal rolled back) are shown once, naming the kept files.
+to open it; it never writes over the project. Rebuild does what `npmdesk repair` does for a project
+that was refused (a foreign trigger or view, an unknown format number, damage). When a project
+opens, notices from the safe-open steps (a -wal moved aside, a hot journal rolled back) are shown
+once, naming the kept files.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 from npmdesk import PROJECT_SUFFIX, settings
 from npmdesk.core.errors import NpmdeskError
 from npmdesk.store.backups import KEEP_DAYS, KEEP_WEEKS, list_backups, project_folder, restore
+from npmdesk.store.repair import repair
 from npmdesk.ui import dialogs, errors
 
 
@@ -28,6 +32,13 @@ def install_backup_menu(w) -> None:
         w.menus["File"].removeAction(action)
         w.menus["File"].insertAction(before, action)
     w.actions["restore_backup"] = action
+    repair_action = w.add_action("File", "Rebuild a clean &copy of a project…", lambda: repair_project(w),
+                                 needs_project=False)
+    repair_action.setObjectName("repairProject")
+    if before is not None:
+        w.menus["File"].removeAction(repair_action)
+        w.menus["File"].insertAction(before, repair_action)
+    w.actions["repair_project"] = repair_action
     w._notified_project = None
     w.projectSwitched.connect(lambda: _project_switched(w))
 
@@ -89,6 +100,36 @@ def restore_from_backup(w) -> Path | None:
     answer = QMessageBox.question(w, "Backup restored",
                                   f"The backup of {backup.day.isoformat()} was written to {out.name}; "
                                   f"{project.name} itself was not changed.\n\nOpen the restored copy now?")
+    if answer == QMessageBox.StandardButton.Yes:
+        w.open_project(out)
+    return out
+
+
+def repair_project(w) -> Path | None:
+    """Rebuild a clean copy of a refused project into a NEW file (the source is only read)."""
+    chosen, _ = QFileDialog.getOpenFileName(w, "Rebuild a clean copy of which project?", settings.last_folder(),
+                                            f"npmdesk projects (*{PROJECT_SUFFIX});;All files (*)")
+    if not chosen:
+        return None
+    source = Path(chosen)
+    default = source.with_name(f"{source.stem} (rebuilt){PROJECT_SUFFIX}")
+    target, _ = QFileDialog.getSaveFileName(w, "Save the clean copy as (a new file)", str(default),
+                                            f"npmdesk projects (*{PROJECT_SUFFIX})")
+    if not target:
+        return None
+    out = Path(target if target.endswith(PROJECT_SUFFIX) else target + PROJECT_SUFFIX)
+    try:
+        report = repair(source, out)
+    except NpmdeskError as e:
+        dialogs.show_error(w, f"No copy was made.\n\n{e}", "Rebuild refused")
+        return None
+    copied = ", ".join(f"{n} {t}" for t, n in report.copied.items() if n) or "no rows"
+    details = [*(f"left out: {n} row(s) of {t}" for t, n in report.left_out.items()),
+               *(f"not carried over: {what}" for what in report.not_copied), *report.notes]
+    answer = QMessageBox.question(w, "Clean copy made",
+                                  f"{out.name} was rebuilt from {source.name} ({copied}); {source.name} itself "
+                                  "was not changed.\n\n" + ("\n".join(details[:12]) + "\n\n" if details else "")
+                                  + "Open the clean copy now?")
     if answer == QMessageBox.StandardButton.Yes:
         w.open_project(out)
     return out

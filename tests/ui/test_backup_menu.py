@@ -52,3 +52,26 @@ def test_a_moved_aside_wal_is_named_when_the_window_opens_the_project(window, st
     window.open_project(study)
     qtbot.waitUntil(lambda: any("moved aside" in m for m in messages), timeout=3000)
     assert not wal.exists()
+
+
+def test_rebuild_a_clean_copy_of_a_refused_project(window, study, tmp_path, monkeypatch, messages):
+    import sqlite3
+
+    conn = sqlite3.connect(study)
+    conn.execute("CREATE TRIGGER wipe AFTER INSERT ON coders BEGIN DELETE FROM codings; END")
+    conn.commit()
+    conn.close()
+    window.close_project()
+    assert not window.open_project(study)  # refused, with a message
+    assert any("unknown trigger" in m for m in messages)
+    before = digest(study)
+    out = tmp_path / "clean.npmdesk"
+    monkeypatch.setattr(backup_menu.QFileDialog, "getOpenFileName", lambda *a, **k: (str(study), ""))
+    monkeypatch.setattr(backup_menu.QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    asked = []
+    monkeypatch.setattr(backup_menu.QMessageBox, "question",
+                        lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes)
+    assert backup_menu.repair_project(window) == out
+    assert "trigger wipe" in asked[0]
+    assert digest(study) == before
+    assert window.project is not None and Path(window.project.path) == out
