@@ -160,7 +160,14 @@ def save_copy(w) -> None:
     path, _ = QFileDialog.getSaveFileName(w, "Save a copy", str(w.project.path.with_name(
         f"{w.project.path.stem} copy{PROJECT_SUFFIX}")), f"npmdesk projects (*{PROJECT_SUFFIX})")
     if path:
-        w.project.save_copy(path)
+        from npmdesk.core.errors import NpmdeskError
+        from npmdesk.store.database import save_copy as backup_into
+
+        try:  # never over the open project; over another one only as the dialog confirmed (deliberate)
+            backup_into(w.project.db.conn, Path(path), replace_project=True)
+        except NpmdeskError as e:
+            show_error(w, f"No copy was saved.\n\n{e}", "Save a copy refused")
+            return
         w.statusBar().showMessage(f"Saved a copy as {path}", 5000)
 
 

@@ -75,3 +75,14 @@ def test_rebuild_a_clean_copy_of_a_refused_project(window, study, tmp_path, monk
     assert "trigger wipe" in asked[0]
     assert digest(study) == before
     assert window.project is not None and Path(window.project.path) == out
+
+
+def test_save_a_copy_onto_the_open_project_is_refused_in_the_window(window, study, monkeypatch, messages):
+    from npmdesk.ui import menus
+
+    window.open_project(study)
+    before = digest(study)
+    monkeypatch.setattr(menus.QFileDialog, "getSaveFileName", lambda *a, **k: (str(study), ""))
+    menus.save_copy(window)
+    assert any("No copy was saved" in m and "open project itself" in m for m in messages)
+    assert digest(study) == before
