@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from npmdesk.core import intervals
 from npmdesk.core.errors import InvalidValueError, NotFoundError
 from npmdesk.core.model import DOCUMENT_KINDS, ExcerptFilter, Matrix
 from npmdesk.store.database import now
+from npmdesk.store.base import StoreBase
 
 DIMENSIONS = ("codes", "participants", "documents", "kinds", "attribute:NAME")
 MEASURES = ("codings", "coverage", "participants")
@@ -59,7 +61,7 @@ class ChartCell:
     excerpts: int
 
 
-class AnalysisMixin:
+class AnalysisMixin(StoreBase):
     # Matrices -----------------------------------------------------------------------------------
 
     def matrix(self, rows: str, cols: str, measure: str = "codings", *, aggregate: bool = False,
@@ -97,7 +99,7 @@ class AnalysisMixin:
             return ExcerptFilter(coding_ids=tuple(self._cooccurring_codings(rid, cid, aggregate)))
         simple = {"codes": "code_ids", "participants": "case_ids", "documents": "document_ids"}
         if rk in simple and ck in simple:  # the excerpt filter says it directly
-            fields = {simple[rk]: (rid,), simple[ck]: (cid,)}
+            fields: dict[str, Any] = {simple[rk]: (rid,), simple[ck]: (cid,)}
             return ExcerptFilter(**fields, with_descendants=aggregate and "codes" in (rk, ck))
         rsql, rparams = self._dimension_sql(rk, aggregate)
         csql, cparams = self._dimension_sql(ck, aggregate)
@@ -233,7 +235,7 @@ class AnalysisMixin:
         keys = self._code_keys(aggregate)
         lengths = dict(self.db.execute("SELECT id, length FROM documents").fetchall())
         covered: dict = {}
-        doc, by_code = None, {}
+        doc, by_code = None, {}  # type: tuple[int | None, dict[int, list]]
 
         def flush():
             for code, spans in by_code.items():

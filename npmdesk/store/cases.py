@@ -6,17 +6,18 @@ from npmdesk.core.attributes import check_attribute_value, natural_key
 from npmdesk.core.errors import InvalidValueError, NameClashError, NotFoundError
 from npmdesk.core.model import ATTRIBUTE_TYPES, Attribute, Case
 from npmdesk.store.database import new_guid, now
+from npmdesk.store.base import StoreBase, new_id
 
-class CasesMixin:
+class CasesMixin(StoreBase):
     def add_case(self, name: str, description: str = "", *, guid: str | None = None) -> int:
         name = self._clean_name(name, "participant")
         with self.write("add case", name=name) as c:
             if c.execute("SELECT 1 FROM cases WHERE name = ?", (name,)).fetchone():
                 raise NameClashError(f"a participant named {name!r} already exists")
-            return c.execute(
+            return new_id(c.execute(
                 "INSERT INTO cases(name, description, guid, created) VALUES (?,?,?,?)",
                 (name, description, guid or new_guid(), now()),
-            ).lastrowid
+            ))
 
     def ensure_case(self, name: str) -> int:
         row = self.db.execute("SELECT id FROM cases WHERE name = ?", (name.strip(),)).fetchone()
@@ -31,7 +32,7 @@ class CasesMixin:
             attrs.setdefault(case_id, {})[name] = _typed(type_, value)
         rows = self.db.execute("SELECT id, name, description, guid FROM cases").fetchall()
         rows.sort(key=lambda r: natural_key(r[1]))
-        return [Case(*r, attributes=attrs.get(r[0], {})) for r in rows]
+        return [Case(r[0], r[1], r[2], r[3], attributes=attrs.get(r[0], {})) for r in rows]
 
     def case(self, case_id: int) -> Case:
         for c in self.cases():
@@ -74,8 +75,8 @@ class CasesMixin:
         with self.write("add attribute", name=name, type=type_) as c:
             if c.execute("SELECT 1 FROM attributes WHERE name = ?", (name,)).fetchone():
                 raise NameClashError(f"an attribute named {name!r} already exists")
-            return c.execute("INSERT INTO attributes(name, type, guid) VALUES (?,?,?)",
-                             (name, type_, guid or new_guid())).lastrowid
+            return new_id(c.execute("INSERT INTO attributes(name, type, guid) VALUES (?,?,?)",
+                             (name, type_, guid or new_guid())))
 
     def rename_attribute(self, attribute_id: int, new_name: str) -> None:
         new_name = self._clean_name(new_name, "attribute")

@@ -9,13 +9,14 @@ from npmdesk.core.model import Code, CodeCounts, join_path, split_path
 from npmdesk.core.names import check_color
 from npmdesk.store.counts_cache import cache_of
 from npmdesk.store.database import new_guid, now
+from npmdesk.store.base import StoreBase, new_id
 
 # Distinct, light enough for black text on top; cycled for new codes.
 PALETTE = (
     "#f4d35e", "#8ecae6", "#f4a261", "#90be6d", "#e5989b", "#b8c0ff",
     "#ffafcc", "#a3c4bc", "#ffd6a5", "#caffbf", "#9bf6ff", "#d4a5ff",
 )
-class CodesMixin:
+class CodesMixin(StoreBase):
     # Reading ------------------------------------------------------------------------------------
 
     def codes(self) -> list[Code]:
@@ -46,7 +47,7 @@ class CodesMixin:
 
     def code_by_path(self, path: str) -> Code:
         parent = None
-        code_id = None
+        code_id: int | None = None
         for name in _split(path):
             row = self.db.execute(
                 "SELECT id FROM codes WHERE ifnull(parent_id, 0) = ifnull(?, 0) AND name = ?", (parent, name)
@@ -55,6 +56,8 @@ class CodesMixin:
                 close = difflib.get_close_matches(path, [c.path for c in self.codes()], n=1, cutoff=0.6)
                 raise NotFoundError(f"no code {path!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
             code_id = parent = row[0]
+        if code_id is None:
+            raise NotFoundError(f"no code {path!r}")
         return self.code(code_id)
 
     def code_children(self, code_id: int | None) -> list[int]:
@@ -103,21 +106,23 @@ class CodesMixin:
             else:
                 c.execute("UPDATE codes SET position = position + 1 WHERE ifnull(parent_id, 0) = ifnull(?, 0) "
                           "AND position >= ?", (parent_id, position))
-            return c.execute(
+            return new_id(c.execute(
                 "INSERT INTO codes(parent_id, name, color, description, position, guid, created) "
                 "VALUES (?,?,?,?,?,?,?)",
                 (parent_id, name, check_color(color), description, position, guid or new_guid(), now()),
-            ).lastrowid
+            ))
 
     def ensure_code_path(self, path: str) -> int:
         """The id of the code at 'Theme/Sub/Code', creating any missing level (one transaction)."""
         with self.write():
-            parent = None
+            parent: int | None = None
             for name in _split(path):
                 row = self.db.execute(
                     "SELECT id FROM codes WHERE ifnull(parent_id, 0) = ifnull(?, 0) AND name = ?", (parent, name)
                 ).fetchone()
                 parent = row[0] if row else self.add_code(name, parent)
+            if parent is None:
+                raise InvalidValueError("a code path needs a name")
             return parent
 
     def rename_code(self, code_id: int, new_name: str) -> None:

@@ -6,12 +6,13 @@ from npmdesk.core.errors import InvalidSpanError, NameClashError, NotFoundError
 from npmdesk.core.model import Coding, Excerpt, ExcerptFilter
 from npmdesk.store import excerpts as excerpt_query
 from npmdesk.store.database import new_guid, now
+from npmdesk.store.base import StoreBase, new_id
 
 _CODING_COLUMNS = ("cg.id, cg.document_id, cg.code_id, cg.start, cg.end, cg.coder_id, cg.exemplar, "
                    "cg.created, cg.guid, co.name")
 
 
-class CodingsMixin:
+class CodingsMixin(StoreBase):
     def apply_coding(
         self,
         doc_id: int,
@@ -37,13 +38,13 @@ class CodingsMixin:
             if c.execute("SELECT 1 FROM codings WHERE document_id = ? AND code_id = ? AND start = ? AND end = ? "
                          "AND coder_id = ?", (doc_id, code_id, start, end, coder)).fetchone():
                 raise NameClashError("this passage already has this code")
-            new_id = c.execute(
+            made = new_id(c.execute(
                 "INSERT INTO codings(id, document_id, code_id, start, end, coder_id, exemplar, created, guid) "
                 "VALUES (?,?,?,?,?,?,?,?,?)",
                 (coding_id, doc_id, code_id, start, end, coder, int(exemplar), created or now(), guid or new_guid()),
-            ).lastrowid
-            self._assign_coding_cases(c, new_id, doc_id, start, end)
-        return new_id
+            ))
+            self._assign_coding_cases(c, made, doc_id, start, end)
+        return made
 
     def remove_coding(self, coding_id: int) -> Coding:
         """Remove a coding (its memo and exemplar choices go with it); returns what was removed.

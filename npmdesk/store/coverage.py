@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from npmdesk.store.counts_cache import cache_of
+from npmdesk.store.base import StoreBase
 
 
-class CoverageMixin:
+class CoverageMixin(StoreBase):
     def coded_shares(self, document_ids=None) -> dict[int, float]:
         """document id -> coded share in [0, 1] (documents without codings are absent).
 

@@ -8,6 +8,7 @@ from npmdesk.core.errors import InvalidValueError, NameClashError, NotFoundError
 from npmdesk.core.model import DOCUMENT_KINDS, Document, Speaker, Turn, TurnSpec
 from npmdesk.core.offsets import normalise_newlines
 from npmdesk.store.database import new_guid, now
+from npmdesk.store.base import StoreBase, new_id
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
@@ -22,7 +23,7 @@ _DOC_COLUMNS = (
 )
 
 
-class DocumentsMixin:
+class DocumentsMixin(StoreBase):
     def add_document(
         self,
         name: str,
@@ -53,7 +54,7 @@ class DocumentsMixin:
                 (name, kind, case_id, position, source_name, source_format, source_sha256,
                  encoding, now(), count_words(text), len(text), guid or new_guid()),
             )
-            doc_id = cur.lastrowid
+            doc_id = new_id(cur)
             c.execute("INSERT INTO document_texts(document_id, text) VALUES (?, ?)", (doc_id, text))
             self._insert_turns(c, doc_id, len(text), turns)
         return doc_id
@@ -68,9 +69,9 @@ class DocumentsMixin:
             if t.speaker:
                 sid = speaker_ids.get(t.speaker)
                 if sid is None:
-                    sid = c.execute(
+                    sid = new_id(c.execute(
                         "INSERT INTO speakers(document_id, name) VALUES (?, ?)", (doc_id, t.speaker)
-                    ).lastrowid
+                    ))
                     speaker_ids[t.speaker] = sid
             rows.append((doc_id, sid, t.start, t.end, t.begin_ms, t.end_ms))
         c.executemany(
@@ -177,4 +178,5 @@ class DocumentsMixin:
 
 def _document(r) -> Document:
     speakers = tuple(r[14].split("\x1f")) if r[14] else ()
-    return Document(*r[:13], turns=r[13], speakers=speakers, case=r[15])
+    return Document(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
+                    turns=r[13], speakers=speakers, case=r[15])

@@ -4,8 +4,10 @@ that a project survives npmdesk -> .qdpx -> npmdesk unchanged and its GUIDs stay
 
 from __future__ import annotations
 
+from npmdesk.store.base import StoreBase
 
-class ExchangeMixin:
+
+class ExchangeMixin(StoreBase):
     def restore_memo(
         self,
         target: str,

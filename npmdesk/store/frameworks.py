@@ -6,12 +6,14 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from npmdesk.core.errors import InvalidValueError, NameClashError, NotFoundError
 from npmdesk.core.model import Code, Excerpt, ExcerptFilter
 from npmdesk.paths import resources_dir
 from npmdesk.store.database import now
+from npmdesk.store.base import StoreBase, new_id
 
 BUILTIN_FRAMEWORKS = {
     "acgme": ("ACGME Core Competencies", "The six ACGME core competencies for physicians in training."),
@@ -106,13 +108,13 @@ def parse_framework_csv(data: str) -> list[tuple[str, str]]:
     return out
 
 
-class FrameworksMixin:
+class FrameworksMixin(StoreBase):
     def frameworks(self) -> list[Framework]:
         elements: dict[int, list[Element]] = {}
         for r in self.db.execute("SELECT id, framework_id, name, description, position FROM framework_elements "
                                  "ORDER BY framework_id, position, id"):
             elements.setdefault(r[1], []).append(Element(*r))
-        return [Framework(*r, elements=tuple(elements.get(r[0], ())))
+        return [Framework(r[0], r[1], r[2], r[3], elements=tuple(elements.get(r[0], ())))
                 for r in self.db.execute("SELECT id, name, description, source FROM frameworks ORDER BY id")]
 
     def framework(self, framework_id: int) -> Framework:
@@ -147,13 +149,13 @@ class FrameworksMixin:
         return found[0]
 
     def add_framework(self, name: str, description: str = "", source: str = "",
-                      elements: list[tuple[str, str]] = ()) -> int:
+                      elements: Sequence[tuple[str, str]] = ()) -> int:
         name = self._clean_name(name, "framework")
         with self.write("add framework", name=name) as c:
             if c.execute("SELECT 1 FROM frameworks WHERE name = ?", (name,)).fetchone():
                 raise NameClashError(f"a framework named {name!r} already exists")
-            fid = c.execute("INSERT INTO frameworks(name, description, source) VALUES (?,?,?)",
-                            (name, description, source)).lastrowid
+            fid = new_id(c.execute("INSERT INTO frameworks(name, description, source) VALUES (?,?,?)",
+                            (name, description, source)))
             for el_name, el_desc in elements:
                 self.add_element(fid, el_name, el_desc)
         return fid
@@ -174,8 +176,8 @@ class FrameworksMixin:
                 raise NameClashError(f"the framework already has an element named {name!r}")
             pos = c.execute("SELECT ifnull(max(position), -1) + 1 FROM framework_elements WHERE framework_id = ?",
                             (framework_id,)).fetchone()[0]
-            return c.execute("INSERT INTO framework_elements(framework_id, name, description, position) "
-                             "VALUES (?,?,?,?)", (framework_id, name, description, pos)).lastrowid
+            return new_id(c.execute("INSERT INTO framework_elements(framework_id, name, description, position) "
+                             "VALUES (?,?,?,?)", (framework_id, name, description, pos)))
 
     def delete_framework(self, framework_id: int) -> None:
         """Removes its elements, alignments and element exemplars with it (codings stay)."""
@@ -236,8 +238,10 @@ class FrameworksMixin:
         inside an aligned theme can give that theme's competencies their quotes)."""
         chain = [code_id]
         parents = {c.id: c.parent_id for c in self.codes()}
-        while parents.get(chain[-1]) is not None:
-            chain.append(parents[chain[-1]])
+        parent = parents.get(code_id)
+        while parent is not None:
+            chain.append(parent)
+            parent = parents.get(parent)
         aligned = {a.element_id for a in self.alignments() if a.code_id in chain}
         return [e for f in self.frameworks() for e in f.elements if e.id in aligned]
 
@@ -308,18 +312,18 @@ class FrameworksMixin:
             people = set().union(*(cases_of.get(c, set()) for c in code_ids)) if code_ids else set()
             return sum(per_code.get(c, 0) for c in code_ids), len(people)
 
-        exemplar_codings = {}
+        exemplar_codings: dict[int, list[Excerpt] | None] = {}
         for el in fw.elements:
             chosen = self.element_exemplar_ids(el.id)
             exemplar_codings[el.id] = self.excerpts(ExcerptFilter(coding_ids=tuple(chosen))) if chosen else None
         cells: dict[tuple[int, int], AlignmentCell] = {}
         for a in links:
             n, people = tally(subtree[a.code_id])
-            chosen = exemplar_codings[a.element_id]
-            if chosen is None:  # nothing chosen for the element: the theme's flagged exemplars stand in
+            picked = exemplar_codings[a.element_id]
+            if picked is None:  # nothing chosen for the element: the theme's flagged exemplars stand in
                 quotes = self.excerpts(ExcerptFilter(code_ids=(a.code_id,), with_descendants=True, exemplars_only=True))
             else:
-                quotes = [e for e in chosen if e.code_id in subtree[a.code_id]]
+                quotes = [e for e in picked if e.code_id in subtree[a.code_id]]
             cells[(a.element_id, a.code_id)] = AlignmentCell(a.element_id, a.code_id, a.rationale, n, people, quotes)
         totals = {}
         for el in fw.elements:

@@ -37,10 +37,22 @@ class UndoConflictError(NpmdeskError):
 
 @dataclass(frozen=True)
 class Entry:
+    """One row change: an insert has `new`, a delete `old`, an update both."""
+
     table: str
     op: str  # "i" insert, "d" delete, "u" update
     old: tuple | None
     new: tuple | None
+
+    @property
+    def before(self) -> tuple:
+        assert self.old is not None, "an insert has no row before it"
+        return self.old
+
+    @property
+    def after(self) -> tuple:
+        assert self.new is not None, "a delete has no row after it"
+        return self.new
 
 
 @dataclass(frozen=True)
@@ -118,17 +130,17 @@ class Journal:
                 raise UndoConflictError(f"the project's table {e.table!r} is no longer there")
             try:
                 if e.op == "i":
-                    where, params = self._match(e.table, e.new)
+                    where, params = self._match(e.table, e.after)
                     n = self.conn.execute(f'DELETE FROM main."{e.table}" WHERE {where}', params).rowcount
                 elif e.op == "d":
                     n = self.conn.execute(
                         f'INSERT INTO main."{e.table}"({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})',
-                        e.old).rowcount
+                        e.before).rowcount
                 else:
-                    where, params = self._match(e.table, e.new)
+                    where, params = self._match(e.table, e.after)
                     sets = ", ".join(f'"{c}" = ?' for c in cols)
                     n = self.conn.execute(f'UPDATE main."{e.table}" SET {sets} WHERE {where}',
-                                          (*e.old, *params)).rowcount
+                                          (*e.before, *params)).rowcount
             except sqlite3.IntegrityError as exc:
                 raise UndoConflictError(_conflict(e.table, "putting it back would clash with a change made since by another program or window")) from exc
             if n != 1:
@@ -154,7 +166,8 @@ class Journal:
         """The Changes record that a list of entries amounts to (see core/changes.py)."""
         sets: dict[str, set[int]] = {k: set() for k in (
             "codes", "codings_added", "codings_removed", "codings_changed", "counted", "documents")}
-        flags = dict(document_list=False, memos=False, cases=False, frameworks=False, meta=False, everything=False)
+        flags: dict[str, bool] = dict(document_list=False, memos=False, cases=False, frameworks=False, meta=False,
+                                      everything=False)
         coding_ids: set[int] = set()
         cased_codings: set[int] = set()
         col = self._column_index
@@ -200,7 +213,9 @@ class Journal:
         return Changes(codes=frozenset(sets["codes"]), codings_added=frozenset(codings_added),
                        codings_removed=frozenset(codings_removed), codings_changed=frozenset(changed - codings_added
                                                                                              - codings_removed),
-                       counted_codes=counted, documents=frozenset(sets["documents"]), undoable=undoable, **flags)
+                       counted_codes=counted, documents=frozenset(sets["documents"]), undoable=undoable,
+                       document_list=flags["document_list"], memos=flags["memos"], cases=flags["cases"],
+                       frameworks=flags["frameworks"], meta=flags["meta"], everything=flags["everything"])
 
     def _column_index(self, table: str, column: str) -> int:
         return self.columns[table].index(column)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from npmdesk.core.errors import InvalidValueError, NotFoundError
 from npmdesk.store.database import new_guid, now
+from npmdesk.store.base import StoreBase
 
 MEMO_TARGETS = {
     "project": None,
@@ -21,7 +22,7 @@ def _target(target: str):
     return MEMO_TARGETS[target]
 
 
-class MemosMixin:
+class MemosMixin(StoreBase):
     def memo(self, target: str, target_id: int | None = None) -> str:
         spec = _target(target)
         if spec is None:
@@ -39,7 +40,8 @@ class MemosMixin:
         spec = _target(target)
         with self.write("set memo", target=target, id=target_id) as c:
             if spec is None:
-                where, params, column = "target = 'project'", (), None
+                where, column = "target = 'project'", None
+                params: tuple = ()
             else:
                 column, table = spec
                 if not c.execute(f"SELECT 1 FROM {table} WHERE id = ?", (target_id,)).fetchone():

@@ -14,6 +14,7 @@ from npmdesk.store.analysis import AnalysisMixin
 from npmdesk.store.cases import CasesMixin
 from npmdesk.store.codes import CodesMixin
 from npmdesk.store.codings import CodingsMixin
+from npmdesk.store.base import new_id
 from npmdesk.store.database import new_guid, now
 from npmdesk.store.transactions import Transactions
 from npmdesk.store.documents import DocumentsMixin
@@ -112,8 +113,8 @@ class Project(
         if row:
             return row[0]
         with self.write("add coder", name=name) as c:
-            return c.execute("INSERT INTO coders(name, guid, created) VALUES (?,?,?)",
-                             (name, guid or new_guid(), now())).lastrowid
+            return new_id(c.execute("INSERT INTO coders(name, guid, created) VALUES (?,?,?)",
+                             (name, guid or new_guid(), now())))
 
     def coders(self) -> list[dict]:
         return [dict(id=r[0], name=r[1], guid=r[2]) for r in
@@ -158,14 +159,6 @@ class Project(
             "ORDER BY a.id DESC LIMIT ?", (limit,)).fetchall()
         return [dict(at=r[0], coder=r[1], action=r[2], detail=r[3]) for r in rows]
 
-    # Shared helpers for the mixins ------------------------------------------------------------------
-
-    _clean_name = staticmethod(check_name)
-
-    @staticmethod
-    def _require_updated(cursor, message: str) -> None:
-        if cursor.rowcount == 0:
-            raise NotFoundError(message)
 
 
 def _fts_integrity(conn: sqlite3.Connection) -> str:

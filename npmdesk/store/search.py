@@ -13,6 +13,7 @@ from itertools import islice
 from npmdesk.core.errors import InvalidValueError
 from npmdesk.core.model import SearchHit
 from npmdesk.core.paragraphs import LINE_BREAK
+from npmdesk.store.base import StoreBase
 
 SNIPPET_CONTEXT = 60
 
@@ -67,7 +68,7 @@ def hit_pattern(query: str) -> re.Pattern:
     return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
 
 
-class SearchMixin:
+class SearchMixin(StoreBase):
     def search(self, query: str, *, document_ids: list[int] | None = None, limit: int = 1000,
                offset: int = 0) -> list[SearchHit]:
         """Occurrences of the query's words/phrases in matching documents (document order, then

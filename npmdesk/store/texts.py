@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from npmdesk.core.errors import NotFoundError
+from npmdesk.store.base import StoreBase
 
 MAX_CHARS = 16_000_000
 
 
-class TextsMixin:
+class TextsMixin(StoreBase):
     def document_text(self, doc_id: int) -> str:
         return self.document_texts([doc_id])[doc_id]
 

@@ -18,13 +18,14 @@ import sqlite_utils
 
 from npmdesk.core.errors import ProjectBusyError, ProjectReadOnlyError
 from npmdesk.store.backups import daily_backup_if_due
+from npmdesk.store.base import StoreBase, new_id
 from npmdesk.store.database import new_guid, now
 from npmdesk.store.journal import EMPTY_STEP, Journal, Step, UndoConflictError
 
 T = TypeVar("T")
 
 
-class Transactions:
+class Transactions(StoreBase):
     db: sqlite_utils.Database
     read_only: bool
     coder_name: str
@@ -52,8 +53,8 @@ class Transactions:
         row = conn.execute("SELECT id FROM coders WHERE name = ?", (self.coder_name,)).fetchone()
         if row:
             return row[0]
-        cid = conn.execute("INSERT INTO coders(name, guid, created) VALUES (?,?,?)",
-                           (self.coder_name, new_guid(), now())).lastrowid
+        cid = new_id(conn.execute("INSERT INTO coders(name, guid, created) VALUES (?,?,?)",
+                           (self.coder_name, new_guid(), now())))
         self._audit(conn, "add coder", {"name": self.coder_name}, cid)
         return cid
 
