@@ -19,6 +19,7 @@ from npmdesk.formats.reports.export import ReportOptions, export_report
 from tests.formats.export_fixtures import study  # noqa: F401  (fixture)
 
 MULTI_LINE = "Teaching it made me really know it — مرحبا, e\u0301tude, 你好.\nIt also showed me"
+QUOTED_MULTI_LINE = MULTI_LINE + "\u2026"  # it stops mid-sentence: an ellipsis says so
 
 
 def paragraphs(path, style=None):
@@ -47,15 +48,16 @@ def test_excerpts_report_headings_quotes_and_sources(study, tmp_path):
     raw_quotes = [t for s, t in paras if s == "Quote"]
     assert "It felt like I belonged here 🏥." in raw_quotes  # exact, emoji included
     assert "Agreed 👍🏽 — it felt safe." in raw_quotes  # skin-tone modifier kept
-    assert MULTI_LINE in raw_quotes  # Arabic, combining accent, CJK and the line break, untruncated
-    assert 'I was nervous, "truly" nervous; then my mentor said: you, too, belong here.' in raw_quotes
+    assert QUOTED_MULTI_LINE in raw_quotes  # Arabic, combining accent, CJK and the line break, untruncated
+    assert "I was nervous, \u201ctruly\u201d nervous; then my mentor said: you, too, belong here." in raw_quotes
     # Order: code tree, then document, then position: Belonging's three quotes by document order.
     i = raw_quotes.index("It felt like I belonged here 🏥.")
     assert raw_quotes[i + 1].startswith("I was nervous") and raw_quotes[i + 2].startswith("Agreed")
-    sources = texts(out, "ExcerptSource")
-    assert "NPM-1 · Interview 1, ¶ 2 · coded by Ana · exemplar" in sources
-    assert "NPM-1 · Interview 1, ¶ 4–5 · coded by Ana · exemplar" in sources
-    assert "NPM-3 · Focus group, ¶ 3 · coded by Bea" in sources
+    sources = texts(out, "ExcerptSource")  # noBreakHyphen reads back as "-"
+    assert "(NPM-1) · Interview 1, ¶ 2 · exemplar" in sources
+    assert "(NPM-1) · Interview 1, ¶ 4–5 · exemplar" in sources
+    assert "(NPM-3) · Focus group, ¶ 3" in sources
+    assert not any("coded by" in s for s in sources)  # the title page names the coders, once
     notes = texts(out, "ExcerptMemo")
     assert "Memo: Contrast with NPM-1: belonging came from the mentor's words." in notes
     assert "Also coded: Socialisation into medicine/Belonging; Socialisation into medicine/Honest feedback" in notes
@@ -76,7 +78,7 @@ def test_excerpts_filters_and_title_page(study, tmp_path):
     sel = ReportSelection(code_paths=("Socialisation into medicine",), with_children=True,
                           attributes=(("rural", "no"),))
     assert export_excerpts_docx(p, out, sel) == 2  # NPM-2's and NPM-3's belonging quotes
-    assert texts(out, "Quote") == ['I was nervous, "truly" nervous; then my mentor said: you, too, belong here.',
+    assert texts(out, "Quote") == ["I was nervous, \u201ctruly\u201d nervous; then my mentor said: you, too, belong here.",
                                    "Agreed 👍🏽 — it felt safe."]
     facts = dict(t.split(": ", 1) for t in texts(out, "ReportFact"))
     assert facts["Filters"] == ("codes: Socialisation into medicine (with sub-codes); "
@@ -93,7 +95,7 @@ def test_word_plumbing(study, tmp_path):
     export_excerpts_docx(study.project, out)
     d = docx.Document(str(out))
     assert d.core_properties.title == "Coded excerpts — NPM mentors"
-    assert d.core_properties.author == "Ana, Bea"
+    assert d.core_properties.author == ""  # from the report settings, never the login or coder names
     with zipfile.ZipFile(out) as z:
         body = z.read("word/document.xml").decode()
         footer = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("word/footer"))
@@ -123,7 +125,7 @@ def test_codebook(study, tmp_path):
     assert facts[0] == ("Colour #f4d35e · 1 coding (6 with sub-codes) · 3 documents · 3 participants")
     quotes = texts(out, "Quote")
     assert "It felt like I belonged here 🏥." in quotes  # the exemplar is chosen first
-    assert MULTI_LINE in [t for s, t in paragraphs(out) if s == "Quote"]
+    assert QUOTED_MULTI_LINE in [t for s, t in paragraphs(out) if s == "Quote"]
 
 
 def test_participants_table(study, tmp_path):
@@ -148,9 +150,10 @@ def test_matrix_landscape_and_counts(study, tmp_path):
     assert d.sections[0].orientation == WD_ORIENT.LANDSCAPE
     assert d.sections[0].page_width > d.sections[0].page_height
     rows = [[c.text.replace("\u00a0", "").replace("\u25a0", "").strip() for c in r.cells] for r in d.tables[0].rows]
-    assert rows[0] == ["Code", "NPM-1", "NPM-2", "NPM-3", "Codings", "Participants"]
+    assert rows[0] == ["Code", "NPM-1", "NPM-2", "NPM-3", "Total", "Participants"]
     assert rows[1] == ["Socialisation into medicine", "4", "1", "1", "6", "3"]
     assert rows[3] == ["Honest feedback", "2", "–", "–", "2", "1"]
+    assert rows[-1] == ["Total codings", "6", "1", "1", "8", "3"]  # each coding once
 
 
 def test_alignment_table(study, tmp_path):
@@ -159,10 +162,11 @@ def test_alignment_table(study, tmp_path):
     d = docx.Document(str(out))
     assert d.sections[0].orientation == WD_ORIENT.LANDSCAPE
     rows = [[c.text for c in r.cells] for r in d.tables[0].rows]
-    assert rows[0] == ["Competency", "Definition", "Themes / roles", "Illustrative quotes (participant ID)"]
+    assert rows[0] == ["Competency", "Definition (paraphrased from the ACGME Common Program Requirements)",
+                       "Themes", "Illustrative quotes (participant ID)"]
     by_name = {r[0]: r for r in rows[1:]}
     ics = by_name[study.ids["communication"]]
-    assert ics[2] == "Socialisation into medicine › Honest feedback — Giving and receiving feedback."
+    assert ics[2] == "Honest feedback"  # the theme's name; no path, no rationale unless asked
     assert ics[3] == "“Feedback from a near-peer is easier to hear.” (NPM-1)"  # the chosen exemplar
     prof = by_name[study.ids["professionalism"]]
     assert prof[3].split("\n") == ["“It felt like I belonged here 🏥.” (NPM-1)",

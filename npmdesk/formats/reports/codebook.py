@@ -7,9 +7,12 @@ from datetime import date
 from pathlib import Path
 
 from npmdesk.core.model import Code, CodeCounts
-from npmdesk.formats.reports.docx_builder import ReportBuilder
+from npmdesk.core.report_style import ReportStyle
 from npmdesk.formats.export_support import Progress, ProgressCallback, atomic_output
 from npmdesk.formats.reports.data import CodeTree, ExcerptRow, excerpt_rows, source_line
+from npmdesk.formats.reports.docx_builder import Indented, ReportBuilder
+from npmdesk.formats.reports.empty import refuse_if_empty, style_of
+from npmdesk.formats.reports.quoting import QuoteMaker
 
 TITLE = "Codebook"
 _NONE = CodeCounts(0, 0, 0)
@@ -22,12 +25,16 @@ def codebook_rows(project) -> list[tuple[Code, int, CodeCounts, CodeCounts]]:
     return [(c, tree.depth(c.id), own.get(c.id, _NONE), total.get(c.id, _NONE)) for c in tree.codes]
 
 
-def examples_by_code(project, per_code: int) -> dict[int, list[ExcerptRow]]:
-    """Up to `per_code` quotes per code: those marked exemplar first, then in report order."""
+def examples_by_code(project, per_code: int, maker: QuoteMaker | None = None) -> dict[int, list[ExcerptRow]]:
+    """Up to `per_code` quotes per code: those marked exemplar first, then in report order; only
+    participants' own words (the attribution rule), when a `maker` is given."""
     if per_code <= 0:
         return {}
     chosen: dict[int, list[ExcerptRow]] = {}
     rows = excerpt_rows(project)
+    if maker is not None:
+        maker.prepare([r.excerpt for r in rows])
+        rows = [r for r in rows if maker.attribution(r.excerpt).is_participant_quote]
     for r in sorted(rows, key=lambda r: not r.excerpt.exemplar):  # stable: keeps report order
         bucket = chosen.setdefault(r.excerpt.code_id, [])
         if len(bucket) < per_code:
@@ -37,14 +44,17 @@ def examples_by_code(project, per_code: int) -> dict[int, list[ExcerptRow]]:
 
 
 def export_codebook_docx(project, out: str | Path, *, examples: int = 0,
-                         progress: ProgressCallback | None = None) -> int:
+                         progress: ProgressCallback | None = None, style: ReportStyle | None = None) -> int:
     """Write the codebook (atomically); returns the number of codes. `examples`: quotes per code."""
     rows = codebook_rows(project)
+    refuse_if_empty(len(rows), "the project has no codes yet")
     steps = Progress(progress, len(rows) + 1, every=20)
     steps.start()
-    quotes = examples_by_code(project, examples)
-    b = ReportBuilder(f"{TITLE} — {project.name}", author=", ".join(c["name"] for c in project.coders()),
-                      subject=f"Codebook of the study {project.name}", footer=f"{project.name} · {TITLE}")
+    style = style_of(project, style)
+    maker = QuoteMaker(project, style)
+    quotes = examples_by_code(project, examples, maker)
+    b = ReportBuilder(f"{TITLE} — {project.name}", subject=f"Codebook of the study {project.name}",
+                      footer=f"{project.name} · {TITLE}", style=style)
     themes = sum(1 for _, depth, _, _ in rows if depth == 0)
     codings = project.counts()["codings"]
     b.title_page(TITLE, project.name, [
@@ -56,19 +66,18 @@ def export_codebook_docx(project, out: str | Path, *, examples: int = 0,
     b.caption("The code tree. Counts include each code's sub-codes.")
     table = []
     for code, depth, _, total in rows:
-        name = [("\u00a0" * 4 * depth, {}), ("\u25a0 ", {"color": code.color.lstrip("#").upper()}),
-                (code.name, {"b": depth == 0})]
+        name = Indented([("\u25a0 ", {"color": code.color.lstrip("#").upper()}), (code.name, {"b": depth == 0})],
+                        depth)
         table.append([[name], code.description.strip(), str(total.codings), str(total.documents),
                       str(total.participants)])
     b.table(["Code", "Definition", "Codings", "Documents", "Participants"], table,
             font_half_points=18, right_align_from=2)
-    if not rows:
-        b.paragraph("The project has no codes yet.")
     b.page_break()
     for code, depth, own, total in rows:
         b.heading(code.name, min(depth + 1, 3), code.color)
         if code.description.strip():
-            b.paragraph(code.description.strip(), "CodeDefinition")
+            b.paragraph(code.description.strip(), "CodeDefinition", keep_next=True)
+        memo = project.memo("code", code.id).strip()
         facts = [f"Colour {code.color}", f"{own.codings} coding{'s' * (own.codings != 1)}"]
         if total.codings != own.codings:
             facts[-1] += f" ({total.codings} with sub-codes)"
@@ -76,13 +85,13 @@ def export_codebook_docx(project, out: str | Path, *, examples: int = 0,
                   f"{total.participants} participant{'s' * (total.participants != 1)}"]
         if code.path != code.name:
             facts.append(f"path {code.path}")
-        b.paragraph(" · ".join(facts), "CodeFacts")
-        memo = project.memo("code", code.id).strip()
+        b.paragraph(" · ".join(facts), "CodeFacts", keep_next=bool(memo or quotes.get(code.id)))
         if memo:
             b.paragraph([("Memo: ", {"b": True}), (memo, {})], "ExcerptMemo")
         for r in quotes.get(code.id, []):
-            b.paragraph(r.excerpt.text, "Quote")
-            b.paragraph(source_line(r), "ExcerptSource")
+            q = maker.quote(r.excerpt, nested=False, paragraphs=r.paragraphs)
+            b.paragraph(q.text, "Quote")
+            b.paragraph(source_line(r, q.citation), "ExcerptSource")
         steps.step()
     with atomic_output(out) as tmp:
         b.save(tmp)

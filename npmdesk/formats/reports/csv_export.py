@@ -3,22 +3,44 @@ participant matrix and the alignment table.
 
 UTF-8 with a byte-order mark, so that Excel shows every script correctly; the csv module quotes
 fields holding commas, quotes or line breaks, so a multi-line excerpt stays one cell (a
-hand-written join would split it into rows, a known bug elsewhere). Text is written exactly as
-coded: no cell is altered."""
+hand-written join would split it into rows, a known bug elsewhere).
+
+Text is written as coded, with one exception: a cell that begins with = + - @, a tab or a carriage
+return gets a leading apostrophe (OWASP's advice against CSV injection), so that Excel and Calc
+show it as text instead of running it as a formula (`=HYPERLINK(...)` would become a live link).
+Numbers are written as numbers and never altered."""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
-from npmdesk.formats.reports.codebook import codebook_rows
+from npmdesk.core.report_style import ReportStyle
 from npmdesk.formats.export_support import Progress, ProgressCallback, atomic_output
+from npmdesk.formats.reports.codebook import codebook_rows
 from npmdesk.formats.reports.data import excerpt_rows
+from npmdesk.formats.reports.empty import refuse_if_empty, style_of
+from npmdesk.formats.reports.quoting import QuoteMaker
 from npmdesk.formats.reports.selection import ReportSelection
-from npmdesk.formats.reports.table_data import alignment_tables, display_path, matrix_table, participant_table
+from npmdesk.formats.reports.table_data import (
+    alignment_tables,
+    display_path,
+    matrix_table,
+    participant_table,
+    sample_summary,
+)
 
 EXCERPT_COLUMNS = ["code", "text", "participant", "speaker", "document", "paragraph_start", "paragraph_end",
-                   "start", "end", "coder", "exemplar", "memo", "other_codes", "coding_id"]
+                   "start", "end", "coder", "exemplar", "memo", "other_codes", "coding_id", "credited_to",
+                   "participant_quote", "citation"]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A text cell that a spreadsheet would read as a formula, made text with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _write(out, header: list[str], rows, steps: Progress) -> int:
@@ -26,9 +48,9 @@ def _write(out, header: list[str], rows, steps: Progress) -> int:
     with atomic_output(out) as tmp:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
             writer = csv.writer(f)
-            writer.writerow(header)
+            writer.writerow([neutralise(h) for h in header])
             for row in rows:
-                writer.writerow(row)
+                writer.writerow([neutralise(v) for v in row])
                 n += 1
                 steps.step()
         steps.finish()
@@ -36,18 +58,27 @@ def _write(out, header: list[str], rows, steps: Progress) -> int:
 
 
 def export_excerpts_csv(project, out: str | Path, selection: ReportSelection | None = None, *,
-                        other_codes: bool = False, progress: ProgressCallback | None = None) -> int:
-    """One row per excerpt, in report order; returns the number of excerpts."""
+                        other_codes: bool = False, progress: ProgressCallback | None = None,
+                        style: ReportStyle | None = None) -> int:
+    """One row per excerpt, in report order; returns the number of excerpts. `text` is the exact
+    coded text; `participant` who it is credited to by the attribution rule (empty for an
+    interviewer's words: `credited_to` names them), `citation` as the Word reports print it."""
     rows = excerpt_rows(project, selection, other_codes=other_codes)
+    refuse_if_empty(len(rows), "no coded excerpt matches the filters")
     steps = Progress(progress, len(rows) + 1, every=1000)
     steps.start()
+    maker = QuoteMaker(project, style_of(project, style))
+    maker.prepare([r.excerpt for r in rows])
 
     def cells():
         for r in rows:
             e = r.excerpt
-            yield [e.code, e.text, e.participant or "", e.speaker or "", e.document, r.paragraphs[0],
+            q = maker.quote(e, nested=False, paragraphs=r.paragraphs)
+            a = q.attribution
+            yield [e.code, e.text, ", ".join(a.participants), e.speaker or "", e.document, r.paragraphs[0],
                    r.paragraphs[1], e.start, e.end, e.coder, "yes" if e.exemplar else "no", e.memo,
-                   "; ".join(r.other_codes), e.coding_id]
+                   "; ".join(r.other_codes), e.coding_id, ", ".join(a.participants + a.others + a.unlinked),
+                   "yes" if a.is_participant_quote else "no", q.citation.replace("\u2011", "-").replace("\u00a0", " ")]
 
     return _write(out, EXCERPT_COLUMNS, cells(), steps)
 
@@ -64,10 +95,19 @@ def export_codebook_csv(project, out: str | Path, *, progress: ProgressCallback 
 
 
 def export_participants_csv(project, out: str | Path, selection: ReportSelection | None = None, *,
-                            progress: ProgressCallback | None = None) -> int:
-    header, rows = participant_table(project, selection)
+                            progress: ProgressCallback | None = None, style: ReportStyle | None = None) -> int:
+    """One row per participant; with the settings' aggregate-only option, the sample's make-up
+    (attribute, value, n, %) instead, so that no per-person row leaves the project."""
+    style = style_of(project, style)
+    header, rows = participant_table(project, selection, style.labels)
+    refuse_if_empty(len(rows), "no participant matches the filters")
     steps = Progress(progress, len(rows) + 1)
     steps.start()
+    if style.aggregate_only:
+        summary = sample_summary(project, selection, style.labels)
+        _write(out, ["characteristic", "value", "n", "percent"],
+               ([a, v, int(n), int(p)] for a, v, n, p in summary), steps)
+        return len(rows)
     cells = (row[:-2] + [int(row[-2]), int(row[-1])] for row in rows)
     return _write(out, header, cells, steps)
 
@@ -76,6 +116,7 @@ def export_matrix_csv(project, out: str | Path, selection: ReportSelection | Non
                       progress: ProgressCallback | None = None) -> int:
     """Code x participant counts (themes include sub-codes), zeros written as 0."""
     table = matrix_table(project, selection)
+    refuse_if_empty(len(table.rows), "the project has no codes yet")
     steps = Progress(progress, len(table.rows) + 1)
     steps.start()
     header = ["code", *table.participants, "codings", "participants"]
@@ -84,19 +125,27 @@ def export_matrix_csv(project, out: str | Path, selection: ReportSelection | Non
 
 
 def export_alignment_csv(project, out: str | Path, framework: str | None = None, *,
-                         progress: ProgressCallback | None = None) -> int:
-    """One row per framework element; themes and quotes one per line inside their cell."""
+                         progress: ProgressCallback | None = None, style: ReportStyle | None = None) -> int:
+    """One row per framework element; themes and quotes one per line inside their cell. Quotes
+    are participants' words only (the attribution rule), as in the Word table."""
     tables = alignment_tables(project, framework)
+    refuse_if_empty(sum(len(t.rows) for t in tables), "the framework has no elements")
     steps = Progress(progress, sum(len(t.rows) for t in tables) + 1)
     steps.start()
+    maker = QuoteMaker(project, style_of(project, style))
+    maker.prepare([q for t in tables for r in t.rows for q in r.exemplars])
     header = ["framework", "element", "definition", "themes", "illustrative_quotes"]
+
+    def plain(text: str) -> str:
+        return text.replace("\u2011", "-").replace("\u00a0", " ")
 
     def cells():
         for t in tables:
             for r in t.rows:
                 themes = "\n".join(display_path(a.code) + (f" — {a.rationale}" if a.rationale else "")
                                    for a in r.alignments)
-                quotes = "\n".join(f"“{q.text}” ({q.participant or q.document})" for q in r.exemplars)
-                yield [t.framework, r.element.name, r.element.description, themes, quotes]
+                quotes = [maker.quote(e, nested=True) for e in r.exemplars]
+                text = "\n".join(plain(q.run_in()) for q in quotes if q.is_participant_quote)
+                yield [t.framework, r.element.name, r.element.description, themes, text]
 
     return _write(out, header, cells(), steps)

@@ -78,13 +78,16 @@ class _OtherCodes:
         return tuple(self.paths[cid] for cid in sorted(found, key=self.order.get))
 
 
-def source_line(row: ExcerptRow) -> str:
-    """'NPM-1 (speaker: Interviewer) · Interview 1, ¶ 3–4 · coded by Ana · exemplar'."""
+def source_line(row: ExcerptRow, citation: str, *, spans_speakers: bool = False,
+                coder: bool = False) -> str:
+    """'(NPM‑1) · Interview 1, ¶ 3–4 · exemplar': the citation (core/quotes.py), where the passage
+    is, and flags. The coder is named only when asked (the title page lists the coders)."""
     e = row.excerpt
-    who = e.participant or "no participant"
-    if e.speaker and e.speaker != e.participant:
-        who += f" (speaker: {e.speaker})"
-    parts = [who, f"{e.document}, {paragraph_label(*row.paragraphs)}", f"coded by {e.coder}"]
+    parts = [citation, f"{e.document}, {paragraph_label(*row.paragraphs)}"]
+    if coder:
+        parts.append(f"coded by {e.coder}")
+    if spans_speakers:
+        parts.append("spans several speakers")
     if e.exemplar:
         parts.append("exemplar")
     return " · ".join(parts)

@@ -1,5 +1,6 @@
 """A Word document built fast and properly: real styles, a TOC field, page numbers, landscape
-sections, colour markers, document properties.
+sections, colour markers, document properties; page size, table style, language and author from
+the project's report settings (core/report_style.py).
 
 python-docx costs ~0.4 ms per paragraph through its object API; a 10,000-excerpt report has
 ~30,000 paragraphs. So the body is written as WordprocessingML text (escaped here, once) and
@@ -22,12 +23,15 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Inches, Pt, RGBColor
 
 from npmdesk import __version__
+from npmdesk.core.report_style import ReportStyle
 
 W_NS = nsdecls("w")
 _CHUNK = 2000  # fragments parsed per lxml call: large enough to be fast, small enough for memory
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _TWIPS_PER_INCH = 1440
 GREY = "595959"
+PAPER = {"a4": (11906, 16838), "letter": (12240, 15840)}  # twips, portrait
+_EMU_PER_TWIP = 635
 
 # A run is (text, props); props keys: b, i, color ("rrggbb"), shd ("rrggbb"), sz (half-points).
 Run = tuple[str, dict]
@@ -61,8 +65,11 @@ def run_xml(text: str, props: dict | None = None) -> str:
         for j, piece in enumerate(line.split("\t")):
             if j:
                 parts.append("<w:tab/>")
-            if piece:
-                parts.append(f'<w:t xml:space="preserve">{xml_text(piece)}</w:t>')
+            for k, bit in enumerate(piece.split("\u2011")):  # U+2011: Word's non-breaking hyphen
+                if k:
+                    parts.append("<w:noBreakHyphen/>")
+                if bit:
+                    parts.append(f'<w:t xml:space="preserve">{xml_text(bit)}</w:t>')
     return f"<w:r>{'<w:rPr>' + ''.join(rpr) + '</w:rPr>' if rpr else ''}{''.join(parts)}</w:r>"
 
 
@@ -90,46 +97,88 @@ def _field_runs(instr: str, cached: str = "") -> str:
             + '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
 
 
-Cell = str | list[str | list[Run]]  # a string, or paragraphs (each a string or runs)
+class Indented(list):
+    """Runs of one cell paragraph indented by `level` steps: a wrapped sub-code name keeps its indent."""
+
+    def __init__(self, runs: list[Run], level: int = 0):
+        super().__init__(runs)
+        self.level = level
 
 
-def _cell_text(cell: Cell) -> str:
+Cell = str | list[str | list[Run]]  # a string, or paragraphs (each a string, runs or Indented runs)
+INDENT_TWIPS = 220  # one tree level inside a table cell
+
+
+def _paras_text(cell: Cell) -> list[str]:
     if isinstance(cell, str):
-        return cell
-    return "\n".join(p if isinstance(p, str) else "".join(t for t, _ in p) for p in cell)
+        return cell.split("\n")
+    return [line for p in cell for line in (p if isinstance(p, str) else "".join(t for t, _ in p)).split("\n")]
 
 
-def auto_widths(header: list[str], rows: list[list[Cell]]) -> list[float]:
-    """Relative column widths: a header word never breaks, long text gets room, up to a cap."""
-    widths = []
+def content_widths(header: list[str], rows: list[list[Cell]], total: int, em: int,
+                   fixed: dict[int, float] | None = None) -> list[int]:
+    """Column widths in twips, by content: each column at least its longest word (header words
+    never break), number-like columns no wider than that, and the width left shared among the
+    text columns by how much text they hold (up to a cap, so one long cell does not starve the rest)."""
+    char = em * 0.55  # an average character of Calibri/Carlito, in twips
+    pad = 240  # cell margins
+    mins, wants = [], []
     for i, h in enumerate(header):
-        longest = max((len(_cell_text(r[i])) for r in rows), default=0)
-        word = max((len(w) for w in h.split()), default=1)
-        widths.append(max(word + 2, min(longest, 40) + 2))
-    return widths
+        lines = [line for r in rows for line in _paras_text(r[i])]
+        words = [w for line in lines for w in line.split()] + h.split()
+        indent = max((p.level for r in rows if isinstance(r[i], list) for p in r[i] if isinstance(p, Indented)),
+                     default=0) * INDENT_TWIPS
+        longest_word = max((len(w) for w in words), default=1)
+        head_word = max((len(w) for w in h.split()), default=1)
+        # A bold header word in a wide fallback font (DejaVu Sans where Calibri is missing) takes
+        # ~0.72 em a character: it must never break ("Participa/nts").
+        mins.append(int(max(head_word * em * 0.72, min(longest_word, 18) * char)) + pad + indent)
+        lengths = sorted(len(line) for line in lines) or [0]
+        typical = lengths[int(len(lengths) * 0.9)] if lengths else 0  # the 90th percentile, not the outlier
+        wants.append(max(min(typical, 60) * char + pad + indent, mins[-1]))
+    fixed = fixed or {}
+    cols = [0] * len(header)
+    for i, share in fixed.items():
+        cols[i] = int(total * share)
+    free = [i for i in range(len(header)) if i not in fixed]
+    room = total - sum(cols)
+    if sum(wants[i] for i in free) <= room:  # everything fits on one line: spread the slack over text
+        extra = room - sum(wants[i] for i in free)
+        text_cols = [i for i in free if wants[i] > mins[i]] or free
+        weight = sum(wants[i] for i in text_cols) or 1
+        for i in free:
+            cols[i] = int(wants[i] + (extra * wants[i] / weight if i in text_cols else 0))
+    else:
+        base = sum(mins[i] for i in free)
+        spare = max(room - base, 0)
+        growth = sum(wants[i] - mins[i] for i in free) or 1
+        for i in free:
+            cols[i] = int(mins[i] + spare * (wants[i] - mins[i]) / growth)
+        if base > room:  # too many columns even at their minimum: shrink all alike
+            cols = [int(c * room / sum(cols)) for c in cols]
+    return cols
 
 
 class ReportBuilder:
     """Appends headings, paragraphs and tables to a new Word document; `save()` writes it."""
 
     def __init__(self, title: str, *, author: str = "", subject: str = "", footer: str = "",
-                 landscape: bool = False):
+                 landscape: bool = False, style: ReportStyle | None = None):
         self.doc = Document()
         self.title = title
+        self.style = style or ReportStyle()
         self._body = self.doc.element.body
         self._buf: list[str] = []
         self._headings: list[tuple[int, str, str]] = []  # (level, text, bookmark)
         self._toc_anchor = None
         self._toc_levels = 3
         self._table_no = 0
+        self._break_before = False
         section = self.doc.sections[0]
-        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-            setattr(section, side, Inches(1))
-        if landscape:
-            self._make_landscape(section)
+        self._set_page(section, landscape)
         self._setup_styles()
         self._setup_footer(section, footer or title)
-        self._setup_properties(title, author, subject)
+        self._setup_properties(title, author if author is not None else "", subject)
 
     # Content ------------------------------------------------------------------------------------
 
@@ -137,28 +186,40 @@ class ReportBuilder:
     def text_width(self) -> int:
         """Width between the margins of the current section, in twips."""
         s = self.doc.sections[-1]
-        return int((s.page_width - s.left_margin - s.right_margin) / 635)  # EMU -> twips
+        return int((s.page_width - s.left_margin - s.right_margin) / _EMU_PER_TWIP)
 
     def add(self, xml: str) -> None:
         self._buf.append(xml)
         if len(self._buf) >= _CHUNK:
             self.flush()
 
-    def paragraph(self, content: str | list[Run] = "", style: str | None = None, **kw) -> None:
-        self.add(paragraph_xml(content, style, **kw))
+    def _ppr_break(self) -> str:
+        """`<w:pageBreakBefore/>` once after page_break(): a new page without an empty paragraph,
+        so a page that is already full is not followed by a blank one."""
+        if self._break_before:
+            self._break_before = False
+            return "<w:pageBreakBefore/>"
+        return ""
+
+    def paragraph(self, content: str | list[Run] = "", style: str | None = None, *, keep_next: bool = False,
+                  extra_ppr: str = "", raw_runs: str = "") -> None:
+        self.add(paragraph_xml(content, style, keep_next=keep_next, extra_ppr=self._ppr_break() + extra_ppr,
+                               raw_runs=raw_runs))
 
     def heading(self, text: str, level: int, color: str | None = None) -> None:
-        """Heading 1-3 with a bookmark the table of contents links to, and an optional colour marker."""
+        """Heading 1-3 with a bookmark the table of contents links to, and an optional colour marker.
+        It keeps with the next paragraph (its definition, counts and first quote follow it)."""
         level = max(1, min(level, 9))
         n = len(self._headings) + 1
         name = f"_Toc{n:08d}"
         self._headings.append((level, text, name))
         runs = (marker_run(color) if color else "") + run_xml(text)
-        self.add(f'<w:p><w:pPr><w:pStyle w:val="Heading{level}"/></w:pPr>'
+        self.add(f'<w:p><w:pPr><w:pStyle w:val="Heading{level}"/><w:keepNext/><w:keepLines/>{self._ppr_break()}</w:pPr>'
                  f'<w:bookmarkStart w:id="{n}" w:name="{name}"/>{runs}<w:bookmarkEnd w:id="{n}"/></w:p>')
 
     def page_break(self) -> None:
-        self.add('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+        """The next paragraph starts a new page."""
+        self._break_before = True
 
     def title_page(self, title: str, subtitle: str, facts: list[tuple[str, str]]) -> None:
         """Title, subtitle and a two-column list of facts (project, date, coders, filters...)."""
@@ -180,48 +241,85 @@ class ReportBuilder:
         """'Table N. text' with a SEQ field, so Word's cross-references and lists of tables work."""
         self._table_no += 1
         seq = _field_runs("SEQ Table \\* ARABIC", str(self._table_no))
-        self.add(f'<w:p><w:pPr><w:pStyle w:val="Caption"/><w:keepNext/></w:pPr>{run_xml("Table ")}{seq}'
-                 f'{run_xml(". " + text)}</w:p>')
+        self.add(f'<w:p><w:pPr><w:pStyle w:val="Caption"/><w:keepNext/>{self._ppr_break()}</w:pPr>'
+                 f'{run_xml("Table ")}{seq}{run_xml(". " + text)}</w:p>')
+
+    def table_note(self, runs: str | list[Run]) -> None:
+        """'Note. ...' under a table (APA's table note: abbreviations, sources)."""
+        content = [("Note. ", {"i": True}), (runs, {})] if isinstance(runs, str) else [("Note. ", {"i": True}), *runs]
+        self.paragraph(content, "TableNote")
 
     def table(self, header: list[str], rows: list[list[Cell]], widths: list[float] | None = None,
-              *, font_half_points: int | None = None, right_align_from: int | None = None) -> None:
-        """A table in the report table style; the header row repeats on every page.
+              *, font_half_points: int | None = None, right_align_from: int | None = None,
+              fixed: dict[int, float] | None = None, total_row: bool = False, spans: set[int] | None = None,
+              note: str | list[Run] | None = None) -> None:
+        """A table in the project's table style; the header row repeats on every page.
 
-        `widths` are relative; columns from index `right_align_from` on are right-aligned (numbers)."""
+        Widths follow the content (`content_widths`) unless `widths` (relative) are given; `fixed`
+        pins some columns to a share of the width. Columns from `right_align_from` on are
+        right-aligned (numbers). `total_row`: the last row is a totals row (a rule above it). Rows
+        listed in `spans` are one cell across the table (a group heading). A `note` ("Note. ...")
+        follows the table directly and keeps its last row company across a page break."""
+        spans = spans or set()
         total = self.text_width
-        rel = widths or auto_widths(header, rows)
-        cols = [int(total * w / sum(rel)) for w in rel]
-        # A header word must fit on one line: ~0.75 em per bold character in a wide fallback font, plus the cell margins.
         em = (font_half_points or 22) * 10
-        mins = [int(max((len(w) for w in h.split()), default=1) * 0.75 * em) + 240 for h in header]
-        short = sum(max(m - c, 0) for c, m in zip(cols, mins))
-        spare = sum(max(c - m, 0) for c, m in zip(cols, mins))
-        if short and spare > short:
-            cols = [m if c <= m else int(c - (c - m) * short / spare) for c, m in zip(cols, mins)]
+        if widths:
+            cols = [int(total * w / sum(widths)) for w in widths]
+        else:
+            sized = [r for i, r in enumerate(rows) if i not in spans]
+            cols = content_widths(header, sized, total, em, fixed)
+        kind = self.style.table_style
         sz = {"sz": font_half_points} if font_half_points else {}
-        out = [f'<w:tbl><w:tblPr><w:tblStyle w:val="ReportTable"/><w:tblW w:w="{sum(cols)}" w:type="dxa"/>'
-               '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" '
+        borders = _table_borders(kind)
+        out = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{_TABLE_STYLE_IDS[kind]}"/><w:tblW w:w="{sum(cols)}" w:type="dxa"/>'
+               f'{borders}<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" '
                'w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>'
                + "".join(f'<w:gridCol w:w="{c}"/>' for c in cols) + "</w:tblGrid>"]
 
-        def cell(content: Cell, width: int, col: int, head: bool) -> str:
+        def cell(content: Cell, width: int, col: int, head: bool, rule_above: bool, keep: bool = False,
+                 span: int = 1) -> str:
             paras = content if isinstance(content, list) else [content]
             jc = '<w:jc w:val="right"/>' if right_align_from is not None and col >= right_align_from else ""
-            shd = '<w:shd w:val="clear" w:color="auto" w:fill="E7E6E6"/>' if head else ""
-            body = "".join(
-                paragraph_xml([(p, {"b": True, **sz})] if head and isinstance(p, str) else
-                              ([(p, sz)] if isinstance(p, str) else [(t, {**sz, **pr}) for t, pr in p]),
-                              "TableText", extra_ppr=jc) for p in paras) or paragraph_xml("", "TableText")
-            return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shd}</w:tcPr>{body}</w:tc>'
+            tc = ""
+            if head and kind == "report":
+                tc += '<w:shd w:val="clear" w:color="auto" w:fill="E7E6E6"/>'
+            if head and kind == "apa":
+                tc += '<w:tcBorders><w:bottom w:val="single" w:sz="6" w:space="0" w:color="000000"/></w:tcBorders>'
+            if rule_above:
+                tc += f'<w:tcBorders><w:top w:val="single" w:sz="{6 if kind != "report" else 4}" w:space="0" w:color="{"000000" if kind != "report" else "7F7F7F"}"/></w:tcBorders>'
+            body = []
+            for p in paras:
+                ind = f'<w:ind w:left="{p.level * INDENT_TWIPS}"/>' if isinstance(p, Indented) and p.level else ""
+                runs = ([(p, {"b": True, **sz})] if head and isinstance(p, str) else
+                        ([(p, {**sz, "b": rule_above} if rule_above else sz)] if isinstance(p, str)
+                         else [(t, {**sz, **pr}) for t, pr in p]))
+                body.append(paragraph_xml(runs, "TableText", keep_next=keep, extra_ppr=ind + jc))
+            inner = "".join(body) or paragraph_xml("", "TableText", keep_next=keep)
+            grid = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+            return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid}{tc}</w:tcPr>{inner}</w:tc>'
 
         out.append('<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>'
-                   + "".join(cell(h, cols[i], i, True) for i, h in enumerate(header)) + "</w:tr>")
-        for row in rows:
+                   + "".join(cell(h, cols[i], i, True, False) for i, h in enumerate(header)) + "</w:tr>")
+        for n, row in enumerate(rows):
+            last = total_row and n == len(rows) - 1
+            keep = note is not None and n == len(rows) - 1
+            if n in spans:
+                out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+                           + cell(row[0], sum(cols), 0, False, False, True, len(cols)) + "</w:tr>")
+                continue
             out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>"
-                       + "".join(cell(c, cols[i], i, False) for i, c in enumerate(row)) + "</w:tr>")
+                       + "".join(cell(c, cols[i], i, False, last, keep) for i, c in enumerate(row)) + "</w:tr>")
         out.append("</w:tbl>")
+        if self._break_before:  # a table cannot carry the page break: an empty paragraph does
+            self.paragraph("", "TableText")
         self.add("".join(out))
-        self.paragraph("", "TableText")  # Word needs a paragraph between a table and what follows
+        if note is not None:  # the note is the paragraph Word needs between a table and what follows
+            self.table_note(note)
+        else:
+            self.paragraph("", "TableText")
+
+    def column_widths(self, header: list[str], rows: list[list[Cell]], font_half_points: int | None = None) -> list[int]:
+        return content_widths(header, rows, self.text_width, (font_half_points or 22) * 10)
 
     # Output -------------------------------------------------------------------------------------
 
@@ -238,26 +336,29 @@ class ReportBuilder:
         self.flush()
         if self._toc_anchor is not None:
             self._insert_toc()
+        self._set_app_properties()
         self.doc.save(str(path))
 
     def _insert_toc(self) -> None:
+        """The TOC field with every heading as its cached result. The note on page numbers is part
+        of that result, so it goes when Word or LibreOffice update the field."""
         entries = [h for h in self._headings if h[0] <= self._toc_levels]
         instr = f'TOC \\o "1-{self._toc_levels}" \\h \\z \\u'
         begin = ('<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
                  f'<w:r><w:instrText xml:space="preserve"> {instr} </w:instrText></w:r>'
                  '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
-        paras = []
-        for i, (level, text, name) in enumerate(entries):
+        note = run_xml("Page numbers appear once fields are updated: Word offers it when the file opens "
+                       "(or select the contents and press F9); LibreOffice: Tools > Update > Update All.",
+                       {"i": True, "color": GREY, "sz": 18})
+        paras = [f'<w:p><w:pPr><w:pStyle w:val="ReportNote"/></w:pPr>{begin}{note}</w:p>']
+        for level, text, name in entries:
             pageref = _field_runs("PAGEREF " + name + " \\h")
             link = (f'<w:hyperlink w:anchor={quoteattr(name)} w:history="1">{run_xml(text)}'
                     f'<w:r><w:tab/></w:r>{pageref}</w:hyperlink>')
-            paras.append(f'<w:p><w:pPr><w:pStyle w:val="TOC{level}"/></w:pPr>{begin if i == 0 else ""}{link}</w:p>')
+            paras.append(f'<w:p><w:pPr><w:pStyle w:val="TOC{level}"/></w:pPr>{link}</w:p>')
         if not entries:
-            paras.append(f'<w:p><w:pPr><w:pStyle w:val="TOC1"/></w:pPr>{begin}{run_xml("(no headings)")}</w:p>')
+            paras.append(f'<w:p><w:pPr><w:pStyle w:val="TOC1"/></w:pPr>{run_xml("(no headings)")}</w:p>')
         paras.append('<w:p><w:pPr><w:pStyle w:val="TOC1"/></w:pPr><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
-        paras.append(paragraph_xml(
-            "Page numbers appear once fields are updated: Word asks when the file opens (or select the "
-            "table and press F9); in LibreOffice use Tools > Update > Update All.", "ReportNote"))
         wrapper = parse_xml(f"<w:body {W_NS}>{''.join(paras)}</w:body>")
         anchor = self._toc_anchor
         for child in list(wrapper):
@@ -266,11 +367,15 @@ class ReportBuilder:
 
     # Setup --------------------------------------------------------------------------------------
 
-    @staticmethod
-    def _make_landscape(section) -> None:
-        section.orientation = WD_ORIENT.LANDSCAPE
-        if section.page_width < section.page_height:
-            section.page_width, section.page_height = section.page_height, section.page_width
+    def _set_page(self, section, landscape: bool) -> None:
+        """A4 or US Letter (the report settings, else the locale), 1-inch margins, either way round."""
+        width, height = PAPER[self.style.paper]
+        if landscape:
+            width, height = height, width
+            section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = width * _EMU_PER_TWIP, height * _EMU_PER_TWIP
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, Inches(1))
 
     def _setup_styles(self) -> None:
         styles = self.doc.styles
@@ -284,6 +389,7 @@ class ReportBuilder:
             h.paragraph_format.space_before = Pt(18 if level == 1 else 12)
             h.paragraph_format.space_after = Pt(4)
             h.paragraph_format.keep_with_next = True
+            h.paragraph_format.keep_together = True
         quote = styles["Quote"]
         quote.paragraph_format.left_indent = Inches(0.4)
         quote.paragraph_format.right_indent = Inches(0.4)
@@ -294,11 +400,13 @@ class ReportBuilder:
         caption = styles["Caption"]
         caption.font.color.rgb = RGBColor(0, 0, 0)
         caption.font.size = Pt(10)
+        caption.font.bold = False
         caption.paragraph_format.space_before = Pt(6)
         caption.paragraph_format.space_after = Pt(4)
+        caption.paragraph_format.keep_with_next = True
 
         def para_style(name: str, size: float | None = None, *, italic=False, grey=False, indent=None,
-                       after: float | None = None, before: float | None = None):
+                       after: float | None = None, before: float | None = None, keep_next=False):
             s = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
             s.base_style = normal
             s.quick_style = True
@@ -313,36 +421,56 @@ class ReportBuilder:
                 s.paragraph_format.space_after = Pt(after)
             if before is not None:
                 s.paragraph_format.space_before = Pt(before)
+            if keep_next:
+                s.paragraph_format.keep_with_next = True
             return s
 
         para_style("ExcerptSource", 9, grey=True, indent=0.4, after=10)
         para_style("ExcerptMemo", 9, italic=True, grey=True, indent=0.4, after=10)
-        para_style("CodeDefinition", 10.5, italic=True, after=4)
+        para_style("CodeDefinition", 10.5, italic=True, after=4, keep_next=True)
         para_style("CodeFacts", 9, grey=True, after=8)
         para_style("ReportFact", 11, after=3)
         para_style("ReportNote", 9, italic=True, grey=True, before=6)
+        para_style("TableNote", 9, after=10)
         para_style("TableText", after=0)
+        text_width = self.text_width
         for level in (1, 2, 3):
             s = para_style(f"toc {level}", 10.5, indent=0.25 * (level - 1), after=2)
             s.element.set(qn("w:styleId"), f"TOC{level}")  # Word's own id for its TOC levels
-            s.paragraph_format.tab_stops.add_tab_stop(Inches(6.5), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
-        self._add_table_style()
+            s.paragraph_format.tab_stops.add_tab_stop(text_width * _EMU_PER_TWIP, WD_TAB_ALIGNMENT.RIGHT,
+                                                      WD_TAB_LEADER.DOTS)
+        self._add_table_styles()
+        self._set_language()
         self._set_update_fields()
 
-    def _add_table_style(self) -> None:
-        """'Report Table': thin rules, a shaded bold header row (Word applies it via tblStylePr;
-        the header cells also carry it directly, for readers that ignore conditional styles)."""
-        self.doc.styles.element.append(parse_xml(
-            f'<w:style {W_NS} w:type="table" w:customStyle="1" w:styleId="ReportTable">'
-            '<w:name w:val="Report Table"/><w:basedOn w:val="TableGrid"/><w:uiPriority w:val="59"/><w:qFormat/>'
-            '<w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
-            '<w:tblPr><w:tblBorders>'
-            + "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="A6A6A6"/>'
-                      for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
-            + '</w:tblBorders><w:tblCellMar><w:top w:w="40" w:type="dxa"/><w:left w:w="100" w:type="dxa"/>'
-            '<w:bottom w:w="40" w:type="dxa"/><w:right w:w="100" w:type="dxa"/></w:tblCellMar></w:tblPr>'
-            '<w:tblStylePr w:type="firstRow"><w:rPr><w:b/><w:bCs/></w:rPr>'
-            '<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="E7E6E6"/></w:tcPr></w:tblStylePr></w:style>'))
+    def _set_language(self) -> None:
+        """Proofing language of every run: the report settings' language, else the locale's."""
+        lang = self.style.lang
+        rpr = self.doc.styles.element.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr"))
+        if rpr is None:
+            return
+        el = rpr.find(qn("w:lang"))
+        if el is None:
+            el = parse_xml(f'<w:lang {W_NS}/>')
+            rpr.append(el)
+        el.set(qn("w:val"), lang)
+        el.set(qn("w:eastAsia"), lang)
+
+    def _add_table_styles(self) -> None:
+        """'Report Table' (thin grey grid, shaded bold header), 'APA Table' (horizontal rules only:
+        above and below the header, below the body) and 'Journal Grid' (black lines, no shading).
+        Word applies header formatting via tblStylePr; the cells also carry it directly, for readers
+        that ignore conditional styles."""
+        margins = ('<w:tblCellMar><w:top w:w="40" w:type="dxa"/><w:left w:w="100" w:type="dxa"/>'
+                   '<w:bottom w:w="40" w:type="dxa"/><w:right w:w="100" w:type="dxa"/></w:tblCellMar>')
+        for kind, style_id in _TABLE_STYLE_IDS.items():
+            shade = '<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="E7E6E6"/></w:tcPr>' if kind == "report" else ""
+            self.doc.styles.element.append(parse_xml(
+                f'<w:style {W_NS} w:type="table" w:customStyle="1" w:styleId="{style_id}">'
+                f'<w:name w:val="{_TABLE_STYLE_NAMES[kind]}"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="59"/>'
+                '<w:qFormat/><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
+                f'<w:tblPr>{_table_borders(kind)}{margins}</w:tblPr>'
+                f'<w:tblStylePr w:type="firstRow"><w:rPr><w:b/><w:bCs/></w:rPr>{shade}</w:tblStylePr></w:style>'))
 
     def _set_update_fields(self) -> None:
         """Ask Word to update fields (TOC page numbers) on opening; schema order puts it before w:compat."""
@@ -357,7 +485,7 @@ class ReportBuilder:
     def _setup_footer(self, section, label: str) -> None:
         """'Report title ... Page N of M'; the style's centre tab is cleared, the right one moved to
         the margin of this (first) section."""
-        width = int((section.page_width - section.left_margin - section.right_margin) / 635)
+        width = int((section.page_width - section.left_margin - section.right_margin) / _EMU_PER_TWIP)
         grey = f'<w:rPr><w:color w:val="{GREY}"/><w:sz w:val="18"/></w:rPr>'
         xml = ('<w:pPr><w:pStyle w:val="Footer"/><w:tabs><w:tab w:val="clear" w:pos="4680"/>'
                f'<w:tab w:val="clear" w:pos="9360"/><w:tab w:val="right" w:pos="{width}"/></w:tabs></w:pPr>'
@@ -371,13 +499,56 @@ class ReportBuilder:
         old.getparent().remove(old)
 
     def _setup_properties(self, title: str, author: str, subject: str) -> None:
+        """Title, subject and author from the project's report settings (never the login name)."""
         props = self.doc.core_properties
         props.title = title
-        props.author = author
-        props.last_modified_by = author
+        props.author = self.style.author or author
+        props.last_modified_by = self.style.author or author
         props.subject = subject
         props.keywords = "qualitative research; npmdesk"
         props.comments = f"Exported by npmdesk {__version__}"
+        props.language = self.style.lang
         props.created = props.modified = datetime.now().replace(microsecond=0)
         props.revision = 1
         props.category = "Report"
+
+    def _set_app_properties(self) -> None:
+        """docProps/app.xml names npmdesk as the application (python-docx's template names Word)."""
+        for part in self.doc.part.package.iter_parts():
+            if str(part.partname) == "/docProps/app.xml":
+                part._blob = (
+                    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+                    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+                    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+                    f"<Application>npmdesk {escape(__version__)}</Application><DocSecurity>0</DocSecurity>"
+                    "<ScaleCrop>false</ScaleCrop><Company/><LinksUpToDate>false</LinksUpToDate>"
+                    "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
+                    f"<AppVersion>{escape(_app_version())}</AppVersion></Properties>").encode()
+
+
+_TABLE_STYLE_IDS = {"report": "ReportTable", "apa": "APATable", "grid": "JournalGrid"}
+_TABLE_STYLE_NAMES = {"report": "Report Table", "apa": "APA Table", "grid": "Journal Grid"}
+
+
+def _table_borders(kind: str) -> str:
+    def line(side, sz, color):
+        return f'<w:{side} w:val="single" w:sz="{sz}" w:space="0" w:color="{color}"/>'
+
+    def none(side):
+        return f'<w:{side} w:val="nil"/>'
+
+    sides = ("top", "left", "bottom", "right", "insideH", "insideV")
+    if kind == "apa":
+        parts = [line("top", 8, "000000"), none("left"), line("bottom", 8, "000000"), none("right"),
+                 none("insideH"), none("insideV")]
+    elif kind == "grid":
+        parts = [line(side, 4, "000000") for side in sides]
+    else:
+        parts = [line(side, 4, "A6A6A6") for side in sides]
+    return "<w:tblBorders>" + "".join(parts) + "</w:tblBorders>"
+
+
+def _app_version() -> str:
+    """AppVersion must read XX.YYYY: npmdesk 0.1.0 -> 00.0100."""
+    nums = [int(n) for n in re.findall(r"\d+", __version__)[:3]] + [0, 0, 0]
+    return f"{nums[0]:02d}.{nums[1]:02d}{nums[2]:02d}"

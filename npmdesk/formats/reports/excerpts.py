@@ -1,83 +1,108 @@
 """The coded-excerpts report: title page, contents, one heading per theme and code (with its
-definition), and every excerpt as a quote with its source line, memo and other codes."""
+definition), and every excerpt as a quote with its source line, memo and other codes.
+
+Quotes go through the one attribution rule (formats/reports/quoting.py): an interviewer's words
+are cited as theirs, "(Interviewer, Interview 1)", never as the participant's."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
 
-from npmdesk.formats.reports.docx_builder import ReportBuilder
+from npmdesk.core.report_style import ReportStyle
 from npmdesk.formats.export_support import Progress, ProgressCallback, atomic_output
-from npmdesk.formats.reports.data import CodeTree, ExcerptRow, excerpt_rows, source_line, summary_counts
+from npmdesk.formats.reports.data import CodeTree, ExcerptRow, excerpt_rows, source_line
+from npmdesk.formats.reports.docx_builder import ReportBuilder
+from npmdesk.formats.reports.empty import refuse_if_empty, style_of
+from npmdesk.formats.reports.quoting import Quote, QuoteMaker
 from npmdesk.formats.reports.selection import ReportSelection
 
 TITLE = "Coded excerpts"
 
 
 def export_excerpts_docx(project, out: str | Path, selection: ReportSelection | None = None, *,
-                         other_codes: bool = False, progress: ProgressCallback | None = None) -> int:
+                         other_codes: bool = False, progress: ProgressCallback | None = None,
+                         style: ReportStyle | None = None) -> int:
     """Write the report to `out` (atomically); returns the number of excerpts in it.
 
-    `progress(done, total)` is called now and then; returning False cancels (no file is written)."""
+    `progress(done, total)` is called now and then; returning False cancels (no file is written).
+    A selection that matches nothing raises EmptyReportError and writes nothing."""
     selection = selection or ReportSelection()
     rows = excerpt_rows(project, selection, other_codes=other_codes)
+    refuse_if_empty(len(rows), "no coded excerpt matches the filters")
     steps = Progress(progress, len(rows) + 1)
     steps.start()
-    builder = build_excerpts_report(project, rows, selection, steps)
+    builder = build_excerpts_report(project, rows, selection, steps, style_of(project, style))
     with atomic_output(out) as tmp:
         builder.save(tmp)
         steps.finish()
     return len(rows)
 
 
+def _counts(quotes: list[Quote]) -> tuple[int, int, int]:
+    docs = {q.excerpt.document_id for q in quotes}
+    people = {p for q in quotes for p in q.attribution.participants}
+    return len(quotes), len(docs), len(people)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
 def build_excerpts_report(project, rows: list[ExcerptRow], selection: ReportSelection,
-                          steps: Progress | None = None) -> ReportBuilder:
+                          steps: Progress | None = None, style: ReportStyle | None = None) -> ReportBuilder:
+    style = style or ReportStyle()
+    maker = QuoteMaker(project, style)
+    maker.prepare([r.excerpt for r in rows])
+    quotes = [maker.quote(r.excerpt, nested=False, paragraphs=r.paragraphs) for r in rows]
     coders = sorted({r.excerpt.coder for r in rows}, key=str.lower)
-    b = ReportBuilder(f"{TITLE} — {project.name}", author=", ".join(coders) or project.name,
-                      subject=f"Coded excerpts of the study {project.name}", footer=f"{project.name} · {TITLE}")
-    n, docs, people = summary_counts(rows)
+    b = ReportBuilder(f"{TITLE} — {project.name}", subject=f"Coded excerpts of the study {project.name}",
+                      footer=f"{project.name} · {TITLE}", style=style)
+    n, docs, people = _counts(quotes)
+    others = sum(1 for q in quotes if not q.attribution.participants)
     b.title_page(TITLE, project.name, [
         ("Project", project.name),
         ("Exported", date.today().isoformat()),
         ("Coders", ", ".join(coders) or "—"),
         ("Filters", "; ".join(selection.describe())),
-        ("Excerpts", f"{n} excerpt{'s' * (n != 1)} from {docs} document{'s' * (docs != 1)}, "
-                     f"{people} participant{'s' * (people != 1)}"),
+        ("Excerpts", f"{_plural(n, 'excerpt')} from {_plural(docs, 'document')}, {_plural(people, 'participant')}"
+                     + (f"; {others} spoken by interviewers or other non-participants" if others else "")),
     ])
     b.paragraph("Excerpts are ordered by the code tree, then by document and position. Each quote is the "
-                "exact coded text; ¶ numbers count the lines (paragraphs) of the imported transcript.",
-                "ReportNote")
+                "coded text with the speaker's label left out; … marks a passage that starts or ends "
+                "mid-sentence. A quote is credited to the participant whose turn it lies in; words of an "
+                "interviewer or facilitator are credited to them. ¶ numbers count the paragraphs of the "
+                "imported transcript.", "ReportNote")
     b.page_break()
     b.toc()
     b.page_break()
 
     tree = CodeTree(project.codes())
-    by_code: dict[int, list[ExcerptRow]] = {}
-    for r in rows:
-        by_code.setdefault(r.excerpt.code_id, []).append(r)
-    if not rows:
-        b.paragraph("No coded excerpts match the filters.")
+    by_code: dict[int, list[tuple[ExcerptRow, Quote]]] = {}
+    for r, q in zip(rows, quotes):
+        by_code.setdefault(r.excerpt.code_id, []).append((r, q))
     for code in tree.with_ancestors(by_code):
         b.heading(code.name, min(tree.depth(code.id) + 1, 3), code.color)
         if code.description.strip():
-            b.paragraph(code.description.strip(), "CodeDefinition")
+            b.paragraph(code.description.strip(), "CodeDefinition", keep_next=True)
         own = by_code.get(code.id, [])
         if own:
-            n, docs, people = summary_counts(own)
-            b.paragraph(f"{n} excerpt{'s' * (n != 1)} · {docs} document{'s' * (docs != 1)} · "
-                        f"{people} participant{'s' * (people != 1)}", "CodeFacts")
-        for r in own:
-            _excerpt(b, r)
+            n, docs, people = _counts([q for _, q in own])
+            b.paragraph(f"{_plural(n, 'excerpt')} · {_plural(docs, 'document')} · {_plural(people, 'participant')}",
+                        "CodeFacts", keep_next=True)
+        for r, q in own:
+            _excerpt(b, r, q)
             if steps:
                 steps.step()
     return b
 
 
-def _excerpt(b: ReportBuilder, r: ExcerptRow) -> None:
+def _excerpt(b: ReportBuilder, r: ExcerptRow, q: Quote) -> None:
     e = r.excerpt
-    b.paragraph(e.text, "Quote")
+    b.paragraph(q.text, "Quote")
     tail = e.memo.strip() or r.other_codes
-    b.paragraph(source_line(r), "ExcerptSource", extra_ppr='<w:spacing w:after="0"/>' if tail else "")
+    b.paragraph(source_line(r, q.citation, spans_speakers=q.attribution.spans_speakers),
+                "ExcerptSource", extra_ppr='<w:spacing w:after="0"/>' if tail else "")
     if e.memo.strip():
         last = not r.other_codes
         b.paragraph([("Memo: ", {"b": True}), (e.memo.strip(), {})], "ExcerptMemo",

@@ -9,21 +9,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from npmdesk.core.errors import InvalidValueError
+from npmdesk.core.report_style import ReportStyle
+from npmdesk.formats.export_support import ProgressCallback
 from npmdesk.formats.reports import csv_export
 from npmdesk.formats.reports.codebook import export_codebook_docx
+from npmdesk.formats.reports.empty import EmptyReportError, style_of
 from npmdesk.formats.reports.excerpts import export_excerpts_docx
-from npmdesk.formats.reports.tables import export_alignment_docx, export_matrix_docx, export_participants_docx
-from npmdesk.formats.export_support import ProgressCallback
+from npmdesk.formats.reports.methods import export_methods_docx
 from npmdesk.formats.reports.selection import ReportSelection
+from npmdesk.formats.reports.tables import export_alignment_docx, export_matrix_docx, export_participants_docx
 
-REPORTS = ("excerpts", "codebook", "participants", "matrix", "alignment")
+__all__ = ["EmptyReportError", "FORMATS", "REPORTS", "REPORT_DESCRIPTIONS", "ReportOptions", "export_report"]
+
+REPORTS = ("excerpts", "codebook", "participants", "matrix", "alignment", "methods")
 FORMATS = ("docx", "csv")
 REPORT_DESCRIPTIONS = {
     "excerpts": "coded excerpts by theme and code, with source lines",
     "codebook": "the code tree with definitions, colours, counts (and example quotes)",
     "participants": "participants and their attributes, and the make-up of the sample",
     "matrix": "code x participant counts",
-    "alignment": "Competency | Definition | Themes / roles | Illustrative quotes",
+    "alignment": "Competency | Definition | Themes | Illustrative quotes",
+    "methods": "COREQ/SRQR methods appendix: every item the project can answer, the rest to complete",
 }
 
 
@@ -33,6 +39,7 @@ class ReportOptions:
     other_codes: bool = False  # excerpts: list the other codes on the same passage
     examples: int = 0  # codebook: example quotes per code
     framework: str | None = None  # alignment: which framework (default: every aligned one)
+    style: ReportStyle | None = None  # look and citations (None: the project's remembered settings)
 
 
 def export_report(project, report: str, fmt: str, out: str | Path, options: ReportOptions | None = None,
@@ -44,21 +51,27 @@ def export_report(project, report: str, fmt: str, out: str | Path, options: Repo
         raise InvalidValueError(f"unknown format {fmt!r} for a report (use {', '.join(FORMATS)})")
     o = options or ReportOptions()
     sel = o.selection
-    if report in ("codebook", "alignment") and not sel.is_everything():
+    if report in ("codebook", "alignment", "methods") and not sel.is_everything():
         raise InvalidValueError(f"the {report} report covers the whole project: filters do not apply to it")
+    if report == "methods" and fmt != "docx":
+        raise InvalidValueError("the methods appendix is a Word document: use --format docx (or a .docx name)")
     docx = fmt == "docx"
+    style = style_of(project, o.style)
     if report == "excerpts":
         fn = export_excerpts_docx if docx else csv_export.export_excerpts_csv
-        return fn(project, out, sel, other_codes=o.other_codes, progress=progress)
+        return fn(project, out, sel, other_codes=o.other_codes, progress=progress, style=style)
     if report == "codebook":
         if docx:
-            return export_codebook_docx(project, out, examples=o.examples, progress=progress)
+            return export_codebook_docx(project, out, examples=o.examples, progress=progress, style=style)
         return csv_export.export_codebook_csv(project, out, progress=progress)
     if report == "participants":
         fn = export_participants_docx if docx else csv_export.export_participants_csv
-        return fn(project, out, sel, progress=progress)
+        return fn(project, out, sel, progress=progress, style=style)
     if report == "matrix":
-        fn = export_matrix_docx if docx else csv_export.export_matrix_csv
-        return fn(project, out, sel, progress=progress)
+        if docx:
+            return export_matrix_docx(project, out, sel, progress=progress, style=style)
+        return csv_export.export_matrix_csv(project, out, sel, progress=progress)
+    if report == "methods":
+        return export_methods_docx(project, out, progress=progress, style=style)
     fn = export_alignment_docx if docx else csv_export.export_alignment_csv
-    return fn(project, out, o.framework, progress=progress)
+    return fn(project, out, o.framework, progress=progress, style=style)

@@ -15,13 +15,18 @@ def format_cell(matrix: Matrix, value: float) -> str:
     return f"{value:.4f}" if matrix.measure == "coverage" else str(int(round(value)))
 
 
+def _text(value: str) -> str:
+    """A label a spreadsheet would run as a formula (= + - @ tab CR first) gets a leading apostrophe (OWASP)."""
+    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
+
+
 def matrix_csv(matrix: Matrix) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     corner = f"{matrix.row_kind} \\ {matrix.col_kind} ({matrix.measure})"
-    w.writerow([corner, *matrix.col_labels])
+    w.writerow([corner, *(_text(c) for c in matrix.col_labels)])
     for label, row in zip(matrix.row_labels, matrix.cells):
-        w.writerow([label, *(format_cell(matrix, v) for v in row)])
+        w.writerow([_text(label), *(format_cell(matrix, v) for v in row)])
     return buf.getvalue()
 
 

@@ -40,8 +40,10 @@ def _refuse_excerpt_filters(selection: ReportSelection | None, report: str, allo
                                 "(not by document, coder or exemplar)")
 
 
-def participant_table(project, selection: ReportSelection | None = None) -> tuple[list[str], list[list[str]]]:
-    """Header and rows: Participant | Description (if any) | each attribute | Documents | Codings."""
+def participant_table(project, selection: ReportSelection | None = None,
+                      labels: dict | None = None) -> tuple[list[str], list[list[str]]]:
+    """Header and rows: Participant | Description (if any) | each attribute | Documents | Codings.
+    `labels` rename attributes in the header (the report settings' attribute labels)."""
     _refuse_excerpt_filters(selection, "participants", "participant or attribute")
     if selection and selection.code_paths:
         raise InvalidValueError("the participants report lists participants, not codes: drop --code")
@@ -57,7 +59,9 @@ def participant_table(project, selection: ReportSelection | None = None) -> tupl
             docs.setdefault(s.case_id, set()).add(s.document_id)
     by_kind = project.matrix("participants", "kinds", "codings")  # each coding has exactly one kind
     codings = {cid: int(sum(row)) for cid, row in zip(by_kind.row_ids, by_kind.cells)}
-    header = ["Participant"] + (["Description"] if described else []) + attrs + ["Documents", "Codings"]
+    labels = labels or {}
+    header = (["Participant"] + (["Description"] if described else []) + [labels.get(a) or a for a in attrs]
+              + ["Documents", "Codings"])
     rows = []
     for c in cases:
         rows.append([c.name] + ([c.description] if described else [])
@@ -66,16 +70,50 @@ def participant_table(project, selection: ReportSelection | None = None) -> tupl
     return header, rows
 
 
-def sample_summary(project, selection: ReportSelection | None = None) -> list[list[str]]:
-    """Attribute | Value | n | % over the selected participants (values in natural order)."""
+NOT_RECORDED = "(not recorded)"
+
+
+def _fold(value: str) -> str:
+    """'Rural ', 'rural' and 'RURAL' are one answer; so are 'first generation' and 'first-generation'."""
+    return " ".join(value.casefold().replace("-", " ").replace("_", " ").split()).strip(" .;,")
+
+
+def is_free_text(values: list[str]) -> bool:
+    """Answers too varied to count as categories: more than five different ones, most given once."""
+    counts = Counter(_fold(v) for v in values if v)
+    singles = sum(1 for n in counts.values() if n == 1)
+    return len(counts) > 5 and singles > len(counts) / 2
+
+
+def sample_summary(project, selection: ReportSelection | None = None,
+                   labels: dict | None = None) -> list[list[str]]:
+    """Attribute | Value | n | % over the selected participants (values in natural order).
+
+    Spellings of one answer are counted together (shown as most participants wrote it); an
+    attribute whose answers are free text is summarised as such, not counted value by value."""
     cases = _selected_cases(project, selection)
+    labels = labels or {}
     out = []
     for a in project.attributes():
-        counts = Counter(_value_text(c.attributes.get(a.name)) or "(not recorded)" for c in cases)
-        for i, (value, n) in enumerate(sorted(counts.items(), key=lambda kv: _natural(kv[0]))):
-            pct = f"{100 * n / len(cases):.0f}" if cases else "0"
-            out.append([a.name if i == 0 else "", value, str(n), pct])
+        label = labels.get(a.name) or a.name
+        values = [_value_text(c.attributes.get(a.name)) for c in cases]
+        if a.type == "text" and is_free_text(values):
+            answered = sum(1 for v in values if v)
+            out.append([label, f"free text ({len({_fold(v) for v in values if v})} different answers; "
+                               "not summarised)", str(answered), _pct(answered, len(cases))])
+            continue
+        spellings: dict[str, Counter] = {}
+        for v in values:
+            spellings.setdefault(_fold(v) if v else "", Counter())[v or NOT_RECORDED] += 1
+        rows = [(sp.most_common(1)[0][0], sum(sp.values())) for key, sp in spellings.items()]
+        rows.sort(key=lambda kv: (kv[0] == NOT_RECORDED, _natural(kv[0])))
+        for i, (value, n) in enumerate(rows):
+            out.append([label if i == 0 else "", value, str(n), _pct(n, len(cases))])
     return out
+
+
+def _pct(n: int, total: int) -> str:
+    return f"{100 * n / total:.0f}" if total else "0"
 
 
 def _natural(text: str):
@@ -101,6 +139,8 @@ class MatrixRow:
 class MatrixTable:
     participants: list[str]
     rows: list[MatrixRow]
+    column_totals: tuple[int, ...] = ()  # codings per participant, each coding once
+    total_codings: int = 0  # codings in the table's codes, each once
 
 
 def matrix_table(project, selection: ReportSelection | None = None) -> MatrixTable:
@@ -123,7 +163,14 @@ def matrix_table(project, selection: ReportSelection | None = None) -> MatrixTab
         cells = tuple(m.cells[i][j] for j in keep)
         rows.append(MatrixRow(cid, code.name, code.path, tree.depth(cid), code.color, cells,
                               totals[cid].codings if cid in totals else 0, sum(1 for v in cells if v)))
-    return MatrixTable([m.col_labels[j] for j in keep], rows)
+    flat = project.matrix("codes", "participants", "codings", aggregate=False, code_ids=code_ids)
+    col_index = {cid: j for j, cid in enumerate(flat.col_ids)}
+    column_totals = tuple(int(sum(row[col_index[m.col_ids[j]]] for row in flat.cells)) if m.col_ids[j] in col_index
+                          else 0 for j in keep)
+    counted = code_ids if code_ids is not None else tuple(tree.by_id)
+    own = project.code_counts()
+    total_codings = sum(own[c].codings for c in counted if c in own)
+    return MatrixTable([m.col_labels[j] for j in keep], rows, column_totals, total_codings)
 
 
 @dataclass(frozen=True)

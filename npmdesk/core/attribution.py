@@ -1,0 +1,196 @@
+"""Who a quoted passage is credited to: the one attribution rule every report follows.
+
+A passage is credited to the participant whose turn it lies in. A turn whose speaker is not a
+participant (the interviewer, a facilitator, a note-taker) is never credited to a participant, even
+in a participant's own interview: reports cite it as "(Interviewer, Interview NPM-1)" or leave it
+out of participant-quote tables, and marking it as an exemplar warns. A passage across several
+speakers is credited to each participant in it and flagged as spanning speakers.
+
+Who counts as a participant, per speaker of a transcript:
+  1. a speaker linked to a participant is that participant;
+  2. a speaker named like an interviewer role ("Interviewer", "Facilitator", "Moderator", "Q", ...)
+     is not a participant;
+  3. a speaker named as the transcript's participant ("NPM-1" in NPM-1's interview) is them;
+  4. in an interview with a participant where no speaker is linked to or named as them, the one
+     remaining speaker who is not a role ("Respondent") is the participant;
+  5. any other speaker is unlinked: shown by name, credited to no one, flagged.
+Text outside every turn (a transcript without speaker labels) is credited to the transcript's
+participant, if it has one.
+
+Pure Python: the store gathers turns and links (store/attribution.py), reports format the result
+(core/quotes.py)."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+PARTICIPANT, OTHER, UNLINKED, NOBODY = "participant", "other", "unlinked", "nobody"
+
+_ROLE = re.compile(
+    r"^(?:(?:co-?|assistant |lead |second )?(?:interviewer|facilitator|moderator|researcher|investigator|"
+    r"note[- ]?taker|observer|host|chair|interpreter|translator|transcriber)s?|int\.?|iv|q|i|pi)"
+    r"(?:[ \-]?\d+|[ \-][a-z])?$", re.IGNORECASE)
+
+
+def is_role_name(name: str) -> bool:
+    """True for a speaker named as a member of the research team rather than a participant."""
+    return bool(_ROLE.match(" ".join((name or "").split())))
+
+
+def _same_name(a: str | None, b: str | None) -> bool:
+    def norm(s: str) -> str:
+        return re.sub(r"[\s\-_.\u2011]+", "", s.casefold())
+
+    return bool(a and b) and norm(a) == norm(b)
+
+
+@dataclass(frozen=True)
+class SpeakerTurn:
+    """A turn as the rule needs it: [start, end), the speaker's label and its linked participant."""
+
+    start: int
+    end: int
+    speaker: str | None
+    linked: str | None = None  # the participant's name the speaker is linked to
+
+
+@dataclass(frozen=True)
+class DocumentSpeakers:
+    """One transcript's turns (sorted by start), kind and participant."""
+
+    name: str
+    kind: str
+    participant: str | None
+    turns: tuple[SpeakerTurn, ...] = ()
+
+    def __post_init__(self):
+        object.__setattr__(self, "_starts", [t.start for t in self.turns])
+        object.__setattr__(self, "_roles", self._classify())
+
+    def _classify(self) -> dict[str, tuple[str, str | None]]:
+        names = {t.speaker for t in self.turns if t.speaker}
+        linked = {t.speaker: t.linked for t in self.turns if t.speaker and t.linked}
+        roles: dict[str, tuple[str, str | None]] = {}
+        for name in names:
+            if name in linked:
+                roles[name] = (PARTICIPANT, linked[name])
+            elif is_role_name(name):
+                roles[name] = (OTHER, None)
+            elif _same_name(name, self.participant):
+                roles[name] = (PARTICIPANT, self.participant)
+        if self.kind == "interview" and self.participant:
+            has_them = any(r == (PARTICIPANT, self.participant) for r in roles.values())
+            rest = [n for n in names if n not in roles]
+            if not has_them and len(rest) == 1:  # "Respondent" in NPM-1's interview
+                roles[rest[0]] = (PARTICIPANT, self.participant)
+        for name in names:
+            roles.setdefault(name, (UNLINKED, None))
+        return roles
+
+    def role(self, speaker: str | None) -> tuple[str, str | None]:
+        """(PARTICIPANT, name) | (OTHER, None) | (UNLINKED, None) for a speaker of this transcript."""
+        if not speaker:
+            return (PARTICIPANT, self.participant) if self.participant else (NOBODY, None)
+        return self._roles.get(speaker, (UNLINKED, None))
+
+    def attribute(self, start: int, end: int) -> Attribution:
+        """The attribution of the passage [start, end)."""
+        segments: list[Segment] = []
+        i = max(bisect_right(self._starts, start) - 1, 0)
+        pos = start
+        for t in self.turns[i:]:
+            if t.start >= end:
+                break
+            if t.end <= start and t.end > t.start:
+                continue
+            if t.start > pos:  # text before this turn, outside every turn
+                segments.append(self._segment(pos, min(t.start, end), None))
+            s, e = max(t.start, start), min(max(t.end, t.start), end)
+            if e > s or not segments:
+                segments.append(self._segment(s, max(e, s), t.speaker))
+            pos = max(pos, e)
+        if pos < end:
+            segments.append(self._segment(pos, end, None))
+        segments = [s for s in segments if s.end > s.start or len(segments) == 1]
+        return Attribution.of(self.name, self.kind, tuple(_merge(segments)))
+
+    def _segment(self, start: int, end: int, speaker: str | None) -> Segment:
+        role, who = self.role(speaker)
+        return Segment(start, end, speaker, role, who)
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: int
+    end: int
+    speaker: str | None  # the label in the transcript (None: outside every turn)
+    role: str  # PARTICIPANT, OTHER, UNLINKED, NOBODY
+    participant: str | None  # the participant credited (PARTICIPANT only)
+
+
+def voice(s: Segment) -> tuple:
+    """Who speaks in a segment: a participant is one voice whatever the label; others by label."""
+    return (PARTICIPANT, s.participant) if s.role == PARTICIPANT else (s.role, s.speaker)
+
+
+def _merge(segments: list[Segment]) -> list[Segment]:
+    out: list[Segment] = []
+    for s in segments:
+        if out and voice(out[-1]) == voice(s) and out[-1].end <= s.start + 1 and s.speaker is None:
+            out[-1] = Segment(out[-1].start, s.end, out[-1].speaker, s.role, s.participant)
+        else:
+            out.append(s)
+    return out
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who a passage is credited to and whether it can stand as a participant's quote."""
+
+    document: str
+    kind: str
+    segments: tuple[Segment, ...]
+    participants: tuple[str, ...]  # credited, in speaking order, each once
+    others: tuple[str, ...]  # non-participant speakers (role labels), each once
+    unlinked: tuple[str, ...]  # speakers not linked to a participant, each once
+
+    @classmethod
+    def of(cls, document: str, kind: str, segments: tuple[Segment, ...]) -> Attribution:
+        def once(values):
+            return tuple(dict.fromkeys(v for v in values if v))
+
+        return cls(document, kind, segments,
+                   once(s.participant for s in segments if s.role == PARTICIPANT),
+                   once(s.speaker for s in segments if s.role == OTHER),
+                   once(s.speaker for s in segments if s.role == UNLINKED))
+
+    @property
+    def is_participant_quote(self) -> bool:
+        """Only participants speak in it: it may stand in a participant-quote table."""
+        return bool(self.participants) and not self.others and not self.unlinked
+
+    @property
+    def spans_speakers(self) -> bool:
+        return len({voice(s) for s in self.segments if s.end > s.start}) > 1
+
+    @property
+    def speaker_count(self) -> int:
+        return len(self.participants) + len(self.others) + len(self.unlinked)
+
+    def warning(self) -> str | None:
+        """Why this passage should not be an exemplar quote of a participant (None: it can be)."""
+        if not self.participants and self.others:
+            return (f"this passage is spoken by {', '.join(self.others)} (not a participant) in "
+                    f"{self.document}: reports will cite it as {self.others[0]}'s and leave it out of "
+                    "participant-quote tables")
+        if not self.participants and self.unlinked:
+            return (f"the speaker {', '.join(self.unlinked)} in {self.document} is not linked to a "
+                    "participant: link the speaker, or reports credit the passage to no one")
+        if not self.participants:
+            return f"no participant speaks in this passage of {self.document}"
+        if self.others or self.unlinked:
+            return (f"this passage also holds the words of {', '.join(self.others + self.unlinked)}: "
+                    "participant-quote tables leave it out; shorten it to the participant's words")
+        return None
