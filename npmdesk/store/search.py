@@ -88,16 +88,19 @@ class SearchMixin(StoreBase):
             where += " AND f.rowid IN (SELECT value FROM json_each(?))"
             params.append(json.dumps(list(document_ids)))
         try:
-            docs = self.db.execute(
-                "SELECT d.id, d.name, (SELECT name FROM cases WHERE id = d.case_id) FROM document_texts_fts f "
-                f"JOIN documents d ON d.id = f.rowid WHERE {where} ORDER BY d.position, d.id", params).fetchall()
+            docs = [r[0] for r in self.db.execute(
+                "SELECT d.id FROM document_texts_fts f "
+                f"JOIN documents d ON d.id = f.rowid WHERE {where} ORDER BY d.position, d.id", params)]
         except sqlite3.OperationalError as e:
             raise InvalidValueError(f"cannot search for {query!r} ({e})") from None
         return self._hits(docs, pattern)
 
-    def _hits(self, docs: list[tuple], pattern: re.Pattern) -> Iterator[SearchHit]:
-        for a, b in _batches(len(docs)):
-            chunk = docs[a:b]
+    def _hits(self, doc_ids: list[int], pattern: re.Pattern) -> Iterator[SearchHit]:
+        for a, b in _batches(len(doc_ids)):
+            names = {r[0]: r for r in self.db.execute(
+                "SELECT d.id, d.name, c.name FROM documents d LEFT JOIN cases c ON c.id = d.case_id "
+                "WHERE d.id IN (SELECT value FROM json_each(?))", (json.dumps(doc_ids[a:b]),))}
+            chunk = [names[d] for d in doc_ids[a:b] if d in names]
             texts = self.document_texts(d[0] for d in chunk)
             found = [(d, [m.span() for m in pattern.finditer(texts[d[0]])]) for d in chunk]
             with_hits = [d[0] for d, spans in found if spans]
