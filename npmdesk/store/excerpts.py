@@ -3,12 +3,13 @@
 Order: code-tree order, then document order (documents.position, id), then start, end and the
 coding's id (two coders' identical spans in the order they were made).
 
-A page (`limit`/`offset`) costs what it shows: one index-only count per code under the filter
-says which codes the page falls in, then only those codes' codings are sorted, and only the page's
-rows get their speaker, memo, participants and text — the text as SQLite substr() of the stored
-document text (substr counts characters, i.e. code points, as npmdesk offsets do) unless the
-document is in the text cache. Retrieving everything reads each document's text once, in document
-order, and keeps none of them: memory holds the excerpts, not the corpus.
+A page (`limit`/`offset`) costs what it shows: the codings per code under the filter (from the
+counts cache when only codes restrict it, else one index-only count) say which codes the page
+falls in, then only those codes' codings are sorted, and only the page's rows get their speaker,
+memo, participants and text: the text as SQLite substr() of the stored document text (substr
+counts characters, i.e. code points, as npmdesk offsets do) unless the document is in the text
+cache. Retrieving everything reads each document's text once, in document order, and keeps none
+of them: memory holds the excerpts, not the corpus.
 """
 
 from __future__ import annotations
@@ -72,7 +73,16 @@ def excerpts(project, flt: ExcerptFilter | None, limit: int | None, offset: int)
         finally:
             if collecting:
                 gc.enable()
-    return _page(project, where, params, codes, order, limit, offset)
+    per_code = None
+    if flt.code_ids is not None and flt == ExcerptFilter(code_ids=flt.code_ids, with_descendants=flt.with_descendants):
+        # Only codes restrict it: how many excerpts each code has is what the counts cache knows.
+        from npmdesk.store.counts_cache import cache_of
+        ids = set(flt.code_ids)
+        if flt.with_descendants:
+            for cid in flt.code_ids:
+                ids.update(project.code_descendants(cid))
+        per_code = {c: n.codings for c, n in cache_of(project).code_counts(False, sorted(ids)).items()}
+    return _page(project, where, params, codes, order, limit, offset, per_code)
 
 
 def _and(where: list[str], lead: str) -> str:
@@ -101,10 +111,11 @@ def _key(order):
     return lambda r: (order.get(r[3], 0), r[10], r[1], r[4], r[5], r[0])
 
 
-def _page(project, where, params, codes, order, limit, offset) -> list[Excerpt]:
+def _page(project, where, params, codes, order, limit, offset, per_code=None) -> list[Excerpt]:
     db = project.db
-    per_code = dict(db.execute("SELECT cg.code_id, count(*) FROM codings cg" + _and(where, " WHERE ")
-                               + " GROUP BY cg.code_id", params).fetchall())
+    if per_code is None:  # one index-only count per code under the filter
+        per_code = dict(db.execute("SELECT cg.code_id, count(*) FROM codings cg" + _and(where, " WHERE ")
+                                   + " GROUP BY cg.code_id", params).fetchall())
     need = float("inf") if limit is None else max(0, int(limit))
     skip = offset
     ids: list[int] = []
