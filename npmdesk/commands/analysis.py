@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, print_json
-from npmdesk.core.errors import BadInputError
+from npmdesk.core.errors import BadInputError, InvalidValueError
+from npmdesk.core.saturation import BASE_SIZE, RUN_LENGTH, THRESHOLD, guest_saturation
 from npmdesk.formats.framework_files import import_framework_file
 from npmdesk.formats.reports.matrix_csv import format_cell, write_matrix_csv
 from npmdesk.store.frameworks import BUILTIN_FRAMEWORKS
@@ -46,8 +47,13 @@ def register(sub) -> None:
     p.add_argument("--csv", metavar="FILE", help="also write the matrix to a CSV file")
     p.set_defaults(run=cmd_matrix)
 
-    p = sub.add_parser("saturation", help="new codes per transcript in interview order")
+    p = sub.add_parser("saturation", help="new codes per transcript in interview order, and saturation by "
+                       "the rule of Guest et al. (2020)")
     add_project_arg(p)
+    p.add_argument("--base", type=int, default=BASE_SIZE, metavar="N", help=f"base size (default {BASE_SIZE})")
+    p.add_argument("--run", dest="run_length", type=int, default=RUN_LENGTH, metavar="N", help=f"run length (default {RUN_LENGTH})")
+    p.add_argument("--threshold", type=float, default=THRESHOLD * 100, metavar="PERCENT",
+                   help=f"new-information threshold in percent (default {THRESHOLD:.0%}; 0 for the strict rule)")
     add_json_arg(p)
     p.set_defaults(run=cmd_saturation)
 
@@ -126,12 +132,24 @@ def cmd_matrix(args) -> int:
 def cmd_saturation(args) -> int:
     with open_project(args, read_only=True) as p:
         series = p.saturation()
-    if args.json:
-        print_json([s.to_json() for s in series])
+    try:
+        rule = guest_saturation([s.new_codes for s in series], args.base, args.run_length, args.threshold / 100)
+    except ValueError as e:
+        raise InvalidValueError(str(e)) from None
+    if args.json:  # one object per transcript; the rule's verdict rides on each (stable list shape)
+        deciding = rule.deciding_run
+        print_json([{**s.to_json(), "saturation": {"base_size": rule.base_size, "run_length": rule.run_length,
+                                                    "threshold": rule.threshold, "base_codes": rule.base_codes,
+                                                    "reached_after": rule.reached_after,
+                                                    "deciding_run": [deciding.first, deciding.last] if deciding
+                                                    else None}} for s in series])
         return 0
     for s in series:
         new = f"  ({', '.join(s.new_code_paths)})" if s.new_code_paths else ""
         print(f"{s.position:>4}  {s.document}  +{s.new_codes}  = {s.total_codes}{new}")
     if not series:
         print("no documents yet")
+        return 0
+    print(rule.statement())
+    print(f"Rule: {rule.rule()}")
     return 0

@@ -3,11 +3,13 @@ transcript with its character positions, and the code-tree and memo edits the wi
 
 from __future__ import annotations
 
+import sys
 from bisect import bisect_right
 
 from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, print_json
 from npmdesk.core.errors import InvalidValueError
 from npmdesk.core.paragraphs import Paragraphs
+from npmdesk.store.attribution import exemplar_warning
 
 
 def register(sub) -> None:
@@ -162,5 +164,8 @@ def cmd_exemplar(args) -> int:
         else:
             p.set_exemplar(coding.id, not args.off)
             what = "exemplar"
+        warning = None if args.off else exemplar_warning(p, coding.id)
     print(f"coding {coding.id}: {'no longer ' if args.off else ''}{what}")
+    if warning:  # marked as asked, but a reader of the report must not take it for a participant's words
+        print(f"npmdesk: warning: {warning}", file=sys.stderr)
     return 0

@@ -1,5 +1,7 @@
-"""export: Word and CSV reports (excerpts, codebook, participants, matrix, alignment) and the
-REFI-QDA formats (.qdpx, .qdc) under one command."""
+"""export: Word and CSV reports (excerpts, codebook, participants, matrix, alignment, the
+COREQ/SRQR methods appendix) and the REFI-QDA formats (.qdpx, .qdc) under one command. The look
+and citation style come from the project's report settings; the options here override them for
+one export (an export only reads the project, so nothing is remembered from the command line)."""
 
 from __future__ import annotations
 
@@ -8,12 +10,15 @@ from pathlib import Path
 
 from npmdesk.commands._common import add_json_arg, add_project_arg, print_json
 from npmdesk.core.errors import InvalidValueError, NpmdeskError
+from npmdesk.core.quotes import CITATION_STYLES
+from npmdesk.core.report_style import PAGE_SIZES, TABLE_STYLES
 from npmdesk.formats.reports.export import FORMATS, REPORT_DESCRIPTIONS, REPORTS, ReportOptions, export_report
 from npmdesk.formats.reports.selection import ReportSelection, parse_attribute_condition
 from npmdesk.store import Project
+from npmdesk.store.report_settings import report_style
 
 NOUNS = {"excerpts": "excerpt(s)", "codebook": "code(s)", "participants": "participant(s)",
-         "matrix": "code row(s)", "alignment": "framework element(s)"}
+         "matrix": "code row(s)", "alignment": "framework element(s)", "methods": "item(s) answered"}
 EXCHANGE = {"qdpx": ("npmdesk.formats.refi.exporter", "export_qdpx"), "qdc": ("npmdesk.formats.refi.qdc", "export_qdc")}
 ALL_FORMATS = (*FORMATS, *EXCHANGE)
 
@@ -41,6 +46,23 @@ def register(sub) -> None:
     o.add_argument("--other-codes", action="store_true", help="excerpts: list other codes on the same passage")
     o.add_argument("--examples", type=int, default=0, metavar="N", help="codebook: N example quotes per code")
     o.add_argument("--framework", metavar="NAME", help="alignment: the framework (default: every aligned one)")
+    s = p.add_argument_group("look and citations (default: the project's report settings)")
+    s.add_argument("--style", choices=tuple(TABLE_STYLES), help="table style: report, apa (APA 7: horizontal "
+                   "rules only) or grid (journal grid: black borders, no shading)")
+    s.add_argument("--page-size", choices=PAGE_SIZES, help="auto (from the locale: A4 outside the US), a4 or letter")
+    s.add_argument("--citation", choices=tuple(CITATION_STYLES),
+                   help="; ".join(f"{k}: {v}" for k, v in CITATION_STYLES.items()).replace("\u2011", "-")
+                   .replace("\u00a0", " ").replace("\u00b6", "par."))
+    s.add_argument("--id-prefix", metavar="TEXT", help="replace the letters of participant IDs in citations "
+                   "(--id-prefix P makes NPM-4 P4)")
+    s.add_argument("--tag", action="append", default=None, metavar="ATTRIBUTE",
+                   help="an attribute to tag citations with, e.g. year (repeatable)")
+    s.add_argument("--language", metavar="TAG", help="proofing language, e.g. en-GB (default: the locale's)")
+    s.add_argument("--author", metavar="NAME", help="the document's author property")
+    s.add_argument("--aggregate-only", action="store_true", default=None,
+                   help="participants: the sample's make-up only, no row per person")
+    s.add_argument("--rationale", action="store_true", default=None, help="alignment: print each theme's rationale")
+    s.add_argument("--sub-codes", action="store_true", default=None, help="alignment: list sub-codes under themes")
     add_json_arg(p)
     p.set_defaults(run=cmd_export)
 
@@ -79,8 +101,12 @@ def cmd_export(args) -> int:
             what = "the project" if fmt == "qdpx" else "the codebook"
             count = None
         else:
+            style = report_style(project).with_changes(
+                table_style=args.style, page_size=args.page_size, citation=args.citation, prefix=args.id_prefix,
+                tags=tuple(args.tag) if args.tag else None, language=args.language, author=args.author,
+                aggregate_only=args.aggregate_only, show_rationale=args.rationale, show_subcodes=args.sub_codes)
             options = ReportOptions(selection=selection, other_codes=args.other_codes, examples=args.examples,
-                                    framework=args.framework)
+                                    framework=args.framework, style=style)
             count = export_report(project, args.report, fmt, args.out, options)
             what = args.report
     finally:

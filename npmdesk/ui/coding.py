@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QColorDialog, QMenu
 
 from npmdesk.core.model import split_path
+from npmdesk.store.attribution import exemplar_warning
 from npmdesk.ui.dialogs import DeleteCodeDialog, ask_memo, ask_text, choose_code
 
 IN_VIVO_MAX = 60
@@ -174,6 +175,24 @@ class CodingController:
             on = not self.project.coding(coding_id).exemplar
             self.w.run("Mark exemplar quote" if on else "Unmark exemplar quote",
                        lambda: self.project.set_exemplar(coding_id, on))
+            if on:
+                self._warn_exemplar(coding_id)
+
+    def _warn_exemplar(self, coding_id: int) -> None:
+        """Marked as asked; but if the passage is not a participant's words, say so (the reports
+        will cite it as the interviewer's and leave it out of participant-quote tables)."""
+        warning = exemplar_warning(self.project, coding_id)
+        if warning:
+            self.w.statusBar().showMessage(f"Warning: {warning}", 15000)
+
+    def _exemplar_action(self, menu, coding_id: int) -> None:
+        """'Exemplar quote (on/off)', flagged in the menu when the passage is not a participant's words."""
+        warning = exemplar_warning(self.project, coding_id)
+        label = "Exemplar quote (on/off)" + ("  \u26a0 not a participant's words" if warning else "")
+        act = menu.addAction(label, lambda: self.toggle_exemplar(coding_id))
+        if warning:
+            act.setToolTip(warning)
+            act.setStatusTip(warning)
 
     def coding_memo(self, coding_id: int | None = None) -> None:
         coding_id = coding_id or self.current_coding()
@@ -259,7 +278,7 @@ class CodingController:
             act = sub.addAction("Change coded passage to the selection", lambda c=span.coding_id: self.change_span(c))
             act.setEnabled(t.selected_span() is not None)
             sub.addAction("Memo…", lambda c=span.coding_id: self.coding_memo(c))
-            sub.addAction("Exemplar quote (on/off)", lambda c=span.coding_id: self.toggle_exemplar(c))
+            self._exemplar_action(sub, span.coding_id)
             self.add_element_exemplar_menu(sub, span.coding_id, span.code_id)
         menu.addSeparator()
         menu.addAction(self.w.actions["copy"])
@@ -267,7 +286,7 @@ class CodingController:
 
     def excerpt_menu(self, coding_id: int, code_id: int, global_pos) -> None:
         menu = QMenu(self.w)
-        menu.addAction("Exemplar quote (on/off)", lambda: self.toggle_exemplar(coding_id))
+        self._exemplar_action(menu, coding_id)
         self.add_element_exemplar_menu(menu, coding_id, code_id)
         menu.addAction("Memo…", lambda: self.coding_memo(coding_id))
         menu.addAction("Remove coding", lambda: self.remove_coding(coding_id))
@@ -281,15 +300,24 @@ class CodingController:
             sub.addAction("(align the code or its theme with a framework first)").setEnabled(False)
             return
         chosen = self.project.coding_element_exemplars(coding_id)
+        warning = exemplar_warning(self.project, coding_id)
+        if warning:  # the competency table leaves such a passage out: say so before it is chosen
+            sub.setToolTipsVisible(True)
+            note = sub.addAction("\u26a0 Not a participant's words: the table will leave it out")
+            note.setEnabled(False)
+            note.setToolTip(warning)
         for e in elements:
             act = sub.addAction(e.name, lambda e=e, on=e.id not in chosen: self.set_element_exemplar(e, coding_id, on))
             act.setCheckable(True)
             act.setChecked(e.id in chosen)
+            if warning:
+                act.setToolTip(warning)
 
     def set_element_exemplar(self, element, coding_id: int, chosen: bool) -> None:
         p = self.project
         if chosen:
             self.w.run(f"Exemplar for {element.name}", lambda: p.add_element_exemplar(element.id, coding_id))
+            self._warn_exemplar(coding_id)
         else:
             self.w.run(f"Not an exemplar for {element.name}", lambda: p.remove_element_exemplar(element.id, coding_id))
 

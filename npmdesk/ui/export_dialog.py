@@ -1,4 +1,6 @@
-"""File > Export…: choose a report, its filters and a file; write it with progress and cancel."""
+"""File > Export…: choose a report, its filters, its look and citation style, and a file; write it
+with progress and cancel. The look and citations are the project's report settings: changed here,
+they are remembered in the project (one undoable step through window.run)."""
 
 from __future__ import annotations
 
@@ -11,8 +13,12 @@ from PySide6.QtWidgets import (
 )
 
 from npmdesk.core.errors import CancelledError, NpmdeskError
-from npmdesk.formats.reports.selection import ReportSelection
+from npmdesk.core.quotes import CITATION_STYLES
+from npmdesk.core.report_style import TABLE_STYLES, ReportStyle, locale_page_size
+from npmdesk.formats.reports.empty import EmptyReportError
 from npmdesk.formats.reports.export import REPORT_DESCRIPTIONS, REPORTS, ReportOptions, export_report
+from npmdesk.formats.reports.selection import ReportSelection
+from npmdesk.store.report_settings import report_style, set_report_style
 from npmdesk.ui.dialogs import show_error, show_info
 
 REPORT_TITLES = {
@@ -21,8 +27,12 @@ REPORT_TITLES = {
     "participants": "Participant table",
     "matrix": "Code × participant matrix",
     "alignment": "Theme–framework alignment table",
+    "methods": "Methods appendix (COREQ and SRQR)",
 }
 FILTERABLE = {"excerpts", "participants", "matrix"}
+WORD_ONLY = {"methods"}
+CITATION_LABELS = {"id": "Participant ID", "spaced": "ID with a space", "tagged": "ID and attributes",
+                   "located": "ID, document and ¶"}
 
 
 class ExportDialog(QDialog):
@@ -71,6 +81,7 @@ class ExportDialog(QDialog):
         form.addRow("", self.other_codes)
         form.addRow("Example quotes per code:", self.examples)
         form.addRow("Framework:", self.framework)
+        self._add_style_controls(form, report_style(project))
 
         self.path_edit = QLineEdit(objectName="exportPath")
         browse = QPushButton("Choose…")
@@ -94,6 +105,50 @@ class ExportDialog(QDialog):
         self.format.currentIndexChanged.connect(self._update)
         self._update()
 
+    def _add_style_controls(self, form: QFormLayout, style: ReportStyle) -> None:
+        """The project's report settings: citation style, table style, page size and options."""
+        self.remembered = style
+        self.citation = QComboBox(objectName="exportCitation")
+        for key, example in CITATION_STYLES.items():
+            self.citation.addItem(f"{CITATION_LABELS[key]}: {example}", key)
+        self.citation.setCurrentIndex(max(self.citation.findData(style.citation), 0))
+        self.prefix = QLineEdit(style.prefix, objectName="exportIdPrefix", placeholderText="e.g. P (NPM-4 becomes P4)")
+        self.table_style = QComboBox(objectName="exportTableStyle")
+        for key, label in TABLE_STYLES.items():
+            self.table_style.addItem(label, key)
+        self.table_style.setCurrentIndex(max(self.table_style.findData(style.table_style), 0))
+        self.page_size = QComboBox(objectName="exportPageSize")
+        local = "A4" if locale_page_size() == "a4" else "US Letter"
+        self.page_size.addItem(f"From the locale ({local})", "auto")
+        self.page_size.addItem("A4", "a4")
+        self.page_size.addItem("US Letter", "letter")
+        self.page_size.setCurrentIndex(max(self.page_size.findData(style.page_size), 0))
+        self.aggregate_only = QCheckBox("Participants: the sample's make-up only (no row per person)",
+                                        checked=style.aggregate_only)
+        self.show_rationale = QCheckBox("Alignment: print each theme's rationale", checked=style.show_rationale)
+        self.show_subcodes = QCheckBox("Alignment: list sub-codes under each theme", checked=style.show_subcodes)
+        self.author = QLineEdit(style.author, objectName="exportAuthor",
+                                placeholderText="the document's author (optional)")
+        self.remember = QCheckBox("Remember these settings in the project", checked=not self.project.read_only,
+                                  objectName="exportRemember")
+        self.remember.setEnabled(not self.project.read_only)
+        form.addRow("&Citations:", self.citation)
+        form.addRow("ID prefix:", self.prefix)
+        form.addRow("&Table style:", self.table_style)
+        form.addRow("Page si&ze:", self.page_size)
+        form.addRow("Author:", self.author)
+        form.addRow("", self.aggregate_only)
+        form.addRow("", self.show_rationale)
+        form.addRow("", self.show_subcodes)
+        form.addRow("", self.remember)
+
+    def style(self) -> ReportStyle:
+        return self.remembered.with_changes(
+            citation=self.citation.currentData(), prefix=self.prefix.text().strip(),
+            table_style=self.table_style.currentData(), page_size=self.page_size.currentData(),
+            author=self.author.text().strip(), aggregate_only=self.aggregate_only.isChecked(),
+            show_rationale=self.show_rationale.isChecked(), show_subcodes=self.show_subcodes.isChecked())
+
     def report_key(self) -> str:
         return self.report.currentData()
 
@@ -111,6 +166,13 @@ class ExportDialog(QDialog):
         self.other_codes.setEnabled(key == "excerpts" and self.format_key() == "docx")
         self.examples.setEnabled(key == "codebook" and self.format_key() == "docx")
         self.framework.setEnabled(key == "alignment")
+        self.format.setEnabled(key not in WORD_ONLY)
+        if key in WORD_ONLY and self.format_key() != "docx":
+            self.format.setCurrentIndex(self.format.findData("docx"))
+            return  # _update runs again for the format change
+        self.aggregate_only.setEnabled(key == "participants")
+        self.show_rationale.setEnabled(key == "alignment")
+        self.show_subcodes.setEnabled(key == "alignment")
         current = self.path_edit.text()
         if not current or Path(current).stem.startswith(self.project.path.stem):
             self.path_edit.setText(self._default_path())
@@ -142,7 +204,8 @@ class ExportDialog(QDialog):
                                         participants=tuple(_checked(self.participants)),
                                         exemplars_only=self.exemplars.isChecked())
         return ReportOptions(selection=selection, other_codes=self.other_codes.isChecked(),
-                             examples=self.examples.value(), framework=self.framework.currentData())
+                             examples=self.examples.value(), framework=self.framework.currentData(),
+                             style=self.style())
 
 
 def run_export(parent, project, report: str, fmt: str, out: Path, options: ReportOptions) -> int | None:
@@ -161,6 +224,10 @@ def run_export(parent, project, report: str, fmt: str, out: Path, options: Repor
 
     try:
         n = export_report(project, report, fmt, out, options, report_progress)
+    except EmptyReportError as e:
+        progress.close()
+        show_info(parent, "Nothing to export", f"{str(e)[0].upper()}{str(e)[1:]}.")
+        return None
     except CancelledError:
         progress.close()
         show_info(parent, "Export cancelled", "The export was cancelled; no file was written.")
@@ -179,6 +246,9 @@ def export_interactively(w) -> None:
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return
     out = dialog.path()
+    style = dialog.style()
+    if dialog.remember.isChecked() and style != dialog.remembered:
+        w.run("Report settings", lambda: set_report_style(w.project, style))
     n = run_export(w, w.project, dialog.report_key(), dialog.format_key(), out, dialog.options())
     if n is not None:
         w.statusBar().showMessage(f"Exported {REPORT_TITLES[dialog.report_key()].lower()} ({n} items) to {out}", 10000)

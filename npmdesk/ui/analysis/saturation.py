@@ -7,6 +7,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from npmdesk.core.saturation import guest_saturation
 from npmdesk.core.model import ExcerptFilter
 from npmdesk.ui.analysis.common import ask_save_path
 
@@ -176,11 +177,13 @@ class SaturationView(QWidget):
             return
         last_new = max((i for i, pt in enumerate(points) if pt.new_codes), default=-1)
         tail = len(points) - 1 - last_new
+        rule = guest_saturation([pt.new_codes for pt in points])
         self.summary.setText(
             f"{points[-1].total_codes} codes over {len(points)} transcripts. "
             + (f"The last {tail} transcript(s) added no new code." if last_new >= 0 and tail else
                "The last transcript still added new codes." if last_new >= 0 else "Nothing coded yet.")
-            + " Order follows the document list (interview order).")
+            + " Order follows the document list (interview order). " + rule.statement())
+        self.summary.setToolTip(rule.rule())
 
     def _open_document(self, doc_id: int) -> None:
         point = next((pt for pt in self.chart.points if pt.document_id == doc_id), None)
