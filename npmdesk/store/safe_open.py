@@ -20,6 +20,7 @@ mode, so:
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import sqlite3
@@ -260,6 +261,18 @@ def _refuse(path: Path, journal: Path, why: str, kept: Path | None = None) -> Ho
         f"`npmdesk check {path}` before working on it; `npmdesk backups {path}` lists its backups")
 
 
+def _forget_earlier_rollbacks(path: Path) -> None:
+    """Only the latest successful rollback's kept pair stays beside the project (they were checked
+    sound); kept files of a refused journal are never deleted."""
+    name = glob.escape(path.name)
+    for pattern in (f"{name}.before-rollback-*", f"{name}-journal.rolled-back-*"):
+        for old in path.parent.glob(pattern):
+            try:
+                old.unlink()
+            except OSError:
+                pass
+
+
 def roll_back_hot_journal(path: Path, header: bytes) -> str:
     """Roll the hot journal back into a copy, check the copy, and only then let it replace the project.
 
@@ -313,6 +326,7 @@ def roll_back_hot_journal(path: Path, header: bytes) -> str:
             f.unlink(missing_ok=True)
         raise _refuse(path, journal, f"the result of rolling it back failed the checks ({e})") from None
     _fsync(work)
+    _forget_earlier_rollbacks(path)
     kept_project = _unique(path.with_name(f"{path.name}.before-rollback-{stamp}"))
     try:
         os.link(path, kept_project)  # the project as found keeps its bytes under the kept name

@@ -303,3 +303,12 @@ def test_a_journal_that_is_not_a_regular_file_is_moved_aside(tmp_path):
         assert p.counts()["codings"] == 50
         assert any("moved aside" in n for n in p.db.open_notices)
     assert not os.path.lexists(journal)
+
+
+def test_only_the_latest_successful_rollback_is_kept_beside_the_project(tmp_path):
+    path = make_study(tmp_path / "study [1].npmdesk")
+    for n in range(3):
+        crash_journal(path, lambda p, n=n: p.add_code(f"Crashed {n}"))
+        database.open_connection(path).conn.close()
+    assert len(list(tmp_path.glob("study [[]1].npmdesk.before-rollback-*"))) == 1
+    assert len(list(tmp_path.glob("study [[]1].npmdesk-journal.rolled-back-*"))) == 1
