@@ -13,7 +13,7 @@ backup) reads each copy read-only and matches:
   the same transcript files merge too). A document whose text differs, or that the project does
   not have, refuses the whole merge by name: nothing is merged;
 * codes by GUID, then by path; codes only the copy has are added (listed in the report);
-* coders by GUID, then by name; every coding keeps its coder, and a coding identical to one the
+* coders by name, then by GUID; every coding keeps its coder, and a coding identical to one the
   same coder already has (document, code, span) collapses into it;
 * memos by their target; a memo the project has too gets the copy's text appended unless it
   already contains it.
@@ -269,12 +269,22 @@ def apply_merge(project, plan: MergePlan) -> MergeReport:
 
 
 def merge_copies(project, paths, *, backup: bool = True) -> MergeReport:
-    """Plan, back the project up, then merge in one transaction: all or nothing."""
+    """Plan, back the project up, then merge in one transaction: all or nothing. Not inside
+    another step (the backup is taken before the transaction): the window plans and backs up
+    first, then runs `apply_merge` as its step."""
+    if getattr(project, "_depth", 0):
+        raise RuntimeError("merge_copies backs the project up first; inside a step use plan_merge, "
+                           "backup_before_merge and apply_merge")
     plan = plan_merge(project, paths)
-    copy_path = backup_copy(project.db.conn, Path(project.path), "before-merge") if backup else None
+    copy_path = backup_before_merge(project) if backup else None
     report = apply_merge(project, plan)
     report.backup = str(copy_path) if copy_path else None
     return report
+
+
+def backup_before_merge(project) -> Path:
+    """A copy of the project in its backups folder, taken outside any transaction."""
+    return backup_copy(project.db.conn, Path(project.path), "before-merge")
 
 
 def _merge_codes(c, copy: CopyContents, merged: CopyMerged) -> dict[str, int]:
@@ -307,12 +317,12 @@ def _merge_coders(project, c, copy: CopyContents) -> dict[int, int]:
     by_name = dict(c.execute("SELECT name, id FROM coders").fetchall())
     out = {}
     for copy_id, (name, guid) in copy.coders.items():
-        if guid in by_guid:
-            out[copy_id] = by_guid[guid]
-        elif name in by_name:
+        if name in by_name:  # a coder is who they say they are (Project opens by coder name)
             out[copy_id] = by_name[name]
+        elif guid in by_guid:
+            out[copy_id] = by_guid[guid]
         else:
-            out[copy_id] = project.ensure_coder(name, guid)
+            out[copy_id] = project.ensure_coder(name, None if guid in by_guid else guid)
     return out
 
 

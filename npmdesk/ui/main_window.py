@@ -91,6 +91,8 @@ class MainWindow(ReviewMixin, QMainWindow):
         build_menus(self)
         self.analysis = install_analysis_menu(self)
         install_exchange_menu(self)
+        from npmdesk.ui.team_menu import install_team_menu  # File > Team, Analysis > Intercoder agreement
+        self.team = install_team_menu(self)
         from npmdesk.ui.backup_menu import install_backup_menu  # File > Restore from backup…
         install_backup_menu(self)
         self.external = ExternalChangeWatcher(self)

@@ -103,7 +103,7 @@ class TranscriptView(QPlainTextEdit):
         self.positions = TextPositions(text)
         self._text = text
         self.index = CodingIndex(self.positions)
-        self.index.update(Span(c.id, c.code_id, c.start, c.end) for c in codings)
+        self.index.update(Span(c.id, c.code_id, c.start, c.end) for c in self._shown(codings))
         self._set_codes(codes)
         self.setPlainText(text)
         if self.document().blockCount() != self.positions.block_count:
@@ -152,11 +152,17 @@ class TranscriptView(QPlainTextEdit):
 
     # Updating ------------------------------------------------------------------------------------
 
+    hidden_coders: frozenset[int] = frozenset()  # View > Show codings by coder (ui/team_menu.py)
+
+    def _shown(self, codings):
+        hidden = self.hidden_coders
+        return [c for c in codings if c.coder_id not in hidden] if hidden else codings
+
     def set_codings(self, codings) -> None:
         """Show exactly these codings; re-highlight only the paragraphs that changed."""
         if self.index is None:
             return
-        touched = self.index.update(Span(c.id, c.code_id, c.start, c.end) for c in codings)
+        touched = self.index.update(Span(c.id, c.code_id, c.start, c.end) for c in self._shown(codings))
         if self.current_coding is not None and self.current_coding not in self.index.spans:
             self.current_coding = None
         if self.highlighter is not None and touched:
@@ -168,7 +174,8 @@ class TranscriptView(QPlainTextEdit):
         """Show one command's change: `added` store Codings (new or moved), `removed_ids` gone."""
         if self.index is None:
             return
-        touched = self.index.apply_delta([Span(c.id, c.code_id, c.start, c.end) for c in added], removed_ids)
+        touched = self.index.apply_delta([Span(c.id, c.code_id, c.start, c.end) for c in self._shown(added)],
+                                          removed_ids)
         if self.current_coding is not None and self.current_coding not in self.index.spans:
             self.current_coding = None
         if self.highlighter is not None and touched:

@@ -19,7 +19,8 @@ class ReviewMixin:
                 self._excerpts_mode = None
                 self.excerpts.clear()
                 return
-            flt = ExcerptFilter(code_ids=(code.id,), with_descendants=self.excerpts.subcodes.isChecked())
+            flt = ExcerptFilter(code_ids=(code.id,), with_descendants=self.excerpts.subcodes.isChecked(),
+                                coder_ids=getattr(self, "shown_coders", None))  # ui/team_menu.py
             self.excerpts.show_excerpts(code.path, self.project.excerpts(flt))
         elif mode[0] == "exemplars":
             self.excerpts.show_excerpts("Exemplar quotes", self.project.excerpts(ExcerptFilter(exemplars_only=True)))
