@@ -38,22 +38,31 @@ def label_starts(text: str, pattern: str | None = None, known: set[str] | frozen
     rx = compile_speaker_pattern(pattern)
     group = "speaker" if "speaker" in rx.groupindex else 1
     starts: list[tuple[int, str]] = []
+    # One pass, one list: "FACILITATOR" and "Facilitator" in one transcript are one speaker, so
+    # each label takes its first spelling, and is counted as it is found; only the few distinct
+    # labels are looked at again.
+    first: dict[str, str] = {}  # casefolded label -> its first spelling
+    spelt: dict[str, str] = {}  # label as written -> that first spelling
+    counts: dict[str, int] = {}
     for pos, m in _paragraph_matches(rx, text, pattern is None):
         label = (m.group(group) or "").strip()
         if label and len(label.split()) <= _MAX_LABEL_WORDS:
-            starts.append((pos, label))
-    starts = _one_spelling(starts)
+            one = spelt.get(label)
+            if one is None:
+                one = spelt[label] = first.setdefault(" ".join(label.casefold().split()), label)
+            counts[one] = counts.get(one, 0) + 1
+            starts.append((pos, one))
     if pattern:
         return starts
-    counts: dict[str, int] = {}
-    for _, label in starts:
-        counts[label] = counts.get(label, 0) + 1
     recurring = {label for label, n in counts.items() if n > 1} | set(known)
     if not recurring:
         return starts
     shapes = {_shape(label) for label in recurring}
-    return [(p, label) for p, label in starts
-            if label in recurring or _shape(label) in shapes or (" " not in label and label[0].isupper())]
+    keep = {label for label in counts
+            if label in recurring or _shape(label) in shapes or (" " not in label and label[0].isupper())}
+    if len(keep) == len(counts):
+        return starts
+    return [(p, label) for p, label in starts if label in keep]
 
 
 def _paragraph_matches(rx: re.Pattern, text: str, default: bool):
@@ -83,12 +92,6 @@ def _paragraph_matches(rx: re.Pattern, text: str, default: bool):
     m = rx.match(text[pos:])
     if m:
         yield pos, m
-
-
-def _one_spelling(starts: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """"FACILITATOR" and "Facilitator" in one transcript are one speaker: keep the first spelling."""
-    first: dict[str, str] = {}
-    return [(p, first.setdefault(" ".join(label.casefold().split()), label)) for p, label in starts]
 
 
 def _shape(label: str) -> str:
