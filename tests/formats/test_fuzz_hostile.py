@@ -366,3 +366,31 @@ def test_framework_elements_from_a_csv_lose_controls(project, tmp_path):
     path.write_bytes("name,description\nPatient\u202eCare,x\nSys\x85tems,y\n".encode("utf-8"))
     fw = project.framework(import_framework_file(project, path))
     assert fw.name == "fw" and [e.name for e in fw.elements] == ["PatientCare", "Sys tems"]
+
+
+# 3. Bounded memory: a few bytes of XML must not become gigabytes of text -----------------------
+
+def test_an_odt_space_run_is_capped(project, tmp_path):
+    path = tmp_path / "spaces.odt"
+    content = hostile.content_xml(3).replace(b"<text:p>NPM-1: ", b'<text:p>NPM-1:<text:s text:c="2000000000"/>', 1)
+    path.write_bytes(hostile.odt(content=content))
+    [doc] = import_files(project, [path]).imported
+    text = project.document_text(doc.document_id)
+    assert "NPM-1:" + " " * 100 in text and " " * 101 not in text
+
+
+def test_docx_list_numbering_cannot_blow_up_labels(project, tmp_path):
+    numbering = (f'<w:numbering xmlns:w="{hostile.W}"><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0">'
+                 '<w:start w:val="2000000000"/><w:numFmt w:val="lowerLetter"/>'
+                 f'<w:lvlText w:val="{"%1" * 5000}"/></w:lvl></w:abstractNum>'
+                 '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>')
+    data = hostile.docx(2)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        members = [(i.filename, numbering if i.filename == "word/numbering.xml" else zf.read(i)) for i in zf.infolist()]
+    path = tmp_path / "numbers.docx"
+    path.write_bytes(hostile.zip_bytes(members))
+    [doc] = import_files(project, [path]).imported
+    lines = project.document_text(doc.document_id).split("\n")
+    items = [line for line in lines if line.endswith(("weekly coffee", "a study plan"))]
+    assert len(items) == 2 and all(len(line) < 400 for line in items)
+    assert items[0].startswith("2000000000" * 16)  # decimal, and the template cut to 32 characters

@@ -9,7 +9,8 @@ NpmdeskError); a refused case must leave the project's bytes exactly as they wer
 The corpus is seeded, so a failure repeats: the assertion message names the seed and case number,
 and `NPMDESK_FUZZ_CASE=<format>:<n>` replays one case. Each format runs at most CASES cases and
 stops earlier at its time budget, so the whole module stays well under a minute on a CI machine;
-NPMDESK_FUZZ_CASES and NPMDESK_FUZZ_SECONDS raise both for a longer local hunt.
+NPMDESK_FUZZ_CASES and NPMDESK_FUZZ_SECONDS raise both for a longer local hunt, and
+NPMDESK_FUZZ_SEED draws another corpus.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from npmdesk.formats.refi.qdc import import_qdc
 from npmdesk.store import Project
 from tests.formats import hostile
 
-SEED = 20261202
+SEED = int(os.environ.get("NPMDESK_FUZZ_SEED", "20261202"))
 CASES = int(os.environ.get("NPMDESK_FUZZ_CASES", "120"))
 SECONDS = float(os.environ.get("NPMDESK_FUZZ_SECONDS", "3.0"))
 ONLY = os.environ.get("NPMDESK_FUZZ_CASE")  # "docx:17" replays one case
@@ -195,8 +196,8 @@ def test_mutated_files_are_refused_cleanly(fmt, tmp_path):
                 assert str(e), f"{fmt} case {n}: an empty message"
                 assert _digest(project.path) == before, f"{fmt} case {n}: refused, but the project changed"
             except Exception as e:  # noqa: BLE001 - the point of the test
-                raise AssertionError(f"{fmt} case {n} (seed {SEED}): {type(e).__name__}: {e} "
-                                     f"(replay with NPMDESK_FUZZ_CASE={fmt}:{n})") from e
+                raise AssertionError(f"{fmt} case {n} (seed {SEED}): {type(e).__name__}: {e} (replay with "
+                                     f"NPMDESK_FUZZ_SEED={SEED} NPMDESK_FUZZ_CASE={fmt}:{n})") from e
             finally:
                 path.unlink(missing_ok=True)
             ran += 1

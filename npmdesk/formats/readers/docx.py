@@ -153,6 +153,9 @@ def _rows(tbl):
                         or tr.getparent() is child)
 
 
+_MAX_LABEL = 32  # a list label's template ("%1.%2)"), which every numbered paragraph repeats
+
+
 def _numbering_formats(archive: SafeZip, part: str | None) -> dict:
     """numId -> {ilvl: (numFmt, lvlText, start)} from the numbering part, if there is one."""
     if part is None:
@@ -167,7 +170,7 @@ def _numbering_formats(archive: SafeZip, part: str | None) -> dict:
             start = lvl.find(w("start"))
             levels[_int(lvl.get(w("ilvl")), 0)] = (
                 fmt.get(w("val")) if fmt is not None else "decimal",
-                txt.get(w("val")) if txt is not None else "",
+                (txt.get(w("val")) or "")[:_MAX_LABEL] if txt is not None else "",  # copied to every item
                 _int(start.get(w("val")), 1) if start is not None else 1,
             )
         abstract[an.get(w("abstractNumId"))] = levels

@@ -140,7 +140,7 @@ def paragraph_text(p) -> str:
             if tag in _SKIP:
                 pass
             elif tag == t("s"):
-                parts.append(" " * int(c.get(t("c"), "1") or 1))
+                parts.append(" " * _space_count(c.get(t("c"))))
             elif tag == t("tab"):
                 parts.append("\t")
             elif tag == t("line-break"):
@@ -154,6 +154,16 @@ def paragraph_text(p) -> str:
     return "".join(parts)
 
 
+_MAX_SPACES = 100  # <text:s text:c="2000000000"/> is 30 bytes of XML; it must not be 2 GB of text
+
+
+def _space_count(value: str | None) -> int:
+    try:
+        return max(0, min(int(value or 1), _MAX_SPACES))
+    except ValueError:
+        return 1
+
+
 def _list_styles(root) -> dict:
     out = {}
     for ls in root.iter(t("list-style")):
@@ -163,8 +173,9 @@ def _list_styles(root) -> dict:
             if lvl.tag == t("list-level-style-bullet"):
                 levels[level] = ("bullet", "", "")
             elif lvl.tag == t("list-level-style-number"):
-                levels[level] = (_FORMAT.get(lvl.get(f"{{{STYLE}}}num-format", "1"), "decimal"),
-                                 lvl.get(f"{{{STYLE}}}num-prefix", ""), lvl.get(f"{{{STYLE}}}num-suffix", ""))
+                levels[level] = (_FORMAT.get(lvl.get(f"{{{STYLE}}}num-format", "1"), "decimal"),  # every item
+                                 lvl.get(f"{{{STYLE}}}num-prefix", "")[:16],  # repeats these: kept short
+                                 lvl.get(f"{{{STYLE}}}num-suffix", "")[:16])
         out[ls.get(f"{{{STYLE}}}name")] = levels
     return out
 

@@ -29,7 +29,12 @@ def _letter(n: int) -> str:
     return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
 
 
+MAX_LETTERED = 9_999  # past this a letter or roman label would be kilobytes long: decimal instead
+
+
 def format_number(fmt: str, n: int) -> str:
+    if not 0 < n <= MAX_LETTERED:  # a crafted start value must not make every label a megabyte
+        return str(n)
     if fmt == "lowerLetter":
         return _letter(n)
     if fmt == "upperLetter":
