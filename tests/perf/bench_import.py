@@ -85,6 +85,11 @@ def build_inputs(tmp: Path, args) -> list[dict]:
     add("pdf 1 page, 200k operators", "import", "ops.pdf", lambda: _slow_pdf(1, 200_000), budget_s=5, expect="refused")
     add("pdf 100 pages x 30k operators", "import", "pages.pdf", lambda: _slow_pdf(100, 30_000), budget_s=45,
         expect="refused", note="budget: the 45 s cap of the PDF reader")
+    add("vtt, 80 KB of unclosed voice tags", "import", "tags.vtt",
+        ("WEBVTT\n\n00:00.000 --> 00:01.000\n" + "<v x" * 20_000 + "\n").encode(), budget_s=2)
+    add("vtt, one speaker in 200k cues", "import", "cues.vtt",
+        ("WEBVTT\n\n" + "".join(f"00:00:{i % 60:02d}.000 --> 00:00:{i % 60:02d}.500\n<v NPM-1>word {i}</v>\n\n"
+                                   for i in range(200_000))).encode(), budget_s=15)
     add(f"qdc {args.qdc_codes // 1000}k codes", "qdc", "codes.qdc", lambda: hostile.qdc(args.qdc_codes, depth=3),
         budget_s=15)
     return [c for c in cases if not args.only or any(o in c["name"] for o in args.only)]
