@@ -11,8 +11,8 @@ mode, so:
 - a hot `-journal` (an unfinished change after a crash) is first checked against the project's
   header (page size, size before the change, change counter: a journal from another project or
   from a later state of a restored backup does not match), then rolled back into a *copy*; the
-  copy must pass the schema, integrity and foreign-key checks before it takes the project's
-  place. The project as found and the journal are kept beside it. If anything fails, the project
+  copy must pass the schema, integrity and foreign-key checks before the journal is rolled back
+  into the project itself. The project as found and the journal are kept beside it. If anything fails, the project
   is left byte for byte as found, the journal is moved aside, and the open is refused with a
   message that names the kept file.
 - a FIFO, a device or a folder named like a project is refused at once (opening a FIFO would block).
@@ -244,11 +244,6 @@ def _read_guid(path: Path, immutable: bool) -> str | None:
     return row[0] if row else None
 
 
-def _fsync(path: Path) -> None:
-    with open(path, "rb+") as f:
-        os.fsync(f.fileno())
-
-
 def _refuse(path: Path, journal: Path, why: str, kept: Path | None = None) -> HotJournalError:
     if kept is None:
         try:
@@ -274,7 +269,7 @@ def _forget_earlier_rollbacks(path: Path) -> None:
 
 
 def roll_back_hot_journal(path: Path, header: bytes) -> str:
-    """Roll the hot journal back into a copy, check the copy, and only then let it replace the project.
+    """Roll the hot journal back into a copy, check the copy, and only then roll it back in place.
 
     Returns a notice naming the kept files; raises HotJournalError (project untouched) otherwise."""
     from npmdesk.store.database import APPLICATION_ID, SCHEMA_VERSION
@@ -325,18 +320,32 @@ def roll_back_hot_journal(path: Path, header: bytes) -> str:
         for f in (work, work_journal):
             f.unlink(missing_ok=True)
         raise _refuse(path, journal, f"the result of rolling it back failed the checks ({e})") from None
-    _fsync(work)
+    work.unlink(missing_ok=True)
+    work_journal.unlink(missing_ok=True)
+    # The copy rolled back soundly: keep the project and its journal as found, then let SQLite roll
+    # the same journal back in place (the same bytes, under SQLite's own locks). In place, not by
+    # renaming the copy over it: another program that has the project open keeps writing to the
+    # same file, and nothing it writes can go to a file that is no longer the project.
     _forget_earlier_rollbacks(path)
     kept_project = _unique(path.with_name(f"{path.name}.before-rollback-{stamp}"))
+    kept_journal = _unique(journal.with_name(f"{journal.name}.rolled-back-{stamp}"))
     try:
-        os.link(path, kept_project)  # the project as found keeps its bytes under the kept name
-    except OSError:
-        shutil.copy2(path, kept_project)
-    os.replace(work, path)
-    kept_journal = move_aside(journal, "rolled-back")
-    return (f"an unfinished change (left by a crash or a power cut) was rolled back and the result passed "
-            f"the schema, integrity and reference checks; the project as found was kept as {kept_project} "
-            f"and its journal as {kept_journal}")
+        shutil.copyfile(path, kept_project)
+        shutil.copyfile(journal, kept_journal)
+        conn = sqlite3.connect(str(path), isolation_level=None)
+        try:
+            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute("PRAGMA schema_version").fetchone()  # SQLite rolls the journal back here
+        finally:
+            conn.close()
+    except (OSError, sqlite3.Error) as e:
+        for f in (kept_project, kept_journal):
+            f.unlink(missing_ok=True)
+        raise HotJournalError(f"{path}: an unfinished change could not be rolled back ({e}); the project and "
+                              f"{journal.name} are as they were found") from e
+    return (f"an unfinished change (left by a crash or a power cut) was rolled back, after the result passed "
+            f"the schema, integrity and reference checks on a copy; the project as found was kept as "
+            f"{kept_project} and its journal as {kept_journal}")
 
 
 def prepare(path: Path) -> OpenReport:

@@ -312,3 +312,17 @@ def test_only_the_latest_successful_rollback_is_kept_beside_the_project(tmp_path
         database.open_connection(path).conn.close()
     assert len(list(tmp_path.glob("study [[]1].npmdesk.before-rollback-*"))) == 1
     assert len(list(tmp_path.glob("study [[]1].npmdesk-journal.rolled-back-*"))) == 1
+
+
+def test_a_rollback_keeps_the_file_another_program_has_open(tmp_path):
+    """The journal is rolled back in place: a window that has the project open keeps writing to it."""
+    path = make_study(tmp_path / "study.npmdesk")
+    window = sqlite3.connect(path, isolation_level=None)  # open, idle, as the window would be
+    window.execute("SELECT count(*) FROM codes").fetchone()
+    crash_journal(path, lambda p: p.add_code("Crashed in the command line"))
+    database.open_connection(path, read_only=True).conn.close()  # rolls the journal back
+    window.execute("INSERT INTO codes(name, guid, created) VALUES ('Coded in the window', 'g-w', 'now')")
+    window.close()
+    with Project.open(path, "Ana") as p:
+        names = {c.name for c in p.codes()}
+    assert "Coded in the window" in names and "Crashed in the command line" not in names
