@@ -13,7 +13,7 @@ documents list (`coded_shares`) are computed once, then:
 * **recomputed** whenever another connection (the CLI, a second window) committed: SQLite's
   `PRAGMA data_version` says so, and the log then misses changes;
 * **saved beside the user's data** (not in the project: reading a project never writes it; at
-  most every few seconds while coding goes on, and when the project is closed and let go), keyed
+  most once a minute while coding goes on, and when the project is closed and let go), keyed
   by the file's identity and SQLite's file change counter (header bytes 24-27, incremented by
   every commit in rollback-journal mode), its size and modification time. A project opened again
   unchanged finds its counts there; any commit by anyone moves the key, and a stale entry is never
@@ -35,10 +35,10 @@ from pathlib import Path
 
 from npmdesk.core.model import CodeCounts
 
-FORMAT = 2
-# After the first save, later states are written at most this often while coding goes on (each
-# write is a few ms for a big project), and once more when the project is closed and collected.
-SAVE_EVERY_S = 5.0
+FORMAT = 3
+# After the first save, later states are written at most this often while coding goes on (a write
+# is 30-60 ms for 20,000 documents), and once more when the project is closed and collected.
+SAVE_EVERY_S = 60.0
 
 _TRIGGERS = (
     "CREATE TEMP TABLE IF NOT EXISTS npm_span_log(code_id INTEGER, document_id INTEGER, start INTEGER, end INTEGER, "
@@ -458,8 +458,9 @@ class CountsCache:
                 return False
             own = {int(c): list(v) for c, v in data["own"].items()}
             agg = {int(c): list(v) for c, v in data["agg"].items()}
-            covered = {int(d): int(n) for d, n in data["covered"].items()}
-            shares = {int(d): float(v) for d, v in data["shares"].items()}  # repr() of a float is exact
+            docs = data["documents"]
+            covered = dict(zip(docs, data["covered"], strict=True))
+            shares = {d: v for d, v in zip(docs, data["shares"], strict=True) if v is not None}  # exact repr
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return False
         self.own, self.agg, self.covered, self.shares = own, agg, covered, shares
@@ -474,8 +475,10 @@ class CountsCache:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(target.name + f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"key": key, "own": self.own, "agg": self.agg, "covered": self.covered,
-                                       "shares": self.shares},
+            docs = list(self.covered)
+            tmp.write_text(json.dumps({"key": key, "own": self.own, "agg": self.agg, "documents": docs,
+                                       "covered": [self.covered[d] for d in docs],
+                                       "shares": [self.shares.get(d) for d in docs]},
                                       separators=(",", ":")), encoding="utf-8")
             tmp.replace(target)
             self.saved_key = key
