@@ -46,7 +46,7 @@ def test_the_cli_says_the_disk_is_full_and_exits_1(tmp_path, capsys, monkeypatch
     path = tmp_path / "study.npmdesk"
     assert main(["--coder", "Ana", "new", str(path)]) == 0
     src = tmp_path / "big.txt"
-    src.write_text(sample_text * 3000, encoding="utf-8")
+    src.write_text(sample_text * 200, encoding="utf-8")
     real = database.open_connection
 
     def full_disk(p, read_only=False):
