@@ -1,7 +1,10 @@
-"""Opening, creating and migrating the project file, and the one-transaction-per-action rule.
+"""Opening, creating and migrating the project file.
 
-The file is checked read-only before it is opened for writing, so that a file npmdesk refuses
-(not SQLite, not a project, newer, damaged) is never modified.
+Before SQLite opens a project, its header is read (not SQLite, another program's, a format npmdesk
+does not know: refused without SQLite touching it), the files beside it are dealt with
+(store/safe_open.py) and its schema is compared with what its format must contain
+(store/schema_check.py). Only then may anything be written, so a file npmdesk refuses is never
+modified.
 """
 
 from __future__ import annotations
