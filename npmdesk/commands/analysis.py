@@ -43,6 +43,8 @@ def register(sub) -> None:
     p.add_argument("--cols", required=True, help=AXES_HELP + "; codes x codes is co-occurrence")
     p.add_argument("--measure", default="codings", choices=("codings", "coverage", "participants"))
     p.add_argument("--themes", action="store_true", help="count each theme's sub-codes under the theme")
+    p.add_argument("--coder", dest="coder_filter", action="append", default=[], metavar="NAME",
+                   help="only codings by this coder (repeatable; e.g. the consensus coder)")
     add_json_arg(p)
     p.add_argument("--csv", metavar="FILE", help="also write the matrix to a CSV file")
     p.set_defaults(run=cmd_matrix)
@@ -113,7 +115,8 @@ def cmd_align(args) -> int:
 
 def cmd_matrix(args) -> int:
     with open_project(args, read_only=True) as p:
-        m = p.matrix(args.rows, args.cols, args.measure, aggregate=args.themes)
+        coders = tuple(p.coder_by_name(n) for n in args.coder_filter) or None
+        m = p.matrix(args.rows, args.cols, args.measure, aggregate=args.themes, coder_ids=coders)
     if args.csv:
         write_matrix_csv(m, args.csv)
     if args.json:

@@ -47,11 +47,11 @@ class Table:
     yes: tuple[int, ...]
 
     @classmethod
-    def two(cls, both: int, only_a: int, only_b: int, neither: int) -> "Table":
+    def two(cls, both: int, only_a: int, only_b: int, neither: int) -> Table:
         return cls((neither, only_a + only_b, both), (both + only_a, both + only_b))
 
     @classmethod
-    def empty(cls, coders: int = 2) -> "Table":
+    def empty(cls, coders: int = 2) -> Table:
         return cls((0,) * (coders + 1), (0,) * coders)
 
     @property
@@ -78,7 +78,7 @@ class Table:
     def only_b(self) -> int:
         return self.yes[1] - self.hist[-1] if self.coders == 2 else 0
 
-    def __add__(self, other: "Table") -> "Table":
+    def __add__(self, other: Table) -> Table:
         return Table(tuple(a + b for a, b in zip(self.hist, other.hist)),
                      tuple(a + b for a, b in zip(self.yes, other.yes)))
 

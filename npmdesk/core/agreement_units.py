@@ -30,6 +30,8 @@ Span = tuple[int, int]
 def merged(spans) -> list[Span]:
     """Sorted, disjoint union of spans (touching spans join: [0, 5) + [5, 9) = [0, 9))."""
     out: list[list[int]] = []
+    if len(spans) == 1:
+        return [tuple(spans[0])]
     for s, e in sorted(spans):
         if out and s <= out[-1][1]:
             if e > out[-1][1]:
@@ -43,6 +45,11 @@ def character_table(per_coder: list[list[Span]], length: int) -> Table:
     """hist[k]: characters coded by exactly k coders; yes[i]: characters coder i coded."""
     m = len(per_coder)
     unions = [merged(spans) for spans in per_coder]
+    if m == 2:
+        a, b = unions
+        size_a, size_b = sum(e - s for s, e in a), sum(e - s for s, e in b)
+        both = _intersection(a, b)
+        return Table.two(both, size_a - both, size_b - both, length - size_a - size_b + both)
     yes = tuple(sum(e - s for s, e in u) for u in unions)
     events: list[tuple[int, int]] = []
     for u in unions:
@@ -59,6 +66,21 @@ def character_table(per_coder: list[list[Span]], length: int) -> Table:
         last = pos
     hist[0] = length - sum(hist[1:])
     return Table(tuple(hist), yes)
+
+
+def _intersection(a: list[Span], b: list[Span]) -> int:
+    """Characters in both of two sorted, disjoint span lists (two pointers)."""
+    i = j = n = 0
+    while i < len(a) and j < len(b):
+        s = a[i][0] if a[i][0] > b[j][0] else b[j][0]
+        e = a[i][1] if a[i][1] < b[j][1] else b[j][1]
+        if e > s:
+            n += e - s
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return n
 
 
 def document_table(per_coder: list[list[Span]]) -> Table:

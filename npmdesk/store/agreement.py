@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 
 from npmdesk.core.agreement import MEASURES, Table, bootstrap, measures, total
 from npmdesk.core.agreement_units import NEITHER_MEANS, UNITS, unit_table
@@ -101,17 +103,25 @@ def compared_documents(project, coders: list[int]) -> list[int]:
 
 
 def read_spans(project, coders: list[int], documents: list[int], code_ids=None) -> dict:
-    """{(code_id, document_id): [spans of coder 0, spans of coder 1, ...]}"""
-    index = {c: i for i, c in enumerate(coders)}
-    sql = ("SELECT code_id, document_id, coder_id, start, end FROM codings WHERE coder_id IN "
-           "(SELECT value FROM json_each(?)) AND document_id IN (SELECT value FROM json_each(?))")
-    params: list = [json.dumps(coders), json.dumps(documents)]
+    """{(code_id, document_id): [spans of coder 0, spans of coder 1, ...]}, each list by start.
+
+    One ordered scan of the by-code index per coder, grouped in C (itertools.groupby)."""
+    sql = ("SELECT code_id, document_id, start, end FROM codings WHERE coder_id = ? "
+           "AND document_id IN (SELECT value FROM json_each(?))")
+    params: list = [json.dumps(documents)]
     if code_ids is not None:
         sql += " AND code_id IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(sorted(set(code_ids))))
-    out: dict = defaultdict(lambda: [[] for _ in coders])
-    for code, doc, coder, s, e in project.db.execute(sql, params):
-        out[(code, doc)][index[coder]].append((s, e))
+    sql += " ORDER BY code_id, document_id, start, end"
+    out: dict = {}
+    n = len(coders)
+    key = itemgetter(0, 1)
+    for i, coder in enumerate(coders):
+        for k, group in groupby(project.db.execute(sql, (coder, *params)), key):
+            per = out.get(k)
+            if per is None:
+                per = out[k] = [[] for _ in range(n)]
+            per[i] = [(r[2], r[3]) for r in group]
     return out
 
 
@@ -143,26 +153,35 @@ def compute_agreement(project, coders, *, code_ids=None, unit: str = "character"
     m = len(ids)
     cells = {key: unit_table(unit, per_coder, doc_rows[key[1]][1], overlap) for key, per_coder in spans.items()}
 
-    def untouched(doc: int) -> Table:
-        hist = [0] * (m + 1)
-        hist[0] = doc_rows[doc][1] if unit == "character" else 1 if unit == "document" else 0
-        return Table(tuple(hist), (0,) * m)
+    # Units of a document in which no coder applied the code: all "neither" (none for segments).
+    blank = {d: doc_rows[d][1] if unit == "character" else 1 if unit == "document" else 0 for d in docs}
+    all_blank = sum(blank.values())
+    by_code: dict[int, dict[int, Table]] = defaultdict(dict)
+    by_doc: dict[int, dict[int, Table]] = defaultdict(dict)
+    for (code_id, doc), t in cells.items():
+        by_code[code_id][doc] = t
+        by_doc[doc][code_id] = t
 
-    untouched_by_doc = {d: untouched(d) for d in docs}
-    per_code: dict[int, list[Table]] = {}
+    def untouched(doc: int) -> Table:
+        return Table((blank[doc],) + (0,) * m, (0,) * m)
+
     code_rows = []
     for code in chosen:
-        clusters = [cells.get((code.id, d)) or untouched_by_doc[d] for d in docs]
-        per_code[code.id] = clusters
-        t = total(clusters)
-        interval = bootstrap(clusters, replicates, seed) if ci == "all" else {}
+        active = by_code.get(code.id, {})
+        t = _plus_neither(total(active.values()) if active else Table.empty(m),
+                          all_blank - sum(blank[d] for d in active))
+        interval = {}
+        if ci == "all":
+            interval = bootstrap([active.get(d) or untouched(d) for d in docs], replicates, seed)
         code_rows.append(AgreementRow("code", code.path, code.id, None, None, unit, t, measures(t), interval))
-    by_doc_clusters = {d: [per_code[c.id][i] for c in chosen] for i, d in enumerate(docs)}
+    chosen_ids = {c.id for c in chosen}
     document_rows = []
     for d in docs:
-        clusters = by_doc_clusters[d]
-        t = total(clusters) if clusters else Table.empty(m)
-        interval = bootstrap(clusters, replicates, seed) if ci == "all" else {}
+        active = {c: t for c, t in by_doc.get(d, {}).items() if c in chosen_ids}
+        t = _plus_neither(total(active.values()) if active else Table.empty(m), blank[d] * (len(chosen) - len(active)))
+        interval = {}
+        if ci == "all":
+            interval = bootstrap([active.get(c.id) or untouched(d) for c in chosen], replicates, seed)
         document_rows.append(AgreementRow("document", None, None, doc_rows[d][0], d, unit, t, measures(t), interval))
     doc_totals = [r.table for r in document_rows]
     pooled_table = total(doc_totals) if doc_totals else Table.empty(m)
@@ -170,3 +189,7 @@ def compute_agreement(project, coders, *, code_ids=None, unit: str = "character"
     pooled = AgreementRow("pooled", None, None, None, None, unit, pooled_table, measures(pooled_table), pooled_ci)
     return AgreementResult(names, unit, overlap, [doc_rows[d][0] for d in docs], code_rows, document_rows,
                            pooled, replicates)
+
+
+def _plus_neither(t: Table, extra: int) -> Table:
+    return Table((t.hist[0] + extra, *t.hist[1:]), t.yes) if extra else t

@@ -14,6 +14,7 @@ the diagonal is 0.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -65,14 +66,16 @@ class AnalysisMixin(StoreBase):
     # Matrices -----------------------------------------------------------------------------------
 
     def matrix(self, rows: str, cols: str, measure: str = "codings", *, aggregate: bool = False,
-               code_ids: tuple[int, ...] | None = None) -> Matrix:
+               code_ids: tuple[int, ...] | None = None, coder_ids: tuple[int, ...] | None = None) -> Matrix:
         """A table of counts. rows/cols: "codes", "participants", "documents", "kinds" (interview,
         focus group, ...) or "attribute:NAME" (one column per value of a participant attribute).
 
         measure "codings": codings in the cell; "participants": distinct participants behind them;
         "coverage": share of the participant's / document's characters coded (codes on one side).
         rows="codes", cols="codes": co-occurrence (see the module docstring).
-        `aggregate` counts each theme's sub-codes under the theme; `code_ids` limits the code axis."""
+        `aggregate` counts each theme's sub-codes under the theme; `code_ids` limits the code axis;
+        `coder_ids` counts only those coders' codings (a consensus coder's, one team member's)."""
+        coders = _coder_json(coder_ids)
         if measure not in MEASURES:
             raise InvalidValueError(f"unknown measure {measure!r} (use {', '.join(MEASURES)})")
         rdim = self._axis(rows, code_ids)
@@ -80,34 +83,37 @@ class AnalysisMixin(StoreBase):
         if rows == cols == "codes":
             if measure != "codings":
                 raise InvalidValueError("code co-occurrence counts codings; coverage and participants do not apply")
-            counts = self._cooccurrence(aggregate)
+            counts = self._cooccurrence(aggregate, coders)
             measure = "co-occurrence"
         elif measure == "coverage":
-            counts = self._coverage_cells(rows, cols, aggregate)
+            counts = self._coverage_cells(rows, cols, aggregate, coders)
         else:
-            counts = self._count_cells(rows, cols, measure, aggregate)
+            counts = self._count_cells(rows, cols, measure, aggregate, coders)
         cells = tuple(tuple(float(counts.get((r, c), 0)) for c in cdim[1]) for r in rdim[1])
         return Matrix(title=f"{_title(rows)} × {_title(cols)} ({measure})", row_kind=rows, col_kind=cols,
                       measure=measure, row_labels=tuple(rdim[0]), col_labels=tuple(cdim[0]),
                       row_ids=tuple(rdim[1]), col_ids=tuple(cdim[1]), cells=cells)
 
-    def matrix_cell_filter(self, matrix: Matrix, row: int, col: int, *, aggregate: bool = False) -> ExcerptFilter:
-        """The excerpts behind one cell of a matrix made by `matrix()` (same `aggregate`)."""
+    def matrix_cell_filter(self, matrix: Matrix, row: int, col: int, *, aggregate: bool = False,
+                           coder_ids: tuple[int, ...] | None = None) -> ExcerptFilter:
+        """The excerpts behind one cell of a matrix made by `matrix()` (same `aggregate`, `coder_ids`)."""
         rk, ck = matrix.row_kind, matrix.col_kind
         rid, cid = matrix.row_ids[row], matrix.col_ids[col]
+        coders = tuple(coder_ids) if coder_ids else None
         if rk == ck == "codes":
-            return ExcerptFilter(coding_ids=tuple(self._cooccurring_codings(rid, cid, aggregate)))
+            pairs = self._cooccurring_codings(rid, cid, aggregate, _coder_json(coders))
+            return ExcerptFilter(coding_ids=tuple(pairs), coder_ids=coders)
         simple = {"codes": "code_ids", "participants": "case_ids", "documents": "document_ids"}
         if rk in simple and ck in simple:  # the excerpt filter says it directly
             fields: dict[str, Any] = {simple[rk]: (rid,), simple[ck]: (cid,)}
-            return ExcerptFilter(**fields, with_descendants=aggregate and "codes" in (rk, ck))
+            return ExcerptFilter(**fields, with_descendants=aggregate and "codes" in (rk, ck), coder_ids=coders)
         rsql, rparams = self._dimension_sql(rk, aggregate)
         csql, cparams = self._dimension_sql(ck, aggregate)
         ids = [r[0] for r in self.db.execute(
             f"{self._with(rk, ck, aggregate)}SELECT DISTINCT r.coding_id FROM ({rsql}) r "
             f"JOIN ({csql}) c ON c.coding_id = r.coding_id WHERE r.key = ? AND c.key = ?",
             (*rparams, *cparams, rid, cid))]
-        return ExcerptFilter(coding_ids=tuple(sorted(ids)))
+        return ExcerptFilter(coding_ids=tuple(sorted(ids)), coder_ids=coders)
 
     def _axis(self, kind: str, code_ids) -> tuple[list[str], list]:
         """(labels, ids) of one axis, in the order a researcher expects."""
@@ -163,7 +169,7 @@ class AnalysisMixin(StoreBase):
     def _with(rows: str, cols: str, aggregate: bool) -> str:
         return f"WITH RECURSIVE {_ANCESTORS_CTE} " if aggregate and "codes" in (rows, cols) else ""
 
-    def _count_cells(self, rows: str, cols: str, measure: str, aggregate: bool) -> dict:
+    def _count_cells(self, rows: str, cols: str, measure: str, aggregate: bool, coders: str | None = None) -> dict:
         rsql, rparams = self._dimension_sql(rows, aggregate)
         csql, cparams = self._dimension_sql(cols, aggregate)
         if measure == "participants":
@@ -171,24 +177,30 @@ class AnalysisMixin(StoreBase):
             join = " JOIN coding_cases cc ON cc.coding_id = r.coding_id"
         else:
             select, join = "count(*)", ""
+        where, wparams = (_CODER_WHERE.format(column="r.coding_id"), (coders,)) if coders else ("", ())
         sql = (f"{self._with(rows, cols, aggregate)}SELECT r.key, c.key, {select} FROM ({rsql}) r "
-               f"JOIN ({csql}) c ON c.coding_id = r.coding_id{join} GROUP BY r.key, c.key")
-        return {(r[0], r[1]): r[2] for r in self.db.execute(sql, (*rparams, *cparams))}
+               f"JOIN ({csql}) c ON c.coding_id = r.coding_id{join}{where} GROUP BY r.key, c.key")
+        return {(r[0], r[1]): r[2] for r in self.db.execute(sql, (*rparams, *cparams, *wparams))}
 
     # Co-occurrence ----------------------------------------------------------------------------------
 
-    def _overlapping_pairs_sql(self) -> str:
+    def _overlapping_pairs_sql(self, coders: str | None = None) -> tuple[str, tuple]:
         # Each overlapping pair once: b starts inside a (ties on start broken by id). The range on
         # b.start is served by the codings_by_document index, so only real overlaps are visited.
-        return ("FROM codings a JOIN codings b ON b.document_id = a.document_id AND b.start >= a.start "
-                "AND b.start < a.end AND (b.start > a.start OR b.id > a.id) WHERE a.code_id != b.code_id")
+        sql = ("FROM codings a JOIN codings b ON b.document_id = a.document_id AND b.start >= a.start "
+               "AND b.start < a.end AND (b.start > a.start OR b.id > a.id) WHERE a.code_id != b.code_id")
+        if not coders:
+            return sql, ()
+        return (sql + " AND a.coder_id IN (SELECT value FROM json_each(?)) "
+                "AND b.coder_id IN (SELECT value FROM json_each(?))"), (coders, coders)
 
-    def _cooccurrence(self, aggregate: bool) -> dict:
+    def _cooccurrence(self, aggregate: bool, coders: str | None = None) -> dict:
         keys = self._code_keys(aggregate)
+        pairs_sql, params = self._overlapping_pairs_sql(coders)
         # Counting in Python is twice as fast as SQLite's GROUP BY here (no temporary b-tree); each
         # pair is counted unordered, so the fan-out to themes below runs once per pair of codes.
         pairs = Counter((x, y) if x < y else (y, x) for x, y in
-                        self.db.execute(f"SELECT a.code_id, b.code_id {self._overlapping_pairs_sql()}"))
+                        self.db.execute(f"SELECT a.code_id, b.code_id {pairs_sql}", params))
         counts: dict = {}
         get = counts.get
         for (x, y), n in pairs.items():
@@ -201,10 +213,12 @@ class AnalysisMixin(StoreBase):
             counts[(ky, kx)] = n
         return counts
 
-    def _cooccurring_codings(self, row_code: int, col_code: int, aggregate: bool) -> list[int]:
+    def _cooccurring_codings(self, row_code: int, col_code: int, aggregate: bool,
+                             coders: str | None = None) -> list[int]:
         keys = self._code_keys(aggregate)
         found: set[int] = set()
-        for a, b, x, y in self.db.execute(f"SELECT a.id, b.id, a.code_id, b.code_id {self._overlapping_pairs_sql()}"):
+        pairs_sql, params = self._overlapping_pairs_sql(coders)
+        for a, b, x, y in self.db.execute(f"SELECT a.id, b.id, a.code_id, b.code_id {pairs_sql}", params):
             kx, ky = keys.get(x, (x,)), keys.get(y, (y,))
             if (row_code in kx and col_code in ky) or (row_code in ky and col_code in kx):
                 if row_code != col_code:
@@ -222,7 +236,7 @@ class AnalysisMixin(StoreBase):
 
     # Coverage ---------------------------------------------------------------------------------------
 
-    def _coverage_cells(self, rows: str, cols: str, aggregate: bool) -> dict:
+    def _coverage_cells(self, rows: str, cols: str, aggregate: bool, coders: str | None = None) -> dict:
         if (rows == "codes") == (cols == "codes"):
             raise InvalidValueError("coverage needs codes on one side and participants, documents, document kinds "
                                     "or an attribute on the other")
@@ -247,8 +261,9 @@ class AnalysisMixin(StoreBase):
                     if n:
                         covered[(code, key)] = covered.get((code, key), 0) + n
 
-        for d, code, start, end in self.db.execute("SELECT document_id, code_id, start, end FROM codings "
-                                                   "ORDER BY document_id"):
+        where, params = (_CODER_WHERE.format(column="id"), (coders,)) if coders else ("", ())
+        for d, code, start, end in self.db.execute("SELECT document_id, code_id, start, end FROM codings"
+                                                   f"{where} ORDER BY document_id", params):
             if d != doc:
                 flush()
                 doc, by_code = d, {}
@@ -346,6 +361,14 @@ class AnalysisMixin(StoreBase):
         summaries = {(r[0], r[1]): r[2] for r in self.db.execute("SELECT case_id, code_id, summary FROM chart_cells")}
         return {(case.id, cid): ChartCell(case.id, cid, summaries.get((case.id, cid), ""), counts.get((case.id, cid), 0))
                 for case in self.cases() for cid in code_ids}
+
+
+# Only the chosen coders' codings (a JSON list of coder ids as the one parameter).
+_CODER_WHERE = " WHERE {column} IN (SELECT id FROM codings WHERE coder_id IN (SELECT value FROM json_each(?)))"
+
+
+def _coder_json(coder_ids) -> str | None:
+    return json.dumps(sorted(set(coder_ids))) if coder_ids else None
 
 
 def _title(kind: str) -> str:

@@ -272,7 +272,7 @@ def merge_copies(project, paths, *, backup: bool = True) -> MergeReport:
     """Plan, back the project up, then merge in one transaction: all or nothing. Not inside
     another step (the backup is taken before the transaction): the window plans and backs up
     first, then runs `apply_merge` as its step."""
-    if getattr(project, "_depth", 0):
+    if backup and getattr(project, "_depth", 0):
         raise RuntimeError("merge_copies backs the project up first; inside a step use plan_merge, "
                            "backup_before_merge and apply_merge")
     plan = plan_merge(project, paths)

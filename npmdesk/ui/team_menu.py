@@ -170,6 +170,10 @@ class TeamMenu:
         if w.current_document is not None:
             w._load_document(w.current_document, keep_scroll=True)
         w._refresh_excerpts()
+        matrix = w.analysis.view("matrix") if getattr(w, "analysis", None) is not None else None
+        if matrix is not None:
+            matrix.coder_ids = w.shown_coders
+            matrix.refresh()
         if hidden:
             names = [c["name"] for c in project.coders() if c["id"] in hidden] if project else []
             w.statusBar().showMessage("Hidden: codings by " + ", ".join(names), 8000)

@@ -181,7 +181,13 @@ def test_merge_agreement_reconcile_export(team, capsys, tmp_path):
 
     text = "\n".join(p.text for p in docx.Document(str(docx_out)).paragraphs)
     assert "Two coders (Ana, Ben) independently coded 2 transcripts" in text and "κ" in text
-    # Reports by the consensus coder only.
+    # Matrices and reports by the consensus coder only.
+    rc, out, err = run(capsys, "Lead", "matrix", lead, "--rows", "codes", "--cols", "documents", "--coder",
+                       "Consensus", "--json")
+    assert rc == 0, err
+    with Project.open(lead, "x", read_only=True) as p:
+        total = sum(1 for d in (1, 2) for x in p.codings_in_document(d) if x.coder == "Consensus")
+    assert sum(v for r in json.loads(out) for k, v in r.items() if k != "row") == total
     report = tmp_path / "consensus.csv"
     rc, _, err = run(capsys, "Lead", "export", lead, "--format", "csv", "--out", report, "--coder", "Consensus")
     assert rc == 0, err

@@ -159,6 +159,8 @@ class MatrixView(QWidget):
             combo.blockSignals(False)
         self.refresh()
 
+    coder_ids: tuple[int, ...] | None = None  # only these coders' codings (View > Show codings by coder)
+
     def set_project(self, project) -> None:
         self.project = project
         self._fill_axes()
@@ -170,7 +172,7 @@ class MatrixView(QWidget):
             return
         try:
             m = self.project.matrix(self.rows.currentData(), self.cols.currentData(), self.measure.currentData(),
-                                    aggregate=self.themes.isChecked())
+                                    aggregate=self.themes.isChecked(), coder_ids=self.coder_ids)
         except NpmdeskError as e:
             self.model.set_matrix(None)
             self.status.setText(str(e))
@@ -186,7 +188,8 @@ class MatrixView(QWidget):
         m = self.model.matrix
         if m is None or not index.isValid():
             return
-        flt = self.project.matrix_cell_filter(m, index.row(), index.column(), aggregate=self.themes.isChecked())
+        flt = self.project.matrix_cell_filter(m, index.row(), index.column(), aggregate=self.themes.isChecked(),
+                                              coder_ids=self.coder_ids)
         self.cell_excerpts_requested.emit(flt)
 
     def export_csv(self, path: str | None = None) -> str | None:
