@@ -187,7 +187,7 @@ def cmd_reconcile(args) -> int:
         if not numbers:
             print("nothing to reconcile: every disagreement is resolved")
             return 0
-        report = reconcile(p, *coders, numbers, args.accept, consensus=args.consensus, span=span)
+        report = reconcile(p, coders[0], coders[1], numbers, args.accept, consensus=args.consensus, span=span)
     if args.json:
         print_json([report.to_json()])
         return 0

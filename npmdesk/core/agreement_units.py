@@ -156,7 +156,7 @@ class Difference:
     b_spans: tuple[Span, ...]
 
 
-def passages(a_spans: list[Span], b_spans: list[Span]) -> list[Difference | tuple]:
+def passages(a_spans, b_spans) -> list[tuple[int, int, tuple[Span, ...], tuple[Span, ...]]]:
     """Every group of overlapping spans of either coder, as (start, end, a spans, b spans)."""
     tagged = sorted([(s, e, 0) for s, e in set(a_spans)] + [(s, e, 1) for s, e in set(b_spans)])
     groups: list[list] = []
