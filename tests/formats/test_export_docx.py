@@ -150,7 +150,7 @@ def test_matrix_landscape_and_counts(study, tmp_path):
     assert d.sections[0].orientation == WD_ORIENT.LANDSCAPE
     assert d.sections[0].page_width > d.sections[0].page_height
     rows = [[c.text.replace("\u00a0", "").replace("\u25a0", "").strip() for c in r.cells] for r in d.tables[0].rows]
-    assert rows[0] == ["Code", "NPM-1", "NPM-2", "NPM-3", "Total", "Participants"]
+    assert rows[0] == ["Code", "NPM-1", "NPM-2", "NPM-3", "Total", "n"]
     assert rows[1] == ["Socialisation into medicine", "4", "1", "1", "6", "3"]
     assert rows[3] == ["Honest feedback", "2", "–", "–", "2", "1"]
     assert rows[-1] == ["Total codings", "6", "1", "1", "8", "3"]  # each coding once

@@ -81,12 +81,18 @@ class _OtherCodes:
 def source_line(row: ExcerptRow, citation: str, *, spans_speakers: bool = False,
                 coder: bool = False) -> str:
     """'(NPM‑1) · Interview 1, ¶ 3–4 · exemplar': the citation (core/quotes.py), where the passage
-    is, and flags. The coder is named only when asked (the title page lists the coders)."""
+    is (unless the citation says it already), and flags. The coder is named only when asked (the
+    title page lists the coders)."""
     e = row.excerpt
-    parts = [citation, f"{e.document}, {paragraph_label(*row.paragraphs)}"]
+    where = paragraph_label(*row.paragraphs)
+    plain = citation.replace("\u00a0", " ").replace("\u2011", "-")
+    if where not in plain:
+        parts = [citation, where if e.document in plain else f"{e.document}, {where}"]
+    else:
+        parts = [citation]
     if coder:
         parts.append(f"coded by {e.coder}")
-    if spans_speakers:
+    if spans_speakers and ", with " not in plain:
         parts.append("spans several speakers")
     if e.exemplar:
         parts.append("exemplar")

@@ -107,6 +107,8 @@ class Indented(list):
 
 Cell = str | list[str | list[Run]]  # a string, or paragraphs (each a string, runs or Indented runs)
 INDENT_TWIPS = 220  # one tree level inside a table cell
+NUMBER_HEADER_SCALE = 0.9  # headers of number columns a size smaller: "Participants" over "12" needs less room
+KEEP_TOGETHER_ROWS = 15  # tables up to this many rows keep together (each row keeps with the next)
 
 
 def _paras_text(cell: Cell) -> list[str]:
@@ -115,11 +117,10 @@ def _paras_text(cell: Cell) -> list[str]:
     return [line for p in cell for line in (p if isinstance(p, str) else "".join(t for t, _ in p)).split("\n")]
 
 
-def content_widths(header: list[str], rows: list[list[Cell]], total: int, em: int,
-                   fixed: dict[int, float] | None = None) -> list[int]:
-    """Column widths in twips, by content: each column at least its longest word (header words
-    never break), number-like columns no wider than that, and the width left shared among the
-    text columns by how much text they hold (up to a cap, so one long cell does not starve the rest)."""
+def natural_widths(header: list[str], rows: list[list[Cell]], em: int,
+                   small_header_from: int | None = None) -> tuple[list[int], list[int]]:
+    """(least, wanted) width of each column in twips: the least fits its longest word (a header
+    word never breaks), the wanted one its typical line (up to a cap)."""
     char = em * 0.55  # an average character of Calibri/Carlito, in twips
     pad = 240  # cell margins
     mins, wants = [], []
@@ -131,11 +132,21 @@ def content_widths(header: list[str], rows: list[list[Cell]], total: int, em: in
         longest_word = max((len(w) for w in words), default=1)
         head_word = max((len(w) for w in h.split()), default=1)
         # A bold header word in a wide fallback font (DejaVu Sans where Calibri is missing) takes
-        # ~0.72 em a character: it must never break ("Participa/nts").
-        mins.append(int(max(head_word * em * 0.72, min(longest_word, 18) * char)) + pad + indent)
+        # ~0.66 em a character: it must never break ("Participa/nts").
+        head_em = em * NUMBER_HEADER_SCALE if small_header_from is not None and i >= small_header_from else em
+        mins.append(int(max(head_word * head_em * 0.66, min(longest_word, 18) * char)) + pad + indent)
         lengths = sorted(len(line) for line in lines) or [0]
         typical = lengths[int(len(lengths) * 0.9)] if lengths else 0  # the 90th percentile, not the outlier
-        wants.append(max(min(typical, 60) * char + pad + indent, mins[-1]))
+        wants.append(int(max(min(typical, 60) * char + pad + indent, mins[-1])))
+    return mins, wants
+
+
+def content_widths(header: list[str], rows: list[list[Cell]], total: int, em: int,
+                   fixed: dict[int, float] | None = None, small_header_from: int | None = None) -> list[int]:
+    """Column widths in twips, by content: each column at least its longest word (header words
+    never break), number-like columns no wider than that, and the width left shared among the
+    text columns by how much text they hold (up to a cap, so one long cell does not starve the rest)."""
+    mins, wants = natural_widths(header, rows, em, small_header_from)
     fixed = fixed or {}
     cols = [0] * len(header)
     for i, share in fixed.items():
@@ -267,7 +278,7 @@ class ReportBuilder:
             cols = [int(total * w / sum(widths)) for w in widths]
         else:
             sized = [r for i, r in enumerate(rows) if i not in spans]
-            cols = content_widths(header, sized, total, em, fixed)
+            cols = content_widths(header, sized, total, em, fixed, right_align_from)
         kind = self.style.table_style
         sz = {"sz": font_half_points} if font_half_points else {}
         borders = _table_borders(kind)
@@ -290,7 +301,9 @@ class ReportBuilder:
             body = []
             for p in paras:
                 ind = f'<w:ind w:left="{p.level * INDENT_TWIPS}"/>' if isinstance(p, Indented) and p.level else ""
-                runs = ([(p, {"b": True, **sz})] if head and isinstance(p, str) else
+                head_sz = ({"sz": int((font_half_points or 22) * NUMBER_HEADER_SCALE)}
+                           if right_align_from is not None and col >= right_align_from else sz)
+                runs = ([(p, {"b": True, **head_sz})] if head and isinstance(p, str) else
                         ([(p, {**sz, "b": rule_above} if rule_above else sz)] if isinstance(p, str)
                          else [(t, {**sz, **pr}) for t, pr in p]))
                 body.append(paragraph_xml(runs, "TableText", keep_next=keep, extra_ppr=ind + jc))
@@ -299,10 +312,11 @@ class ReportBuilder:
             return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid}{tc}</w:tcPr>{inner}</w:tc>'
 
         out.append('<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>'
-                   + "".join(cell(h, cols[i], i, True, False) for i, h in enumerate(header)) + "</w:tr>")
+                   + "".join(cell(h, cols[i], i, True, False, True) for i, h in enumerate(header)) + "</w:tr>")
+        together = len(rows) <= KEEP_TOGETHER_ROWS  # a short table never breaks across pages
         for n, row in enumerate(rows):
             last = total_row and n == len(rows) - 1
-            keep = note is not None and n == len(rows) - 1
+            keep = (note is not None and n == len(rows) - 1) or (together and n < len(rows) - 1)
             if n in spans:
                 out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>"
                            + cell(row[0], sum(cols), 0, False, False, True, len(cols)) + "</w:tr>")

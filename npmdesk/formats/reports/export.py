@@ -5,7 +5,7 @@ optional `progress(done, total) -> bool` callback (False cancels, leaving no fil
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from npmdesk.core.errors import InvalidValueError
@@ -56,7 +56,7 @@ def export_report(project, report: str, fmt: str, out: str | Path, options: Repo
     if report == "methods" and fmt != "docx":
         raise InvalidValueError("the methods appendix is a Word document: use --format docx (or a .docx name)")
     docx = fmt == "docx"
-    style = style_of(project, o.style)
+    style = _checked(project, style_of(project, o.style))
     if report == "excerpts":
         fn = export_excerpts_docx if docx else csv_export.export_excerpts_csv
         return fn(project, out, sel, other_codes=o.other_codes, progress=progress, style=style)
@@ -75,3 +75,15 @@ def export_report(project, report: str, fmt: str, out: str | Path, options: Repo
         return export_methods_docx(project, out, progress=progress, style=style)
     fn = export_alignment_docx if docx else csv_export.export_alignment_csv
     return fn(project, out, o.framework, progress=progress, style=style)
+
+
+def _checked(project, style: ReportStyle) -> ReportStyle:
+    """Attribute names in the style (tags, labels) as the project spells them; unknown ones refused."""
+    if not style.tags:
+        return style
+    known = {a.name.casefold(): a.name for a in project.attributes()}
+    missing = [t for t in style.tags if t.strip().casefold() not in known]
+    if missing:
+        raise InvalidValueError(f"no participant attribute named {missing[0]!r} to tag citations with "
+                                f"(attributes: {', '.join(known.values()) or 'none yet'})")
+    return replace(style, tags=tuple(known[t.strip().casefold()] for t in style.tags))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from npmdesk.core.report_style import ReportStyle
 from npmdesk.formats.export_support import Progress, ProgressCallback, atomic_output
-from npmdesk.formats.reports.docx_builder import Indented, ReportBuilder, content_widths
+from npmdesk.formats.reports.docx_builder import Indented, ReportBuilder, natural_widths
 from npmdesk.formats.reports.empty import refuse_if_empty, style_of
 from npmdesk.formats.reports.quoting import QuoteMaker
 from npmdesk.formats.reports.selection import ReportSelection
@@ -98,8 +98,8 @@ def matrix_groups(b: ReportBuilder, participants: list[str], code_cells: list,
     em = MATRIX_FONT * 10
     header = ["Code", *participants, *total_labels]
     sample = [[c, *(["000"] * len(participants)), *(["0000"] * len(total_labels))] for c in code_cells[:200]]
-    widths = content_widths(header, sample, 10 ** 7, em)  # natural widths, unconstrained
-    code_w = min(widths[0], int(b.text_width * 0.32))
+    widths, wants = natural_widths(header, sample, em)
+    code_w = min(max(wants[0], widths[0]), int(b.text_width * 0.25))
     fixed = code_w + sum(widths[len(participants) + 1:])
     room = b.text_width - fixed
     groups, current, used = [], [], 0
@@ -131,11 +131,11 @@ def export_matrix_docx(project, out: str | Path, selection: ReportSelection | No
     b = _builder(project, "Code × participant matrix", f"Codings per code and participant in {project.name}",
                  True, style)
     b.paragraph("Each cell counts the codings of a code (with its sub-codes) that speak for a participant; "
-                "– is none. “Total” counts each coding of the code once; “Participants” is how many "
-                "participants a code rests on; the last row counts each participant’s codings once.",
+                "– is none. “Total” counts each coding of the code once; n is how many participants a code "
+                "rests on; the last row counts each participant’s codings once.",
                 "ReportNote")
     people = table.participants
-    totals = ["Total", "Participants"]
+    totals = ["Total", "n"]
     code_cells = [Indented([("\u25a0 ", {"color": r.color.lstrip("#").upper()}), (r.name, {"b": r.depth == 0})],
                            r.depth) for r in table.rows]
     groups, code_share = matrix_groups(b, people, [[c] for c in code_cells], totals)
@@ -237,8 +237,8 @@ def export_alignment_docx(project, out: str | Path, framework: str | None = None
         if abbreviations:
             notes.append("Abbreviations: " + "; ".join(abbreviations) + ".")
         if left_out:
-            notes.append(f"{left_out} chosen quote{'s' * (left_out != 1)} spoken by an interviewer or facilitator "
-                         f"(or together with one) {'are' if left_out != 1 else 'is'} left out.")
+            notes.append(f"{left_out} exemplar quote{'s' * (left_out != 1)} spoken by an interviewer or "
+                         f"facilitator (or together with one) {'are' if left_out != 1 else 'is'} left out.")
         b.table([t.element_label, definition, "Themes", "Illustrative quotes (participant ID)"], rows,
                 font_half_points=19, fixed={0: 0.16, 1: 0.26, 2: 0.2}, note=" ".join(notes) if notes else None)
         steps.step()
