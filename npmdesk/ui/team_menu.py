@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu
+from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QMenu
 
 from npmdesk import PROJECT_SUFFIX, settings
 from npmdesk.core.errors import NpmdeskError
@@ -108,7 +108,14 @@ class TeamMenu:
             refused(e)
             return False
         names = ", ".join(Path(p).name for p in paths)
-        outcome = w.run(f"Merge {names}", lambda: apply_merge(project, plan), on_error=refused)
+        failures: list[BaseException] = []
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # seconds for 100,000 codings
+        try:
+            outcome = w.run(f"Merge {names}", lambda: apply_merge(project, plan), on_error=failures.append)
+        finally:
+            QApplication.restoreOverrideCursor()
+        for e in failures:
+            refused(e)
         if not outcome.ok:
             return False
         report = outcome.value

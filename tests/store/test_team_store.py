@@ -145,3 +145,27 @@ def test_reconcile_choices_keep_the_originals(lead):
     assert mine == [(10, 100), (300, 320), (400, 420)]
     with pytest.raises(InvalidValueError):
         reconcile(lead, "Lead", "Ben", [1], "a", consensus="Ben")
+
+
+def test_character_tables_in_sql_match_the_python_sweep(lead):
+    import random
+
+    from npmdesk.core.agreement_units import character_table
+    from npmdesk.store.agreement import character_cells, read_spans
+
+    rng = random.Random(7)
+    ben = lead.ensure_coder("Ben")
+    codes = [lead.code_by_path("Belonging").id, lead.code_by_path("Feedback/Honest").id]
+    length = lead.document(1).length
+    seen = set()
+    for _ in range(120):  # overlapping, nested and touching spans, per coder
+        s = rng.randrange(0, length - 60)
+        key = (rng.choice(codes), s, s + rng.randint(1, 60), rng.choice([None, ben]))
+        if key not in seen:
+            seen.add(key)
+            lead.apply_coding(1, key[0], key[1], key[2], coder_id=key[3])
+    ids = [lead.coder_by_name("Lead"), ben]
+    doc_rows = {1: ("Interview 1", length)}
+    fast = character_cells(lead, ids, [1], None, doc_rows)
+    slow = {k: character_table(v, length) for k, v in read_spans(lead, ids, [1]).items()}
+    assert fast == slow and len(fast) == 2
