@@ -20,6 +20,7 @@ from npmdesk.formats.importing import ParsedSource, reader
 _TOKEN = re.compile(
     r"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\([^a-zA-Z])|([{}])|[\r\n]+|([^\\{}\r\n]+)")
 _MAX_DEPTH = 500
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # Destinations whose content is not body text.
 _SKIP = {
     "fonttbl", "colortbl", "stylesheet", "info", "listtable", "listoverridetable", "revtbl", "rsidtbl",
@@ -175,7 +176,7 @@ class _RtfText:
 def _join_utf16(chars: list[str]) -> str:
     """Join characters; \\uN surrogate pairs (how RTF writes emoji) become one character."""
     text = "".join(chars)
-    if any("\ud800" <= ch <= "\udfff" for ch in text):
+    if _SURROGATE.search(text):  # (a regex: a per-character test in Python was half the reading time)
         text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     return text
 
