@@ -209,7 +209,8 @@ class AgreementView(QWidget):
         span = None
         if choice == "edit":
             span = self.window.transcript.selected_span()
-            if span is None or len(numbers) != 1:
+            docs = {it.data(0, ITEM_ROLE)[1] for it in self.list.selectedItems()}
+            if span is None or len(numbers) != 1 or docs != {self.window.current_document}:
                 self.window.report_error(NpmdeskError("Edit: select one disagreement, then the passage the "
                                                       "consensus should code in the transcript"))
                 return False

@@ -119,3 +119,32 @@ def test_merge_refusal_changes_nothing(qtbot, window, quiet, tmp_path):
     assert not w.team.merge([tmp_path / "other.npmdesk"])
     assert any("Nothing was merged" in m and "Interview NPM-1" in m for m in quiet)
     assert w.project.counts() == before
+
+
+def test_edit_writes_the_passage_selected_in_the_transcript(qtbot, window, quiet):
+    w = window
+    doc = w.project.documents()[0].id
+    ben = w.project.ensure_coder("Ben")
+    code = next(c for c in w.project.codes() if c.path == "Teaching consolidates knowledge").id
+    text = w.project.document_text(doc)
+    s = text.index("Explaining it out loud")
+    w.project.apply_coding(doc, code, s, s + 40, coder_id=ben)  # Ben alone: a disagreement
+    w.open_document(doc)
+    view = w.team.show_agreement()
+    view.coder_a.setCurrentText("Ana")
+    view.coder_b.setCurrentText("Ben")
+    assert view.compute()
+    row = next(i for i in range(view.list.topLevelItemCount())
+               if view.list.topLevelItem(i).text(2) == "Teaching consolidates knowledge"
+               and int(view.list.topLevelItem(i).text(3).split("–")[0]) <= s
+               < int(view.list.topLevelItem(i).text(3).split("–")[1]))
+    view.list.setCurrentItem(view.list.topLevelItem(row))
+    select_text(w.transcript, "Explaining it out loud")
+    assert view.resolve("edit")
+    consensus = w.project.coder_by_name("Consensus")
+    mine = [(c.start, c.end) for c in w.project.codings_in_document(doc)
+            if c.coder_id == consensus and c.code_id == code]
+    assert (s, s + len("Explaining it out loud")) in mine
+    w.undo_stack.undo()
+    assert (s, s + len("Explaining it out loud")) not in [
+        (c.start, c.end) for c in w.project.codings_in_document(doc) if c.coder_id == consensus]
