@@ -349,3 +349,16 @@ def test_random_changes_batched_or_not(project):
                     except NameClashError:
                         pass
         check(p)
+
+
+def test_read_only_project_counts_without_writing(project):
+    p = project
+    study(p)
+    p.close()
+    before = p.path.read_bytes()
+    q = Project.open(p.path, "Ana", read_only=True)
+    check(q)
+    assert [h.start for h in q.search("feedback", limit=3)] == [h[2] for h in reference_search(q, "feedback")[:3]]
+    assert _shown(q.excerpts(limit=4)) == reference_excerpts(q, ExcerptFilter())[:4]
+    q.close()
+    assert p.path.read_bytes() == before
