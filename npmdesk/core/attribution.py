@@ -100,7 +100,9 @@ class DocumentSpeakers:
         segments: list[Segment] = []
         i = max(bisect_right(self._starts, start) - 1, 0)
         pos = start
-        for t in self.turns[i:]:
+        turns = self.turns
+        for k in range(i, len(turns)):  # by index: a slice would copy the rest of the transcript's turns
+            t = turns[k]
             if t.start >= end:
                 break
             if t.end <= start and t.end > t.start:
@@ -158,6 +160,15 @@ class Attribution:
 
     @classmethod
     def of(cls, document: str, kind: str, segments: tuple[Segment, ...]) -> Attribution:
+        if len(segments) == 1:  # the usual case: one speaker
+            s = segments[0]
+            if s.role == PARTICIPANT:
+                return cls(document, kind, segments, (s.participant,) if s.participant else (), (), ())
+            if s.role == OTHER:
+                return cls(document, kind, segments, (), (s.speaker,) if s.speaker else (), ())
+            if s.role == UNLINKED:
+                return cls(document, kind, segments, (), (), (s.speaker,) if s.speaker else ())
+
         def once(values):
             return tuple(dict.fromkeys(v for v in values if v))
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from npmdesk.core.attribution import OTHER, PARTICIPANT, Attribution, voice
 
@@ -114,28 +115,32 @@ def cite(attribution: Attribution, citation: Citation, context: QuoteContext) ->
     return "(" + ", ".join(parts) + ")"
 
 
+_MARKS = re.compile("[\"'\u201c\u201d]")
+_OPENERS = "([{\u2014\u2013-/\u201c\u2018"
+
+
 def curly(text: str, *, nested: bool) -> str:
     """Straight quotation marks made curly; inside a quote that is itself in double marks
-    (`nested`), double marks become single, as American style nests them."""
-    out = []
-    for i, ch in enumerate(text):
+    (`nested`), double marks become single, as American style nests them. Only the marks are
+    looked at (a regular expression finds them), so a long quote without any costs one scan."""
+    if '"' not in text and "'" not in text and not (nested and ("\u201c" in text or "\u201d" in text)):
+        return text
+
+    def mark(m: re.Match) -> str:
+        ch, i = m.group(), m.start()
         prev = text[i - 1] if i else " "
-        opening = prev.isspace() or prev in "([{\u2014\u2013-/\u201c\u2018"
-        if ch == '"' or (nested and ch in "\u201c\u201d"):
-            if ch == '"':
-                is_open = opening
-            else:
-                is_open = ch == "\u201c"
-            if nested:
-                out.append("\u2018" if is_open else "\u2019")
-            else:
-                out.append("\u201c" if is_open else "\u201d")
-        elif ch == "'":
-            out.append("\u2018" if opening and i + 1 < len(text) and not text[i + 1].isspace()
-                       and not _elision(text, i) else "\u2019")
-        else:
-            out.append(ch)
-    return "".join(out)
+        opening = prev.isspace() or prev in _OPENERS
+        if ch == "'":
+            return ("\u2018" if opening and i + 1 < len(text) and not text[i + 1].isspace()
+                    and not _elision(text, i) else "\u2019")
+        if ch != '"' and not nested:
+            return ch  # already curly, and not inside another quote
+        is_open = opening if ch == '"' else ch == "\u201c"
+        if nested:
+            return "\u2018" if is_open else "\u2019"
+        return "\u201c" if is_open else "\u201d"
+
+    return _MARKS.sub(mark, text)
 
 
 def _elision(text: str, i: int) -> bool:
@@ -145,9 +150,13 @@ def _elision(text: str, i: int) -> bool:
 
 def strip_label(text: str, speaker: str) -> str:
     """The text of a turn without its leading 'NPM-4:' / '[00:01] Interviewer -' label."""
-    rx = re.compile(rf"^[ \t]*{_TIMESTAMP}(?:\*\*|__)?{re.escape(speaker)}(?:\*\*|__)?[ \t]*"
+    return _label_pattern(speaker).sub("", text, count=1)
+
+
+@lru_cache(maxsize=512)
+def _label_pattern(speaker: str) -> re.Pattern:
+    return re.compile(rf"^[ \t]*{_TIMESTAMP}(?:\*\*|__)?{re.escape(speaker)}(?:\*\*|__)?[ \t]*"
                     r"(?::|[ \t]+[-\u2013\u2014][ \t])(?:\*\*|__)?[ \t]*", re.IGNORECASE)
-    return rx.sub("", text, count=1)
 
 
 def _starts_sentence(doc: str, start: int, floor: int) -> bool:

@@ -445,7 +445,7 @@ class ReportBuilder:
         para_style("CodeFacts", 9, grey=True, after=8)
         para_style("ReportFact", 11, after=3)
         para_style("ReportNote", 9, italic=True, grey=True, before=6)
-        para_style("TableNote", 9, after=10)
+        para_style("TableNote", 9, after=10, before=3)
         para_style("TableText", after=0)
         text_width = self.text_width
         for level in (1, 2, 3):
