@@ -14,6 +14,7 @@ import sqlite3
 import pytest
 
 from npmdesk.core.errors import NameClashError
+from npmdesk.core.paragraphs import LINE_BREAK
 from npmdesk.core.model import CodeCounts
 from npmdesk.store import ExcerptFilter, Project, TurnSpec
 from npmdesk.store import counts_cache
@@ -216,7 +217,7 @@ def reference_search(p, query):
             before = [t for t in turns if t.start <= m.start()]
             speaker = before[-1].speaker if before else None
             a, b = max(0, m.start() - SNIPPET_CONTEXT), min(len(text), m.end() + SNIPPET_CONTEXT)
-            snippet = ("…" if a else "") + text[a:b].replace("\n", " ") + ("…" if b < len(text) else "")
+            snippet = ("…" if a else "") + LINE_BREAK.sub(" ", text[a:b]) + ("…" if b < len(text) else "")
             hits.append((doc.id, doc.name, m.start(), m.end(), snippet, speaker, links.get(speaker) or doc.case))
     return hits
 
