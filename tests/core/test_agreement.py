@@ -24,7 +24,7 @@ def test_hand_worked_case():
     assert (t.both, t.only_a, t.only_b, t.neither) == (50, 50, 50, 850)
     m = measures(t)
     assert m["percent"] == pytest.approx(90.0)
-    assert m["kappa"] == pytest.approx(0.08 / 0.18)  # 0.444, not the 0.30 of p(yes)·p(no)
+    assert m["kappa"] == pytest.approx(0.08 / 0.18)  # p_e = 0.1·0.1 + 0.9·0.9 = 0.82
     assert round(m["kappa"], 3) == 0.444
     assert m["bp"] == pytest.approx(0.8)
     # Gwet: pi = 0.1, pe = 2 * 0.1 * 0.9 = 0.18
