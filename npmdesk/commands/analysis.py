@@ -27,6 +27,16 @@ def register(sub) -> None:
     add_project_arg(p)
     add_json_arg(p)
     p.set_defaults(run=cmd_framework_list)
+    p = fw_sub.add_parser("define", help="replace an element's definition (the competency table's Definition "
+                          "cell) and/or say where a framework's definitions come from")
+    add_project_arg(p)
+    p.add_argument("--framework", required=True, help="framework name")
+    p.add_argument("--element", help="element name, e.g. Professionalism")
+    p.add_argument("--definition", help="the element's new definition")
+    p.add_argument("--source", help="where the definitions come from, printed in the column header, e.g. "
+                   "'adapted from the ACGME Common Program Requirements'")
+    p.add_argument("--citation", help="the source's full reference, printed in the table note")
+    p.set_defaults(run=cmd_framework_define)
 
     p = sub.add_parser("align", help="link a theme or code to a framework element")
     add_project_arg(p)
@@ -53,7 +63,8 @@ def register(sub) -> None:
                        "the rule of Guest et al. (2020)")
     add_project_arg(p)
     p.add_argument("--base", type=int, default=BASE_SIZE, metavar="N", help=f"base size (default {BASE_SIZE})")
-    p.add_argument("--run", dest="run_length", type=int, default=RUN_LENGTH, metavar="N", help=f"run length (default {RUN_LENGTH})")
+    p.add_argument("--run", dest="run_length", type=int, default=RUN_LENGTH, metavar="N",
+                   help=f"run length (default {RUN_LENGTH})")
     p.add_argument("--threshold", type=float, default=THRESHOLD * 100, metavar="PERCENT",
                    help=f"new-information threshold in percent (default {THRESHOLD:.0%}; 0 for the strict rule)")
     add_json_arg(p)
@@ -75,6 +86,32 @@ def cmd_framework_add(args) -> int:
         if args.to_codes:
             root = p.add_framework_codes(fid)
             print(f"added code {p.code(root).path!r} with a sub-code per element")
+    return 0
+
+
+def cmd_framework_define(args) -> int:
+    from npmdesk.store.report_settings import report_style, set_element_definition, set_report_style
+
+    if not args.element and args.source is None and args.citation is None:
+        raise InvalidValueError("give --element with --definition, and/or --source/--citation")
+    with open_project(args) as p:
+        fw = p.framework_by_name(args.framework)
+        with p.write():
+            if args.element:
+                if args.definition is None:
+                    raise InvalidValueError("--element needs --definition (the new wording)")
+                set_element_definition(p, p.element_by_name(args.element, fw.id).id, args.definition)
+                print(f"{args.element}: definition replaced")
+            if args.source is not None or args.citation is not None:
+                style = report_style(p)
+                current = style.definition_sources.get(fw.name) or {}
+                entry = dict(current) if isinstance(current, dict) else {"label": str(current)}
+                if args.source is not None:
+                    entry["label"] = args.source.strip()
+                if args.citation is not None:
+                    entry["citation"] = args.citation.strip()
+                set_report_style(p, style.with_changes(definition_sources={**style.definition_sources, fw.name: entry}))
+                print(f"{fw.name}: definitions {entry.get('label', '')}".rstrip())
     return 0
 
 

@@ -57,6 +57,8 @@ def register(sub) -> None:
                    "(--id-prefix P makes NPM-4 P4)")
     s.add_argument("--tag", action="append", default=None, metavar="ATTRIBUTE",
                    help="an attribute to tag citations with, e.g. year (repeatable)")
+    s.add_argument("--label", action="append", default=[], metavar="ATTRIBUTE=TEXT",
+                   help="print an attribute under another label, e.g. rural='Rural background' (repeatable)")
     s.add_argument("--language", metavar="TAG", help="proofing language, e.g. en-GB (default: the locale's)")
     s.add_argument("--author", metavar="NAME", help="the document's author property")
     s.add_argument("--aggregate-only", action="store_true", default=None,
@@ -104,6 +106,8 @@ def cmd_export(args) -> int:
             style = report_style(project).with_changes(
                 table_style=args.style, page_size=args.page_size, citation=args.citation, prefix=args.id_prefix,
                 tags=tuple(args.tag) if args.tag else None, language=args.language, author=args.author,
+                labels={**report_style(project).labels, **dict(parse_attribute_condition(x) for x in args.label)}
+                if args.label else None,
                 aggregate_only=args.aggregate_only, show_rationale=args.rationale, show_subcodes=args.sub_codes)
             options = ReportOptions(selection=selection, other_codes=args.other_codes, examples=args.examples,
                                     framework=args.framework, style=style)

@@ -4,6 +4,7 @@ they are remembered in the project (one undoable step through window.run)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -127,6 +128,12 @@ class ExportDialog(QDialog):
                                         checked=style.aggregate_only)
         self.show_rationale = QCheckBox("Alignment: print each theme's rationale", checked=style.show_rationale)
         self.show_subcodes = QCheckBox("Alignment: list sub-codes under each theme", checked=style.show_subcodes)
+        self.tags = QLineEdit(", ".join(style.tags or ()), objectName="exportTags",
+                              placeholderText="attributes to tag citations with, e.g. year, rural")
+        self.labels = QLineEdit("; ".join(f"{k}={v}" for k, v in style.labels.items()), objectName="exportLabels",
+                                placeholderText="e.g. rural=Rural background; year=Year of study")
+        self.language = QLineEdit(style.language, objectName="exportLanguage",
+                                  placeholderText=f"proofing language (default: {style.lang})")
         self.author = QLineEdit(style.author, objectName="exportAuthor",
                                 placeholderText="the document's author (optional)")
         self.remember = QCheckBox("Remember these settings in the project", checked=not self.project.read_only,
@@ -134,8 +141,11 @@ class ExportDialog(QDialog):
         self.remember.setEnabled(not self.project.read_only)
         form.addRow("&Citations:", self.citation)
         form.addRow("ID prefix:", self.prefix)
+        form.addRow("Citation tags:", self.tags)
+        form.addRow("Attribute labels:", self.labels)
         form.addRow("&Table style:", self.table_style)
         form.addRow("Page si&ze:", self.page_size)
+        form.addRow("Language:", self.language)
         form.addRow("Author:", self.author)
         form.addRow("", self.aggregate_only)
         form.addRow("", self.show_rationale)
@@ -143,11 +153,21 @@ class ExportDialog(QDialog):
         form.addRow("", self.remember)
 
     def style(self) -> ReportStyle:
-        return self.remembered.with_changes(
+        tags = tuple(t.strip() for t in self.tags.text().split(",") if t.strip())
+        labels = {}
+        for pair in self.labels.text().split(";"):
+            name, sep, label = pair.partition("=")
+            if sep and name.strip() and label.strip():
+                labels[name.strip()] = label.strip()
+        known = {a.name.casefold(): a.name for a in self.project.attributes()}
+        tags = tuple(known[t.casefold()] for t in tags if t.casefold() in known)  # unknown names dropped
+        return replace(self.remembered.with_changes(
             citation=self.citation.currentData(), prefix=self.prefix.text().strip(),
+            language=self.language.text().strip(), labels=labels,
             table_style=self.table_style.currentData(), page_size=self.page_size.currentData(),
             author=self.author.text().strip(), aggregate_only=self.aggregate_only.isChecked(),
-            show_rationale=self.show_rationale.isChecked(), show_subcodes=self.show_subcodes.isChecked())
+            show_rationale=self.show_rationale.isChecked(), show_subcodes=self.show_subcodes.isChecked()),
+            tags=tags or None)
 
     def report_key(self) -> str:
         return self.report.currentData()

@@ -282,3 +282,23 @@ def test_export_options_route_the_style(study, tmp_path):
     out = tmp_path / "x.docx"
     export_report(study.project, "codebook", "docx", out, ReportOptions(style=ReportStyle(table_style="apa")))
     assert '<w:tblStyle w:val="APATable"/>' in body_xml(out)
+
+
+def test_definitions_and_labels_from_the_command_line(study, tmp_path, capsys):
+    path = str(study.project.path)
+    study.project.close()
+    assert main(["framework", "define", path, "--framework", "ACGME Core Competencies", "--element",
+                 "Professionalism", "--definition", "Our wording.", "--source", "adapted from the ACGME CPR",
+                 "--citation", "ACGME. Common Program Requirements. 2023"]) == 0
+    out = tmp_path / "a.docx"
+    assert main(["export", path, "--report", "alignment", "--out", str(out)]) == 0
+    d = docx.Document(str(out))
+    rows = [[c.text for c in r.cells] for r in d.tables[0].rows]
+    assert rows[0][1] == "Definition (adapted from the ACGME CPR)"
+    assert ["Professionalism", "Our wording."] == [r[:2] for r in rows if r[0] == "Professionalism"][0]
+    assert main(["export", path, "--report", "participants", "--out", str(tmp_path / "p.docx"),
+                 "--label", "rural=Rural background"]) == 0
+    header = [c.text for c in docx.Document(str(tmp_path / "p.docx")).tables[0].rows[0].cells]
+    assert "Rural background" in header
+    assert main(["framework", "define", path, "--framework", "ACGME Core Competencies"]) == 1
+    capsys.readouterr()
