@@ -214,6 +214,9 @@ def open_connection(path: Path, read_only: bool = False) -> sqlite_utils.Databas
     try:
         schema_check.verify_schema(conn, path, version)  # before any write: no foreign trigger ever fires
         conn.execute("PRAGMA foreign_keys = ON")
+        # The row journal (store/journal.py) sees the rows an INSERT OR REPLACE deletes only when
+        # delete triggers fire for them; sqlite-utils turns this on too, but undo depends on it.
+        conn.execute("PRAGMA recursive_triggers = ON")
         # SQLite's default 2 MiB page cache is smaller than the codings and their indexes at study
         # scale (100,000 codings): matrices and counts then re-read pages from the OS on every pass.
         conn.execute("PRAGMA cache_size = -32768")  # KiB: at most 32 MiB, filled only as pages are read

@@ -43,6 +43,7 @@ class Entry:
     op: str  # "i" insert, "d" delete, "u" update
     old: tuple | None
     new: tuple | None
+    refs: tuple | None = None  # identities of the rows `old` refers to, one per foreign key (see Journal)
 
     @property
     def before(self) -> tuple:
@@ -71,12 +72,19 @@ EMPTY_STEP = Step((), Changes())
 
 
 class Journal:
-    """The temp journal of one read-write connection."""
+    """The temp journal of one read-write connection.
+
+    One temp table holds every entry: the table, the operation, the row before and after in
+    untyped columns (so integers, reals, text and blobs come back exactly as they were) and, for a
+    row before, the identity of each row it refers to (a parent's guid, or its whole row where it
+    has none): SQLite may give a deleted parent's id to a new row, and undo must not attach a
+    restored row to someone else's code, document or participant."""
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
         self.columns: dict[str, tuple[str, ...]] = {}
         self.keys: dict[str, tuple[str, ...]] = {}
+        self.refs: dict[str, tuple[tuple[str, str, str], ...]] = {}  # (column, parent, parent column)
         virtual = [r[0] for r in conn.execute(
             "SELECT name FROM main.sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")]
         for (name,) in conn.execute("SELECT name FROM main.sqlite_master WHERE type = 'table' ORDER BY name"):
@@ -85,22 +93,53 @@ class Journal:
                 continue
             info = conn.execute(f'PRAGMA main.table_info("{name}")').fetchall()
             self.columns[name] = tuple(r[1] for r in info)
-            pk = [r[1] for r in sorted(info, key=lambda r: r[5]) if r[5]]
-            self.keys[name] = tuple(pk)
+            self.keys[name] = tuple(r[1] for r in sorted(info, key=lambda r: r[5]) if r[5])
+            self.refs[name] = tuple((r[3], r[2], r[4] or "id") for r in
+                                    conn.execute(f'PRAGMA main.foreign_key_list("{name}")').fetchall())
+        parents = {parent for refs in self.refs.values() for _col, parent, _pcol in refs}
+        self._fingerprint_sql = {parent: self._fingerprint(parent) for parent in parents}
+        self.width = max(len(c) for c in self.columns.values())
+        self.ref_width = max(len(r) for r in self.refs.values())
+        olds = ", ".join(f"o{k}" for k in range(self.width))
+        news = ", ".join(f"n{k}" for k in range(self.width))
+        refs_cols = ", ".join(f"r{k}" for k in range(self.ref_width))
         conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {TABLE} (seq INTEGER PRIMARY KEY, tbl TEXT NOT NULL, "
-                     "op TEXT NOT NULL, old TEXT, new TEXT)")
+                     f"op TEXT NOT NULL, {refs_cols}, {olds}, {news})")
         for name, cols in self.columns.items():
             heavy = _HEAVY.get(name, ())
+            o_cols = ", ".join(f"o{k}" for k in range(len(cols)))
+            n_cols = ", ".join(f"n{k}" for k in range(len(cols)))
             new_light = ", ".join("NULL" if c in heavy else f'NEW."{c}"' for c in cols)
             new_all = ", ".join(f'NEW."{c}"' for c in cols)
             old_all = ", ".join(f'OLD."{c}"' for c in cols)
-            for op, when, values in (
-                    ("i", "INSERT", f"NULL, json_array({new_light})"),
-                    ("d", "DELETE", f"json_array({old_all}), NULL"),
-                    ("u", "UPDATE", f"json_array({old_all}), json_array({new_all})")):
+            r_cols, refs_sql = self._refs_sql(name)
+            for op, when, columns, values in (
+                    ("i", "INSERT", n_cols, new_light),
+                    ("d", "DELETE", f"{r_cols}{o_cols}", f"{refs_sql}{old_all}"),
+                    ("u", "UPDATE", f"{r_cols}{o_cols}, {n_cols}", f"{refs_sql}{old_all}, {new_all}")):
                 conn.execute(
                     f'CREATE TEMP TRIGGER IF NOT EXISTS "npmdesk_journal_{name}_{op}" AFTER {when} ON main."{name}" '
-                    f"BEGIN INSERT INTO {TABLE}(tbl, op, old, new) VALUES ('{name}', '{op}', {values}); END")
+                    f"BEGIN INSERT INTO {TABLE}(tbl, op, {columns}) VALUES ('{name}', '{op}', {values}); END")
+
+    def _fingerprint(self, parent: str) -> str:
+        """SQL for what identifies a parent row beyond its id: its guid, else its natural key (the
+        columns of a UNIQUE constraint), else its whole row."""
+        cols = [r[1] for r in self.conn.execute(f'PRAGMA main.table_info("{parent}")').fetchall()]
+        if "guid" in cols:
+            return "guid"
+        for _seq, index, unique, origin, _partial in self.conn.execute(f'PRAGMA main.index_list("{parent}")'):
+            if unique and origin == "u":
+                key = [r[2] for r in self.conn.execute(f'PRAGMA main.index_info("{index}")')]
+                return "json_array(" + ", ".join(f'"{c}"' for c in key) + ")"
+        return "json_array(" + ", ".join(f'"{c}"' for c in cols) + ")"
+
+    def _refs_sql(self, table: str) -> tuple[str, str]:
+        """The journal columns and trigger values for the identities of the rows OLD refers to."""
+        refs = self.refs[table]
+        cols = "".join(f"r{k}, " for k in range(len(refs)))
+        values = "".join(f'(SELECT {self._fingerprint_sql[parent]} FROM main."{parent}" WHERE "{pcol}" = OLD."{col}"), '
+                         for col, parent, pcol in refs)
+        return cols, values
 
     def clear(self) -> None:
         self.conn.execute(f"DELETE FROM temp.{TABLE}")
@@ -110,10 +149,19 @@ class Journal:
 
     def take(self) -> tuple[Entry, ...]:
         """The entries written since the last take, in order; the journal is emptied."""
-        rows = self.conn.execute(f"SELECT tbl, op, old, new FROM temp.{TABLE} ORDER BY seq").fetchall()
+        w, rw = self.width, self.ref_width
+        rows = self.conn.execute(f"SELECT * FROM temp.{TABLE} ORDER BY seq").fetchall()
         self.clear()
-        return tuple(Entry(t, op, tuple(json.loads(o)) if o is not None else None,
-                           tuple(json.loads(n)) if n is not None else None) for t, op, o, n in rows)
+        out = []
+        o0, n0 = 3 + rw, 3 + rw + w
+        for r in rows:
+            table, op = r[1], r[2]
+            n = len(self.columns[table])
+            old = tuple(r[o0:o0 + n]) if op != "i" else None
+            new = tuple(r[n0:n0 + n]) if op != "d" else None
+            refs = tuple(r[3:3 + len(self.refs[table])]) if op != "i" else None
+            out.append(Entry(table, op, old, new, refs))
+        return tuple(out)
 
     # Undo ------------------------------------------------------------------------------------------
 
@@ -121,44 +169,94 @@ class Journal:
         """Write the inverse of `entries`, newest first, inside the caller's transaction.
 
         Raises UndoConflictError (the caller rolls back) when a row is no longer as the step left
-        it, a row to put back collides with one written since, or the inverse touches any row the
-        step did not (a cascade into another writer's rows)."""
+        it, a row it refers to has been replaced, a row to put back collides with one written
+        since, or the inverse touches any row the step did not (a cascade into another writer's
+        rows). Runs of entries on one table are replayed together (executemany)."""
         before = self.pending()
-        for e in reversed(entries):
-            cols = self.columns.get(e.table)
-            if cols is None:
-                raise UndoConflictError(f"the project's table {e.table!r} is no longer there")
-            try:
-                if e.op == "i":
-                    where, params = self._match(e.table, e.after)
-                    n = self.conn.execute(f'DELETE FROM main."{e.table}" WHERE {where}', params).rowcount
-                elif e.op == "d":
-                    n = self.conn.execute(
-                        f'INSERT INTO main."{e.table}"({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})',
-                        e.before).rowcount
-                else:
-                    where, params = self._match(e.table, e.after)
-                    sets = ", ".join(f'"{c}" = ?' for c in cols)
-                    n = self.conn.execute(f'UPDATE main."{e.table}" SET {sets} WHERE {where}',
-                                          (*e.before, *params)).rowcount
-            except sqlite3.IntegrityError as exc:
-                raise UndoConflictError(_conflict(e.table, "putting it back would clash with a change made since by another program or window")) from exc
-            if n != 1:
-                raise UndoConflictError(_conflict(e.table, "another program or window has changed or removed what this step wrote"))
+        backwards = list(reversed(entries))
+        start = 0
+        while start < len(backwards):
+            first = backwards[start]
+            end = start
+            while end < len(backwards) and (backwards[end].table, backwards[end].op) == (first.table, first.op):
+                end += 1
+            self._revert_run(first.table, first.op, backwards[start:end])
+            start = end
+        # With every row back, each restored row must refer to the very rows it referred to.
+        restored: dict[str, list[Entry]] = {}
+        for e in entries:
+            if e.op != "i" and self.refs.get(e.table):
+                restored.setdefault(e.table, []).append(e)
+        for table, rows in restored.items():
+            self._check_refs(table, rows)
         if self.pending() - before != len(entries):
             raise UndoConflictError(_conflict("", "undoing it would also remove work another program or window added since"))
 
-    def _match(self, table: str, row: tuple) -> tuple[str, list]:
+    def _revert_run(self, table: str, op: str, run: list[Entry]) -> None:
+        cols = self.columns.get(table)
+        if cols is None:
+            raise UndoConflictError(f"the project's table {table!r} is no longer there")
+        where = self._where(table)
+        try:
+            if op == "i":
+                cur = self.conn.executemany(f'DELETE FROM main."{table}" WHERE {where}',
+                                            [self._match_params(table, e.after) for e in run])
+            elif op == "d":
+                cur = self.conn.executemany(
+                    f'INSERT INTO main."{table}"({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})',
+                    [e.before for e in run])
+            else:
+                # SET only what the update changed, so untouched indexes are not rewritten; rows
+                # that changed the same columns go together.
+                done = 0
+                for changed, rows in _by_changed_columns(run).items():
+                    sets = ", ".join(f'"{cols[k]}" = ?' for k in changed)
+                    done += self.conn.executemany(
+                        f'UPDATE main."{table}" SET {sets} WHERE {where}',
+                        [(*(e.before[k] for k in changed), *self._match_params(table, e.after)) for e in rows]).rowcount
+                if done != len(run):
+                    raise UndoConflictError(_conflict(table, "another program or window has changed or removed "
+                                                             "what this step wrote"))
+                return
+        except sqlite3.IntegrityError as exc:
+            raise UndoConflictError(_conflict(table, "putting it back would clash with a change made since by "
+                                                     "another program or window")) from exc
+        if cur.rowcount != len(run):
+            raise UndoConflictError(_conflict(table, "another program or window has changed or removed what "
+                                                     "this step wrote"))
+
+    def _check_refs(self, table: str, run: list[Entry]) -> None:
+        """Every row a restored row refers to must still be the very row it referred to then."""
+        refs = self.refs[table]
+        if not refs:
+            return
+        index = {c: k for k, c in enumerate(self.columns[table])}
+        for position, (col, parent, pcol) in enumerate(refs):
+            wanted: dict = {}
+            for e in run:
+                value = e.before[index[col]]
+                if value is not None and e.refs is not None:
+                    wanted[value] = e.refs[position]
+            if not wanted:
+                continue
+            found = dict(self.conn.execute(
+                f'SELECT "{pcol}", {self._fingerprint_sql[parent]} FROM main."{parent}" '
+                f'WHERE "{pcol}" IN (SELECT value FROM json_each(?))', (json.dumps(list(wanted)),)).fetchall())
+            for value, fingerprint in wanted.items():
+                if fingerprint is not None and found.get(value) != fingerprint:
+                    raise UndoConflictError(_conflict(
+                        table, f"what it refers to ({parent.replace('_', ' ')}) was removed or replaced since"))
+
+    def _where(self, table: str) -> str:
         """WHERE clause matching a row exactly as journalled (heavy columns by identity only)."""
         heavy = _HEAVY.get(table, ())
         keys = self.keys[table]
-        parts, params = [], []
-        for col, value in zip(self.columns[table], row):
-            if col in heavy:
-                continue
-            parts.append(f'"{col}" = ?' if col in keys and value is not None else f'"{col}" IS ?')
-            params.append(value)
-        return " AND ".join(parts), params
+        return " AND ".join(f'"{c}" = ?' if c in keys else f'"{c}" IS ?'
+                            for c in self.columns[table] if c not in heavy)
+
+    def _match_params(self, table: str, row: tuple) -> list:
+        heavy = _HEAVY.get(table, ())
+        return [v for c, v in zip(self.columns[table], row) if c not in heavy]
 
     # Changes ---------------------------------------------------------------------------------------
 
@@ -219,6 +317,15 @@ class Journal:
 
     def _column_index(self, table: str, column: str) -> int:
         return self.columns[table].index(column)
+
+
+def _by_changed_columns(run: list[Entry]) -> dict[tuple[int, ...], list[Entry]]:
+    groups: dict[tuple[int, ...], list[Entry]] = {}
+    for e in run:
+        changed = tuple(k for k, (a, b) in enumerate(zip(e.before, e.after)) if a is not b and a != b
+                        or type(a) is not type(b))
+        groups.setdefault(changed or tuple(range(len(e.before))), []).append(e)
+    return groups
 
 
 def _conflict(table: str, why: str) -> str:

@@ -176,7 +176,11 @@ def search_index_check(path: Path) -> str:
     with tempfile.TemporaryDirectory(prefix="npmdesk-check-") as folder:
         scratch = sqlite3.connect(str(Path(folder) / "index.db"), isolation_level=None, uri=True)
         try:
-            scratch.execute("ATTACH DATABASE ? AS src", (f"{path.resolve().as_uri()}?mode=ro",))
+            with open(path, "rb") as f:
+                wal = f.read(20)[18:20] == b"\x02\x02"
+            # A file another program switched to WAL is read alone, creating no -wal/-shm beside it.
+            source = f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if wal else "")
+            scratch.execute("ATTACH DATABASE ? AS src", (source,))
             virtual = scratch.execute("SELECT sql FROM src.sqlite_master WHERE name = 'document_texts_fts'").fetchone()
             scratch.execute("BEGIN")
             scratch.execute("CREATE TABLE document_texts(document_id INTEGER PRIMARY KEY, text TEXT NOT NULL)")

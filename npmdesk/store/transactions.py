@@ -20,7 +20,8 @@ from npmdesk.core.errors import ProjectBusyError, ProjectReadOnlyError
 from npmdesk.store.backups import daily_backup_if_due
 from npmdesk.store.base import StoreBase, new_id
 from npmdesk.store.database import new_guid, now
-from npmdesk.store.journal import EMPTY_STEP, Journal, Step, UndoConflictError
+from npmdesk.core.changes import Changes
+from npmdesk.store.journal import EMPTY_STEP, MAX_UNDO_ROWS, Journal, Step, UndoConflictError
 
 T = TypeVar("T")
 
@@ -32,6 +33,9 @@ class Transactions(StoreBase):
 
     def __init__(self) -> None:
         self._depth = 0
+        self._in_step = False  # inside perform()
+        self._step_open = False  # perform()'s transaction has begun
+        self._coder_new = False
         self._coder_id: int | None = None
         self._journal: Journal | None = None
         self.last_step: Step = EMPTY_STEP
@@ -47,6 +51,7 @@ class Transactions(StoreBase):
         """This coder's id; None until their first change records them (a read never writes)."""
         if self._coder_id is None and self._depth:
             self._coder_id = self._record_coder(self.db.conn)
+            self._coder_new = True  # forgotten again if this transaction rolls back
         return self._coder_id
 
     def _record_coder(self, conn: sqlite3.Connection) -> int:
@@ -54,14 +59,14 @@ class Transactions(StoreBase):
         if row:
             return row[0]
         cid = new_id(conn.execute("INSERT INTO coders(name, guid, created) VALUES (?,?,?)",
-                           (self.coder_name, new_guid(), now())))
+                                  (self.coder_name, new_guid(), now())))
         self._audit(conn, "add coder", {"name": self.coder_name}, cid)
         return cid
 
     @contextmanager
     def write(self, action: str | None = None, **detail):
         conn = self.db.conn
-        if self._depth:
+        if self._depth or self._step_open:  # inside a transaction already: join it
             self._depth += 1
             try:
                 yield conn
@@ -70,6 +75,32 @@ class Transactions(StoreBase):
             finally:
                 self._depth -= 1
             return
+        self._begin(conn)
+        self._depth = 1
+        if self._in_step:
+            # perform(): the step's transaction opened at its first write (so reading and parsing
+            # before it hold no lock) and ends with perform, which commits or rolls back.
+            self._step_open = True
+            try:
+                yield conn
+                if action:
+                    self._audit(conn, action, detail)
+            finally:
+                self._depth = 0
+            return
+        try:
+            yield conn
+            if action:
+                self._audit(conn, action, detail)
+            step = self._commit(conn)
+        except BaseException as e:
+            self._rollback(conn, e)
+            raise
+        finally:
+            self._depth = 0
+        self._announce(step)
+
+    def _begin(self, conn: sqlite3.Connection) -> None:
         if self.read_only:
             raise ProjectReadOnlyError(f"{getattr(self, 'path', 'the project')} is open read-only: nothing can "
                                        "be saved to it (check the file's permissions, or save a copy and open that)")
@@ -79,36 +110,62 @@ class Transactions(StoreBase):
         except sqlite3.OperationalError as e:
             _raise_read_only(e)
             raise ProjectBusyError(f"the project is busy in another program ({e})") from e
-        self._depth = 1
-        try:
-            if self._journal is not None:
-                self._journal.clear()
-            yield conn
-            if action:
-                self._audit(conn, action, detail)
-            entries = self._journal.take() if self._journal is not None else ()
-            conn.execute("COMMIT")  # durable (synchronous=FULL) before the caller reports success
-        except BaseException as e:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            if isinstance(e, sqlite3.OperationalError):
-                _raise_read_only(e)
-            raise
-        finally:
-            self._depth = 0
+        self._coder_new = False
+        if self._journal is not None:
+            self._journal.clear()
+
+    def _commit(self, conn: sqlite3.Connection) -> Step:
+        """COMMIT (durable: synchronous=FULL) and return the Step the transaction made."""
+        journal = self._journal
+        if journal is not None and journal.pending() > MAX_UNDO_ROWS:
+            journal.clear()  # too large to keep for undo: done, and every view reloads
+            step = Step((), Changes.all() | Changes(undoable=False, note="too large to undo"))
+        else:
+            entries = journal.take() if journal is not None else ()
+            step = Step(entries, journal.changes_of(entries) if journal is not None else EMPTY_STEP.changes)
+        conn.execute("COMMIT")
+        self._coder_new = False
+        return step
+
+    def _rollback(self, conn: sqlite3.Connection, error: BaseException | None = None) -> None:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if self._coder_new:  # the coder row went with the transaction
+            self._coder_id, self._coder_new = None, False
+        if isinstance(error, sqlite3.OperationalError):
+            _raise_read_only(error)
+
+    def _announce(self, step: Step) -> None:
         # The data_version seen by changed_elsewhere() does not move for our own commits.
-        self.last_step = Step(entries, self._journal.changes_of(entries) if self._journal else EMPTY_STEP.changes)
-        if entries:
+        self.last_step = step
+        if step.entries or not step.changes.undoable:
             for listener in list(self.listeners):
-                listener(self.last_step)
+                listener(step)
 
     def perform(self, operation: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T, Step]:
-        """Run mutators as one step (one transaction); returns their value and the Step."""
-        if self._depth:
+        """Run mutators as one step (one transaction, opened at the first write); returns their
+        value and the Step. A step that wrote nothing is rolled back and leaves no trace."""
+        if self._depth or self._in_step:
             raise RuntimeError("perform() starts a step; it cannot run inside another one")
-        with self.write():
+        conn = self.db.conn
+        self._in_step = True
+        try:
             value = operation(*args, **kwargs)
-        return value, self.last_step
+            if not self._step_open:
+                step = EMPTY_STEP
+            elif self._journal is not None and not self._journal.pending():
+                self._rollback(conn)  # nothing the project holds changed: no audit row, no coder row
+                step = EMPTY_STEP
+            else:
+                step = self._commit(conn)
+        except BaseException as e:
+            if self._step_open:
+                self._rollback(conn, e)
+            raise
+        finally:
+            self._in_step = self._step_open = False
+        self._announce(step)
+        return value, step
 
     def revert(self, step: Step, label: str = "") -> Step:
         """Undo a step exactly (see store/journal.py); returns the step that redoes it.

@@ -32,6 +32,7 @@ class CodeTreeModel(QAbstractItemModel):
         self._children: dict[int | None, list[int]] = {None: []}
         self._counts: tuple[dict, dict] = ({}, {})
         self.row_of: dict[int, int] = {}
+        self.editable = True  # names can be edited in place (not in a read-only project)
 
     @property
     def codes(self):
@@ -176,7 +177,7 @@ class CodeTreeModel(QAbstractItemModel):
         if not index.isValid():
             return base
         flags = base | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
-        if index.column() == 0:
+        if index.column() == 0 and self.editable:
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 

@@ -10,7 +10,6 @@ window makes is undone the same, exact way. Views learn what changed from the wi
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,16 +30,16 @@ class Outcome:
 
 
 class StoreStep(QUndoCommand):
-    def __init__(self, window, text: str, operation: Callable[[], Any], merge_key: object = None,
-                 on_error: Callable[[BaseException], None] | None = None):
+    """A step the store has already done (window.run performs it first, so a refusal never costs
+    the redo history); the first redo, which QUndoStack.push calls, does nothing."""
+
+    def __init__(self, window, text: str, step: Step, merge_key: object = None):
         super().__init__(text)
         self.window = window
-        self.on_error = on_error or window.report_error
-        self.operation = operation
         self.merge_key = merge_key
-        self.step: Step | None = None  # what the operation wrote (replayed backwards by undo)
+        self.step = step  # what the operation wrote (replayed backwards by undo)
         self.inverse: Step | None = None  # what the last undo wrote (replayed backwards by redo)
-        self.outcome = Outcome(False)
+        self._fresh = True
 
     @property
     def project(self):
@@ -51,44 +50,47 @@ class StoreStep(QUndoCommand):
 
     def mergeWith(self, other) -> bool:  # noqa: N802
         """One memo typed in bursts is one undo step: the journals simply follow each other."""
-        if not isinstance(other, StoreStep) or other.merge_key != self.merge_key or self.step is None \
-                or other.step is None:
+        if not isinstance(other, StoreStep) or other.merge_key != self.merge_key:
             return False
         self.step = Step(self.step.entries + other.step.entries, self.step.changes | other.step.changes)
         return True
 
     def redo(self) -> None:
+        if self._fresh:
+            self._fresh = False
+            return
         with self.window.own_writes():
-            self._redo()
+            try:
+                self._before_replay()
+                assert self.inverse is not None
+                self.step = self.project.revert(self.inverse, f"redo {self.text()}")
+            except (NpmdeskError, sqlite3.Error) as e:
+                self.setObsolete(True)  # the project is unchanged; later redos depended on this one
+                self.window.drop_redo_history()
+                self.window.report_error(NpmdeskError(_as_redo(str(e))))
 
     def undo(self) -> None:
         with self.window.own_writes():
-            self._undo()
-
-    def _redo(self) -> None:
-        try:
-            if self.step is None:
-                value, self.step = self.project.perform(self.operation)
-                self.outcome = Outcome(True, value)
-                if not self.step.undoable:
-                    self.setObsolete(True)  # done, but too large to keep: the window clears the history
-                    self.window.cannot_undo(self.text())
-            else:
+            try:
                 self._before_replay()
-                self.step = self.project.revert(self.inverse, f"redo {self.text()}")
-        except (NpmdeskError, sqlite3.Error) as e:  # refused: nothing changed, so no step to keep
-            self.setObsolete(True)
-            self.on_error(e)
-
-    def _undo(self) -> None:
-        try:
-            self._before_replay()
-            self.inverse = self.project.revert(self.step, self.text())
-        except (NpmdeskError, sqlite3.Error) as e:
-            self.setObsolete(True)  # Qt drops a step made obsolete in undo(); the project is unchanged
-            self.window.report_error(e)
+                self.inverse = self.project.revert(self.step, self.text())
+            except (NpmdeskError, sqlite3.Error) as e:
+                self.setObsolete(True)  # Qt drops a step made obsolete in undo(); the project is unchanged
+                self.window.report_error(e)
 
     def _before_replay(self) -> None:
         # Another program wrote since: show its work first, then undo by identity (store/journal.py).
         if self.project.changed_elsewhere():
             self.window.reload_all()
+
+
+class DropRedoHistory(QUndoCommand):
+    """Pushed to end the redo history: QUndoStack.push drops the commands after the current one,
+    and this one, obsolete once redone, is not kept."""
+
+    def redo(self) -> None:
+        self.setObsolete(True)
+
+
+def _as_redo(message: str) -> str:
+    return message.replace("Undo was refused", "Redo was refused").replace("Nothing was undone", "Nothing was redone")

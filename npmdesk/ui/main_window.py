@@ -23,7 +23,7 @@ from npmdesk.ui.analysis.menu import install_analysis_menu
 from npmdesk.ui.exchange_menu import install_exchange_menu
 from npmdesk.ui.external_changes import ExternalChangeWatcher
 from npmdesk.ui.code_panel import CodePanel
-from npmdesk.ui.commands import Outcome, StoreStep
+from npmdesk.ui.commands import DropRedoHistory, Outcome, StoreStep
 from npmdesk.ui.coding import CodingController
 from npmdesk.ui.dialogs import show_error
 from npmdesk.ui.documents_panel import DocumentList
@@ -83,9 +83,10 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.actions: dict[str, object] = {}
         self._project_actions: list = []
         self._excerpts_mode: tuple | None = None
+        self.document_list: list = []  # the open project's documents, in order (as last read)
         self._excerpts_timer = QTimer(self)  # long lists follow a change on the next turn of the loop
         self._excerpts_timer.setSingleShot(True)
-        self._excerpts_timer.timeout.connect(self._refresh_excerpts)
+        self._excerpts_timer.timeout.connect(self._follow_excerpts)  # ui/window_review.py
         self._build_widgets()
         self.coding = CodingController(self)
         build_menus(self)
@@ -216,6 +217,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.current_document = None
         self._excerpts_mode = None
         self.memos.set_project(project)
+        self.code_panel.model.editable = project is None or not project.read_only
         for a in self._project_actions:
             a.setEnabled(project is not None)
         for dock in self.docks.values():
@@ -234,7 +236,7 @@ class MainWindow(ReviewMixin, QMainWindow):
             self.central.setCurrentWidget(self.transcript)
             self.setWindowTitle(f"{project.name} — npmdesk" + (" (read-only)" if project.read_only else ""))
             self.reload_all()
-            docs = project.documents()
+            docs = self.document_list  # read by reload_all()
             if docs:
                 self.open_document(docs[0].id)
             if project.read_only_reason:
@@ -256,8 +258,10 @@ class MainWindow(ReviewMixin, QMainWindow):
         p = self.project
         if p is None:
             return
+        if changes.everything or changes.document_list or changes.cases:
+            self.document_list = p.documents()  # read once per change; the documents dock shows it
         if changes.everything or changes.document_list:
-            if self.current_document not in {d.id for d in p.documents()}:
+            if self.current_document not in {d.id for d in self.document_list}:
                 self.current_document = None
         if changes.everything or changes.codes:
             self.catalog.load(p.codes(), p.code_counts(), p.code_counts(with_descendants=True))
@@ -278,10 +282,6 @@ class MainWindow(ReviewMixin, QMainWindow):
             self.transcript.apply_delta(touched, changes.codings_removed | changes.codings_changed)
         self._update_memo_targets()
         self._update_status()
-
-    def _excerpts_follow(self, changes: Changes) -> None:
-        if changes.everything or changes.codings or changes.codes or changes.memos or changes.frameworks:
-            self._excerpts_timer.start(0)
 
     def _update_status(self) -> None:
         if self.project is None:
@@ -310,7 +310,13 @@ class MainWindow(ReviewMixin, QMainWindow):
             self.transcript.verticalScrollBar().setValue(scroll)
 
     def jump_to(self, doc_id: int, start: int, end: int) -> None:
+        if self.project is None:
+            return
         if doc_id != self.current_document:
+            if doc_id not in {d.id for d in self.project.documents()}:  # a hit in a document gone since
+                self.statusBar().showMessage("That document is no longer in the project.", 5000)
+                self._excerpts_timer.start(0)
+                return
             self.open_document(doc_id)
         self.transcript.select_span(start, end)
         self.transcript.centerCursor()
@@ -375,25 +381,31 @@ class MainWindow(ReviewMixin, QMainWindow):
     # Commands and errors --------------------------------------------------------------------------
 
     def run(self, text: str, operation, *, undoable: bool = True, merge_key=None, on_error=None) -> Outcome:
-        """Change the project: the one entry point (see the class docstring). `on_error` takes a
-        refusal instead of the standard error message; `merge_key` merges consecutive steps with
-        the same key into one (a memo typed in bursts)."""
+        """Change the project: the one entry point (see the class docstring). The store does the
+        step first; only a step that changed something goes on the undo stack, so a refusal (or
+        a step that changed nothing) leaves Undo and Redo as they were. `on_error` takes a refusal
+        instead of the standard error message; `merge_key` merges consecutive steps with the same
+        key into one (a memo typed in bursts)."""
         if self.project is None:
             return Outcome(False)
-        if not undoable:
-            with self.own_writes():
-                try:
-                    value, _step = self.project.perform(operation)
-                except (NpmdeskError, sqlite3.Error) as e:
-                    (on_error or self.report_error)(e)
-                    return Outcome(False)
+        with self.own_writes():
+            try:
+                value, step = self.project.perform(operation)
+            except (NpmdeskError, sqlite3.Error) as e:
+                (on_error or self.report_error)(e)
+                return Outcome(False)
+        if not step.entries and step.changes.undoable:
+            return Outcome(True, value)  # nothing changed: no step to undo
+        if not undoable or not step.undoable:
             self.cannot_undo(text)
             return Outcome(True, value)
-        command = StoreStep(self, text, operation, merge_key, on_error)
-        self.undo_stack.push(command)  # runs its redo() now
-        outcome = command.outcome  # read before Qt may delete an obsolete command
+        self.undo_stack.push(StoreStep(self, text, step, merge_key))
         self._sync_undo_actions()
-        return outcome
+        return Outcome(True, value)
+
+    def drop_redo_history(self) -> None:
+        """After a refused redo the later ones depended on it: end the redo history."""
+        QTimer.singleShot(0, lambda: self.undo_stack.push(DropRedoHistory()))
 
     @contextmanager
     def own_writes(self):

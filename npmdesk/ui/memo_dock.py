@@ -64,6 +64,10 @@ class MemoPanel(QWidget):
     def set_project(self, project) -> None:
         self.save()
         self.project = project
+        read_only = bool(project is not None and project.read_only)
+        self.editor.setReadOnly(read_only)  # a read-only project is read here, never typed into
+        self.editor.setPlaceholderText("This project is open read-only." if read_only
+                                       else "Write a memo; it is saved as you type.")
         self.targets = {}
         self.current = None
         self.set_targets({"project": (None, "Project")} if project else {})
@@ -126,7 +130,7 @@ class MemoPanel(QWidget):
         self.state.setText("")
 
     def _typed(self) -> None:
-        if not self._loading:
+        if not self._loading and not self.editor.isReadOnly():
             self._dirty = True
             self.state.setText("Editing…")
             self.timer.start()
@@ -136,19 +140,14 @@ class MemoPanel(QWidget):
         if not self._dirty or not self.current or self.project is None:
             return
         project, (target, target_id), text = self.project, self.current, self.editor.toPlainText()
-        if self.run is not None:
-            failures = []
-            outcome = self.run(f"Edit {target} memo", lambda: project.set_memo(target, target_id, text),
-                               merge_key=("memo", target, target_id, self._burst), on_error=failures.append)
-            if not outcome.ok:
-                self._not_saved(failures[0] if failures else NpmdeskError("the memo was not saved"))
-                return
-        else:
-            try:
-                project.set_memo(target, target_id, text)
-            except NpmdeskError as e:
-                self._not_saved(e)
-                return
+        if self.run is None:
+            return  # not in a window: nothing here may write to the project
+        failures: list[BaseException] = []
+        outcome = self.run(f"Edit {target} memo", lambda: project.set_memo(target, target_id, text),
+                           merge_key=("memo", target, target_id, self._burst), on_error=failures.append)
+        if not outcome.ok:
+            self._not_saved(failures[0] if failures else NpmdeskError("the memo was not saved"))
+            return
         self._dirty = False  # only once it is really in the file
         self.state.setText("Saved")
         self.saved.emit(*self.current)

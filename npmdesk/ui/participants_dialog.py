@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
 )
 
 from npmdesk import settings
-from npmdesk.core.errors import NpmdeskError
 from npmdesk.core.model import ATTRIBUTE_TYPES, DOCUMENT_KINDS
 from npmdesk.formats.participants_csv import import_participants
 from npmdesk.ui.dialogs import ask_text, show_error, show_info
@@ -25,9 +24,9 @@ NOT_A_PARTICIPANT = "(not a participant)"
 
 
 class ParticipantsDialog(QDialog):
-    def __init__(self, parent, project, run=None):
+    def __init__(self, parent, project, run):
         super().__init__(parent)
-        self.run = run  # the window's one entry point; without one, edits go straight to the store
+        self.run = run  # the window's one entry point: every edit is an undoable step
         self.setObjectName("participantsDialog")
         self.setWindowTitle("Participants and speakers")
         self.resize(820, 520)
@@ -125,16 +124,9 @@ class ParticipantsDialog(QDialog):
         if not path:
             return
         project, failures = self.project, []
-        if self.run is not None:
-            outcome = self.run(f"Import participants from {Path(path).name}",
-                               lambda: import_participants(project, path), on_error=failures.append)
-            report = outcome.value if outcome.ok else None
-        else:
-            try:
-                report = import_participants(project, path)
-            except NpmdeskError as e:
-                failures.append(e)
-                report = None
+        outcome = self.run(f"Import participants from {Path(path).name}",
+                           lambda: import_participants(project, path), on_error=failures.append)
+        report = outcome.value if outcome.ok else None
         if report is None:
             show_error(self, f"Nothing was imported.\n\n{failures[0] if failures else ''}", "Import refused")
             return
@@ -229,14 +221,7 @@ class ParticipantsDialog(QDialog):
             self.speakers.setCellWidget(i, 1, combo)
 
     def _try(self, action, text: str = "Edit participants", refill: bool = True) -> None:
-        if self.run is not None:
-            self.changed |= self.run(text, action, on_error=lambda e: show_error(self, str(e))).ok
-        else:
-            try:
-                action()
-                self.changed = True
-            except NpmdeskError as e:
-                show_error(self, str(e))
+        self.changed |= self.run(text, action, on_error=lambda e: show_error(self, str(e))).ok
         if refill:  # later: the widget that sent the signal is replaced by the refill
             QTimer.singleShot(0, self._refill)
 

@@ -142,3 +142,81 @@ def test_the_coder_is_recorded_with_the_first_change(project):
         assert "Bea" not in [c["name"] for c in p.coders()]
         p.add_code("Bea's code")
         assert p.coder_id is not None and "Bea" in [c["name"] for c in p.coders()]
+
+
+def test_undo_never_attaches_a_restored_coding_to_a_code_that_reused_an_id(project):
+    """SQLite gives a deleted row's id to the next new row: undo must notice the code is another."""
+    resilience = project.add_code("Resilience")
+    coding = project.apply_coding(project.doc, resilience, 0, 11)
+    _, step = project.perform(project.remove_coding, coding)
+    other = Project.open(project.path, "Cli")
+    other.delete_code(resilience, codings="delete")
+    reused = other.add_code("Budget cuts")
+    other.close()
+    assert reused == resilience  # the id came round again
+    with pytest.raises(UndoConflictError, match="removed or replaced"):
+        project.revert(step, "remove coding")
+    assert project.codings_in_document(project.doc) == [c for c in project.codings_in_document(project.doc)
+                                                       if c.code_id != reused]
+
+
+def test_undo_restores_reals_and_blobs_exactly(project):
+    """The journal keeps values with their SQLite types: a REAL to the last digit, a BLOB as bytes
+    (a file written by another program may hold either where npmdesk writes text or integers)."""
+    with project.write():
+        project.db.execute("INSERT INTO meta(key, value) VALUES ('b', x'00ff10')")
+        project.db.execute("UPDATE codes SET position = 1234.5678901234567 WHERE id = ?", (project.code_id,))
+
+    def values():
+        return (project.db.execute("SELECT value, typeof(value) FROM meta WHERE key = 'b'").fetchall(),
+                project.db.execute("SELECT position, typeof(position) FROM codes WHERE id = ?",
+                                   (project.code_id,)).fetchall())
+
+    before = values()
+    assert before[1][0][1] == "real" and before[0][0][1] == "blob"
+
+    def change():
+        with project.write():
+            project.db.execute("DELETE FROM meta WHERE key = 'b'")
+            project.db.execute("UPDATE codes SET position = 2 WHERE id = ?", (project.code_id,))
+
+    _, step = project.perform(change)
+    project.revert(step, "change")
+    assert values() == before
+
+
+def test_a_refused_first_change_forgets_the_coder_it_recorded(project):
+    project.close()
+    p = Project.open(project.path, "Zed")
+    with pytest.raises(Exception):
+        p.apply_coding(p.documents()[0].id, 999, 0, 5)  # no such code: refused, rolled back
+    assert p.coder_id is None and "Zed" not in [c["name"] for c in p.coders()]
+    other = Project.open(project.path, "Bob")
+    other.add_code("Bob's")  # Bob gets the next coder id
+    other.close()
+    code = p.add_code("Zed's")
+    cid = p.apply_coding(p.documents()[0].id, code, 0, 5)
+    assert p.coding(cid).coder == "Zed"
+    p.close()
+
+
+def test_a_step_that_changes_nothing_leaves_no_trace(project):
+    project.close()
+    p = Project.open(project.path, "Newcomer")
+    before = p.path.read_bytes()
+    value, step = p.perform(lambda: p.set_memo("document", p.documents()[0].id, ""))  # no memo to clear
+    assert step.entries == () and p.path.read_bytes() == before
+    assert "Newcomer" not in [c["name"] for c in p.coders()]
+    p.close()
+
+
+def test_a_step_opens_its_transaction_at_its_first_write(project):
+    """Work before a step's first write (reading, parsing files) holds no lock on the project."""
+    def slow_then_write():
+        other = Project.open(project.path, "Cli")
+        other.add_code("Written while the step was still reading")  # would wait 10 s if locked
+        other.close()
+        return project.add_code("The step's own")
+    _, step = project.perform(slow_then_write)
+    assert {"Written while the step was still reading", "The step's own"} <= {c.name for c in project.codes()}
+    assert len(step.changes.codes) == 1

@@ -13,7 +13,7 @@ def dialog(qtbot, window, monkeypatch):
     shown = []
     monkeypatch.setattr(pd, "show_error", lambda *a, **k: shown.append(("error", a[1])))
     monkeypatch.setattr(pd, "show_info", lambda *a, **k: shown.append(("info", a[2])))
-    d = ParticipantsDialog(window, window.project)
+    d = ParticipantsDialog(window, window.project, run=window.run)
     qtbot.addWidget(d)
     d.shown = shown
     return d

@@ -47,7 +47,11 @@ class ChartModel(QAbstractTableModel):
         return self.cases[index.row()].id, self.themes[index.column()].id
 
     def flags(self, index):
-        return super().flags(index) | Qt.ItemFlag.ItemIsEditable if index.isValid() else Qt.ItemFlag.NoItemFlags
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        if self.project is not None and self.project.read_only:
+            return super().flags(index)
+        return super().flags(index) | Qt.ItemFlag.ItemIsEditable
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
