@@ -176,9 +176,10 @@ class CountsCache:
     def __init__(self, project):
         self.path = getattr(project, "path", None)  # not the project: the finalizer below must not keep it
         self.db = project.db
-        self.own: dict[int, list[int]] | None = None  # code -> [codings, documents, participants]
-        self.agg: dict[int, list[int]] | None = None  # the same over each code's subtree
-        self.covered: dict[int, int] | None = None  # document -> coded characters
+        self.loaded = False  # the dicts below hold a state (counted, or read from a saved one)
+        self.own: dict[int, list[int]] = {}  # code -> [codings, documents, participants]
+        self.agg: dict[int, list[int]] = {}  # the same over each code's subtree
+        self.covered: dict[int, int] = {}  # document -> coded characters
         self.shares: dict[int, float] = {}
         self.data_version = None
         self.saved_key = self.synced_key = None
@@ -220,13 +221,14 @@ class CountsCache:
 
     def sync(self) -> None:
         version = self.db.execute("PRAGMA data_version").fetchone()[0]
-        if self.own is None or version != self.data_version:
+        if not self.loaded or version != self.data_version:
             key = self._key()
             # Whatever the log holds is already in the tables we are about to read or load.
             self._clear_log()
             if not self._load(key):
                 self._compute()
                 self._save(key)
+            self.loaded = True
             self.synced_key = key if key is not None and self._key() == key else None
             self.data_version = version
             return

@@ -96,7 +96,7 @@ def inspect_file(path: Path) -> tuple[int, int]:
     return inspect_header(path, safe_open.read_header(path))
 
 
-def _damaged(path: Path, e: sqlite3.DatabaseError) -> ProjectOpenError:
+def _damaged(path: Path, e: sqlite3.DatabaseError) -> ProjectOpenError | ProjectBusyError:
     if "locked" in str(e) or "busy" in str(e):
         return ProjectBusyError(f"{path}: another program is writing to this project")
     return DamagedProjectError(f"{path}: the project file is damaged ({e}); `npmdesk repair {path} --out "
@@ -129,7 +129,8 @@ def create_file(path: Path, name: str) -> None:
 
 def _split_sql(script: str) -> list[str]:
     """Split a schema script into statements (trigger bodies contain ';')."""
-    statements, buf = [], []
+    statements: list[str] = []
+    buf: list[str] = []
     for line in script.splitlines():
         stripped = line.strip()
         if not buf and (not stripped or stripped.startswith("--")):
@@ -232,7 +233,7 @@ def open_connection(path: Path, read_only: bool = False) -> sqlite_utils.Databas
         conn.close()
         raise
     db = sqlite_utils.Database(conn, execute_plugins=False)
-    db.open_notices = list(report.notices)
+    db.open_notices = list(report.notices)  # type: ignore[attr-defined]  # read by Project (what was moved aside)
     for notice in report.notices:
         log.info("%s: %s", path, notice)
     return db
