@@ -4,6 +4,7 @@ it may stand as a participant's quote."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from npmdesk.core.attribution import Attribution
@@ -13,6 +14,7 @@ from npmdesk.core.report_style import ReportStyle
 from npmdesk.formats.reports.selection import DocumentTexts
 from npmdesk.store.attribution import Attributions
 
+TEXT_CHARS = 32_000_000  # transcripts kept while a report is written (a 500-transcript study fits)
 KIND_LABELS = {"interview": "interview", "focus-group": "focus group", "field-notes": "field notes",
                "other": "document"}
 
@@ -41,7 +43,8 @@ class QuoteMaker:
         self.style = style
         self.attributions = Attributions(project)
         self.texts = texts or DocumentTexts(project)
-        self._doc_text: dict[int, str] = {}
+        self._doc_text: OrderedDict[int, str] = OrderedDict()
+        self._chars = 0
         cases = project.cases()
         self._attrs = {c.name: c.attributes for c in cases}
         self._order = tuple(a.name for a in project.attributes())
@@ -64,11 +67,18 @@ class QuoteMaker:
         return Quote(e, a, quote_text(parts) if parts else e.text.strip(), cite(a, self.style.cite, ctx))
 
     def _text(self, doc_id: int) -> str:
+        """The transcript's text, kept for the report (least recently used dropped past
+        TEXT_CHARS): quotes come in code order, so the same transcripts are wanted again and again,
+        and each fetch from the project costs a query."""
         text = self._doc_text.get(doc_id)
         if text is None:
-            if len(self._doc_text) > 64:
-                self._doc_text.clear()
             text = self._doc_text[doc_id] = self.project.document_text(doc_id)
+            self._chars += len(text)
+            while self._chars > TEXT_CHARS and len(self._doc_text) > 1:
+                _, dropped = self._doc_text.popitem(last=False)
+                self._chars -= len(dropped)
+        else:
+            self._doc_text.move_to_end(doc_id)
         return text
 
 
