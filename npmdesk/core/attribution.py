@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 PARTICIPANT, OTHER, UNLINKED, NOBODY = "participant", "other", "unlinked", "nobody"
 
@@ -43,7 +43,9 @@ def _same_name(a: str | None, b: str | None) -> bool:
     def norm(s: str) -> str:
         return re.sub(r"[\s\-_.\u2011]+", "", s.casefold())
 
-    return bool(a and b) and norm(a) == norm(b)
+    if not a or not b:
+        return False
+    return norm(a) == norm(b)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ class DocumentSpeakers:
     kind: str
     participant: str | None
     turns: tuple[SpeakerTurn, ...] = ()
+    _starts: list[int] = field(init=False, repr=False, compare=False)
+    _roles: dict[str, tuple[str, str | None]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         object.__setattr__(self, "_starts", [t.start for t in self.turns])

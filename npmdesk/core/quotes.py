@@ -206,8 +206,9 @@ def quote_parts(doc: str, start: int, end: int, attribution: Attribution, *, nes
         if first and label_len == 0:
             lead = len(text) - len(text.lstrip())
             line_start = _turn_floor(doc, s.start)
-            after_label = bool(s.speaker) and not strip_label(doc[line_start:s.start + lead] + "x",
-                                                              s.speaker)[:-1].strip()
+            speaker = s.speaker
+            after_label = bool(speaker) and not strip_label(doc[line_start:s.start + lead] + "x",
+                                                            speaker or "")[:-1].strip()
             if not after_label and not _starts_sentence(doc, s.start + lead, line_start):
                 body = ELLIPSIS + body
         if last and not _ends_sentence(body, doc, s.end, _line_end(doc, s.end)):
