@@ -70,7 +70,9 @@ class DocumentList(QTreeWidget):
             return
         if changes.everything or changes.document_list or changes.cases:
             self._pending_shares = set()
-            self.load(window.project.documents(), window.project.coded_shares(), window.current_document)
+            docs = getattr(window, "document_list", None)  # the window has just read them for this change
+            self.load(docs if docs is not None else window.project.documents(), window.project.coded_shares(),
+                      window.current_document)
             return
         if changes.codings or changes.codes:
             pending = getattr(self, "_pending_shares", set())

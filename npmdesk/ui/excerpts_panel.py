@@ -1,4 +1,9 @@
-"""The bottom panel: every excerpt of the selected code, or search hits, with their context.
+"""The bottom panel: the excerpts of the selected code, or search hits, with their context.
+
+Long lists are paged: the panel shows the first page and asks its source for the next one when the
+reader scrolls near the end, so the first screen of a theme with 100,000 excerpts costs one page.
+After a change the window hands it just the excerpts a step touched (`apply_delta`): rows go in at
+their place in the list's order, or wait for a later page if they sort after what is loaded.
 
 Double-click (or Enter) on a row asks the window to jump to that passage in the viewer.
 """
@@ -6,6 +11,8 @@ Double-click (or Enter) on a row asks the window to jump to that passage in the 
 from __future__ import annotations
 
 import html
+from bisect import bisect_left
+from itertools import islice
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -18,7 +25,8 @@ from npmdesk.core.model import split_path
 
 SPAN_ROLE = Qt.ItemDataRole.UserRole + 2
 CODING_ROLE = Qt.ItemDataRole.UserRole + 3
-MAX_ROWS = 5000  # a list longer than this is not read; the status line says how many there were
+PAGE = 100  # rows read at a time: more than a screen, a few milliseconds to read and show
+_DARK = QBrush(QColor("#111111"))
 
 
 class ExcerptsPanel(QWidget):
@@ -46,6 +54,7 @@ class ExcerptsPanel(QWidget):
         self.subcodes.setObjectName("includeSubcodes")
         self.subcodes.setChecked(True)
         self.title = QLabel(self)
+        self.title.setObjectName("excerptsTitle")
         self.view = QTreeWidget(self)
         self.view.setObjectName("excerptsView")
         self.view.setAccessibleName("Coded excerpts and search results")
@@ -73,9 +82,40 @@ class ExcerptsPanel(QWidget):
         self.view.customContextMenuRequested.connect(self._menu)
         self.view.itemActivated.connect(self._activated)
         self.view.itemDoubleClicked.connect(self._activated)
+        self.view.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.search.returnPressed.connect(self._search)
         self.subcodes.toggled.connect(self.withSubcodesChanged)
+        self._reset()
         self.title.setText("Select a code to see its excerpts.")
+
+    def _reset(self) -> None:
+        self.view.clear()
+        self._fetch = None  # (offset, limit) -> excerpts, for the rows after those shown
+        self._hits = None  # an iterator of search hits not shown yet
+        self._total: int | None = 0
+        self._heading = ""
+        self._key = None
+        self._keys: list = []  # the shown excerpts' sort keys, in row order
+        self._by_coding: dict[int, QTreeWidgetItem] = {}
+        self._names: dict[str, str] = {}  # code path -> its last part, once per code
+
+    # What is shown ---------------------------------------------------------------------------------
+
+    @property
+    def loaded(self) -> int:
+        return self.view.topLevelItemCount()
+
+    @property
+    def total(self) -> int | None:
+        """How many rows the list has in all (None: a search still being read)."""
+        return self._total
+
+    def has_more(self) -> bool:
+        return self._hits is not None or (self._fetch is not None and self._total is not None
+                                          and self.loaded < self._total)
+
+    def shown_codings(self) -> set[int]:
+        return set(self._by_coding)
 
     def focus_search(self, whole_project: bool) -> None:
         self.scope.setCurrentIndex(1 if whole_project else 0)
@@ -97,38 +137,143 @@ class ExcerptsPanel(QWidget):
         if coding:
             self.excerptMenuRequested.emit(coding[0], coding[1], self.view.viewport().mapToGlobal(pos))
 
+    # Excerpts ----------------------------------------------------------------------------------------
+
     def show_excerpts(self, title: str, excerpts) -> None:
-        self.view.clear()
-        items = []
-        for e in excerpts[:MAX_ROWS]:
-            text = " ".join(e.text.split())
-            item = QTreeWidgetItem([("★ " if e.exemplar else "") + text, _last(e.code), e.document,
-                                    e.participant or "", e.speaker or ""])
-            item.setToolTip(1, e.code)
-            item.setData(0, SPAN_ROLE, (e.document_id, e.start, e.end))
-            item.setData(0, CODING_ROLE, (e.coding_id, e.code_id))
-            item.setToolTip(0, e.text + (f"\n\nMemo: {e.memo}" if e.memo else ""))
-            if e.color:
-                item.setBackground(1, QBrush(QColor(e.color)))
-                item.setForeground(1, QBrush(QColor("#111111")))
-            items.append(item)
+        """A list of excerpts already read (a matrix cell's): shown a page at a time all the same."""
+        excerpts = list(excerpts)
+        self.show_paged(title, len(excerpts), lambda offset, limit: excerpts[offset:offset + limit])
+
+    def show_paged(self, title: str, total: int, fetch, key=None, loaded: int = 0) -> None:
+        """`total` excerpts, read by `fetch(offset, limit)` as the reader scrolls. `key(excerpt)`
+        gives the list's sort order (for `apply_delta`); `loaded` rows are read at once (a reload
+        that keeps what the reader had scrolled to)."""
+        scroll = self.view.verticalScrollBar().value() if loaded else 0
+        self._reset()
+        self._fetch, self._total, self._heading, self._key = fetch, total, title, key
+        self._more(max(PAGE, loaded))
+        if scroll:
+            self.view.verticalScrollBar().setValue(scroll)
+        self._retitle()
+
+    def _more(self, n: int | None = None) -> None:
+        n = n or PAGE
+        if self._hits is not None:
+            self._more_hits(n)
+            return
+        if self._fetch is None or self._total is None or self.loaded >= self._total:
+            return
+        rows = self._fetch(self.loaded, n)
+        if not rows:  # fewer than counted (changed meanwhile): what is shown is all there is
+            self._total = self.loaded
+        self._append(rows)
+        self._retitle()
+
+    def _append(self, excerpts) -> None:
+        items = [self._item(e) for e in excerpts]
+        if self._key is not None:
+            self._keys += [self._key(e) for e in excerpts]
         self.view.addTopLevelItems(items)
-        more = f" (first {MAX_ROWS} shown)" if len(excerpts) > MAX_ROWS else ""
-        self.title.setText(f"<b>{html.escape(title)}</b>: {len(excerpts)} excerpt(s){more}")
+
+    def _item(self, e) -> QTreeWidgetItem:
+        name = self._names.get(e.code)
+        if name is None:
+            name = self._names[e.code] = _last(e.code)
+        text = " ".join(e.text.split())
+        item = QTreeWidgetItem([("★ " if e.exemplar else "") + text, name, e.document,
+                                e.participant or "", e.speaker or ""])
+        item.setToolTip(1, e.code)
+        item.setData(0, SPAN_ROLE, (e.document_id, e.start, e.end))
+        item.setData(0, CODING_ROLE, (e.coding_id, e.code_id))
+        item.setToolTip(0, e.text + (f"\n\nMemo: {e.memo}" if e.memo else ""))
+        if e.color:
+            item.setBackground(1, QBrush(QColor(e.color)))
+            item.setForeground(1, _DARK)
+        self._by_coding[e.coding_id] = item
+        return item
+
+    def apply_delta(self, removed, added, total: int) -> None:
+        """Take out the rows of `removed` coding ids, put `added` excerpts in at their place (those
+        that sort after every loaded row wait for their page) and show the new `total`."""
+        for coding_id in removed:
+            item = self._by_coding.pop(coding_id, None)
+            if item is not None:
+                i = self.view.indexOfTopLevelItem(item)
+                self.view.takeTopLevelItem(i)
+                if self._keys:
+                    del self._keys[i]
+        more = self.loaded < (self._total or 0)
+        for e in sorted(added, key=self._key) if self._key is not None else added:
+            if e.coding_id in self._by_coding:
+                continue
+            k = self._key(e) if self._key is not None else None
+            i = bisect_left(self._keys, k) if k is not None else self.loaded
+            if i == self.loaded and more:
+                continue  # beyond the rows read so far: it comes with its page
+            self.view.insertTopLevelItem(i, self._item(e))
+            if k is not None:
+                self._keys.insert(i, k)
+        self._total = total
+        self._retitle()
+
+    def mark_updating(self) -> None:
+        """A change is on its way to the list: the count shown is not yet the new one."""
+        if self._heading and self._hits is None:
+            self.title.setText(f"<b>{html.escape(self._heading)}</b>: updating…")
+
+    def _retitle(self) -> None:
+        if self._hits is not None:
+            return
+        shown = self.loaded
+        more = f" ({shown} shown; scroll for more)" if shown < (self._total or 0) else ""
+        self.title.setText(f"<b>{html.escape(self._heading)}</b>: {self._total} excerpt(s){more}")
+
+    def _scrolled(self, value: int) -> None:
+        bar = self.view.verticalScrollBar()
+        if self.has_more() and value >= bar.maximum() - bar.pageStep():
+            self._more()
+
+    def load_all(self) -> None:
+        """Read every remaining row (tests; a reader pressing End goes page by page)."""
+        while self.has_more():
+            before = self.loaded
+            self._more()
+            if self.loaded == before:
+                break
+
+    # Search hits -------------------------------------------------------------------------------------
 
     def show_hits(self, query: str, hits) -> None:
-        self.view.clear()
+        """Search hits, a list or an iterator read a page at a time as the reader scrolls."""
+        self._reset()
+        self._heading = query
+        self._hits = iter(hits)
+        self._total = None
+        self._more_hits(PAGE)
+
+    def _more_hits(self, n: int) -> None:
+        chunk = list(islice(self._hits, n))
         items = []
-        for h in hits[:MAX_ROWS]:
+        for h in chunk:
             item = QTreeWidgetItem([h.snippet, "", h.document, h.participant or "", h.speaker or ""])
             item.setData(0, SPAN_ROLE, (h.document_id, h.start, h.end))
             item.setToolTip(0, h.snippet)
             items.append(item)
         self.view.addTopLevelItems(items)
-        self.title.setText(f"Search <b>{html.escape(query)}</b>: {len(hits)} hit(s)")
+        done = len(chunk) < n
+        if done:
+            self._hits = None
+            self._total = self.loaded
+        q = html.escape(self._heading)
+        self.title.setText(f"Search <b>{q}</b>: {self.loaded} hit(s)" if done else
+                           f"Search <b>{q}</b>: {self.loaded} hits shown, scroll for more")
+
+    def shown_hits(self) -> list[tuple[int, int, int]]:
+        """(document id, start, end) of the hits shown."""
+        return [self.view.topLevelItem(i).data(0, SPAN_ROLE) for i in range(self.loaded)]
 
     def clear(self, message: str = "Select a code to see its excerpts.") -> None:
-        self.view.clear()
+        self._reset()
         self.title.setText(message)
 
 
@@ -137,4 +282,3 @@ def _last(path: str) -> str:
         return split_path(path)[-1]
     except ValueError:
         return path
-

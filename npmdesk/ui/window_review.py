@@ -1,17 +1,55 @@
 """The window's review side: the excerpts panel (a code's excerpts, exemplar quotes, search hits)
-and which memo targets the memo dock offers. A mixin of MainWindow, split out to keep it small."""
+and which memo targets the memo dock offers. A mixin of MainWindow, split out to keep it small.
+
+The panel is paged (ui/excerpts_panel.py): showing a theme reads its count and one page. After a
+step, the list follows only if the step touched the shown code's subtree (`counted_codes`), and
+then only by the excerpts it touched (ExcerptFilter(coding_ids=...)), on the next turn of the
+event loop: off the gesture's critical path, with the title saying "updating…" until it is done.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from npmdesk.core.changes import Changes
 from npmdesk.core.errors import NpmdeskError
 from npmdesk.core.model import ExcerptFilter
 
 
 class ReviewMixin:
-    def _refresh_excerpts(self) -> None:
+    _excerpts_pending: Changes | None = None
+
+    def _excerpts_filter(self) -> ExcerptFilter | None:
+        mode = self._excerpts_mode
+        if mode is None:
+            return None
+        if mode[0] == "code":
+            return ExcerptFilter(code_ids=(mode[1],), with_descendants=self.excerpts.subcodes.isChecked(),
+                                 coder_ids=getattr(self, "shown_coders", None))  # ui/team_menu.py
+        if mode[0] == "exemplars":
+            return ExcerptFilter(exemplars_only=True)
+        return None
+
+    def _excerpt_key(self):
+        """The store's order of excerpts (store/excerpts.py): code tree, document, start, end, id."""
+        code_order = {cid: i for i, cid in enumerate(self.catalog.codes)}
+        docs = getattr(self, "document_list", None)
+        if docs is None:
+            docs = self.project.documents()
+        doc_order = {d.id: d.position for d in docs}
+        return lambda e: (code_order.get(e.code_id, 0), doc_order.get(e.document_id, 0), e.document_id,
+                          e.start, e.end, e.coding_id)
+
+    def _refresh_excerpts(self, keep_loaded: bool = False) -> None:
+        """Show the current list afresh: its count and first page (with `keep_loaded`, as many rows
+        as were shown, at the same scroll position)."""
+        self._excerpts_pending = None
         mode = self._excerpts_mode
         if self.project is None or mode is None:
             self.excerpts.clear()
+            return
+        if mode[0] == "search":
+            self._run_search(mode[1], mode[2])
             return
         if mode[0] == "code":
             code = self.catalog.get(mode[1])
@@ -19,13 +57,64 @@ class ReviewMixin:
                 self._excerpts_mode = None
                 self.excerpts.clear()
                 return
-            flt = ExcerptFilter(code_ids=(code.id,), with_descendants=self.excerpts.subcodes.isChecked(),
-                                coder_ids=getattr(self, "shown_coders", None))  # ui/team_menu.py
-            self.excerpts.show_excerpts(code.path, self.project.excerpts(flt))
-        elif mode[0] == "exemplars":
-            self.excerpts.show_excerpts("Exemplar quotes", self.project.excerpts(ExcerptFilter(exemplars_only=True)))
-        elif mode[0] == "search":
-            self._run_search(mode[1], mode[2])
+            title = code.path
+        else:
+            title = "Exemplar quotes"
+        flt = self._excerpts_filter()
+        project = self.project
+
+        def fetch(offset: int, limit: int):
+            return project.excerpts(flt, limit=limit, offset=offset) if self.project is project else []
+
+        self.excerpts.show_paged(title, project.count_excerpts(flt), fetch, self._excerpt_key(),
+                                 loaded=self.excerpts.loaded if keep_loaded else 0)
+
+    def _excerpts_follow(self, changes: Changes) -> None:
+        """Which part of a step the list must follow; the work itself waits for the event loop."""
+        mode = self._excerpts_mode
+        if mode is None or self.project is None:
+            return
+        if mode[0] == "search":
+            # Hits depend on the texts, names and speakers, not on codings.
+            if not (changes.everything or changes.document_list or changes.cases):
+                return
+        elif not (changes.everything or changes.codes or changes.memos or changes.counted_codes is None
+                  or changes.document_list or changes.cases or self._touches_shown(changes)):
+            return
+        self._excerpts_pending = changes if self._excerpts_pending is None else self._excerpts_pending | changes
+        self.excerpts.mark_updating()
+        self._excerpts_timer.start(0)
+
+    def _touches_shown(self, changes: Changes) -> bool:
+        if not changes.codings:
+            return False
+        if self._excerpts_mode[0] == "exemplars":
+            return True
+        code_id = self._excerpts_mode[1]
+        if not self.excerpts.subcodes.isChecked():
+            return code_id in changes.counted_codes
+        # The shown code is an ancestor of (or is) a code the step counted.
+        return code_id in self.catalog.ancestors_and_self(changes.counted_codes) or bool(
+            changes.codings_removed & self.excerpts.shown_codings())
+
+    def _follow_excerpts(self) -> None:
+        """The deferred part: just the touched excerpts in and out, or a reload when the step
+        changed what the list is (codes renamed or moved, documents, participants, memos)."""
+        changes, self._excerpts_pending = self._excerpts_pending, None
+        mode = self._excerpts_mode
+        if changes is None or mode is None or self.project is None or mode[0] == "search":
+            self._refresh_excerpts()
+            return
+        if changes.everything or changes.codes or changes.memos or changes.document_list or changes.cases \
+                or changes.counted_codes is None:
+            self._refresh_excerpts(keep_loaded=True)
+            return
+        flt = self._excerpts_filter()
+        touched = changes.codings_added | changes.codings_changed
+        fresh = self.project.excerpts(replace(flt, coding_ids=tuple(sorted(touched))), limit=len(touched)) \
+            if touched else []
+        self.excerpts.apply_delta(changes.codings_removed | changes.codings_changed, fresh,
+                                  self.project.count_excerpts(flt))
 
     def show_exemplars(self) -> None:
         self._excerpts_mode = ("exemplars",)
@@ -37,14 +126,17 @@ class ReviewMixin:
         self._run_search(query, whole_project)
 
     def _run_search(self, query: str, whole_project: bool) -> None:
-        docs = None if whole_project or self.current_document is None else [self.current_document]
+        """Hits are read a page at a time as the list scrolls (iter_search); the open document's
+        hits are marked in the viewer, found by a search of that document alone."""
+        current = self.current_document
         try:
-            hits = self.project.search(query, document_ids=docs)
+            here = self.project.search(query, document_ids=[current], limit=100_000) if current is not None else []
+            hits = self.project.iter_search(query) if whole_project else here
         except NpmdeskError as e:
             self.report_error(e)
             return
         self.excerpts.show_hits(query, hits)
-        self.transcript.set_search_marks([(h.start, h.end) for h in hits if h.document_id == self.current_document])
+        self.transcript.set_search_marks([(h.start, h.end) for h in here])
 
     def _update_memo_targets(self) -> None:
         if self.project is None:
