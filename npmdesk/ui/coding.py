@@ -242,8 +242,8 @@ class CodingController:
     def delete_code(self, code_id: int) -> None:
         code = self.project.code(code_id)
         subtree = self.project.code_descendants(code_id)
-        own = self.project.code_counts().get(code_id)
-        total = self.project.code_counts(with_descendants=True).get(code_id)
+        own = self.project.code_counts(code_ids=(code_id,)).get(code_id)  # one code's, not the whole dict
+        total = self.project.code_counts(with_descendants=True, code_ids=(code_id,)).get(code_id)
         dialog = DeleteCodeDialog(self.w, code, len(subtree) - 1, own.codings if own else 0,
                                   total.codings if total else 0)
         if dialog.exec():
