@@ -2,7 +2,8 @@
 
 `daily_backup_if_due(conn, path)` is called by the write path (store/transactions.py) before the
 first change of a session; it copies the project as it is (SQLite's backup API: consistent while
-the project is open) into the user data dir, unless today's copy exists. Per project file the last
+the project is open) into the user data dir, unless today's copy exists: a small project at once,
+a big one in a background thread with its own read-only connection, off the gesture's path. Per project file the last
 KEEP_DAYS daily copies are kept, and the newest copy of each of the KEEP_WEEKS weeks before them;
 so a project takes at most KEEP_DAYS + KEEP_WEEKS (11) times its own size in backups.
 
@@ -18,6 +19,7 @@ import logging
 import os
 import re
 import sqlite3
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -30,6 +32,11 @@ KEEP_WEEKS = 4
 log = logging.getLogger("npmdesk")
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<day>\d{4}-\d{2}-\d{2})\.npmdesk$")
 _checked: dict[str, date] = {}  # project file -> the day its backup was last found or made
+_running: dict[str, threading.Thread] = {}  # project file -> its copy in the background
+_lock = threading.Lock()
+SYNC_BYTES = 2 * 2**20  # copied in place below this (~10-20 ms); in the background above it
+STEP_PAGES = 256  # pages per step of a background copy (1 MiB at 4 KiB pages)
+MAX_RESTARTS = 50
 
 
 @dataclass(frozen=True)
@@ -82,10 +89,14 @@ def list_backups(path: str | Path) -> list[Backup]:
 
 
 def daily_backup_if_due(conn: sqlite3.Connection, path: str | Path | None, today: date | None = None) -> Path | None:
-    """Copy the project into its backups folder if no copy of today exists; return the new copy.
+    """Make today's copy of the project in its backups folder if there is none yet.
 
-    Cheap when not due (a dict lookup after the first call of the day). A backup that cannot be
-    written (disk full, no permission) is logged and skipped: it never stops the user's change."""
+    Cheap when not due (a dict lookup after the first call of the day). A project small enough to
+    copy within a frame (SYNC_BYTES) is copied here and now, through `conn`, so the copy is exactly
+    the state before the day's first change; the copy is returned. A bigger one is copied in the
+    background (`_copy_in_background`) and None is returned at once: the day's first write does
+    not wait 1-2 s for a copy of a 100 MB project. A backup that cannot be written (disk full, no
+    permission) is logged and skipped: it never stops the user's change."""
     if path is None:
         return None
     path = Path(path)
@@ -98,6 +109,72 @@ def daily_backup_if_due(conn: sqlite3.Connection, path: str | Path | None, today
     if target.exists():
         _checked[key] = today
         return None
+    with _lock:
+        running = _running.get(key)
+    if running is not None and running.is_alive():
+        if running.name == str(target):
+            return None  # today's copy is being made
+        running.join()  # yesterday's copy is still going (a session across midnight): let it end
+    try:
+        small = path.stat().st_size <= SYNC_BYTES
+    except OSError:
+        small = True
+    if small:
+        if _write_copy(lambda dest: conn.backup(dest), path, target, today):
+            _checked[key] = today
+            return target
+        return None
+    thread = threading.Thread(target=_copy_in_background, args=(path, target, today, key), name=str(target),
+                              daemon=True)
+    with _lock:
+        _running[key] = thread
+    thread.start()
+    return None
+
+
+def wait_for_backups(timeout: float | None = None) -> None:
+    """Let the copies in the background finish (tests, benchmarks, and a clean exit)."""
+    with _lock:
+        threads = list(_running.values())
+    for t in threads:
+        t.join(timeout)
+
+
+def _copy_in_background(path: Path, target: Path, today: date, key: str) -> None:
+    """Copy the project through a read-only connection of its own, STEP_PAGES pages at a time.
+
+    Each step holds a shared lock for about a millisecond, so a commit of the window waits at most
+    that long (its busy timeout covers it). SQLite restarts the copy when another connection
+    commits between steps, so what is written is always one consistent state of the project: the
+    state when the copy last started. After MAX_RESTARTS (someone writing without pause) the copy
+    is given up, logged, and tried again at a later write."""
+    restarts = [0, None]
+
+    def progress(_status, remaining, _total):
+        if restarts[1] is not None and remaining > restarts[1]:
+            restarts[0] += 1
+            if restarts[0] > MAX_RESTARTS:
+                raise sqlite3.OperationalError(f"the project changed {MAX_RESTARTS} times during the copy")
+        restarts[1] = remaining
+
+    def copy(dest):
+        source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        try:
+            source.execute("PRAGMA busy_timeout = 2000")
+            source.backup(dest, pages=STEP_PAGES, progress=progress, sleep=0.005)
+        finally:
+            source.close()
+
+    try:
+        if _write_copy(copy, path, target, today):
+            _checked[key] = today
+    except Exception as e:  # a background copy never takes the app down
+        log.warning("%s: the daily backup failed (%s)", path, e)
+
+
+def _write_copy(copy, path: Path, target: Path, today: date) -> bool:
+    """Write a copy to `target` by way of a .partial file (a copy is complete or absent)."""
+    folder = target.parent
     tmp = target.with_name(target.name + ".partial")
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -107,7 +184,7 @@ def daily_backup_if_due(conn: sqlite3.Connection, path: str | Path | None, today
         tmp.unlink(missing_ok=True)
         dest = sqlite3.connect(str(tmp))
         try:
-            conn.backup(dest)
+            copy(dest)
         finally:
             dest.close()
         os.replace(tmp, target)
@@ -118,9 +195,8 @@ def daily_backup_if_due(conn: sqlite3.Connection, path: str | Path | None, today
             tmp.unlink(missing_ok=True)
         except OSError:
             pass
-        return None
-    _checked[key] = today
-    return target
+        return False
+    return True
 
 
 def kept(backups: list[Backup], keep_days: int = KEEP_DAYS, keep_weeks: int = KEEP_WEEKS) -> list[Backup]:
