@@ -257,9 +257,14 @@ def plan_merge(project, paths, coder: str | None = None) -> MergePlan:
 def apply_merge(project, plan: MergePlan) -> MergeReport:
     """Write the plan's codes, codings and memos as one transaction (one undoable step)."""
     report = MergeReport([])
+    version = codebook_version(project)
     with project.write("merge coder copies", copies=[c.path for c in plan.copies]) as c:
         for copy, docs, by_text in zip(plan.copies, plan.documents, plan.matched_by_text):
             merged = CopyMerged(copy.path, len(docs), by_text)
+            made = (copy.made_from or {}).get("codebook_version")
+            if made and made != version:
+                merged.notes.append(f"the copy was made with codebook version {made}; the project's is now "
+                                    f"{version} (codes were added, renamed or moved since)")
             codes = _merge_codes(c, copy, merged)
             coders = _merge_coders(project, c, copy)
             codings = _merge_codings(project, c, copy, docs, codes, coders, merged)

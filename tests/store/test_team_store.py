@@ -169,3 +169,13 @@ def test_character_tables_in_sql_match_the_python_sweep(lead):
     fast = character_cells(lead, ids, [1], None, doc_rows)
     slow = {k: character_table(v, length) for k, v in read_spans(lead, ids, [1]).items()}
     assert fast == slow and len(fast) == 2
+
+
+def test_merge_notes_a_code_tree_changed_since_the_copy(lead, tmp_path):
+    copy = _copy(lead, tmp_path, "Ana")
+    copy.apply_coding(1, copy.code_by_path("Belonging").id, 0, 20)
+    copy.close()
+    lead.ensure_code_path("Added later")
+    report = merge_copies(lead, [tmp_path / "Ana.npmdesk"], backup=False)
+    assert any("codebook version" in n for n in report.copies[0].notes)
+    assert any("note: the copy was made with codebook version" in line for line in report.lines())
