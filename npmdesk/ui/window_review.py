@@ -40,6 +40,15 @@ class ReviewMixin:
         return lambda e: (code_order.get(e.code_id, 0), doc_order.get(e.document_id, 0), e.document_id,
                           e.start, e.end, e.coding_id)
 
+    def _count_excerpts(self, flt: ExcerptFilter) -> int:
+        """How many excerpts the list has: a code's count from the counts cache (kept up to date
+        incrementally, store/counts_cache.py) when only codes restrict it, else counted."""
+        if flt.code_ids is not None and len(flt.code_ids) == 1 and flt == ExcerptFilter(
+                code_ids=flt.code_ids, with_descendants=flt.with_descendants):
+            n = self.project.code_counts(with_descendants=flt.with_descendants, code_ids=flt.code_ids)
+            return n[flt.code_ids[0]].codings if flt.code_ids[0] in n else 0
+        return self.project.count_excerpts(flt)
+
     def _refresh_excerpts(self, keep_loaded: bool = False) -> None:
         """Show the current list afresh: its count and first page (with `keep_loaded`, as many rows
         as were shown, at the same scroll position)."""
@@ -66,7 +75,7 @@ class ReviewMixin:
         def fetch(offset: int, limit: int):
             return project.excerpts(flt, limit=limit, offset=offset) if self.project is project else []
 
-        self.excerpts.show_paged(title, project.count_excerpts(flt), fetch, self._excerpt_key(),
+        self.excerpts.show_paged(title, self._count_excerpts(flt), fetch, self._excerpt_key(),
                                  loaded=self.excerpts.loaded if keep_loaded else 0)
 
     def _excerpts_follow(self, changes: Changes) -> None:
@@ -114,7 +123,7 @@ class ReviewMixin:
         fresh = self.project.excerpts(replace(flt, coding_ids=tuple(sorted(touched))), limit=len(touched)) \
             if touched else []
         self.excerpts.apply_delta(changes.codings_removed | changes.codings_changed, fresh,
-                                  self.project.count_excerpts(flt))
+                                  self._count_excerpts(flt))
 
     def show_exemplars(self) -> None:
         self._excerpts_mode = ("exemplars",)
