@@ -81,7 +81,7 @@ def build_inputs(tmp: Path, args) -> list[dict]:
     for fmt in ("docx", "odt", "rtf", "txt"):
         add(f"{fmt} {n // 1000}k turns", "import", f"turns.{fmt}", lambda f=fmt: getattr(hostile, f)(n), budget_s=10)
     add(f"txt {args.big_txt_mb} MB", "import", "big.txt", lambda: _latin_txt(args.big_txt_mb), budget_s=60,
-        budget_mb=4 * args.big_txt_mb + 200, note="budget: about 4 bytes of memory a byte of text")
+        budget_mb=6 * args.big_txt_mb + 200, note="budget: about 6 bytes of memory a byte of text, most of it to store it")
     add("docx, document.xml 240 MB", "import", "inflates240.docx", writer=lambda p: _inflating_docx(p, 240), budget_s=2,
         budget_mb=150, expect="refused")
     add("pdf 1 page, 200k operators", "import", "ops.pdf", lambda: _slow_pdf(1, 200_000), budget_s=5, expect="refused")
