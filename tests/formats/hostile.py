@@ -260,7 +260,7 @@ def qdc(codes: int = 6, depth: int = 2) -> bytes:
     parts, n = [], 0
     while n < codes:
         chain = []
-        for d in range(depth):
+        for _ in range(depth):
             if n >= codes:
                 break
             chain.append(n)
@@ -310,7 +310,8 @@ def qdpx(turns: int = 6) -> bytes:
 
 def participants_csv(rows: int = 6, newline: str = "\r\n") -> bytes:
     lines = ["ID,role,cohort,first-gen,joined"]
-    lines += [f"NPM-{i},{'mentor' if i % 2 else 'mentee'},{2020 + i % 3},{'yes' if i % 3 else 'no'},2024-0{1 + i % 9}-15"
+    lines += [f"NPM-{i},{'mentor' if i % 2 else 'mentee'},{2020 + i % 3},{'yes' if i % 3 else 'no'},"
+              f"2024-0{1 + i % 9}-15"
               for i in range(1, rows + 1)]
     return (newline.join(lines) + newline).encode("utf-8")
 

@@ -351,7 +351,8 @@ def test_a_speaker_label_with_controls_from_a_subtitle_file(project, tmp_path):
 
 def test_code_names_from_a_qdpx_lose_overrides(tmp_path):
     qde, text = hostile.qde(4)
-    qde = qde.replace(b'name="code 0 ', 'name="x\u202egpj '.encode(), 1).replace(b'name="code 1 ', b'name="a&#x85;b ', 1)
+    qde = qde.replace(b'name="code 0 ', 'name="x\u202egpj '.encode(), 1)
+    qde = qde.replace(b'name="code 1 ', b'name="a&#x85;b ', 1)
     path = tmp_path / "study.qdpx"
     path.write_bytes(hostile.zip_bytes([("project.qde", qde), (f"sources/{hostile.guid(300)}.txt", text)]))
     import_qdpx(path, tmp_path / "new.npmdesk", "Ana")

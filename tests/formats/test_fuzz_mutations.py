@@ -62,8 +62,9 @@ def seeds() -> dict[str, list[bytes]]:
     }
 
 
-_INTERESTING = [b"\x00", b"\r", b"\n", b"\r\r", b"\xff\xfe", b"\xef\xbb\xbf", b"<", b">", b"&", b"&amp;", b"<!DOCTYPE x>",
-                b"]]>", b"{", b"}", b"\\", b"\\u-1", b"\\bin99999 ", b"\\'", b'"', b",", b";", b"\t", b"obj", b"endstream",
+_INTERESTING = [b"\x00", b"\r", b"\n", b"\r\r", b"\xff\xfe", b"\xef\xbb\xbf", b"<", b">", b"&", b"&amp;",
+                b"<!DOCTYPE x>", b"]]>", b"{", b"}", b"\\", b"\\u-1", b"\\bin99999 ", b"\\'", b'"', b",", b";", b"\t",
+                b"obj", b"endstream",
                 b"%%EOF", b"-->", b"<v ", b"\xe2\x80\xae", b"\xc2\x85", b"\x7f", b"99999999999", b"-1", b"PK\x03\x04"]
 
 

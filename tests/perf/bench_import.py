@@ -37,8 +37,8 @@ def _latin_txt(megabytes: int) -> bytes:
     """A long plain-text transcript in Western European text (accents, no emoji: Python then
     holds it one byte a character, as it would a real English or Spanish transcript), in turns
     of 60 words."""
-    chunk = "".join(f"{hostile.SPEAKERS[i % 3]}: {hostile.turn_text(i, 60).replace('😀', 'ja').replace('مرحبا', 'hola')}\n\n"
-                    for i in range(5_000)).encode("utf-8")
+    said = (hostile.turn_text(i, 60).replace("😀", "ja").replace("مرحبا", "hola") for i in range(5_000))
+    chunk = "".join(f"{hostile.SPEAKERS[i % 3]}: {s}\n\n" for i, s in enumerate(said)).encode("utf-8")
     return chunk * max(1, megabytes * 2**20 // len(chunk))
 
 
@@ -81,7 +81,8 @@ def build_inputs(tmp: Path, args) -> list[dict]:
     for fmt in ("docx", "odt", "rtf", "txt"):
         add(f"{fmt} {n // 1000}k turns", "import", f"turns.{fmt}", lambda f=fmt: getattr(hostile, f)(n), budget_s=10)
     add(f"txt {args.big_txt_mb} MB", "import", "big.txt", lambda: _latin_txt(args.big_txt_mb), budget_s=60,
-        budget_mb=6 * args.big_txt_mb + 200, note="budget: about 6 bytes of memory a byte of text, most of it to store it")
+        budget_mb=6 * args.big_txt_mb + 200,
+        note="budget: about 6 bytes of memory a byte of text, most of it to store it")
     add("docx, document.xml 240 MB", "import", "inflates240.docx", writer=lambda p: _inflating_docx(p, 240), budget_s=2,
         budget_mb=150, expect="refused")
     add("pdf 1 page, 200k operators", "import", "ops.pdf", lambda: _slow_pdf(1, 200_000), budget_s=5, expect="refused")
@@ -176,7 +177,8 @@ def main(argv=None) -> int:
             size = Path(case["path"]).stat().st_size / 2**20
             bs = f"{case['budget_s']} s" if case["budget_s"] else "-"
             bm = f"{case['budget_mb']} MB" if case["budget_mb"] else "-"
-            print(f"{case['name']:<34} {size:>6.1f} MB {seconds:>7.2f} s {cpu:>6.2f} s {bs:>8} {peak:>5.0f} MB {bm:>8}  "
+            print(f"{case['name']:<34} {size:>6.1f} MB {seconds:>7.2f} s {cpu:>6.2f} s {bs:>8} {peak:>5.0f} MB "
+                  f"{bm:>8}  "
                   f"{outcome}{'' if ok else '  <- MISSED'}")
             if outcome == "refused":
                 print(f"{'':<34}   “{runs[0]['message'][:110]}”")

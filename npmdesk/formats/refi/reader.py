@@ -99,7 +99,8 @@ def read_qdpx(path: str | Path) -> RefiProject:
     except (MemoryError, RecursionError):
         raise BadInputError(path, "the project is too large or too deeply nested to read") from None
     except Exception as e:  # a surprise on a hostile file is a refusal, never a traceback
-        raise BadInputError(path, f"the file could not be read as a REFI-QDA project ({type(e).__name__}: {e})") from None
+        raise BadInputError(path, f"the file could not be read as a REFI-QDA project "
+                                  f"({type(e).__name__}: {e})") from None
 
 
 def _find_qde(zf: SafeZip) -> str:
