@@ -29,6 +29,11 @@ class DocumentList(QTreeWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.currentItemChanged.connect(self._current_changed)
         self._loading = False
+        self._items: dict[int, QTreeWidgetItem] = {}  # document id -> its row
+
+    def clear(self) -> None:
+        self._items = {}
+        super().clear()
 
     def load(self, documents, shares: dict[int, float], current: int | None = None) -> None:
         self._loading = True
@@ -51,6 +56,7 @@ class DocumentList(QTreeWidget):
                 share = shares.get(d.id, 0.0)
                 item = QTreeWidgetItem([d.name, d.kind, f"{share:.0%}"])
                 item.setData(0, DOC_ROLE, d.id)
+                self._items[d.id] = item
                 item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 speakers = ", ".join(d.speakers) or "none recognised"
                 item.setToolTip(0, f"{d.name}\n{d.words} words, {d.turns} turns\nSpeakers: {speakers}\n"
@@ -93,14 +99,13 @@ class DocumentList(QTreeWidget):
             self.update_shares(window.project.coded_shares(document_ids=docs), docs)
 
     def update_shares(self, shares: dict[int, float], only: set[int] | None = None) -> None:
-        """Show coded shares; with `only`, just those documents' (the others did not change)."""
-        for i in range(self.topLevelItemCount()):
-            group = self.topLevelItem(i)
-            for j in range(group.childCount()):
-                item = group.child(j)
-                doc_id = item.data(0, DOC_ROLE)
-                if only is None or doc_id in only:
-                    item.setText(2, f"{shares.get(doc_id, 0.0):.0%}")
+        """Show coded shares; with `only`, just those documents' (the others did not change: a
+        coding costs its document's row, not a walk over 2,000 rows)."""
+        items = self._items
+        for doc_id in (items if only is None else only):
+            item = items.get(doc_id)
+            if item is not None:
+                item.setText(2, f"{shares.get(doc_id, 0.0):.0%}")
 
     def select_document(self, doc_id: int) -> None:
         item = self.item_for(doc_id)
@@ -110,12 +115,7 @@ class DocumentList(QTreeWidget):
             self._loading = False
 
     def item_for(self, doc_id: int):
-        for i in range(self.topLevelItemCount()):
-            group = self.topLevelItem(i)
-            for j in range(group.childCount()):
-                if group.child(j).data(0, DOC_ROLE) == doc_id:
-                    return group.child(j)
-        return None
+        return self._items.get(doc_id)
 
     def _current_changed(self, item, _previous) -> None:
         if self._loading or item is None:
