@@ -62,7 +62,7 @@ class CodesMixin(StoreBase):
 
     def code_children(self, code_id: int | None) -> list[int]:
         return [r[0] for r in self.db.execute(
-            "SELECT id FROM codes WHERE ifnull(parent_id, 0) = ifnull(?, 0) ORDER BY position, id", (code_id,))]
+            "SELECT id FROM codes WHERE parent_id IS ? ORDER BY position, id", (code_id,))]
 
     def code_descendants(self, code_id: int) -> list[int]:
         """The code and everything below it."""
@@ -101,10 +101,10 @@ class CodesMixin(StoreBase):
                 color = PALETTE[total % len(PALETTE)]
             if position is None:
                 position = c.execute(
-                    "SELECT ifnull(max(position), -1) + 1 FROM codes WHERE ifnull(parent_id, 0) = ifnull(?, 0)",
+                    "SELECT ifnull(max(position), -1) + 1 FROM codes WHERE parent_id IS ?",
                     (parent_id,)).fetchone()[0]
             else:
-                c.execute("UPDATE codes SET position = position + 1 WHERE ifnull(parent_id, 0) = ifnull(?, 0) "
+                c.execute("UPDATE codes SET position = position + 1 WHERE parent_id IS ? "
                           "AND position >= ?", (parent_id, position))
             return new_id(c.execute(
                 "INSERT INTO codes(parent_id, name, color, description, position, guid, created) "
@@ -153,7 +153,7 @@ class CodesMixin(StoreBase):
                     raise InvalidValueError("a code cannot be moved inside itself or one of its sub-codes")
             self._check_sibling_name(c, new_parent_id, row[2], code_id)
             siblings = [r[0] for r in c.execute(
-                "SELECT id FROM codes WHERE ifnull(parent_id, 0) = ifnull(?, 0) AND id != ? ORDER BY position, id",
+                "SELECT id FROM codes WHERE parent_id IS ? AND id != ? ORDER BY position, id",
                 (new_parent_id, code_id))]
             if position is None or position > len(siblings):
                 position = len(siblings)
@@ -262,7 +262,7 @@ class CodesMixin(StoreBase):
 
     def _renumber(self, c, parent_id) -> None:
         ids = [r[0] for r in c.execute(
-            "SELECT id FROM codes WHERE ifnull(parent_id, 0) = ifnull(?, 0) ORDER BY position, id", (parent_id,))]
+            "SELECT id FROM codes WHERE parent_id IS ? ORDER BY position, id", (parent_id,))]
         c.executemany("UPDATE codes SET position = ? WHERE id = ?", [(i, x) for i, x in enumerate(ids)])
 
 
