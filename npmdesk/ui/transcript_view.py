@@ -7,6 +7,8 @@ ExtraSelections, which are cheap for a handful of ranges.
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip
@@ -38,7 +40,8 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 LAZY_CODINGS = 1500  # above this many codings a transcript is coloured visible-first
-LAZY_STEP = 40  # paragraphs coloured per background step
+LAZY_STEP = 40  # paragraphs coloured per background step at most
+LAZY_BUDGET = 0.02  # seconds of colouring per background step (a gesture waits at most about this)
 
 
 class TranscriptView(QPlainTextEdit):
@@ -340,13 +343,18 @@ class TranscriptView(QPlainTextEdit):
         if h is None or not h.pending:
             self._lazy_timer.stop()
             return
-        # The pending blocks are taken in document order, a step at a time (sorted once per load).
-        while self._lazy_order and self._lazy_order[-1] not in h.pending:
-            self._lazy_order.pop()
-        step = []
-        while self._lazy_order and len(step) < LAZY_STEP:
-            step.append(self._lazy_order.pop())
-        h.complete(step)
+        # The pending blocks are taken in document order (sorted once per load), for at most
+        # LAZY_BUDGET seconds a step: a heavy paragraph costs a few ms, and a gesture that comes
+        # meanwhile waits for one step, never for 40 heavy paragraphs.
+        deadline = time.perf_counter() + LAZY_BUDGET
+        done = 0
+        while self._lazy_order and done < LAZY_STEP:
+            block = self._lazy_order.pop()
+            if block in h.pending:
+                h.complete((block,))
+                done += 1
+                if time.perf_counter() >= deadline:
+                    break
 
     def _update_margin(self, rect, dy):
         self._colour_visible()  # a scroll may reveal paragraphs still waiting for their colours
