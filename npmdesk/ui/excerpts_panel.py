@@ -25,7 +25,7 @@ from npmdesk.core.model import split_path
 
 SPAN_ROLE = Qt.ItemDataRole.UserRole + 2
 CODING_ROLE = Qt.ItemDataRole.UserRole + 3
-PAGE = 60  # rows read at a time: more than a screen, a few milliseconds to read and show
+PAGE = 40  # rows read at a time: more than a screen, a few milliseconds to read and show
 _DARK = QBrush(QColor("#111111"))
 
 
