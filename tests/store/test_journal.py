@@ -7,6 +7,8 @@ import sqlite3
 import pytest
 
 from npmdesk.core.changes import Changes
+from npmdesk.core.errors import NotFoundError
+from npmdesk.core.errors import NotFoundError
 from npmdesk.store import Project, TurnSpec
 from npmdesk.store.journal import UndoConflictError
 
@@ -188,7 +190,7 @@ def test_undo_restores_reals_and_blobs_exactly(project):
 def test_a_refused_first_change_forgets_the_coder_it_recorded(project):
     project.close()
     p = Project.open(project.path, "Zed")
-    with pytest.raises(Exception):
+    with pytest.raises(NotFoundError):
         p.apply_coding(p.documents()[0].id, 999, 0, 5)  # no such code: refused, rolled back
     assert p.coder_id is None and "Zed" not in [c["name"] for c in p.coders()]
     other = Project.open(project.path, "Bob")
