@@ -20,6 +20,11 @@ from npmdesk.formats.readers.text import decode_text
 from npmdesk.core.model import TurnSpec
 
 MAX_SOURCE_BYTES = 200 * 1024 * 1024
+# A plain-text transcript is all text: 50 MB is some 8 million words, more than a whole study at
+# npmdesk's design scale, and bounds an import's peak memory to about 300 MB (a .docx or .rtf may
+# be larger on disk because of pictures, which are not read).
+MAX_TEXT_BYTES = 50 * 1024 * 1024
+PLAIN_TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".vtt", ".srt")
 
 
 @dataclass
@@ -125,6 +130,9 @@ def read_source(path: str | Path, options: ImportOptions | None = None) -> Parse
     if size > options.max_bytes:
         raise BadInputError(path, f"the file is {_size(size)}, over the {_size(options.max_bytes)} "
                                   "limit for one transcript")
+    if path.suffix.lower() in PLAIN_TEXT_SUFFIXES and size > min(options.max_bytes, MAX_TEXT_BYTES):
+        raise BadInputError(path, f"the text file is {_size(size)}, over the {_size(MAX_TEXT_BYTES)} limit for "
+                                  "one transcript (some 8 million words); split it into several files")
     try:
         data = path.read_bytes()
     except OSError as e:

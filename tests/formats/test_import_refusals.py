@@ -225,3 +225,19 @@ def test_a_very_long_file_name_is_shortened_not_refused(tmp_path, project):
     long.write_text("Interviewer: Hi.\nNPM-3: Hello.\n", encoding="utf-8")
     [doc] = import_files(project, [long]).imported
     assert len(doc.name) <= 194 and doc.name.endswith("…") and doc.name.startswith("Interview with")
+
+
+def test_a_text_file_over_the_text_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    """Plain text is bounded tighter than a .docx (which may be mostly pictures): memory stays bounded."""
+    import npmdesk.formats.importing as importing
+    from npmdesk.store import Project
+
+    monkeypatch.setattr(importing, "MAX_TEXT_BYTES", 1000)
+    big = tmp_path / "long.txt"
+    big.write_text("NPM-1: words words words.\n" * 100, encoding="utf-8")
+    project = Project.create(tmp_path / "p.npmdesk", "Ana")
+    before = project.path.read_bytes()
+    with pytest.raises(BadInputError, match="over the 1,000 bytes limit for one transcript"):
+        importing.import_files(project, [str(big)], importing.ImportOptions())
+    assert project.documents() == [] and project.path.read_bytes() == before
+    project.close()
