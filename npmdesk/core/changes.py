@@ -32,11 +32,11 @@ class Changes:
     note: str = field(default="", compare=False)  # what the window says when a step cannot be undone
 
     @classmethod
-    def all(cls) -> "Changes":
+    def all(cls) -> Changes:
         return cls(counted_codes=None, document_list=True, memos=True, cases=True, frameworks=True,
                    meta=True, everything=True)
 
-    def __or__(self, other: "Changes") -> "Changes":
+    def __or__(self, other: Changes) -> Changes:
         merged: dict[str, Any] = {}
         for f in fields(self):
             a, b = getattr(self, f.name), getattr(other, f.name)

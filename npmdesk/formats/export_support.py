@@ -30,8 +30,9 @@ def write_failure(out: Path, e: OSError) -> BadInputError:
     """A plain-words refusal for an OS error while writing `out` (disk full, permission, read-only)."""
     folder = out.parent if str(out.parent) else Path(".")
     if e.errno == errno.ENOSPC or getattr(e, "winerror", None) == 112:
-        return BadInputError(out, f"the disk holding {folder.resolve()} is full ({e.strerror}): nothing was written and the "
-                                  "project is unchanged; free some space (or export to another disk) and try again")
+        return BadInputError(out, f"the disk holding {folder.resolve()} is full ({e.strerror}): nothing was written "
+                                  "and the project is unchanged; free some space (or export to another disk) and try "
+                                  "again")
     if e.errno == errno.EROFS:
         return BadInputError(out, f"{folder.resolve()} is on a read-only disk: nothing was written; export "
                                   "to another folder")
@@ -100,5 +101,6 @@ class Progress:
             self._ask()
 
     def _ask(self) -> None:
+        assert self.callback is not None  # its callers ask only when there is one
         if self.callback(min(self.done, self.total), self.total) is False:
             raise CancelledError("export cancelled: no file was written")

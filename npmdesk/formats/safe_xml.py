@@ -113,7 +113,8 @@ class SafeZip:
                                              f"{_mb(self.limits.max_member_bytes)} limit for one part; refused "
                                              "(a \"zip bomb\" or an unusually huge document)")
         if info.file_size > _RATIO_FLOOR and info.file_size > self.limits.max_ratio * max(info.compress_size, 1):
-            raise BadInputError(self.source, f"{info.filename} is compressed {info.file_size // max(info.compress_size, 1)}"
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise BadInputError(self.source, f"{info.filename} is compressed {ratio}"
                                              f" to 1, far more than any real document; refused as a \"zip bomb\"")
 
     def names(self) -> list[str]:
@@ -122,7 +123,7 @@ class SafeZip:
     def has(self, name: str) -> bool:
         return name in self._infos
 
-    def open(self, name: str) -> "_CountedMember":
+    def open(self, name: str) -> _CountedMember:
         """A stream of the member's inflated bytes, stopped (BadInputError) past the part limit."""
         info = self._infos.get(name)
         if info is None:
@@ -145,7 +146,7 @@ class SafeZip:
     def read_xml(self, name: str) -> etree._Element:
         return parse_xml(self.read(name), self.source, name)
 
-    def iter_xml(self, name: str, path: tuple[str, ...], tags: tuple[str, ...] | None = None) -> "XmlStream":
+    def iter_xml(self, name: str, path: tuple[str, ...], tags: tuple[str, ...] | None = None) -> XmlStream:
         """The children of the element at `path` (the root's tag first; only those tagged `tags`,
         if given), each as soon as it is complete; each is freed, with any siblings before it,
         once the caller moves on. Everything outside `path` is kept whole, so the caller may look

@@ -28,7 +28,8 @@ def compile_speaker_pattern(pattern: str | None) -> re.Pattern:
     return rx
 
 
-def label_starts(text: str, pattern: str | None = None, known: set[str] | frozenset = frozenset()) -> list[tuple[int, str]]:
+def label_starts(text: str, pattern: str | None = None,
+                 known: set[str] | frozenset = frozenset()) -> list[tuple[int, str]]:
     """(offset, speaker) for every paragraph that starts with a speaker label.
 
     With the default pattern a label seen only once must look like the others (same shape once

@@ -152,7 +152,8 @@ class AnalysisMixin(StoreBase):
         """A query of (coding_id, key) pairs, each pair once: which cell(s) of an axis a coding is in."""
         if kind == "codes":
             if aggregate:
-                return "SELECT cg.id AS coding_id, anc.key AS key FROM codings cg JOIN anc ON anc.code_id = cg.code_id", ()
+                return ("SELECT cg.id AS coding_id, anc.key AS key FROM codings cg "
+                        "JOIN anc ON anc.code_id = cg.code_id"), ()
             return "SELECT id AS coding_id, code_id AS key FROM codings", ()
         if kind == "participants":
             return "SELECT coding_id, case_id AS key FROM coding_cases", ()
@@ -359,7 +360,8 @@ class AnalysisMixin(StoreBase):
             code_ids = tuple(self.code_children(None))
         counts = self._count_cells("participants", "codes", "codings", True) if code_ids else {}
         summaries = {(r[0], r[1]): r[2] for r in self.db.execute("SELECT case_id, code_id, summary FROM chart_cells")}
-        return {(case.id, cid): ChartCell(case.id, cid, summaries.get((case.id, cid), ""), counts.get((case.id, cid), 0))
+        return {(case.id, cid): ChartCell(case.id, cid, summaries.get((case.id, cid), ""),
+                                          counts.get((case.id, cid), 0))
                 for case in self.cases() for cid in code_ids}
 
 

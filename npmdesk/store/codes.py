@@ -228,7 +228,8 @@ class CodesMixin(StoreBase):
                     f"code {row[2]!r} has {n} coding(s): choose codings='delete' or 'parent'")
             if n and codings == "parent":
                 if parent is None:
-                    raise InvalidValueError(f"code {row[2]!r} is at the top of the tree: its codings have no parent to go to")
+                    raise InvalidValueError(f"code {row[2]!r} is at the top of the tree: "
+                                            "its codings have no parent to go to")
                 c.execute(f"DELETE FROM codings WHERE code_id IN ({marks}) AND EXISTS (SELECT 1 FROM codings t "
                           "WHERE t.code_id = ? AND t.document_id = codings.document_id AND t.start = codings.start "
                           "AND t.end = codings.end AND t.coder_id = codings.coder_id)", (*doomed, parent))

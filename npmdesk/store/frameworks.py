@@ -143,7 +143,8 @@ class FrameworksMixin(StoreBase):
         if not found:
             everything = [e.name for f in self.frameworks() if framework_id in (None, f.id) for e in f.elements]
             close = difflib.get_close_matches(name.strip(), everything, n=1, cutoff=0.5)
-            raise NotFoundError(f"no framework element named {name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+            raise NotFoundError(f"no framework element named {name!r}"
+                                + (f" (did you mean {close[0]!r}?)" if close else ""))
         if len(found) > 1:
             raise InvalidValueError(f"{name!r} is in several frameworks: name the framework too")
         return found[0]
@@ -304,7 +305,8 @@ class FrameworksMixin(StoreBase):
             per_code = dict(self.db.execute(f"SELECT code_id, count(*) FROM codings WHERE code_id IN ({marks}) "
                                             "GROUP BY code_id", every).fetchall())
             for code_id, case_id in self.db.execute(
-                    f"SELECT DISTINCT cg.code_id, cc.case_id FROM codings cg JOIN coding_cases cc ON cc.coding_id = cg.id "
+                    "SELECT DISTINCT cg.code_id, cc.case_id FROM codings cg "
+                    "JOIN coding_cases cc ON cc.coding_id = cg.id "
                     f"WHERE cg.code_id IN ({marks})", every):
                 cases_of.setdefault(code_id, set()).add(case_id)
 

@@ -190,7 +190,8 @@ class Journal:
         for table, rows in restored.items():
             self._check_refs(table, rows)
         if self.pending() - before != len(entries):
-            raise UndoConflictError(_conflict("", "undoing it would also remove work another program or window added since"))
+            raise UndoConflictError(_conflict(
+                "", "undoing it would also remove work another program or window added since"))
 
     def _revert_run(self, table: str, op: str, run: list[Entry]) -> None:
         cols = self.columns.get(table)

@@ -57,7 +57,7 @@ class Project(
     # Lifecycle ------------------------------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: str | Path, coder: str, name: str | None = None) -> "Project":
+    def create(cls, path: str | Path, coder: str, name: str | None = None) -> Project:
         path = Path(path)
         if not path.suffix:
             path = path.with_suffix(PROJECT_SUFFIX)
@@ -65,7 +65,7 @@ class Project(
         return cls.open(path, coder)
 
     @classmethod
-    def open(cls, path: str | Path, coder: str, read_only: bool = False) -> "Project":
+    def open(cls, path: str | Path, coder: str, read_only: bool = False) -> Project:
         """Open a project. `read_only=True` for anything that only reads: the file's bytes stay as
         they are. A project that cannot be written (file, folder or disk read-only) opens read-only
         with `read_only_reason` saying why, instead of being refused."""
@@ -86,7 +86,7 @@ class Project(
     def close(self) -> None:
         self.db.conn.close()
 
-    def __enter__(self) -> "Project":
+    def __enter__(self) -> Project:
         return self
 
     def __exit__(self, *exc) -> None:

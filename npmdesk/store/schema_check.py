@@ -54,7 +54,8 @@ def read_schema(conn: sqlite3.Connection, schema: str = "main") -> dict[str, Sch
     objects = {name: SchemaObject(kind, name, tbl, normalise(sql)) for kind, name, tbl, sql in rows}
     # A virtual table's shadow tables (FTS5's _data, _idx, _docsize, _config) are written by the
     # module, whose exact SQL varies between SQLite versions: compare them by name and type only.
-    virtual = [o.name for o in objects.values() if o.type == "table" and o.sql.upper().startswith("CREATE VIRTUAL TABLE")]
+    virtual = [o.name for o in objects.values()
+               if o.type == "table" and o.sql.upper().startswith("CREATE VIRTUAL TABLE")]
     for name, obj in list(objects.items()):
         if obj.type == "table" and any(name.startswith(v + "_") for v in virtual):
             objects[name] = SchemaObject(obj.type, name, obj.tbl_name, "")

@@ -17,7 +17,8 @@ from npmdesk.core.errors import DamagedProjectError, DiskFullError, NpmdeskError
 # SQLite primary result codes (the low byte of sqlite_errorcode)
 SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 8, 10, 11, 13, 14, 26
 
-NOTHING_LOST = "nothing was lost: the change that could not be written was undone whole, the project is as it was before it"
+NOTHING_LOST = ("nothing was lost: the change that could not be written was undone whole, "
+                "the project is as it was before it")
 
 
 def _where(path) -> str:

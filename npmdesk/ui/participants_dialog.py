@@ -7,6 +7,7 @@ window undoes them one by one); every view follows through the window's change s
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -52,7 +53,8 @@ class ParticipantsDialog(QDialog):
         self.table.itemChanged.connect(self._cell_edited)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         row = QHBoxLayout()
-        for text, slot in (("&Add participant…", self.add_participant), ("&Delete participant", self.delete_participant),
+        for text, slot in (("&Add participant…", self.add_participant),
+                           ("&Delete participant", self.delete_participant),
                            ("Add a&ttribute…", self.add_attribute), ("&Import from CSV…", self.import_csv)):
             button = QPushButton(text)
             button.clicked.connect(slot)
@@ -193,7 +195,7 @@ class ParticipantsDialog(QDialog):
             self.docs.setCellWidget(i, 1, kind)
             case = self._case_combo(doc.case_id, "(none)")
             case.currentIndexChanged.connect(
-                lambda _, d=doc.id, c=case: self._try(lambda v=c.currentData(): self.project.set_document_case(d, v),
+                lambda _, d=doc.id, c=case: self._try(partial(self.project.set_document_case, d, c.currentData()),
                                                       "Set document's participant", refill=False))
             self.docs.setCellWidget(i, 2, case)
         if docs:
@@ -216,7 +218,7 @@ class ParticipantsDialog(QDialog):
             combo = self._case_combo(sp.case_id, NOT_A_PARTICIPANT)
             combo.currentIndexChanged.connect(
                 lambda _, s=sp, c=combo: self._try(
-                    lambda v=c.currentData(): self.project.link_speaker(s.document_id, s.name, v),
+                    partial(self.project.link_speaker, s.document_id, s.name, c.currentData()),
                     f"Link speaker {s.name}", refill=False))
             self.speakers.setCellWidget(i, 1, combo)
 

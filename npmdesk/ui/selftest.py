@@ -44,7 +44,8 @@ def run_self_test(verbose: bool = True) -> int:
     try:
         with _isolated_environment(tmp):
             check = _Checks(tmp, say)
-            for step, fn in check.steps():
+            for name, fn in check.steps():
+                step = name  # the failure message names the step that was running
                 fn()
         say(f"all checks passed in {time.monotonic() - started:.1f} s")
         return 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zipfile
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from lxml import etree
@@ -16,7 +16,7 @@ QC_DEMO = next((d / "qc_demo.qdpx" for d in (FIXTURES, *SHARED_CANDIDATES) if (d
 NS = {"q": "urn:QDA-XML:project:1.0"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema(name: str) -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(FIXTURES / name)))
 

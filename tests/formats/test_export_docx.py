@@ -78,8 +78,9 @@ def test_excerpts_filters_and_title_page(study, tmp_path):
     sel = ReportSelection(code_paths=("Socialisation into medicine",), with_children=True,
                           attributes=(("rural", "no"),))
     assert export_excerpts_docx(p, out, sel) == 2  # NPM-2's and NPM-3's belonging quotes
-    assert texts(out, "Quote") == ["I was nervous, \u201ctruly\u201d nervous; then my mentor said: you, too, belong here.",
-                                   "Agreed 👍🏽 — it felt safe."]
+    assert texts(out, "Quote") == [
+        "I was nervous, \u201ctruly\u201d nervous; then my mentor said: you, too, belong here.",
+        "Agreed 👍🏽 — it felt safe."]
     facts = dict(t.split(": ", 1) for t in texts(out, "ReportFact"))
     assert facts["Filters"] == ("codes: Socialisation into medicine (with sub-codes); "
                                 "participants with rural = no")

@@ -13,7 +13,8 @@ from npmdesk.formats.participants_csv import import_participants
 from npmdesk.store import Project
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "import"
-CSV = "ID;year;background;rural;interviewed\r\nNPM-2;2;Biology;yes;2024-03-01\r\nNPM-5;3;Nursing;no;\r\nNPM-6;2;Chemistry;Yes;2024-03-04\r\n"
+CSV = ("ID;year;background;rural;interviewed\r\nNPM-2;2;Biology;yes;2024-03-01\r\nNPM-5;3;Nursing;no;\r\n"
+       "NPM-6;2;Chemistry;Yes;2024-03-04\r\n")
 
 
 def run(capsys, *argv):
@@ -108,7 +109,8 @@ def test_cli_cases_and_speakers(tmp_path, capsys):
     csv_path = tmp_path / "participants.csv"
     csv_path.write_text(CSV, encoding="utf-8")
     code, out, _ = run(capsys, "cases", proj, "--import", csv_path)
-    assert code == 0 and out.startswith(f"{csv_path}: 3 new, 0 updated participants (UTF-8); attributes: year (integer)")
+    assert code == 0 and out.startswith(
+        f"{csv_path}: 3 new, 0 updated participants (UTF-8); attributes: year (integer)")
     # Speakers labelled like a participant are linked by the import; unlink NPM-6 to link by hand below.
     assert "linked speaker NPM-6 in focus_group to participant NPM-6" in out
     with Project.open(proj, "Ana") as p:
@@ -135,7 +137,8 @@ def test_participants_imported_after_transcripts_link_them_by_id(tmp_path, capsy
     (tmp_path / "Interview NPM-3.txt").write_text("Interviewer: Hi.\nNPM-3: Hello.\n", encoding="utf-8")
     (tmp_path / "Interview NPM-30.txt").write_text("Interviewer: Hi.\nNPM-30: Hello.\n", encoding="utf-8")
     (tmp_path / "fg.txt").write_text("Facilitator: Hi.\nNPM-2: A.\nNPM-5: B.\n", encoding="utf-8")
-    run(capsys, "import", proj, tmp_path / "Interview NPM-3.txt", tmp_path / "Interview NPM-30.txt", tmp_path / "fg.txt")
+    run(capsys, "import", proj, tmp_path / "Interview NPM-3.txt", tmp_path / "Interview NPM-30.txt",
+        tmp_path / "fg.txt")
     csv_path = tmp_path / "participants.csv"
     csv_path.write_text("ID,year\nNPM-2,2\nNPM-3,3\nNPM-5,4\n", encoding="utf-8")
     code, out, err = run(capsys, "cases", proj, "--import", csv_path)

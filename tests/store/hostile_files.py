@@ -66,7 +66,8 @@ def write_journal(journal: Path, before: bytes, after: bytes, page_size: int = 4
             if (n == 1 and with_page_one) or (n > 1 and old != new):
                 pages[n] = old
     nonce = 0x5EED1234
-    header = (JOURNAL_MAGIC + struct.pack(">IIIII", len(pages), nonce, original_pages, 512, page_size)).ljust(512, b"\0")
+    header = (JOURNAL_MAGIC + struct.pack(">IIIII", len(pages), nonce, original_pages, 512, page_size))
+    header = header.ljust(512, b"\0")
     body = b"".join(struct.pack(">I", n) + data + struct.pack(">I", _checksum(nonce, data))
                     for n, data in sorted(pages.items()))
     journal.write_bytes(header + body)

@@ -12,7 +12,7 @@ P1 cohort 2021, P2 and P3 cohort 2022.               #9 C [70,90) -> P3 (overlap
 
 import pytest
 
-from npmdesk.core.errors import InvalidValueError, NotFoundError
+from npmdesk.core.errors import InvalidValueError, NameClashError, NotFoundError
 from npmdesk.store import TurnSpec
 
 
@@ -239,7 +239,7 @@ def test_framework_added_to_code_tree_for_deductive_coding(project):
     assert len(project.code_children(root)) == 7
     assert {a.element for a in project.alignments(fid)} == {e.name for e in project.framework(fid).elements}
     assert project.code_by_path("CanMEDS 2015 Roles/Scholar").description.startswith("Learns continuously")
-    with pytest.raises(Exception):
+    with pytest.raises(NameClashError):
         project.add_framework_codes(fid)  # the top-level code exists already: refused whole
     assert len(project.codes()) == 8
 

@@ -10,7 +10,8 @@ def _study(project):
     a, b = project.add_case("NPM-1"), project.add_case("NPM-2")
     text = "Interviewer: how was it?\nNPM-1: fine, thanks 😀\nNPM-2: it was hard at first\n" * 20
     d1 = project.add_document("fg", text, kind="focus-group",
-                              turns=[TurnSpec(0, 24, "Interviewer"), TurnSpec(25, 47, "NPM-1"), TurnSpec(48, 75, "NPM-2")])
+                              turns=[TurnSpec(0, 24, "Interviewer"), TurnSpec(25, 47, "NPM-1"),
+                                     TurnSpec(48, 75, "NPM-2")])
     project.link_speaker(d1, "NPM-1", a)
     project.link_speaker(d1, "NPM-2", b)
     d2 = project.add_document("int", text, case_id=b)

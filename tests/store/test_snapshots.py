@@ -47,7 +47,7 @@ def test_restore_after_delete_variants(project, sample_text):
     _, theme, a, b = _setup(project, sample_text)
     before = _state(project)
     for kwargs in ({"children": "delete", "codings": "delete"}, {"children": "lift", "codings": "parent"}):
-        _, step = project.perform(lambda: project.delete_code(a, **kwargs))
+        _, step = project.perform(lambda kwargs=kwargs: project.delete_code(a, **kwargs))
         project.revert(step)
         assert _state(project) == before
     _, step = project.perform(lambda: project.delete_code(theme, children="delete", codings="delete"))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from npmdesk.store import Project, TurnSpec
 
-B, I = "Socialisation into medicine/Belonging", "Socialisation into medicine/Imposter feelings"
+B, IMP = "Socialisation into medicine/Belonging", "Socialisation into medicine/Imposter feelings"
 E, N = "Teaching consolidates knowledge/Explaining to learn", "Teaching consolidates knowledge/Near-peer teaching"
 F, L = "Growing as a communicator/Giving feedback", "Growing as a communicator/Listening"
 H, A = "Seeing the system/Navigating the hospital", "Seeing the system/Advocacy"
@@ -20,14 +20,15 @@ H, A = "Seeing the system/Navigating the hospital", "Seeing the system/Advocacy"
 INTERVIEWS = {
     "NPM-1": [
         ("Interviewer", "What did the first month of mentoring feel like?", []),
-        ("NPM-1", "I felt I belonged for the first time, because my mentee asked me things I had asked a year ago.", [B]),
+        ("NPM-1", "I felt I belonged for the first time, because my mentee asked me things I had asked a year ago.",
+         [B]),
         ("NPM-1", "Explaining the cranial nerves to her made me finally understand them myself.", [E, N]),
         ("Interviewer", "Was there anything hard?", []),
         ("NPM-1", "Giving honest feedback without crushing her confidence took practice.", [F]),
     ],
     "NPM-2": [
         ("Interviewer", "How did you see your role?", []),
-        ("NPM-2", "Some days I still felt like an impostor, but she needed me to sound sure.", [I]),
+        ("NPM-2", "Some days I still felt like an impostor, but she needed me to sound sure.", [IMP]),
         ("NPM-2", "I showed her how to find the right person on the ward when nobody answers the pager.", [H]),
         ("NPM-2", "Teaching her forced me to look things up properly instead of guessing.", [E]),
     ],
@@ -47,7 +48,7 @@ FOCUS_GROUP = [
     ("Moderator", "Let us talk about belonging.", []),
     ("NPM-2", "Belonging came when a resident knew my name.", [B]),
     ("NPM-5", "For me it came from mentoring: someone depended on me.", [B, N]),
-    ("NPM-6", "I still feel like a guest in the hospital, honestly, and the system is hard to read.", [I, H]),
+    ("NPM-6", "I still feel like a guest in the hospital, honestly, and the system is hard to read.", [IMP, H]),
     ("NPM-5", "We should push the school to fund transport for rural students.", [A]),
     ("NPM-6", "Listening to my mentee's worries taught me more than any lecture on communication.", [L, E]),
 ]
@@ -86,7 +87,8 @@ def build(path: Path) -> Project:
     for theme, element, why in (
         ("Socialisation into medicine", "Professionalism", "Mentors take on a professional identity"),
         ("Teaching consolidates knowledge", "Medical Knowledge", "Teaching deepens their own knowledge"),
-        ("Teaching consolidates knowledge", "Practice-based Learning and Improvement", "Teaching as self-directed learning"),
+        ("Teaching consolidates knowledge", "Practice-based Learning and Improvement",
+         "Teaching as self-directed learning"),
         ("Growing as a communicator", "Interpersonal and Communication Skills", "Feedback and listening"),
         ("Seeing the system", "Systems-based Practice", "Navigating and advocating within the system"),
         ("Seeing the system", "Patient Care", "Advocacy for a family's care"),

@@ -13,7 +13,7 @@ def test_100k_void_qt_calls_keep_none_alive(qtbot):
     widget = QWidget()
     qtbot.addWidget(widget)
     before = sys.getrefcount(None)
-    for i in range(50_000):
+    for _ in range(50_000):
         obj.setObjectName("n")  # void
         widget.setToolTip("t")  # void
     assert obj.objectName() == "n" and widget.toolTip() == "t"

@@ -142,7 +142,8 @@ def test_the_study_end_to_end(qtbot, tmp_path, messages, monkeypatch):
     fw = p.add_builtin_framework("acgme")
     ics = p.element_by_name("Interpersonal and Communication Skills", fw)
     p.align_code(theme, ics.id, "Mentors learn to give and take feedback.")
-    coding = next(e.coding_id for e in p.excerpts() if e.text == "Honest feedback from my mentee changed how I explain things")
+    coding = next(e.coding_id for e in p.excerpts()
+                  if e.text == "Honest feedback from my mentee changed how I explain things")
     from PySide6.QtWidgets import QMenu
 
     menu = QMenu(w)

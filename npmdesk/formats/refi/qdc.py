@@ -37,7 +37,7 @@ class CodebookNode(NamedTuple):
     name: str
     description: str
     color: str | None  # '#rrggbb' or None
-    children: tuple["CodebookNode", ...]
+    children: tuple[CodebookNode, ...]
 
 
 @dataclass
@@ -49,7 +49,7 @@ class RefiCode:
     color: str | None = None
     guid: str | None = None
     note_refs: list[str] = field(default_factory=list)
-    children: list["RefiCode"] = field(default_factory=list)
+    children: list[RefiCode] = field(default_factory=list)
 
     def plain(self) -> CodebookNode:
         return CodebookNode(self.name, self.description, self.color, tuple(c.plain() for c in self.children))

@@ -10,6 +10,7 @@ python-docx Document, saved by python-docx."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -117,7 +118,7 @@ def _paras_text(cell: Cell) -> list[str]:
     return [line for p in cell for line in (p if isinstance(p, str) else "".join(t for t, _ in p)).split("\n")]
 
 
-def natural_widths(header: list[str], rows: list[list[Cell]], em: int,
+def natural_widths(header: list[str], rows: Sequence[Sequence[Cell]], em: int,
                    small_header_from: int | None = None) -> tuple[list[int], list[int]]:
     """(least, wanted) width of each column in twips: the least fits its longest word (a header
     word never breaks), the wanted one its typical line (up to a cap)."""
@@ -141,7 +142,7 @@ def natural_widths(header: list[str], rows: list[list[Cell]], em: int,
     return mins, wants
 
 
-def content_widths(header: list[str], rows: list[list[Cell]], total: int, em: int,
+def content_widths(header: list[str], rows: Sequence[Sequence[Cell]], total: int, em: int,
                    fixed: dict[int, float] | None = None, small_header_from: int | None = None) -> list[int]:
     """Column widths in twips, by content: each column at least its longest word (header words
     never break), number-like columns no wider than that, and the width left shared among the
@@ -197,7 +198,9 @@ class ReportBuilder:
     def text_width(self) -> int:
         """Width between the margins of the current section, in twips."""
         s = self.doc.sections[-1]
-        return int((s.page_width - s.left_margin - s.right_margin) / _EMU_PER_TWIP)
+        width, left, right = s.page_width, s.left_margin, s.right_margin
+        assert width is not None and left is not None and right is not None  # the template sets them all
+        return int((width - left - right) / _EMU_PER_TWIP)
 
     def add(self, xml: str) -> None:
         self._buf.append(xml)
@@ -260,7 +263,7 @@ class ReportBuilder:
         content = [("Note. ", {"i": True}), (runs, {})] if isinstance(runs, str) else [("Note. ", {"i": True}), *runs]
         self.paragraph(content, "TableNote")
 
-    def table(self, header: list[str], rows: list[list[Cell]], widths: list[float] | None = None,
+    def table(self, header: list[str], rows: Sequence[Sequence[Cell]], widths: list[float] | None = None,
               *, font_half_points: int | None = None, right_align_from: int | None = None,
               fixed: dict[int, float] | None = None, total_row: bool = False, spans: set[int] | None = None,
               note: str | list[Run] | None = None) -> None:
@@ -297,7 +300,9 @@ class ReportBuilder:
             if head and kind == "apa":
                 tc += '<w:tcBorders><w:bottom w:val="single" w:sz="6" w:space="0" w:color="000000"/></w:tcBorders>'
             if rule_above:
-                tc += f'<w:tcBorders><w:top w:val="single" w:sz="{6 if kind != "report" else 4}" w:space="0" w:color="{"000000" if kind != "report" else "7F7F7F"}"/></w:tcBorders>'
+                size, colour = (6, "000000") if kind != "report" else (4, "7F7F7F")
+                tc += (f'<w:tcBorders><w:top w:val="single" w:sz="{size}" w:space="0" w:color="{colour}"/>'
+                       '</w:tcBorders>')
             body = []
             for p in paras:
                 ind = f'<w:ind w:left="{p.level * INDENT_TWIPS}"/>' if isinstance(p, Indented) and p.level else ""
@@ -332,7 +337,8 @@ class ReportBuilder:
         else:
             self.paragraph("", "TableText")
 
-    def column_widths(self, header: list[str], rows: list[list[Cell]], font_half_points: int | None = None) -> list[int]:
+    def column_widths(self, header: list[str], rows: Sequence[Sequence[Cell]],
+                      font_half_points: int | None = None) -> list[int]:
         return content_widths(header, rows, self.text_width, (font_half_points or 22) * 10)
 
     # Output -------------------------------------------------------------------------------------
@@ -375,6 +381,7 @@ class ReportBuilder:
         paras.append('<w:p><w:pPr><w:pStyle w:val="TOC1"/></w:pPr><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
         wrapper = parse_xml(f"<w:body {W_NS}>{''.join(paras)}</w:body>")
         anchor = self._toc_anchor
+        assert anchor is not None  # save() inserts the TOC only where one was asked for
         for child in list(wrapper):
             anchor.addnext(child)
             anchor = child
@@ -481,7 +488,8 @@ class ReportBuilder:
             shade = '<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="E7E6E6"/></w:tcPr>' if kind == "report" else ""
             self.doc.styles.element.append(parse_xml(
                 f'<w:style {W_NS} w:type="table" w:customStyle="1" w:styleId="{style_id}">'
-                f'<w:name w:val="{_TABLE_STYLE_NAMES[kind]}"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="59"/>'
+                f'<w:name w:val="{_TABLE_STYLE_NAMES[kind]}"/><w:basedOn w:val="TableNormal"/>'
+                '<w:uiPriority w:val="59"/>'
                 '<w:qFormat/><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
                 f'<w:tblPr>{_table_borders(kind)}{margins}</w:tblPr>'
                 f'<w:tblStylePr w:type="firstRow"><w:rPr><w:b/><w:bCs/></w:rPr>{shade}</w:tblStylePr></w:style>'))

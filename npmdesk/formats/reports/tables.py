@@ -10,7 +10,7 @@ from pathlib import Path
 
 from npmdesk.core.report_style import ReportStyle
 from npmdesk.formats.export_support import Progress, ProgressCallback, atomic_output
-from npmdesk.formats.reports.docx_builder import Indented, ReportBuilder, natural_widths
+from npmdesk.formats.reports.docx_builder import Cell, Indented, ReportBuilder, Run, natural_widths
 from npmdesk.formats.reports.empty import refuse_if_empty, style_of
 from npmdesk.formats.reports.quoting import QuoteMaker
 from npmdesk.formats.reports.selection import ReportSelection
@@ -81,7 +81,8 @@ def export_participants_docx(project, out: str | Path, selection: ReportSelectio
         b.caption(f"Description of the sample (n = {n}): participants by attribute.")
         free = any(r[1].startswith("free text") for r in summary)
         b.table(["Characteristic", "Value", "n", "%"], summary, right_align_from=2,
-                note="Free-text answers are too varied to count as categories and are not summarised." if free else None)
+                note="Free-text answers are too varied to count as categories and are not summarised."
+                if free else None)
     steps.step()
     _save(b, out, steps)
     return n
@@ -102,7 +103,9 @@ def matrix_groups(b: ReportBuilder, participants: list[str], code_cells: list,
     code_w = min(max(wants[0], widths[0]), int(b.text_width * 0.25))
     fixed = code_w + sum(widths[len(participants) + 1:])
     room = b.text_width - fixed
-    groups, current, used = [], [], 0
+    groups: list[list[int]] = []
+    current: list[int] = []
+    used = 0
     for i, _ in enumerate(participants):
         w = widths[i + 1]
         if current and used + w > room:
@@ -141,7 +144,7 @@ def export_matrix_docx(project, out: str | Path, selection: ReportSelection | No
     groups, code_share = matrix_groups(b, people, [[c] for c in code_cells], totals)
     for n, idx in enumerate(groups):
         header = ["Code", *(people[i] for i in idx), *totals]
-        rows = []
+        rows: list[list[Cell]] = []
         for r, name in zip(table.rows, code_cells):
             cells = [str(int(r.cells[i])) if r.cells[i] else "–" for i in idx]
             rows.append([[name], *cells, str(r.codings), str(r.participants)])
@@ -203,7 +206,8 @@ def export_alignment_docx(project, out: str | Path, framework: str | None = None
     for n, t in enumerate(tables):
         fw = project.framework_by_name(t.framework)
         label, citation = definition_source(project, t.framework, style)
-        rows, left_out = [], 0
+        rows: list[list[Cell]] = []
+        left_out = 0
         for r in t.rows:
             themes: list = []
             for a in r.alignments:
@@ -214,7 +218,7 @@ def export_alignment_docx(project, out: str | Path, framework: str | None = None
                 themes.append(runs)
                 if style.show_subcodes:
                     themes += [Indented([(c.name, {})], 1) for c in children.get(code.id, [])]
-            quotes = []
+            quotes: list[str | list[Run]] = []
             for e in r.exemplars:
                 q = maker.quote(e, nested=True)
                 if q.is_participant_quote:

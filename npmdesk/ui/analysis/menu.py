@@ -175,7 +175,8 @@ class AnalysisDocks:
             self.error("Add a framework first (Analysis > Add framework).")
             return
         label, ok = QInputDialog.getItem(self.window, "Align with framework element",
-                                         f"Align “{project.code(code_id).path}” with:", [c[0] for c in choices], 0, False)
+                                         f"Align “{project.code(code_id).path}” with:", [c[0] for c in choices],
+                                         0, False)
         if not ok:
             return
         rationale, ok = QInputDialog.getText(self.window, "Rationale", "Why does this theme speak to it? (one line)")
