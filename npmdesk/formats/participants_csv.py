@@ -78,7 +78,7 @@ def csv_rows(text: str, path, delimiters: str | None = None) -> list[list[str]]:
     131,072 characters a cell is kept (no participant attribute or framework element is that
     long) and reported as a refusal, not as the module's error."""
     text = normalise_newlines(text)
-    dialect = csv.excel
+    dialect: type[csv.Dialect] = csv.excel
     if delimiters:
         try:
             dialect = csv.Sniffer().sniff(text[:8192], delimiters=delimiters)

@@ -8,7 +8,6 @@ import pytest
 
 from npmdesk.core.changes import Changes
 from npmdesk.core.errors import NotFoundError
-from npmdesk.core.errors import NotFoundError
 from npmdesk.store import Project, TurnSpec
 from npmdesk.store.journal import UndoConflictError
 

@@ -22,6 +22,7 @@ import logging
 import time
 import zlib
 from pathlib import Path
+from typing import Any
 
 from npmdesk.core.errors import BadInputError
 from npmdesk.formats.importing import ParsedSource, reader
@@ -54,13 +55,13 @@ def read_pdf(path: Path, data: bytes, options) -> ParsedSource:
     if not data.lstrip()[:1024].count(b"%PDF-"):
         raise BadInputError(path, "this is not a PDF file (it has no PDF header)")
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # damaged-but-readable files warn loudly
-    limits = dict(stream_parsing_work_maximum_count=MAX_STREAM_TOKENS,
+    limits: dict[str, Any] = dict(stream_parsing_work_maximum_count=MAX_STREAM_TOKENS,
                   xform_maximum_invocations_per_extraction=MAX_FORMS_PER_PAGE,
                   zlib_maximum_output_length=_MAX_STREAM_BYTES, lzw_maximum_output_length=_MAX_STREAM_BYTES,
                   run_length_maximum_output_length=_MAX_STREAM_BYTES,
                   brotli_maximum_output_length=_MAX_STREAM_BYTES)
     deadline = time.monotonic() + MAX_SECONDS
-    page_no, pages = 0, []
+    page_no, pages = 0, list[str]()
     try:
         with pypdf.apply_configuration(**limits):
             pdf = pypdf.PdfReader(io.BytesIO(data), strict=False)
@@ -116,8 +117,8 @@ def read_pdf(path: Path, data: bytes, options) -> ParsedSource:
                                   "on the PDF first")
     label = compile_speaker_pattern(options.speaker_pattern) if options.detect_speakers else None
     paragraphs = []
-    for page in pages:
-        paragraphs.extend(reflow(page, label))
+    for page_text in pages:
+        paragraphs.extend(reflow(page_text, label))
     notes = [f"{len(pages)} page(s); line breaks inside paragraphs were joined"]
     return ParsedSource("\n".join(paragraphs), "PDF text layer", "pdf", notes=notes)
 

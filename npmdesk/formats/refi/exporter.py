@@ -151,6 +151,7 @@ class _Builder:
                 if value is None:
                     continue
                 kind = _TYPES[attr_type[name]]
+                text: str | None
                 if kind == "Boolean":
                     text = "true" if value else "false"
                 elif kind == "Float":

@@ -203,7 +203,7 @@ class _Importer:
                 self.skipped.append((where, "a selection with neither codes nor notes"))
 
     def add_coding(self, c: RefiCoding, doc_id: int, start: int, end: int, sel_user, where: str) -> int | None:
-        code_id = self.codes.get(c.code)
+        code_id = self.codes.get(c.code) if c.code is not None else None
         if code_id is None:
             self.skipped.append((where, "a coding refers to a code that is not in the codebook"))
             return None
@@ -249,7 +249,7 @@ class _Importer:
                 self.cases.setdefault(case.guid, case_id)
             self.counts["cases"] += 1
             for var_guid, _kind, value in case.values:
-                var = variables.get(var_guid)
+                var = variables.get(var_guid) if var_guid is not None else None
                 if var is None:
                     self.skipped.append((f"case {name!r}: a value", "it refers to an undeclared variable"))
                     continue
@@ -299,7 +299,8 @@ class _Importer:
             if len(parts) == 1 and parts[0][1]:
                 text = parts[0][0].text
             else:
-                text = "\n\n".join(_headed(n, self.quotes.get(n.guid)) for n, _ in parts)
+                text = "\n\n".join(_headed(n, self.quotes.get(n.guid) if n.guid is not None else None)
+                                     for n, _ in parts)
             first = parts[0][0]
             self.p.restore_memo(target, target_id, text, coder_id=self.coder_for(first.user) if first.user else None,
                                 created=_valid_time(first.created), modified=_valid_time(first.modified),

@@ -121,6 +121,7 @@ def choose_unit(mapper: PositionMapper, selections: list[tuple[int, int, str]], 
         key = (named, intact, sensible - (0 if unit == hint else margin))
         if best_key is None or key > best_key:
             best, best_key, best_score = unit, key, (named, intact, sensible)
+    assert best is not None and best_score is not None  # the loop ran: UNITS is never empty
     named, intact, sensible = best_score
     n = len(selections)
     evidence = (f"{named} of {n} selection names match the text, {intact} of {n} selections "

@@ -10,7 +10,7 @@ from npmdesk.core.model import Code, CodeCounts
 from npmdesk.core.report_style import ReportStyle
 from npmdesk.formats.export_support import Progress, ProgressCallback, atomic_output
 from npmdesk.formats.reports.data import CodeTree, ExcerptRow, excerpt_rows, source_line
-from npmdesk.formats.reports.docx_builder import Indented, ReportBuilder
+from npmdesk.formats.reports.docx_builder import Cell, Indented, ReportBuilder
 from npmdesk.formats.reports.empty import refuse_if_empty, style_of
 from npmdesk.formats.reports.quoting import QuoteMaker
 
@@ -64,7 +64,7 @@ def export_codebook_docx(project, out: str | Path, *, examples: int = 0,
         ("Codings", str(codings)),
     ])
     b.caption("The code tree. Counts include each code's sub-codes.")
-    table = []
+    table: list[list[Cell]] = []
     for code, depth, _, total in rows:
         name = Indented([("\u25a0 ", {"color": code.color.lstrip("#").upper()}), (code.name, {"b": depth == 0})],
                         depth)

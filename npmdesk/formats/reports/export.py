@@ -58,23 +58,23 @@ def export_report(project, report: str, fmt: str, out: str | Path, options: Repo
     docx = fmt == "docx"
     style = _checked(project, style_of(project, o.style))
     if report == "excerpts":
-        fn = export_excerpts_docx if docx else csv_export.export_excerpts_csv
-        return fn(project, out, sel, other_codes=o.other_codes, progress=progress, style=style)
+        excerpts = export_excerpts_docx if docx else csv_export.export_excerpts_csv
+        return excerpts(project, out, sel, other_codes=o.other_codes, progress=progress, style=style)
     if report == "codebook":
         if docx:
             return export_codebook_docx(project, out, examples=o.examples, progress=progress, style=style)
         return csv_export.export_codebook_csv(project, out, progress=progress)
     if report == "participants":
-        fn = export_participants_docx if docx else csv_export.export_participants_csv
-        return fn(project, out, sel, progress=progress, style=style)
+        participants = export_participants_docx if docx else csv_export.export_participants_csv
+        return participants(project, out, sel, progress=progress, style=style)
     if report == "matrix":
         if docx:
             return export_matrix_docx(project, out, sel, progress=progress, style=style)
         return csv_export.export_matrix_csv(project, out, sel, progress=progress)
     if report == "methods":
         return export_methods_docx(project, out, progress=progress, style=style)
-    fn = export_alignment_docx if docx else csv_export.export_alignment_csv
-    return fn(project, out, o.framework, progress=progress, style=style)
+    alignment = export_alignment_docx if docx else csv_export.export_alignment_csv
+    return alignment(project, out, o.framework, progress=progress, style=style)
 
 
 def _checked(project, style: ReportStyle) -> ReportStyle:

@@ -16,7 +16,7 @@ from npmdesk import __version__
 from npmdesk.core.quotes import CITATION_STYLES
 from npmdesk.core.report_style import ReportStyle
 from npmdesk.formats.export_support import Progress, ProgressCallback, atomic_output
-from npmdesk.formats.reports.docx_builder import Indented, ReportBuilder
+from npmdesk.formats.reports.docx_builder import Cell, Indented, ReportBuilder
 from npmdesk.formats.reports.empty import refuse_if_empty, style_of
 from npmdesk.formats.reports.quoting import QuoteMaker
 from npmdesk.formats.reports.table_data import sample_summary
@@ -87,11 +87,11 @@ class _Answers:
         kinds = {k.kind: k for k in facts.kinds}
         self.kinds = kinds
         self.summary = sample_summary(project, None, style.labels)
-        attrs = []
-        current = None
+        attrs: list[tuple[str, list[str]]] = []
+        current: tuple[str, list[str]] | None = None
         for name, value, n, pct in self.summary:
             if name:
-                current = [name, []]
+                current = (name, [])
                 attrs.append(current)
             if current is not None and not value.startswith("free text"):
                 current[1].append(f"{value} {n} ({pct} %)")
@@ -228,23 +228,24 @@ def export_methods_docx(project, out: str | Path, *, progress: ProgressCallback 
                 "say “To complete” with the guideline's question. Add the manuscript page in the last column.",
                 "ReportNote")
     answered = 0
-    rows, spans = [], set()
+    rows: list[list[Cell]] = []
+    spans: set[int] = set()
     for number, item, question in COREQ:
         if number in COREQ_DOMAINS:
             spans.add(len(rows))
             rows.append([[[(COREQ_DOMAINS[number], {"b": True})]], "", "", ""])
         text = (coreq.get(number) or "").strip()
         answered += bool(text)
-        cell = text if text else [[(f"{TO_COMPLETE}: ", {"b": True}), (question, {"i": True})]]
+        cell: Cell = text if text else [[(f"{TO_COMPLETE}: ", {"b": True}), (question, {"i": True})]]
         rows.append([str(number), item, cell, ""])
     b.caption("COREQ checklist: what the project shows.")
     b.table(["No.", "Item", "Reported (from the project)", "Page"], rows, font_half_points=18,
             fixed={1: 0.22}, spans=spans)
     rows = []
-    for number, item in SRQR:
-        text = (srqr.get(number) or "").strip()
+    for srqr_no, item in SRQR:
+        text = (srqr.get(srqr_no) or "").strip()
         answered += bool(text)
-        rows.append([number, item, text if text else [[(TO_COMPLETE, {"b": True})]], ""])
+        rows.append([srqr_no, item, text if text else [[(TO_COMPLETE, {"b": True})]], ""])
     b.page_break()
     b.caption("SRQR checklist: what the project shows.")
     b.table(["No.", "Item", "Reported (from the project)", "Page"], rows, font_half_points=18, fixed={1: 0.22})
