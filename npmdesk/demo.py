@@ -153,6 +153,7 @@ def _fill(project: Project, folder: Path, codebook: dict, codings: list[DemoCodi
         options = ImportOptions(kind="focus-group" if is_group else "interview",
                                 case=None if is_group else src.stem.split()[-1])
         [imported] = import_files(project, [src], options).imported
+        assert imported.document_id is not None  # an imported file is a stored document
         docs[imported.name] = imported.document_id
         for speaker in imported.speakers:
             if speaker in cases:

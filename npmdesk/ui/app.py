@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import cast
 
 from npmdesk import APP_NAME, settings
 
@@ -37,7 +38,7 @@ def run(args) -> int:
     from npmdesk.ui.main_window import MainWindow
     from npmdesk.ui.theme import app_icon, apply_theme
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))  # a GUI one, never a core one
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("npmdesk")
     app.setWindowIcon(app_icon())

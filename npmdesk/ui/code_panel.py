@@ -8,6 +8,7 @@ ignored, because Qt's own row move would copy and delete the rows and lose their
 from __future__ import annotations
 
 import html
+from typing import cast
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -48,7 +49,7 @@ class CodeTreeView(QTreeView):
 
     def source_model(self) -> CodeTreeModel:
         m = self.model()
-        return m.sourceModel() if isinstance(m, QSortFilterProxyModel) else m
+        return cast(CodeTreeModel, m.sourceModel() if isinstance(m, QSortFilterProxyModel) else m)
 
     def id_at(self, index: QModelIndex) -> int | None:
         m = self.model()

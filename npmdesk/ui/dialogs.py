@@ -5,6 +5,8 @@ Every message is plain words; no dialog ever shows a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from PySide6.QtWidgets import (
     QButtonGroup, QDialog, QDialogButtonBox, QInputDialog, QLabel, QLineEdit, QMessageBox,
     QRadioButton, QVBoxLayout,
@@ -47,7 +49,7 @@ def ask_memo(parent, title: str, text: str) -> str | None:
     return value if ok else None
 
 
-def choose_code(parent, title: str, label: str, codes, exclude: set[int] = frozenset()) -> int | None:
+def choose_code(parent, title: str, label: str, codes, exclude: Collection[int] = frozenset()) -> int | None:
     choices = [c for c in codes if c.id not in exclude]
     if not choices:
         show_error(parent, "There is no other code to choose.")

@@ -21,6 +21,7 @@ def log_path() -> Path:
 def _setup_logging() -> None:
     if log.handlers:
         return
+    handler: logging.Handler
     try:
         log_path().parent.mkdir(parents=True, exist_ok=True)
         handler = logging.FileHandler(log_path(), encoding="utf-8")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QStyle
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QStyle
 
 from npmdesk import PROJECT_SUFFIX, __version__, settings
 from npmdesk.ui.dialogs import show_error, show_info
@@ -68,10 +68,13 @@ def build_menus(w) -> None:
     w.transcript.addAction(copy)
     w.menus["Edit"].addAction(copy)
     w.actions["copy"] = copy
-    act("find", "Edit", "&Find in document…", lambda: w.excerpts.focus_search(False) or show_dock(w, "excerptsDock"),
-        SK.Find)
-    act("search", "Edit", "&Search the project…", lambda: w.excerpts.focus_search(True)
-        or show_dock(w, "excerptsDock"), "Ctrl+Shift+F")
+
+    def search(whole_project: bool) -> None:
+        w.excerpts.focus_search(whole_project)
+        show_dock(w, "excerptsDock")
+
+    act("find", "Edit", "&Find in document…", lambda: search(False), SK.Find)
+    act("search", "Edit", "&Search the project…", lambda: search(True), "Ctrl+Shift+F")
     # Code
     act("apply", "Code", "&Apply the selected code to the selection",
         lambda: c.apply_code(w.code_tree.current_code()) if w.code_tree.current_code() else None, "Ctrl+Return")
@@ -94,16 +97,24 @@ def build_menus(w) -> None:
     act("merge_code", "Code", "Mer&ge code into…", lambda: current() and c.merge_code(current()), "Ctrl+Alt+M")
     act("delete_code", "Code", "&Delete code…", lambda: current() and c.delete_code(current()))
     # Analysis
-    act("code_excerpts", "Analysis", "&Excerpts of the selected code", lambda: show_dock(w, "excerptsDock")
-        or w._code_selected(), "Ctrl+Shift+X")
+
+    def code_excerpts() -> None:
+        show_dock(w, "excerptsDock")
+        w._code_selected()
+
+    act("code_excerpts", "Analysis", "&Excerpts of the selected code", code_excerpts, "Ctrl+Shift+X")
     act("exemplars", "Analysis", "E&xemplar quotes", w.show_exemplars)
     # View
     for n, (dock, focus) in enumerate((("documentsDock", w.documents), (None, w.transcript),
                                        ("codesDock", w.code_panel.filter), ("excerptsDock", w.excerpts.view),
                                        ("memoDock", w.memos.editor)), 1):
         label = {1: "&Documents", 2: "&Transcript", 3: "&Codes (filter box)", 4: "&Excerpts", 5: "&Memo"}[n]
-        act(f"focus{n}", "View", f"Go to {label}", lambda d=dock, f=focus: (show_dock(w, d), f.setFocus()),
-            f"Ctrl+{n}")
+
+        def go(d=dock, f=focus) -> None:
+            show_dock(w, d)
+            f.setFocus()
+
+        act(f"focus{n}", "View", f"Go to {label}", go, f"Ctrl+{n}")
     w.menus["View"].addSeparator()
     for dock in w.docks.values():
         w.menus["View"].addAction(dock.toggleViewAction())
@@ -184,9 +195,9 @@ def shortcut_rows(w) -> list[tuple[str, str]]:
     return rows
 
 
-def show_guide(w) -> None:
+def show_guide(w) -> QDialog:
     """A short user guide (resources/help/guide.html) in a window that can stay open beside npmdesk."""
-    from PySide6.QtWidgets import QDialog, QTextBrowser, QVBoxLayout
+    from PySide6.QtWidgets import QTextBrowser, QVBoxLayout
 
     from npmdesk.paths import resources_dir
 

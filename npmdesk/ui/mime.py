@@ -16,7 +16,7 @@ def get_span(mime: QMimeData) -> tuple[int, int, int] | None:
     if not mime.hasFormat(SPAN_MIME):
         return None
     try:
-        doc, start, end = (int(x) for x in bytes(mime.data(SPAN_MIME)).decode().split(","))
+        doc, start, end = (int(x) for x in bytes(mime.data(SPAN_MIME).data()).decode().split(","))
     except ValueError:
         return None
     return doc, start, end
@@ -32,7 +32,7 @@ def get_codes(mime: QMimeData) -> list[int]:
     if not mime.hasFormat(CODES_MIME):
         return []
     try:
-        return [int(x) for x in bytes(mime.data(CODES_MIME)).decode().split(",") if x]
+        return [int(x) for x in bytes(mime.data(CODES_MIME).data()).decode().split(",") if x]
     except ValueError:
         return []
 

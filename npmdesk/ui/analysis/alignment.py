@@ -43,9 +43,11 @@ class AlignmentModel(QAbstractTableModel):
         return 0 if parent.isValid() or self.table is None else len(self.table.themes) + 1
 
     def element(self, row: int):
+        assert self.table is not None  # asked only for rows that exist
         return self.table.framework.elements[row]
 
     def is_total(self, column: int) -> bool:
+        assert self.table is not None  # asked only for columns that exist
         return column == len(self.table.themes)
 
     def cell(self, index):

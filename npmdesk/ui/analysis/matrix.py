@@ -45,6 +45,7 @@ class MatrixModel(QAbstractTableModel):
 
     def _diagonal(self, index) -> bool:
         m = self.matrix
+        assert m is not None  # asked only for cells that exist
         return m.measure == "co-occurrence" and m.row_ids[index.row()] == m.col_ids[index.column()]
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
