@@ -28,7 +28,7 @@ class AgreementView(QWidget):
     def __init__(self, window):
         super().__init__(window)
         self.setObjectName("agreementView")
-        self.window = window
+        self.main_window = window  # not `self.window`: that would hide QWidget.window()
         self.result = None
         self.coder_a, self.coder_b = QComboBox(self), QComboBox(self)
         self.coder_a.setObjectName("agreementCoderA")
@@ -117,7 +117,7 @@ class AgreementView(QWidget):
     # Coders and computing ----------------------------------------------------------------------
 
     def load_coders(self) -> None:
-        project = self.window.project
+        project = self.main_window.project
         names = [c["name"] for c in project.coders()] if project is not None else []
         for box, pick in ((self.coder_a, 0), (self.coder_b, 1)):
             current = box.currentText()
@@ -134,7 +134,7 @@ class AgreementView(QWidget):
         return self.coder_a.currentText(), self.coder_b.currentText()
 
     def compute(self) -> bool:
-        project = self.window.project
+        project = self.main_window.project
         if project is None:
             return False
         a, b = self.coders()
@@ -194,7 +194,7 @@ class AgreementView(QWidget):
 
     def _jump(self, item, _column=0) -> None:
         _n, doc, start, end = item.data(0, ITEM_ROLE)
-        self.window.jump_to(doc, start, end)
+        self.main_window.jump_to(doc, start, end)
 
     # Reconciling -------------------------------------------------------------------------------
 
@@ -202,21 +202,21 @@ class AgreementView(QWidget):
         return [it.data(0, ITEM_ROLE)[0] for it in self.list.selectedItems()]
 
     def resolve(self, choice: str, numbers: list[int] | None = None) -> bool:
-        project = self.window.project
+        project = self.main_window.project
         numbers = numbers if numbers is not None else self.selected_numbers()
         if project is None or not numbers:
             return False
         span = None
         if choice == "edit":
-            span = self.window.transcript.selected_span()
+            span = self.main_window.transcript.selected_span()
             docs = {it.data(0, ITEM_ROLE)[1] for it in self.list.selectedItems()}
-            if span is None or len(numbers) != 1 or docs != {self.window.current_document}:
-                self.window.report_error(NpmdeskError("Edit: select one disagreement, then the passage the "
+            if span is None or len(numbers) != 1 or docs != {self.main_window.current_document}:
+                self.main_window.report_error(NpmdeskError("Edit: select one disagreement, then the passage the "
                                                       "consensus should code in the transcript"))
                 return False
         a, b = self.coders()
         name = self.consensus.text().strip() or DEFAULT_CONSENSUS
-        outcome = self.window.run(
+        outcome = self.main_window.run(
             f"Reconcile {len(numbers)} disagreement(s): {CHOICE_LABELS[choice]}",
             lambda: reconcile(project, a, b, numbers, choice, consensus=name, span=span))
         if outcome.ok:
@@ -229,7 +229,7 @@ class AgreementView(QWidget):
     def export(self) -> None:
         if self.result is None and not self.compute():
             return
-        default = str(self.window.project.path.with_name(self.window.project.path.stem + "-agreement.docx"))
+        default = str(self.main_window.project.path.with_name(self.main_window.project.path.stem + "-agreement.docx"))
         path, chosen = QFileDialog.getSaveFileName(self, "Export the agreement table", default,
                                                    "Word document (*.docx);;CSV (*.csv)")
         if path:
@@ -242,7 +242,7 @@ class AgreementView(QWidget):
         try:
             writer(self.result, path)
         except NpmdeskError as e:
-            self.window.report_error(e)
+            self.main_window.report_error(e)
             return False
-        self.window.statusBar().showMessage(f"Wrote the agreement table to {path}", 8000)
+        self.main_window.statusBar().showMessage(f"Wrote the agreement table to {path}", 8000)
         return True
