@@ -30,7 +30,8 @@ class ImportDialog(QDialog):
         self.paths = [str(p) for p in paths]
         self.refused: dict[str, str] = {}
         cases = [c.name for c in project.cases()]
-        self.table = QTableWidget(len(self.paths), len(COLUMNS), objectName="importTable")
+        self.table = QTableWidget(len(self.paths), len(COLUMNS))
+        self.table.setObjectName("importTable")
         self.table.setHorizontalHeaderLabels(COLUMNS)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -38,9 +39,11 @@ class ImportDialog(QDialog):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         for row, path in enumerate(self.paths):
             self._fill_row(row, path, cases)
-        self.skip_bad = QCheckBox("Skip the refused files and import the rest", objectName="importSkipBad")
+        self.skip_bad = QCheckBox("Skip the refused files and import the rest")
+        self.skip_bad.setObjectName("importSkipBad")
         self.skip_bad.setEnabled(bool(self.refused))
-        self.autocode = QComboBox(objectName="importAutocode")
+        self.autocode = QComboBox()
+        self.autocode.setObjectName("importAutocode")
         self.autocode.addItem("No", None)
         self.autocode.addItem("A code per speaker label", "speaker")
         self.autocode.addItem("A code per linked participant", "case")
@@ -88,6 +91,7 @@ class ImportDialog(QDialog):
             found.setFlags(found.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.table.setItem(row, 1, found)
             return
+        assert src.turns is not None  # read_source always recognises the turns
         speakers = list(dict.fromkeys(t.speaker for t in src.turns if t.speaker))
         summary = (f"{src.format}, {src.encoding}, {len(src.turns)} turns; speakers: "
                    f"{', '.join(speakers) if speakers else 'none recognised'}")
@@ -110,11 +114,12 @@ class ImportDialog(QDialog):
         self.table.setCellWidget(row, 3, case)
 
     def options(self) -> ImportOptions:
-        per_file = {}
+        per_file: dict[str, tuple[str | None, str | None]] = {}
         for row, path in enumerate(self.paths):
             kind, case = self.table.cellWidget(row, 2), self.table.cellWidget(row, 3)
             if kind is None:
                 continue
+            assert isinstance(kind, QComboBox) and isinstance(case, QComboBox)  # what _fill_row puts there
             participant = case.currentText().strip()
             per_file[path] = (kind.currentText(), None if participant in ("", NO_PARTICIPANT) else participant)
         return ImportOptions(per_file=per_file, skip_bad=self.skip_bad.isChecked(),

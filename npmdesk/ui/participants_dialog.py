@@ -49,7 +49,8 @@ class ParticipantsDialog(QDialog):
 
     def _participants_tab(self) -> QWidget:
         page = QWidget()
-        self.table = QTableWidget(objectName="participantsTable")
+        self.table = QTableWidget()
+        self.table.setObjectName("participantsTable")
         self.table.itemChanged.connect(self._cell_edited)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         row = QHBoxLayout()
@@ -88,7 +89,9 @@ class ParticipantsDialog(QDialog):
     def _cell_edited(self, item: QTableWidgetItem) -> None:
         if self._filling:
             return
-        case_id = self.table.item(item.row(), 0).data(Qt.ItemDataRole.UserRole)
+        first = self.table.item(item.row(), 0)
+        assert first is not None  # every row starts with its participant's cell
+        case_id = first.data(Qt.ItemDataRole.UserRole)
         p, text = self.project, item.text()
         if item.column() == 0:
             self._try(lambda: p.rename_case(case_id, text), "Rename participant")
@@ -98,7 +101,11 @@ class ParticipantsDialog(QDialog):
 
     def _selected_case(self) -> int | None:
         row = self.table.currentRow()
-        return self.table.item(row, 0).data(Qt.ItemDataRole.UserRole) if row >= 0 else None
+        if row < 0:
+            return None
+        first = self.table.item(row, 0)
+        assert first is not None  # every row starts with its participant's cell
+        return first.data(Qt.ItemDataRole.UserRole)
 
     def add_participant(self) -> None:
         name = ask_text(self, "Add participant", "Participant ID (e.g. NPM-7):")
@@ -125,7 +132,7 @@ class ParticipantsDialog(QDialog):
                                               "Spreadsheets saved as CSV (*.csv *.tsv *.txt);;All files (*)")
         if not path:
             return
-        project, failures = self.project, []
+        project, failures = self.project, list[Exception]()
         outcome = self.run(f"Import participants from {Path(path).name}",
                            lambda: import_participants(project, path), on_error=failures.append)
         report = outcome.value if outcome.ok else None
@@ -147,14 +154,16 @@ class ParticipantsDialog(QDialog):
 
     def _documents_tab(self) -> QWidget:
         page = QWidget()
-        self.docs = QTableWidget(objectName="documentsTable")
+        self.docs = QTableWidget()
+        self.docs.setObjectName("documentsTable")
         self.docs.setColumnCount(3)
         self.docs.setHorizontalHeaderLabels(["Document", "Kind", "Participant"])
         self.docs.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2):
             self.docs.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.docs.currentCellChanged.connect(lambda *_: self.fill_speakers())
-        self.speakers = QTableWidget(objectName="speakersTable")
+        self.speakers = QTableWidget()
+        self.speakers.setObjectName("speakersTable")
         self.speakers.setColumnCount(2)
         self.speakers.setHorizontalHeaderLabels(["Speaker label", "Is participant"])
         self.speakers.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
