@@ -225,8 +225,15 @@ class FrameworksMixin(StoreBase):
         with self.write("add element exemplar", element=element_id, coding=coding_id) as c:
             if not c.execute("SELECT 1 FROM framework_elements WHERE id = ?", (element_id,)).fetchone():
                 raise NotFoundError(f"no framework element with id {element_id}")
-            if not c.execute("SELECT 1 FROM codings WHERE id = ?", (coding_id,)).fetchone():
+            row = c.execute("SELECT code_id FROM codings WHERE id = ?", (coding_id,)).fetchone()
+            if row is None:
                 raise NotFoundError(f"no coding with id {coding_id}")
+            # A quote illustrates an element only through a theme aligned with it (found in a trial:
+            # quotes of unaligned themes went into the competency table).
+            if element_id not in {e.id for e in self.aligned_elements(row[0])}:
+                name = c.execute("SELECT name FROM framework_elements WHERE id = ?", (element_id,)).fetchone()[0]
+                raise InvalidValueError(f"coding {coding_id}'s code (and its themes) is not aligned with {name!r}: "
+                                        "align the theme first (npmdesk align), then mark its quotes")
             c.execute("INSERT OR IGNORE INTO element_exemplars(element_id, coding_id) VALUES (?, ?)",
                       (element_id, coding_id))
 

@@ -83,6 +83,9 @@ def test_tree_edits_memo_and_exemplar(proj, capsys):
     with Project.open(proj, "x") as p:
         coding = p.excerpts()[0].coding_id
     code, out, err = run(capsys, "exemplar", proj, "--coding", coding, "--element", "Professionalism")
+    assert code == 1 and "not aligned" in err  # a quote illustrates an element only through its theme
+    assert run(capsys, "align", proj, "--code", "Growth", "--element", "Professionalism")[0] == 0
+    code, out, err = run(capsys, "exemplar", proj, "--coding", coding, "--element", "Professionalism")
     assert code == 0, err
     with Project.open(proj, "x") as p:
         assert [c.path for c in p.codes()] == ["Growth", "Growth/Feedback", "Growth/Seeing the system"]

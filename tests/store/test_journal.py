@@ -221,3 +221,17 @@ def test_a_step_opens_its_transaction_at_its_first_write(project):
     _, step = project.perform(slow_then_write)
     assert {"Written while the step was still reading", "The step's own"} <= {c.name for c in project.codes()}
     assert len(step.changes.codes) == 1
+
+
+def test_an_exemplar_needs_its_theme_aligned_with_the_element(project):
+    """Found in a trial: a quote of an unaligned theme went into the competency table."""
+    from npmdesk.core.errors import InvalidValueError
+
+    fw = project.frameworks()[0]
+    element = fw.elements[0]
+    coding = project.codings_in_document(project.doc)[0].id
+    with pytest.raises(InvalidValueError, match="not aligned"):
+        project.add_element_exemplar(element.id, coding)
+    project.align_code(project.theme_id, element.id, "a sub-code inherits its theme's alignment")
+    project.add_element_exemplar(element.id, coding)
+    assert project.coding_element_exemplars(coding) == {element.id}

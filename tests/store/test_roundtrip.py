@@ -204,6 +204,7 @@ def test_undo_of_a_removal_gives_the_coding_back_whole(project, sample_text):
     coding = project.apply_coding(doc, code, 0, 5)
     project.set_memo("coding", coding, "key quote")
     element = project.element_by_name("Professionalism", project.add_builtin_framework("acgme"))
+    project.align_code(code, element.id, "why")
     project.add_element_exemplar(element.id, coding)
     memo_before = [m for m in project.memos() if m["target"] == "coding"]
     _, step = project.perform(project.remove_coding, coding)
