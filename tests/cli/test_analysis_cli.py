@@ -7,12 +7,7 @@ import pytest
 
 from npmdesk.cli import main
 from npmdesk.store import Project
-
-
-def run(capsys, *argv):
-    code = main(["--coder", "Ana", *map(str, argv)])
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.cli.cli_helpers import run
 
 
 @pytest.fixture

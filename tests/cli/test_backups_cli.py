@@ -9,21 +9,15 @@ from datetime import date, timedelta
 
 import pytest
 
-from npmdesk.cli import main
 from npmdesk.store import Project, backups
 from npmdesk.store.backups import daily_backup_if_due, kept, list_backups, project_folder
 
 from ..store.hostile_files import count, make_study, raw
+from tests.cli.cli_helpers import run
 
 
 def digest(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def run(capsys, *argv):
-    code = main(["--coder", "Ana", *map(str, argv)])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(autouse=True)

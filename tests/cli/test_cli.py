@@ -6,17 +6,11 @@ import sys
 
 import pytest
 
-from npmdesk.cli import main
+from tests.cli.cli_helpers import run
 
 CRLF_EMOJI = ("Interviewer: Welcome 😀 to the study.\r\n"
               "NPM-3: Mentoring 👩🏽‍⚕️ made me feel seen.\r\n"
               "Interviewer: Thanks.\r\n")
-
-
-def run(capsys, *argv):
-    code = main(["--coder", "Ana", *map(str, argv)])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

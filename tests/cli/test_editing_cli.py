@@ -7,19 +7,13 @@ import sys
 
 import pytest
 
-from npmdesk.cli import main
 from npmdesk.store import Project
+from tests.cli.cli_helpers import run
 
 TEXT = ("Interviewer: What helped?\n"
         "NPM-3: Honest feedback helped. Honest feedback is rare.\n"
         "Interviewer: And the system?\n"
         "NPM-3: The hidden curriculum was everywhere.\n")
-
-
-def run(capsys, *argv):
-    code = main(["--coder", "Ana", *map(str, argv)])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -1,14 +1,8 @@
 """`npmdesk import` also takes REFI-QDA files: .qdpx makes a new project, .qdc merges a codebook."""
 
 
-from npmdesk.cli import main
 from tests.formats.refi_helpers import QC_DEMO
-
-
-def run(capsys, *argv):
-    code = main(["--coder", "Ana", *map(str, argv)])
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.cli.cli_helpers import run
 
 
 def test_qdpx_creates_a_new_project(tmp_path, capsys):

@@ -9,19 +9,13 @@ import sqlite3
 
 import pytest
 
-from npmdesk.cli import main
 from npmdesk.core.errors import OutputClobbersProjectError
 from npmdesk.store import Project
+from tests.cli.cli_helpers import run
 
 
 def digest(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def run(capsys, *argv):
-    code = main(["--coder", "Ana", *map(str, argv)])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

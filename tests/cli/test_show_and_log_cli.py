@@ -4,20 +4,14 @@ import json
 
 import pytest
 
-from npmdesk.cli import main
 from npmdesk.core.paragraphs import Paragraphs
 from npmdesk.formats.speakers import label_starts
+from tests.cli.cli_helpers import run
 
 # Blank separator lines, as transcription services write them, and one U+2029 paragraph break.
 TEXT = ("Interviewer: What helped?\n\n"
         "NPM-3: Honest feedback helped.\n\n\n"
         "Interviewer: And the system?\u2029NPM-3: The hidden curriculum.\n")
-
-
-def run(capsys, *argv):
-    code = main(["--coder", "Ana", *map(str, argv)])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -5,22 +5,16 @@ from pathlib import Path
 
 import pytest
 
-from npmdesk.cli import main
 from npmdesk.core.errors import BadInputError
 from npmdesk.formats.autocode import autocode_speakers
 from npmdesk.formats.importing import ImportOptions, import_files
 from npmdesk.formats.participants_csv import import_participants
 from npmdesk.store import Project
+from tests.cli.cli_helpers import run
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "import"
 CSV = ("ID;year;background;rural;interviewed\r\nNPM-2;2;Biology;yes;2024-03-01\r\nNPM-5;3;Nursing;no;\r\n"
        "NPM-6;2;Chemistry;Yes;2024-03-04\r\n")
-
-
-def run(capsys, *argv):
-    code = main(["--coder", "Ana", *map(str, argv)])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_participants_csv_excel_semicolons_cp1252_typed(project, tmp_path):
