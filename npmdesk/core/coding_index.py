@@ -119,18 +119,24 @@ class CodingIndex:
         return sorted(hits, key=lambda s: (s.end - s.start, s.coding_id))
 
 
-def segments(entries: list[tuple[int, int, int, int]]) -> list[tuple[int, int, tuple[int, ...]]]:
-    """Cut a block's overlapping codings into runs: (start, end, code ids covering the run).
-
-    A sweep over the sorted boundaries: O(k log k) for k codings on the block."""
+def boundary_events(entries) -> list[tuple[int, int, int]]:
+    """A block's codings as sorted (position, +1 starts / -1 ends, code id) events, for a sweep."""
     events = []
     for a, b, code, _ in entries:
         if b > a:
             events.append((a, 1, code))
             events.append((b, -1, code))
+    events.sort()
+    return events
+
+
+def segments(entries: list[tuple[int, int, int, int]]) -> list[tuple[int, int, tuple[int, ...]]]:
+    """Cut a block's overlapping codings into runs: (start, end, code ids covering the run).
+
+    A sweep over the sorted boundaries: O(k log k) for k codings on the block."""
+    events = boundary_events(entries)
     if not events:
         return []
-    events.sort()
     active: dict[int, int] = {}
     out: list[tuple[int, int, tuple[int, ...]]] = []
     prev = None

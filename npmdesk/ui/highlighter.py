@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat
 
-from npmdesk.core.coding_index import CodingIndex
+from npmdesk.core.coding_index import CodingIndex, boundary_events
 
 
 def blend(colors: list[tuple[int, int, int]]) -> QColor:
@@ -80,14 +80,9 @@ class FormatCache:
         (start, end, format). The blend is kept as running sums (a code joining or leaving the
         run adds or takes away its colour), so a run costs the same with 2 or 40 codes on it,
         and no tuple of codes is built per run (as `segments` + `get` would)."""
-        events = []
-        for a, b, code, _ in entries:
-            if b > a:
-                events.append((a, 1, code))
-                events.append((b, -1, code))
+        events = boundary_events(entries)
         if not events:
             return []
-        events.sort()
         rgb, grey, by_colour, quantum = self.rgb, (204, 204, 204), self._by_colour, self.QUANTUM
         active: dict[int, int] = {}
         r = g = bl = n = 0
