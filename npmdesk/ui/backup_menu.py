@@ -86,12 +86,10 @@ def restore_from_backup(w) -> Path | None:
     if not ok or label not in labels:
         return None
     backup = backups[labels.index(label)]
-    default = project.with_name(f"{project.stem} (backup {backup.day.isoformat()}){PROJECT_SUFFIX}")
-    target, _ = QFileDialog.getSaveFileName(w, "Save the restored copy as (a new file)", str(default),
-                                            f"npmdesk projects (*{PROJECT_SUFFIX})")
-    if not target:
+    out = _ask_new_project(w, "Save the restored copy as (a new file)",
+                           project.with_name(f"{project.stem} (backup {backup.day.isoformat()}){PROJECT_SUFFIX}"))
+    if out is None:
         return None
-    out = Path(target if target.endswith(PROJECT_SUFFIX) else target + PROJECT_SUFFIX)
     try:
         restore(project, backup.path, out)
     except NpmdeskError as e:
@@ -112,12 +110,10 @@ def repair_project(w) -> Path | None:
     if not chosen:
         return None
     source = Path(chosen)
-    default = source.with_name(f"{source.stem} (rebuilt){PROJECT_SUFFIX}")
-    target, _ = QFileDialog.getSaveFileName(w, "Save the clean copy as (a new file)", str(default),
-                                            f"npmdesk projects (*{PROJECT_SUFFIX})")
-    if not target:
+    out = _ask_new_project(w, "Save the clean copy as (a new file)",
+                           source.with_name(f"{source.stem} (rebuilt){PROJECT_SUFFIX}"))
+    if out is None:
         return None
-    out = Path(target if target.endswith(PROJECT_SUFFIX) else target + PROJECT_SUFFIX)
     try:
         report = repair(source, out)
     except NpmdeskError as e:
@@ -133,3 +129,11 @@ def repair_project(w) -> Path | None:
     if answer == QMessageBox.StandardButton.Yes:
         w.open_project(out)
     return out
+
+
+def _ask_new_project(w, title: str, default: Path) -> Path | None:
+    """Where to write a new project file (the suffix added if the user left it out)."""
+    target, _ = QFileDialog.getSaveFileName(w, title, str(default), f"npmdesk projects (*{PROJECT_SUFFIX})")
+    if not target:
+        return None
+    return Path(target if target.endswith(PROJECT_SUFFIX) else target + PROJECT_SUFFIX)
