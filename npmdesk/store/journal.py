@@ -98,6 +98,7 @@ class Journal:
                                     conn.execute(f'PRAGMA main.foreign_key_list("{name}")').fetchall())
         parents = {parent for refs in self.refs.values() for _col, parent, _pcol in refs}
         self._fingerprint_sql = {parent: self._fingerprint(parent) for parent in parents}
+        self._positions = {t: {c: k for k, c in enumerate(cols)} for t, cols in self.columns.items()}
         self.width = max(len(c) for c in self.columns.values())
         self.ref_width = max(len(r) for r in self.refs.values())
         olds = ", ".join(f"o{k}" for k in range(self.width))
@@ -231,7 +232,7 @@ class Journal:
         refs = self.refs[table]
         if not refs:
             return
-        index = {c: k for k, c in enumerate(self.columns[table])}
+        index = self._positions[table]
         for position, (col, parent, pcol) in enumerate(refs):
             wanted: dict = {}
             for e in run:
@@ -317,7 +318,7 @@ class Journal:
                        frameworks=flags["frameworks"], meta=flags["meta"], everything=flags["everything"])
 
     def _column_index(self, table: str, column: str) -> int:
-        return self.columns[table].index(column)
+        return self._positions[table][column]
 
 
 def _by_changed_columns(run: list[Entry]) -> dict[tuple[int, ...], list[Entry]]:
