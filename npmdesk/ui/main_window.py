@@ -313,7 +313,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         if self.project is None:
             return
         if doc_id != self.current_document:
-            if doc_id not in {d.id for d in self.project.documents()}:  # a hit in a document gone since
+            if doc_id not in {d.id for d in self.document_list}:  # a hit in a document gone since
                 self.statusBar().showMessage("That document is no longer in the project.", 5000)
                 self._excerpts_timer.start(0)
                 return
