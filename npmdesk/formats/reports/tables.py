@@ -10,7 +10,8 @@ from pathlib import Path
 
 from npmdesk.core.report_style import ReportStyle
 from npmdesk.formats.export_support import Progress, ProgressCallback, atomic_output
-from npmdesk.formats.reports.docx_builder import Cell, Indented, ReportBuilder, Run, natural_widths
+from npmdesk.formats.reports.column_widths import natural_widths
+from npmdesk.formats.reports.docx_builder import Cell, Indented, ReportBuilder, Run
 from npmdesk.formats.reports.empty import refuse_if_empty, style_of
 from npmdesk.formats.reports.quoting import QuoteMaker
 from npmdesk.formats.reports.selection import ReportSelection
