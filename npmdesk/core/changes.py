@@ -59,8 +59,5 @@ class Changes:
         """Every coding added, removed or edited."""
         return self.codings_added | self.codings_removed | self.codings_changed
 
-    def touches_document(self, doc_id: int | None) -> bool:
-        return self.everything or (doc_id is not None and doc_id in self.documents)
-
     def recounts(self) -> bool:
         return self.counted_codes is None or bool(self.counted_codes)

@@ -90,12 +90,6 @@ def inspect_header(path: Path, header: bytes) -> tuple[int, int]:
     return app_id, version
 
 
-def inspect_file(path: Path) -> tuple[int, int]:
-    """Return (application_id, user_version) or raise a ProjectOpenError; never writes, never
-    opens anything but a regular file."""
-    return inspect_header(path, safe_open.read_header(path))
-
-
 def _damaged(path: Path, e: sqlite3.DatabaseError) -> ProjectOpenError | ProjectBusyError:
     if "locked" in str(e) or "busy" in str(e):
         return ProjectBusyError(f"{path}: another program is writing to this project")
