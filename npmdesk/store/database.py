@@ -36,12 +36,10 @@ from npmdesk.store import safe_open, schema_check
 log = logging.getLogger("npmdesk")
 
 APPLICATION_ID = 0x4E504D44  # "NPMD"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
-# Forward migrations: version reached -> SQL run to reach it from the one before.
-MIGRATIONS: dict[int, str] = {}
 
 
 def now() -> str:
@@ -54,6 +52,11 @@ def new_guid() -> str:
 
 def _schema_sql(name: str = "schema.sql") -> str:
     return resources.files("npmdesk.store").joinpath(name).read_text(encoding="utf-8")
+
+
+# Forward migrations: version reached -> SQL run to reach it from the one before. A new project is
+# schema.sql (format 1) plus every migration, so a new file and an upgraded one have the same schema.
+MIGRATIONS: dict[int, str] = {2: _schema_sql("migration_v2.sql")}
 
 
 def _connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
@@ -109,6 +112,9 @@ def create_file(path: Path, name: str) -> None:
         conn.execute("BEGIN")
         for statement in _split_sql(_schema_sql()):  # executescript() would commit midway
             conn.execute(statement)
+        for target in range(schema_check.schema_sql_version(_schema_sql()) + 1, SCHEMA_VERSION + 1):
+            for statement in _split_sql(MIGRATIONS[target]):
+                conn.execute(statement)
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.executemany(

@@ -34,6 +34,7 @@ ACCEPTED_VARIANTS: dict[int, dict[str, tuple[str, ...]]] = {
         "codings_by_code": ("CREATE INDEX codings_by_code ON codings(code_id, document_id, start)",),
     },
 }
+ACCEPTED_VARIANTS[2] = ACCEPTED_VARIANTS[1]  # the migration to 2 keeps a format-1 file's early indexes
 
 
 @dataclass(frozen=True)

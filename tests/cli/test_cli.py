@@ -6,6 +6,8 @@ import sys
 
 import pytest
 
+from npmdesk.store.database import SCHEMA_VERSION
+
 from tests.cli.cli_helpers import run
 
 CRLF_EMOJI = ("Interviewer: Welcome 😀 to the study.\r\n"
@@ -70,7 +72,7 @@ def test_search_finds_words_and_phrases(proj, capsys):
 
 def test_check(proj, capsys):
     code, out, _ = run(capsys, "check", proj)
-    assert code == 0 and "integrity: ok" in out and "schema version: 1" in out
+    assert code == 0 and "integrity: ok" in out and f"schema version: {SCHEMA_VERSION}" in out
 
 
 def test_errors_exit_1_with_one_line(proj, capsys, tmp_path):

@@ -6,22 +6,36 @@ import pytest
 
 from npmdesk.core.errors import ProjectOpenError
 from npmdesk.paths import backups_dir
-from npmdesk.store import Project, database
+from npmdesk.store import Project, database, schema_check
+
+CURRENT = database.SCHEMA_VERSION
+
+
+def make_format_1(path, monkeypatch, with_study=True):
+    """A project exactly as npmdesk 0.1 (format 1) wrote it."""
+    with monkeypatch.context() as m:
+        m.setattr(database, "SCHEMA_VERSION", 1)
+        with Project.create(path, "Ana") as p:
+            if with_study:
+                doc = p.add_document("Interview 1", "Interviewer: Why?\nNPM-1: Because budget cuts hurt.\n")
+                code = p.add_code("Budget")
+                p.apply_coding(doc, code, 26, 37)
+    return path
 
 
 def test_migration_backs_up_then_upgrades(tmp_path, monkeypatch):
     path = tmp_path / "old.npmdesk"
     Project.create(path, "Ana").close()
-    monkeypatch.setattr(database, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(database.MIGRATIONS, 2, "ALTER TABLE codes ADD COLUMN shortcut TEXT;")
+    monkeypatch.setattr(database, "SCHEMA_VERSION", CURRENT + 1)
+    monkeypatch.setitem(database.MIGRATIONS, CURRENT + 1, "ALTER TABLE codes ADD COLUMN shortcut TEXT;")
     before = set(backups_dir().glob("old-*")) if backups_dir().exists() else set()
     with Project.open(path, "Ana") as p:
-        assert p.schema_version == 2
+        assert p.schema_version == CURRENT + 1
         p.db.execute("SELECT shortcut FROM codes")
     backups = set(backups_dir().glob("old-*")) - before
     assert len(backups) == 1
     conn = sqlite3.connect(backups.pop())
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == CURRENT
     conn.close()
 
 
@@ -29,13 +43,37 @@ def test_failed_migration_leaves_the_project_as_it_was(tmp_path, monkeypatch):
     path = tmp_path / "old.npmdesk"
     with Project.create(path, "Ana") as p:
         p.add_code("Kept")
-    monkeypatch.setattr(database, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(database.MIGRATIONS, 2, "ALTER TABLE codes ADD COLUMN x TEXT;\nTHIS IS NOT SQL;")
+    monkeypatch.setattr(database, "SCHEMA_VERSION", CURRENT + 1)
+    monkeypatch.setitem(database.MIGRATIONS, CURRENT + 1, "ALTER TABLE codes ADD COLUMN x TEXT;\nTHIS IS NOT SQL;")
     with pytest.raises(ProjectOpenError, match="could not be upgraded.*unchanged.*backup"):
         Project.open(path, "Ana")
-    monkeypatch.setattr(database, "SCHEMA_VERSION", 1)
+    monkeypatch.setattr(database, "SCHEMA_VERSION", CURRENT)
     with Project.open(path, "Ana") as p:
-        assert p.schema_version == 1
+        assert p.schema_version == CURRENT
         assert [c.name for c in p.codes()] == ["Kept"]
         cols = [r[1] for r in p.db.execute("PRAGMA table_info(codes)")]
         assert "x" not in cols
+
+
+def test_a_format_1_project_is_upgraded_to_the_same_schema_a_new_project_has(tmp_path, monkeypatch):
+    old = make_format_1(tmp_path / "old.npmdesk", monkeypatch)
+    conn = sqlite3.connect(old)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'document_text_immutable'").fetchone()[0] == 1
+    conn.close()
+    with Project.open(old, "Ana") as p:
+        assert p.schema_version == CURRENT
+        upgraded = schema_check.read_schema(p.db.conn)
+        assert p.counts()["codings"] == 1
+    with Project.create(tmp_path / "new.npmdesk", "Ana") as fresh:
+        assert schema_check.read_schema(fresh.db.conn) == upgraded
+
+
+def test_after_the_upgrade_text_can_change_and_the_search_index_follows(tmp_path, monkeypatch):
+    old = make_format_1(tmp_path / "old.npmdesk", monkeypatch)
+    with Project.open(old, "Ana") as p:
+        doc = p.documents()[0].id
+        p.db.execute("UPDATE document_texts SET text = 'NPM-1: staffing shortages' WHERE document_id = ?", (doc,))
+        hits = p.db.execute("SELECT rowid FROM document_texts_fts WHERE document_texts_fts MATCH 'staffing'").fetchall()
+        gone = p.db.execute("SELECT rowid FROM document_texts_fts WHERE document_texts_fts MATCH 'budget'").fetchall()
+        assert hits == [(doc,)] and gone == []
