@@ -18,6 +18,7 @@ from npmdesk.core.offsets import normalise_newlines
 from npmdesk.formats.speakers import compile_speaker_pattern, detect_turns
 from npmdesk.formats.readers.text import decode_text
 from npmdesk.core.model import TurnSpec
+from npmdesk.formats.timestamps import stamp_turns
 
 MAX_SOURCE_BYTES = 200 * 1024 * 1024
 # A plain-text transcript is all text: 50 MB is some 8 million words, more than a whole study at
@@ -154,7 +155,7 @@ def read_source(path: str | Path, options: ImportOptions | None = None) -> Parse
         raise BadInputError(path, "the file contains no text")
     if parsed.turns is None:
         parsed.turns = detect_turns(parsed.text, options.speaker_pattern) if options.detect_speakers else []
-    parsed.turns = _fit_speakers(parsed.turns)
+    parsed.turns = stamp_turns(parsed.text, _fit_speakers(parsed.turns))
     return parsed
 
 

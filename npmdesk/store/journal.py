@@ -291,6 +291,8 @@ class Journal:
                 flags["document_list"] = True
                 key = "id" if t == "documents" else "document_id"
                 sets["documents"].update(r[col(t, key)] for r in rows)
+            elif t == "media":
+                sets["documents"].update(r[col(t, "document_id")] for r in rows)
             elif t in ("speakers", "turns"):
                 sets["documents"].update(r[col(t, "document_id")] for r in rows)
                 flags["cases"] = flags["cases"] or t == "speakers"

@@ -20,6 +20,7 @@ from npmdesk.store.transactions import Transactions
 from npmdesk.store.documents import DocumentsMixin
 from npmdesk.store.exchange import ExchangeMixin
 from npmdesk.store.frameworks import FrameworksMixin
+from npmdesk.store.media import MediaMixin
 from npmdesk.store.memos import MemosMixin
 from npmdesk.store.search import SearchMixin
 from npmdesk.store.texts import TextsMixin
@@ -35,6 +36,7 @@ class Project(
     CodingsMixin,
     ExchangeMixin,
     MemosMixin,
+    MediaMixin,
     SearchMixin,
     FrameworksMixin,
     CoverageMixin,
