@@ -96,6 +96,8 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.team = install_team_menu(self)
         from npmdesk.ui.backup_menu import install_backup_menu  # File > Restore from backup…
         install_backup_menu(self)
+        from npmdesk.ui.media_menu import install_media  # the player dock, File > Transcribe a recording…
+        self.media = install_media(self)
         self.external = ExternalChangeWatcher(self)
         self._restore_layout()
         self.setAcceptDrops(True)

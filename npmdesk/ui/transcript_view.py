@@ -222,6 +222,11 @@ class TranscriptView(QPlainTextEdit):
         self.current_coding = coding_id
         self._refresh_marks()
 
+    def set_playing_span(self, span: tuple[int, int] | None) -> None:
+        """The turn being played (ui/media_menu.py), marked until playback moves on."""
+        self._playing = span
+        self._refresh_marks()
+
     def set_search_marks(self, spans: list[tuple[int, int]]) -> None:
         self._search_marks = list(spans)
         self._refresh_marks()
@@ -230,6 +235,10 @@ class TranscriptView(QPlainTextEdit):
         if self.positions is None:
             return
         sels = []
+        playing = getattr(self, "_playing", None)
+        if playing is not None:
+            sels.append(self._extra(playing[0], playing[1], background=QColor("#d6eaff"),
+                                    outline=False))
         for start, end in self._search_marks:
             sels.append(self._extra(start, end, background=QColor("#ffe066"), outline=False))
         span = self.index.spans.get(self.current_coding) if self.current_coding is not None else None

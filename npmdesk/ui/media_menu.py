@@ -1,0 +1,385 @@
+"""Recordings in the window: the player dock in sync with the transcript, linking a recording,
+setting turn times, and offline transcription (File > Transcribe a recording…).
+
+Every change (a link, a turn time, a new transcript) goes through `window.run`, so it is undoable
+like any other edit. Transcription runs on a worker thread (formats/transcribe.py touches no
+project), with its time remaining and Cancel; what was done is kept and resumes next time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDockWidget,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QSpinBox,
+)
+
+from npmdesk import settings
+from npmdesk.core.errors import CancelledError, NpmdeskError
+from npmdesk.core.model import DOCUMENT_KINDS
+from npmdesk.core.timecode import format_hms
+from npmdesk.formats import media as media_files
+from npmdesk.formats import transcribe as speech
+from npmdesk.store.media import MEDIA_SUFFIXES
+from npmdesk.ui import dialogs
+from npmdesk.ui.player import PlayerKeysDialog, PlayerPanel, player_keys, set_player_keys
+
+MEDIA_FILTER = "Recordings (" + " ".join(f"*{s}" for s in sorted(MEDIA_SUFFIXES)) + ")"
+
+
+class MediaController(QObject):
+    def __init__(self, w):
+        super().__init__(w)
+        self.w = w
+        self.panel = PlayerPanel(w)
+        self.dock = QDockWidget("Recording", w)
+        self.dock.setObjectName("playerDock")
+        self.dock.setWidget(self.panel)
+        w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        self.dock.hide()
+        self._doc: int | None = None
+        self._playing_span: tuple[int, int] | None = None
+        self._key_actions: dict[str, QAction] = {}
+        self.panel.linkRequested.connect(self.link_recording)
+        self.panel.turnTimeRequested.connect(self.set_turn_time)
+        self.panel.positionMoved.connect(self._follow_position)
+        w.transcript.textChanged.connect(self._document_maybe_switched)
+        w.transcript.codingClicked.connect(self._seek_to_coding)
+        w.transcript.viewport().installEventFilter(self)
+        w.projectChanged.connect(self._project_changed)
+        w.projectSwitched.connect(lambda: self.show_document(None))
+        self._install_actions()
+
+    # --- menus and keys ----------------------------------------------------------------------------
+
+    def _install_actions(self) -> None:
+        w = self.w
+        a = w.add_action("File", "Link a &recording to this transcript…", self.link_recording)
+        a.setObjectName("linkRecording")
+        w.actions["link_recording"] = a
+        a = w.add_action("File", "&Transcribe a recording…", self.transcribe)
+        a.setObjectName("transcribeRecording")
+        w.actions["transcribe"] = a
+        before = w.actions.get("save_copy")
+        if before is not None:  # beside Import, where a user looks for a way in
+            for name in ("link_recording", "transcribe"):
+                w.menus["File"].removeAction(w.actions[name])
+                w.menus["File"].insertAction(before, w.actions[name])
+        view = self.dock.toggleViewAction()
+        view.setText("&Recording player")
+        view.setObjectName("showPlayer")
+        w.menus["View"].addAction(view)
+        keys = w.add_action("View", "Player &keys…", self.edit_keys, needs_project=False)
+        keys.setObjectName("playerKeys")
+        for name, slot in (("play_pause", self.panel.toggle), ("back", lambda: self.panel.skip(-5000)),
+                           ("forward", lambda: self.panel.skip(5000))):
+            action = QAction(self.w)
+            action.setObjectName(f"player_{name}")
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda *_, s=slot: s())
+            w.addAction(action)
+            self._key_actions[name] = action
+        self._apply_keys(player_keys())
+
+    def _apply_keys(self, keys: dict[str, str]) -> None:
+        for name, action in self._key_actions.items():
+            action.setShortcut(QKeySequence(keys[name]))
+
+    def edit_keys(self) -> None:
+        dlg = PlayerKeysDialog(self.w)
+        if dlg.exec() == QDialog.DialogCode.Accepted:
+            set_player_keys(dlg.keys())
+            self._apply_keys(player_keys())
+
+    # --- the document on show --------------------------------------------------------------------
+
+    def _document_maybe_switched(self) -> None:
+        if self.w.current_document != self._doc:
+            self.show_document(self.w.current_document)
+
+    def _project_changed(self, changes) -> None:
+        doc = self.w.current_document
+        if changes.everything or doc != self._doc or doc in changes.documents:
+            self.show_document(doc)
+
+    def show_document(self, doc_id: int | None) -> None:
+        p = self.w.project
+        if doc_id is None or p is None:
+            self._doc = None
+            self.panel.set_turns([])
+            self.panel.load(None, "No transcript open.")
+            self._set_playing(None)
+            return
+        switched = doc_id != self._doc
+        self._doc = doc_id
+        self.panel.set_turns(p.turns(doc_id))
+        link = p.media_link(doc_id)
+        if link is None:
+            if switched:
+                self.panel.load(None, "No recording linked to this transcript (Link a recording…).")
+            return
+        found = media_files.locate(p.path, link)
+        if found is not None and Path(link.stored_path).name == found.name and found != link.path_from(p.path) \
+                and not p.read_only:
+            self.w.run("Find moved recording", lambda: p.relocate_media(doc_id, found))
+        if not switched and found is not None and self.panel.player is not None \
+                and self.panel.player.source().toLocalFile() == str(found):
+            return  # same file still playing: only the turns were refreshed
+        if found is None:
+            self.panel.load(None, f"Recording not found: {Path(link.stored_path).name} was moved or deleted. "
+                                  "Use “Link a recording…” to point at it.")
+        else:
+            self.panel.load(found, f"{found.name} — {format_hms(link.duration_ms) or 'length unknown'}",
+                            link.duration_ms)
+            if switched and not self.dock.isVisible():
+                self.dock.show()
+
+    # --- seeking from the transcript --------------------------------------------------------------
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.MouseButtonRelease and event.button() == Qt.MouseButton.LeftButton \
+                and not self.w.transcript.textCursor().hasSelection():
+            cp = self.w.transcript.cp_at(event.position().toPoint())
+            if cp is not None:
+                self.panel.seek_to_offset(cp)
+        return False
+
+    def _seek_to_coding(self, coding_id: int) -> None:
+        span = self.w.transcript.index.spans.get(coding_id)
+        if span is not None:
+            self.panel.seek_to_offset(span.start)
+
+    def _follow_position(self, ms: int) -> None:
+        span = self.panel.current_turn_span(ms)
+        if span == self._playing_span:
+            return
+        self._set_playing(span)
+        if span is not None and self.panel.follow.isChecked():
+            view = self.w.transcript
+            if view.positions is None:
+                return
+            a, _ = view.positions.span_to_qt(span[0], span[0])
+            block = view.document().findBlock(a).blockNumber()
+            bar = view.verticalScrollBar()
+            if not bar.value() <= block < bar.value() + max(1, view.viewport().height() // 20):
+                bar.setValue(max(0, block - 2))
+
+    def _set_playing(self, span: tuple[int, int] | None) -> None:
+        self._playing_span = span
+        setter = getattr(self.w.transcript, "set_playing_span", None)
+        if setter is not None:
+            setter(span)
+
+    def cursor_offset(self) -> int | None:
+        view = self.w.transcript
+        if view.positions is None:
+            return None
+        pos = view.textCursor().selectionStart() if view.textCursor().hasSelection() else view.textCursor().position()
+        return view.positions.span_from_qt(pos, pos)[0]
+
+    # --- changes ---------------------------------------------------------------------------------
+
+    def set_turn_time(self, ms: int) -> None:
+        p, doc = self.w.project, self._doc
+        cp = self.cursor_offset()
+        if p is None or doc is None or cp is None:
+            return
+        turns = [t for t in p.turns(doc) if t.start <= cp]
+        if not turns:
+            self.w.statusBar().showMessage("Put the cursor in a speaker turn first.", 5000)
+            return
+        turn = turns[-1]
+        if self.w.run(f"Set turn time {format_hms(ms)}", lambda: p.set_turn_time(turn.id, ms)).ok:
+            who = f"{turn.speaker}'s turn" if turn.speaker else "The turn"
+            self.w.statusBar().showMessage(f"{who} now starts at {format_hms(ms)} (Ctrl+Z undoes it).", 5000)
+
+    def link_recording(self) -> None:
+        p, doc = self.w.project, self.w.current_document
+        if p is None or doc is None:
+            dialogs.show_info(self.w, "Link a recording", "Open the transcript the recording belongs to first.")
+            return
+        path, _ = QFileDialog.getOpenFileName(self.w, "Link a recording", settings.last_folder(), MEDIA_FILTER)
+        if not path:
+            return
+        settings.remember_folder(Path(path).parent)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            info = media_files.describe(path)
+        except NpmdeskError as e:
+            QApplication.restoreOverrideCursor()
+            self.w.report_error(e)
+            return
+        QApplication.restoreOverrideCursor()
+        old = p.media_link(doc)
+        if old is not None and old.sha256 == info.sha256:
+            self.w.run("Find moved recording", lambda: p.relocate_media(doc, info.path))
+        else:
+            if old is not None and QMessageBox.question(
+                    self.w, "Link a recording",
+                    f"This transcript is linked to {Path(old.stored_path).name}, and {info.path.name} is a "
+                    "different recording. Link the new one instead?") != QMessageBox.StandardButton.Yes:
+                return
+            self.w.run("Link recording", lambda: p.link_media(doc, info.path, info.sha256, info.size,
+                                                              info.duration_ms))
+        self.show_document(doc)
+        self.dock.show()
+
+    def transcribe(self) -> None:
+        problem = speech.available()
+        if problem:
+            dialogs.show_error(self.w, problem[0].upper() + problem[1:] + ".", "Transcribe a recording")
+            return
+        p = self.w.project
+        if p is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(self.w, "Transcribe a recording", settings.last_folder(), MEDIA_FILTER)
+        if not path:
+            return
+        settings.remember_folder(Path(path).parent)
+        dlg = TranscribeDialog(self.w, Path(path).stem, {d.name for d in self.w.document_list})
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            info = media_files.describe(path)
+        except NpmdeskError as e:
+            self.w.report_error(e)
+            return
+        result = run_transcription(self.w, info)
+        if result is None:
+            return
+        text, turns, notes = speech.as_text_and_turns(result, dlg.speakers.value())
+        if not text.strip():
+            dialogs.show_error(self.w, f"No speech was recognised in {info.path.name}; nothing was added.",
+                               "Transcribe a recording")
+            return
+        name, kind = dlg.name.text().strip(), dlg.kind.currentText()
+        outcome = self.w.run(f"Transcribe {info.path.name}", lambda: p.add_transcribed_document(
+            name, text, turns, kind=kind, media=info.path, sha256=info.sha256, size=info.size,
+            duration_ms=result.duration_ms))
+        if outcome.ok:
+            speech.discard_checkpoint(info.sha256)
+            self.w.open_document(outcome.value)
+            self.dock.show()
+            lines = [f"{len(turns)} turns from {format_hms(result.duration_ms)} of recording, in "
+                     f"{result.seconds:.0f} s ({result.real_time_factor:.2f}× real time).", *notes,
+                     "Correct it in edit mode (Edit > Edit transcript text) while you listen."]
+            dialogs.show_info(self.w, "Transcribed", "\n".join(lines))
+
+
+class TranscribeDialog(QDialog):
+    def __init__(self, parent, name: str, taken: set[str]):
+        super().__init__(parent)
+        self.setWindowTitle("Transcribe a recording")
+        self.setObjectName("transcribeDialog")
+        self.taken = taken
+        form = QFormLayout(self)
+        self.name = QLineEdit(name, self)
+        self.name.setObjectName("transcribeName")
+        self.language = QComboBox(self)
+        self.language.addItems(list(speech.LANGUAGES))
+        self.language.setToolTip(speech.MODEL_NAME)
+        self.speakers = QSpinBox(self)
+        self.speakers.setObjectName("transcribeSpeakers")
+        self.speakers.setRange(1, 20)
+        self.kind = QComboBox(self)
+        self.kind.setObjectName("transcribeKind")
+        self.kind.addItems(list(DOCUMENT_KINDS))
+        self.speakers.valueChanged.connect(
+            lambda n: self.kind.setCurrentText("focus-group" if n >= 3 else "interview"))
+        form.addRow("Transcript name", self.name)
+        form.addRow("Language", self.language)
+        form.addRow("People speaking", self.speakers)
+        form.addRow("Kind", self.kind)
+        note = QLabel("Runs on this computer: the recording never leaves it. Speakers are not told apart; "
+                      "every turn is labelled “Speaker 1” for you to relabel.", self)
+        note.setWordWrap(True)
+        form.addRow(note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _accept(self) -> None:
+        name = self.name.text().strip()
+        if not name or name in self.taken:
+            dialogs.show_error(self, "Choose a name no other transcript has.", "Transcribe a recording")
+            return
+        self.accept()
+
+
+class _Worker(QThread):
+    progressed = Signal(int, int, object)
+    finished_with = Signal(object, object)  # Transcript | None, error | None
+
+    def __init__(self, info):
+        super().__init__()
+        self.info = info
+        self.cancelled = False
+
+    def run(self) -> None:
+        try:
+            result = speech.transcribe(self.info.path, self.info.sha256, progress=self._progress)
+        except (NpmdeskError, Exception) as e:  # reported in the window, never a crash of the thread
+            self.finished_with.emit(None, e)
+            return
+        self.finished_with.emit(result, None)
+
+    def _progress(self, done: int, total: int, left) -> bool:
+        self.progressed.emit(done, total, left)
+        return not self.cancelled
+
+
+def run_transcription(w, info):
+    """Transcribe on a worker thread behind a progress dialog; the Transcript, or None (cancelled or
+    failed: the failure is shown)."""
+    dlg = QProgressDialog(f"Transcribing {info.path.name}…", "Cancel", 0, 1000, w)
+    dlg.setObjectName("transcribeProgress")
+    dlg.setWindowTitle("Transcribe a recording")
+    dlg.setWindowModality(Qt.WindowModality.WindowModal)
+    dlg.setMinimumDuration(0)
+    worker = _Worker(info)
+    outcome: dict = {}
+
+    def progressed(done, total, left):
+        if total:
+            dlg.setValue(min(999, done * 1000 // total))
+        eta = f", about {format_hms(round(left * 1000))} left" if left is not None else ""
+        dlg.setLabelText(f"Transcribing {info.path.name}: {format_hms(done)} of {format_hms(total)}{eta}")
+
+    def finished(result, error):
+        outcome["result"], outcome["error"] = result, error
+        dlg.reset()
+
+    worker.progressed.connect(progressed)
+    worker.finished_with.connect(finished)
+    dlg.canceled.connect(lambda: setattr(worker, "cancelled", True))
+    worker.start()
+    while "error" not in outcome:
+        QApplication.processEvents()
+        worker.wait(30)
+    worker.wait()
+    error = outcome["error"]
+    if isinstance(error, CancelledError):
+        w.statusBar().showMessage("Transcription cancelled; what was done is kept and resumes next time.", 8000)
+        return None
+    if error is not None:
+        w.report_error(error if isinstance(error, NpmdeskError) else NpmdeskError(f"transcription failed: {error}"))
+        return None
+    return outcome["result"]
+
+
+def install_media(w) -> MediaController:
+    return MediaController(w)
+
