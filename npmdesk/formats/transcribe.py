@@ -80,9 +80,11 @@ def model_dir() -> Path:
     problem = available()
     if problem:
         raise TranscriptionUnavailable(problem)
-    spec = util.find_spec(MODEL_PACKAGE)
-    assert spec is not None and spec.origin is not None
-    folder = Path(spec.origin).parent / "model"
+    from importlib import resources
+
+    # importlib.resources, not the module's __file__: in the double-click bundle the package's code
+    # is in an archive and its data files beside it.
+    folder = Path(str(resources.files(MODEL_PACKAGE) / "model"))
     if not _verified.get(folder):
         for name, want in MODEL_FILES.items():
             path = folder / name
