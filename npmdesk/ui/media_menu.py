@@ -1,9 +1,10 @@
 """Recordings in the window: the player dock in sync with the transcript, linking a recording,
-setting turn times, and offline transcription (File > Transcribe a recording…).
+setting turn times, and offline transcription (File > Transcribe a recording…), which runs in
+the background with its progress and Cancel in the status bar.
 
 Every change (a link, a turn time, a new transcript) goes through `window.run`, so it is undoable
 like any other edit. Transcription runs on a worker thread (formats/transcribe.py touches no
-project), with its time remaining and Cancel; what was done is kept and resumes next time."""
+project); what was done is kept and resumes next time."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QProgressDialog,
+    QProgressBar,
+    QPushButton,
     QSpinBox,
 )
 
@@ -52,12 +54,14 @@ class MediaController(QObject):
         self._doc: int | None = None
         self._playing_span: tuple[int, int] | None = None
         self._key_actions: dict[str, QAction] = {}
+        self.job: TranscriptionJob | None = None
         self.panel.linkRequested.connect(self.link_recording)
         self.panel.turnTimeRequested.connect(self.set_turn_time)
         self.panel.positionMoved.connect(self._follow_position)
         w.transcript.textChanged.connect(self._document_maybe_switched)
         w.transcript.codingClicked.connect(self._seek_to_coding)
         w.transcript.viewport().installEventFilter(self)
+        w.installEventFilter(self)
         w.projectChanged.connect(self._project_changed)
         w.projectSwitched.connect(lambda: self.show_document(None))
         self._install_actions()
@@ -149,6 +153,11 @@ class MediaController(QObject):
     # --- seeking from the transcript --------------------------------------------------------------
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if obj is self.w:
+            if event.type() == QEvent.Type.Close and self.job is not None:
+                self.job.worker.cancelled = True  # the checkpoint keeps what is done
+                self.job.wait()
+            return False
         if event.type() == QEvent.Type.MouseButtonRelease and event.button() == Qt.MouseButton.LeftButton \
                 and not self.w.transcript.textCursor().hasSelection():
             cp = self.w.transcript.cp_at(event.position().toPoint())
@@ -256,24 +265,51 @@ class MediaController(QObject):
         except NpmdeskError as e:
             self.w.report_error(e)
             return
-        result = run_transcription(self.w, info)
-        if result is None:
+        if self.job is not None:
+            dialogs.show_info(self.w, "Transcribe a recording", "A recording is being transcribed already; "
+                                                                "wait for it, or cancel it in the status bar.")
             return
-        text, turns, notes = speech.as_text_and_turns(result, dlg.speakers.value())
+        self.job = TranscriptionJob(self.w, info, dlg.name.text().strip(), dlg.kind.currentText(),
+                                    dlg.speakers.value(), self._transcribed)
+        self.job.start()
+
+    def _transcribed(self, job: TranscriptionJob, result, error) -> None:
+        """The worker is done: add the transcript to the project it was started in (one undoable step)."""
+        self.job = None
+        if isinstance(error, CancelledError):
+            self.w.statusBar().showMessage("Transcription cancelled; what was done is kept and resumes next time.",
+                                           8000)
+            return
+        if error is not None:
+            self.w.report_error(error if isinstance(error, NpmdeskError)
+                                else NpmdeskError(f"transcription failed: {error}"))
+            return
+        p = self.w.project
+        if p is None or p.path != job.project_path:
+            dialogs.show_info(self.w, "Transcribe a recording",
+                              f"{job.info.path.name} was transcribed, but its project is no longer open; the "
+                              "result is kept and is added at once when you transcribe it again in that project.")
+            return
+        text, turns, notes = speech.as_text_and_turns(result, job.speakers)
         if not text.strip():
-            dialogs.show_error(self.w, f"No speech was recognised in {info.path.name}; nothing was added.",
+            dialogs.show_error(self.w, f"No speech was recognised in {job.info.path.name}; nothing was added.",
                                "Transcribe a recording")
             return
-        name, kind = dlg.name.text().strip(), dlg.kind.currentText()
+        name = job.name
+        taken = {d.name for d in self.w.document_list}
+        n = 2
+        while name in taken:  # a document of that name was added while the recording was transcribed
+            name, n = f"{job.name} ({n})", n + 1
+        info = job.info
         outcome = self.w.run(f"Transcribe {info.path.name}", lambda: p.add_transcribed_document(
-            name, text, turns, kind=kind, media=info.path, sha256=info.sha256, size=info.size,
+            name, text, turns, kind=job.kind, media=info.path, sha256=info.sha256, size=info.size,
             duration_ms=result.duration_ms))
         if outcome.ok:
             speech.discard_checkpoint(info.sha256)
             self.w.open_document(outcome.value)
             self.dock.show()
             lines = [f"{len(turns)} turns from {format_hms(result.duration_ms)} of recording, in "
-                     f"{result.seconds:.0f} s ({result.real_time_factor:.2f}× real time).", *notes,
+                     f"{result.seconds:.0f} s ({result.real_time_factor:.2f}× real time).", *result.notes, *notes,
                      "Correct it in edit mode (Edit > Edit transcript text) while you listen."]
             dialogs.show_info(self.w, "Transcribed", "\n".join(lines))
 
@@ -341,43 +377,53 @@ class _Worker(QThread):
         return not self.cancelled
 
 
-def run_transcription(w, info):
-    """Transcribe on a worker thread behind a progress dialog; the Transcript, or None (cancelled or
-    failed: the failure is shown)."""
-    dlg = QProgressDialog(f"Transcribing {info.path.name}…", "Cancel", 0, 1000, w)
-    dlg.setObjectName("transcribeProgress")
-    dlg.setWindowTitle("Transcribe a recording")
-    dlg.setWindowModality(Qt.WindowModality.WindowModal)
-    dlg.setMinimumDuration(0)
-    worker = _Worker(info)
-    outcome: dict = {}
+class TranscriptionJob(QObject):
+    """One transcription on a worker thread, shown in the status bar with Cancel; the window stays
+    usable meanwhile. `done(job, transcript | None, error | None)` is called on the window's thread."""
 
-    def progressed(done, total, left):
+    def __init__(self, w, info, name: str, kind: str, speakers: int, done):
+        super().__init__(w)
+        self.w, self.info, self.name, self.kind, self.speakers, self.done = w, info, name, kind, speakers, done
+        self.project_path = w.project.path if w.project is not None else None
+        self.worker = _Worker(info)
+        self.bar = QProgressBar(w)
+        self.bar.setObjectName("transcribeProgress")
+        self.bar.setRange(0, 1000)
+        self.bar.setMaximumWidth(220)
+        self.bar.setFormat(f"Transcribing {info.path.name}: %p%")
+        self.cancel = QPushButton("Cancel", w)
+        self.cancel.setObjectName("transcribeCancel")
+        self.cancel.setToolTip("Stop transcribing; what is done is kept and resumes next time")
+        self.cancel.clicked.connect(self._cancel)
+        self.worker.progressed.connect(self._progressed)
+        self.worker.finished_with.connect(self._finished)
+
+    def start(self) -> None:
+        self.w.statusBar().addPermanentWidget(self.bar)
+        self.w.statusBar().addPermanentWidget(self.cancel)
+        self.w.statusBar().showMessage(f"Transcribing {self.info.path.name} on this computer…", 5000)
+        self.worker.start()
+
+    def _progressed(self, done: int, total: int, left) -> None:
         if total:
-            dlg.setValue(min(999, done * 1000 // total))
+            self.bar.setValue(min(999, done * 1000 // total))
         eta = f", about {format_hms(round(left * 1000))} left" if left is not None else ""
-        dlg.setLabelText(f"Transcribing {info.path.name}: {format_hms(done)} of {format_hms(total)}{eta}")
+        self.bar.setToolTip(f"{format_hms(done)} of {format_hms(total)} transcribed{eta}")
 
-    def finished(result, error):
-        outcome["result"], outcome["error"] = result, error
-        dlg.reset()
+    def _cancel(self) -> None:
+        self.worker.cancelled = True
+        self.cancel.setEnabled(False)
 
-    worker.progressed.connect(progressed)
-    worker.finished_with.connect(finished)
-    dlg.canceled.connect(lambda: setattr(worker, "cancelled", True))
-    worker.start()
-    while "error" not in outcome:
-        QApplication.processEvents()
-        worker.wait(30)
-    worker.wait()
-    error = outcome["error"]
-    if isinstance(error, CancelledError):
-        w.statusBar().showMessage("Transcription cancelled; what was done is kept and resumes next time.", 8000)
-        return None
-    if error is not None:
-        w.report_error(error if isinstance(error, NpmdeskError) else NpmdeskError(f"transcription failed: {error}"))
-        return None
-    return outcome["result"]
+    def _finished(self, result, error) -> None:
+        self.worker.wait()
+        for widget in (self.bar, self.cancel):
+            self.w.statusBar().removeWidget(widget)
+            widget.deleteLater()
+        self.done(self, result, error)
+
+    def wait(self, ms: int = 60_000) -> bool:
+        """For tests and for closing the window: let the worker finish its current segment."""
+        return self.worker.wait(ms)
 
 
 def install_media(w) -> MediaController:

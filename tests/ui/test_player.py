@@ -125,7 +125,7 @@ def test_without_a_recording_the_player_offers_to_link_one(window, qtbot):
 
 
 def test_file_transcribe_makes_an_undoable_linked_transcript(window, qtbot, monkeypatch, messages, reopen):
-    from PySide6.QtWidgets import QDialog, QFileDialog
+    from PySide6.QtWidgets import QDialog, QFileDialog, QProgressBar
 
     from npmdesk.formats import transcribe as speech
     from npmdesk.ui import media_menu
@@ -137,6 +137,9 @@ def test_file_transcribe_makes_an_undoable_linked_transcript(window, qtbot, monk
     monkeypatch.setattr(media_menu.dialogs, "show_info", lambda *a: messages.append(" | ".join(map(str, a[1:]))))
     before = len(window.document_list)
     window.actions["transcribe"].trigger()
+    bar = window.statusBar().findChild(QProgressBar, "transcribeProgress")
+    assert bar is not None and window.media.job is not None  # in the background: the window stays usable
+    qtbot.waitUntil(lambda: window.media.job is None, timeout=60_000)
     assert len(window.document_list) == before + 1
     assert any("2 turns from 00:00:08" in m for m in messages)
     doc = window.current_document
@@ -145,3 +148,23 @@ def test_file_transcribe_makes_an_undoable_linked_transcript(window, qtbot, monk
     assert "library" in p.document_text(doc).lower()
     window.undo_stack.undo()
     assert len(window.document_list) == before
+
+
+def test_cancelling_keeps_the_project_unchanged(window, qtbot, monkeypatch, messages):
+    from PySide6.QtWidgets import QDialog, QFileDialog, QPushButton
+
+    from npmdesk.formats import transcribe as speech
+    from npmdesk.ui import media_menu
+
+    if speech.available() is not None:
+        pytest.skip("the transcribe extra is not installed")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (FIXTURE, ""))
+    monkeypatch.setattr(media_menu.TranscribeDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    before = len(window.document_list)
+    window.actions["transcribe"].trigger()
+    cancel = window.statusBar().findChild(QPushButton, "transcribeCancel")
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.media.job is None, timeout=60_000)
+    assert len(window.document_list) == before
+    assert "cancelled" in window.statusBar().currentMessage()
+    speech.discard_checkpoint(media_files.describe(FIXTURE).sha256)
