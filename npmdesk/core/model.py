@@ -123,6 +123,7 @@ class Excerpt:
     exemplar: bool
     memo: str
     color: str = ""
+    time_ms: int | None = None  # when it is spoken in the recording (its turn's start), if known
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -22,8 +22,11 @@ from npmdesk.core.model import Excerpt, ExcerptFilter
 _SPEAKER = ("(SELECT s.name FROM turns t JOIN speakers s ON s.id = t.speaker_id WHERE t.document_id = cg.document_id"
             " AND t.start <= cg.start ORDER BY t.start DESC LIMIT 1)")
 _MEMO = "ifnull((SELECT text FROM memos m WHERE m.coding_id = cg.id), '')"
+# When the passage is spoken in the recording: its turn's start time (captions, stamps, transcription).
+_TIME = ("(SELECT t.begin_ms FROM turns t WHERE t.document_id = cg.document_id AND t.start <= cg.start "
+         "ORDER BY t.start DESC LIMIT 1)")
 _DETAIL = (f"SELECT cg.id, cg.document_id, d.name, cg.code_id, cg.start, cg.end, co.name, cg.exemplar, {_SPEAKER}, "
-           f"{_MEMO}, d.position, d.guid{{text}} FROM codings cg JOIN documents d ON d.id = cg.document_id "
+           f"{_MEMO}, d.position, d.guid, {_TIME}{{text}} FROM codings cg JOIN documents d ON d.id = cg.document_id "
            "JOIN coders co ON co.id = cg.coder_id")
 
 
@@ -104,7 +107,7 @@ def _make(r, text: str, codes, participants) -> Excerpt:
     code = codes[r[3]]
     # Positional, in Excerpt's field order: half the cost of keywords, for thousands of excerpts.
     return Excerpt(r[0], r[1], r[2], r[3], code.path, r[4], r[5], text, r[8], participants.get(r[0]), r[6],
-                   bool(r[7]), r[9], code.color)
+                   bool(r[7]), r[9], code.color, r[12])
 
 
 def _key(order):
@@ -150,7 +153,7 @@ def _page(project, where, params, codes, order, limit, offset, per_code=None) ->
     rows = [(*r, sub[r[0]] if r[0] in sub else cache[r[1]][1][r[4]:r[5]]) for r in rows]
     rows.sort(key=_key(order))
     participants = _participants(db, ids)
-    return [_make(r, r[12], codes, participants) for r in rows]
+    return [_make(r, r[13], codes, participants) for r in rows]
 
 
 def _everything(project, where, params, codes, order) -> list[Excerpt]:

@@ -83,3 +83,11 @@ def test_link_unlink_and_turn_times_are_undoable_steps(project, doc):
 def test_only_recording_types_can_be_linked(project, doc, tmp_path):
     with pytest.raises(InvalidValueError, match="links recordings of types"):
         project.link_media(doc, tmp_path / "x.pdf", "0" * 64, 1, None)
+
+
+def test_excerpts_carry_the_time_their_passage_is_spoken(project, doc):
+    code = project.add_code("Budget")
+    project.set_turn_time(project.turns(doc)[1].id, 65_000)
+    project.apply_coding(doc, code, 27, 39)
+    (excerpt,) = project.excerpts()
+    assert excerpt.time_ms == 65_000 and excerpt.to_json()["time_ms"] == 65_000
