@@ -27,7 +27,6 @@ from npmdesk.core.errors import (
     NotSQLiteError,
     ProjectBusyError,
     ProjectOpenError,
-    ProjectReadOnlyError,
     UnknownVersionError,
 )
 from npmdesk.paths import backups_dir
@@ -195,14 +194,11 @@ def open_connection(path: Path, read_only: bool = False) -> sqlite_utils.Databas
     Notices for the user (side files moved aside, a rollback) are in `db.open_notices`.
 
     `read_only=True` opens with SQLite's mode=ro: nothing this connection does can change the
-    file's bytes (no migration, no journal mode change). A project that needs a migration cannot
-    be opened read-only."""
+    file's bytes (no migration, no journal mode change). A project of an earlier format is then
+    read from an upgraded copy in memory: the file itself is upgraded only when opened for writing."""
     path = Path(path)
     report = safe_open.prepare(path)
     _, version = inspect_header(path, report.header)
-    if read_only and version < SCHEMA_VERSION:
-        raise ProjectReadOnlyError(f"{path}: this project must be upgraded to project format {SCHEMA_VERSION} "
-                                   "before it can be read; open it once for writing")
     try:
         if read_only and 2 in report.header[18:20]:
             # Another program switched the file to WAL mode. Reading it with mode=ro would make SQLite
@@ -214,6 +210,8 @@ def open_connection(path: Path, read_only: bool = False) -> sqlite_utils.Databas
         raise _damaged(path, e) from e
     try:
         schema_check.verify_schema(conn, path, version)  # before any write: no foreign trigger ever fires
+        if read_only and version < SCHEMA_VERSION:
+            conn = _upgraded_in_memory(conn, version)
         conn.execute("PRAGMA foreign_keys = ON")
         # The row journal (store/journal.py) sees the rows an INSERT OR REPLACE deletes only when
         # delete triggers fire for them; sqlite-utils turns this on too, but undo depends on it.
@@ -237,6 +235,25 @@ def open_connection(path: Path, read_only: bool = False) -> sqlite_utils.Databas
     for notice in report.notices:
         log.info("%s: %s", path, notice)
     return db
+
+
+def _upgraded_in_memory(conn: sqlite3.Connection, version: int) -> sqlite3.Connection:
+    """A copy of an earlier-format project in memory, migrated, for reading it without writing it."""
+    mem = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        conn.backup(mem)
+        mem.execute("BEGIN")
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            for statement in _split_sql(MIGRATIONS[target]):
+                mem.execute(statement)
+        mem.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        mem.execute("COMMIT")
+    except BaseException:
+        mem.close()
+        raise
+    finally:
+        conn.close()
+    return mem
 
 
 def is_writable(path: Path) -> bool:

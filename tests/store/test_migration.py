@@ -19,7 +19,7 @@ def make_format_1(path, monkeypatch, with_study=True):
             if with_study:
                 doc = p.add_document("Interview 1", "Interviewer: Why?\nNPM-1: Because budget cuts hurt.\n")
                 code = p.add_code("Budget")
-                p.apply_coding(doc, code, 26, 37)
+                p.apply_coding(doc, code, 33, 44)
     return path
 
 
@@ -77,3 +77,15 @@ def test_after_the_upgrade_text_can_change_and_the_search_index_follows(tmp_path
         hits = p.db.execute("SELECT rowid FROM document_texts_fts WHERE document_texts_fts MATCH 'staffing'").fetchall()
         gone = p.db.execute("SELECT rowid FROM document_texts_fts WHERE document_texts_fts MATCH 'budget'").fetchall()
         assert hits == [(doc,)] and gone == []
+
+
+def test_a_format_1_project_is_read_without_being_upgraded(tmp_path, monkeypatch):
+    old = make_format_1(tmp_path / "old.npmdesk", monkeypatch)
+    before = old.read_bytes()
+    with Project.open(old, "Ana", read_only=True) as p:
+        assert p.schema_version == CURRENT
+        assert [e.text for e in p.excerpts()] == ["budget cuts"]
+    assert old.read_bytes() == before  # still format 1 on disk, byte for byte
+    conn = sqlite3.connect(old)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    conn.close()
