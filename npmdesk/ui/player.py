@@ -138,6 +138,11 @@ class PlayerPanel(QWidget):
         self._set_enabled(False)
 
     def _make_player(self) -> None:
+        from PySide6.QtCore import QLoggingCategory
+
+        # Qt Multimedia prints FFmpeg's stream dump and sound-server probes to the terminal; what
+        # matters to the user (a file that cannot be played) comes through errorOccurred instead.
+        QLoggingCategory.setFilterRules("qt.multimedia*=false")
         from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 
         self.player = QMediaPlayer(self)
