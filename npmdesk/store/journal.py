@@ -302,7 +302,7 @@ class Journal:
                 flags["cases"] = True
             elif t in ("frameworks", "framework_elements", "alignments", "element_exemplars", "chart_cells"):
                 flags["frameworks"] = True
-            elif t == "meta":
+            elif t in ("meta", "pseudonyms"):
                 flags["meta"] = True
             else:
                 flags["everything"] = True

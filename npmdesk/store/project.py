@@ -22,6 +22,7 @@ from npmdesk.store.exchange import ExchangeMixin
 from npmdesk.store.frameworks import FrameworksMixin
 from npmdesk.store.media import MediaMixin
 from npmdesk.store.memos import MemosMixin
+from npmdesk.store.pseudonyms import PseudonymsMixin
 from npmdesk.store.search import SearchMixin
 from npmdesk.store.texts import TextsMixin
 from npmdesk.store.coverage import CoverageMixin
@@ -37,6 +38,7 @@ class Project(
     ExchangeMixin,
     MemosMixin,
     MediaMixin,
+    PseudonymsMixin,
     SearchMixin,
     FrameworksMixin,
     CoverageMixin,
