@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from npmdesk.core.deidentify import Rule
+from npmdesk.core.identifiers import Identifier, IdentifierFinder, load_common_words
 from npmdesk.core.errors import InvalidValueError, NotFoundError
 from npmdesk.store.base import StoreBase
+from npmdesk.paths import resources_dir
 from npmdesk.store.database import now
 
 ACTIONS = ("keep", "replace", "ignore")
@@ -83,6 +85,26 @@ class PseudonymsMixin(StoreBase):
         return [Rule(p.term, p.replacement or DEFAULT_REPLACEMENT)
                 for p in self.pseudonyms() if p.action == "replace"]
 
+    # Finding identifiers -------------------------------------------------------------------------
+
+    def known_identifiers(self) -> list[tuple[str, str]]:
+        """(term, kind) for what the project itself knows identifies someone."""
+        known = [(r[0], "participant") for r in self.db.execute("SELECT name FROM cases")]
+        known += [(r[0], "participant") for r in self.db.execute(
+            "SELECT DISTINCT ca.value FROM case_attributes ca JOIN attributes a ON a.id = ca.attribute_id "
+            "WHERE a.identifying = 1 AND a.type = 'text' AND ca.value IS NOT NULL AND trim(ca.value) != ''")]
+        known += [(r[0], "speaker") for r in self.db.execute("SELECT DISTINCT name FROM speakers")]
+        known += [(p.term, "term") for p in self.pseudonyms()]
+        return known
+
+    def find_identifiers(self) -> tuple[list[Identifier], IdentifierFinder]:
+        """Likely identifiers across every document (texts streamed one at a time)."""
+        finder = IdentifierFinder(self.known_identifiers(), common_words())
+        for name, text in self.db.execute(
+                "SELECT d.name, t.text FROM documents d JOIN document_texts t ON t.document_id = d.id ORDER BY d.id"):
+            finder.add(name, text)
+        return finder.results(), finder
+
     # Identifying attributes ----------------------------------------------------------------------
 
     def identifying_attributes(self) -> set[str]:
@@ -114,3 +136,18 @@ class PseudonymsMixin(StoreBase):
                 raise NotFoundError(f"no coder named {name!r} in this project")
             if row[1] != role:
                 c.execute("UPDATE coders SET role = ? WHERE id = ?", (role, row[0]))
+
+
+_COMMON: frozenset[str] | None = None
+
+
+def common_words() -> frozenset[str]:
+    """The common-words list (resources/identifiers/common_words_en.txt), read once."""
+    global _COMMON
+    if _COMMON is None:
+        path = resources_dir() / "identifiers" / "common_words_en.txt"
+        try:
+            _COMMON = load_common_words(path.read_text(encoding="utf-8").splitlines())
+        except OSError:
+            _COMMON = frozenset()
+    return _COMMON
