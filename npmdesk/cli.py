@@ -121,7 +121,9 @@ def run_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
         parser.error("--demo and --self-test open the window; they take no COMMAND")
     args.coder = args.coder or settings.default_coder()
     try:
-        return args.run(args) or 0
+        code = args.run(args) or 0
+        sys.stdout.flush()  # a closed pipe is noticed here, inside the handler below
+        return code
     except NpmdeskError as e:
         print(f"npmdesk: {e}", file=sys.stderr)
         return 1
@@ -136,6 +138,21 @@ def run_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
     except KeyboardInterrupt:
         print("npmdesk: interrupted", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # `npmdesk ... | head`: the reader left. Point stdout at nowhere so the interpreter's last
+        # flush cannot raise again, and end quietly as a piped Unix tool does.
+        _silence_stdout()
+        return 1
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _looks_like_a_command(word: str) -> bool:

@@ -194,6 +194,20 @@ class ExcerptFilter:
     coder_ids: tuple[int, ...] | None = None
     exemplars_only: bool = False
     coding_ids: tuple[int, ...] | None = None
+    document_group_ids: tuple[int, ...] | None = None  # documents in any of these groups
+    code_group_ids: tuple[int, ...] | None = None  # codes in any of these groups (and descendants if asked)
+
+
+@dataclass(frozen=True)
+class ItemGroup:
+    """A named group of documents or of codes (a REFI-QDA set), with its members' ids."""
+
+    id: int
+    kind: str  # 'document' or 'code'
+    name: str
+    description: str
+    guid: str
+    members: tuple[int, ...] = ()
 
 
 MAX_NAME = 200  # a name is a label in trees, tables and headings; longer text belongs in a memo

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from npmdesk.core.errors import InvalidSpanError, NameClashError, NotFoundError
+from npmdesk.core.errors import InvalidSpanError, InvalidValueError, NameClashError, NotFoundError
 from npmdesk.core.model import Coding, Excerpt, ExcerptFilter
 from npmdesk.store import excerpts as excerpt_query
 from npmdesk.store.database import new_guid, now
@@ -33,8 +33,12 @@ class CodingsMixin(StoreBase):
             coder = coder_id if coder_id is not None else self.coder_id
             length = self._document_length(c, doc_id)
             _check_span(start, end, length)
-            if not c.execute("SELECT 1 FROM codes WHERE id = ?", (code_id,)).fetchone():
+            row = c.execute("SELECT codable, name FROM codes WHERE id = ?", (code_id,)).fetchone()
+            if not row:
                 raise NotFoundError(f"no code with id {code_id}")
+            if not row[0]:
+                raise InvalidValueError(f"{row[1]!r} is a category (not codable): apply one of its codes instead, "
+                                      "or make it codable in its definition")
             if c.execute("SELECT 1 FROM codings WHERE document_id = ? AND code_id = ? AND start = ? AND end = ? "
                          "AND coder_id = ?", (doc_id, code_id, start, end, coder)).fetchone():
                 raise NameClashError("this passage already has this code")

@@ -50,6 +50,19 @@ def where_of(project, flt: ExcerptFilter) -> tuple[list[str], list]:
         where.append("EXISTS (SELECT 1 FROM coding_cases cc WHERE cc.coding_id = cg.id AND cc.case_id IN "
                      "(SELECT value FROM json_each(?)))")
         params.append(json.dumps(sorted(set(flt.case_ids))))
+    if flt.document_group_ids is not None:
+        where.append("cg.document_id IN (SELECT document_id FROM document_group_members WHERE group_id IN "
+                     "(SELECT value FROM json_each(?)))")
+        params.append(json.dumps(sorted(set(flt.document_group_ids))))
+    if flt.code_group_ids is not None:
+        members = {r[0] for r in project.db.execute(
+            "SELECT code_id FROM code_group_members WHERE group_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(set(flt.code_group_ids))),))}
+        if flt.with_descendants:
+            for cid in list(members):
+                members.update(project.code_descendants(cid))
+        where.append("cg.code_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(sorted(members)))
     if flt.exemplars_only:
         where.append("cg.exemplar = 1")
     return where, params

@@ -4,6 +4,8 @@ that a project survives npmdesk -> .qdpx -> npmdesk unchanged and its GUIDs stay
 
 from __future__ import annotations
 
+import json
+
 from npmdesk.store.base import StoreBase
 
 
@@ -35,3 +37,41 @@ class ExchangeMixin(StoreBase):
                 if not used:
                     c.execute("UPDATE coders SET guid = ? WHERE id = ?", (guid, coder_id))
         return coder_id
+
+    # What other tools keep and npmdesk's everyday operations do not set ------------------------------
+
+    def set_code_codable(self, code_id: int, codable: bool) -> None:
+        """A non-codable code is a category: it groups codes and is never applied itself."""
+        with self.write("set code codable", code=code_id, codable=codable) as c:
+            self._require_updated(c.execute("UPDATE codes SET codable = ? WHERE id = ?", (int(codable), code_id)),
+                                  f"no code with id {code_id}")
+
+    def non_codable_codes(self) -> set[int]:
+        return {r[0] for r in self.db.execute("SELECT id FROM codes WHERE codable = 0")}
+
+    def set_document_source(self, doc_id: int, created: str, creator: str) -> None:
+        """When and by whom the source was made in the tool it came from (not its import here)."""
+        with self.write("set document source", document=doc_id) as c:
+            self._require_updated(c.execute("UPDATE documents SET source_created = ?, source_creator = ? WHERE id = ?",
+                                            (created, creator, doc_id)), f"no document with id {doc_id}")
+
+    def document_sources(self) -> dict[int, tuple[str, str]]:
+        """document id -> (source_created, source_creator), for documents that have either."""
+        return {r[0]: (r[1], r[2]) for r in self.db.execute(
+            "SELECT id, source_created, source_creator FROM documents WHERE source_created != '' "
+            "OR source_creator != ''")}
+
+    def set_exchange_meta(self, key: str, value) -> None:
+        """A value the exchange keeps for the next export (JSON), in the project's meta table."""
+        with self.write("set exchange meta", key=key) as c:
+            c.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
+                      "excluded.value", (f"refi.{key}", json.dumps(value)))
+
+    def exchange_meta(self, key: str, default=None):
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (f"refi.{key}",)).fetchone()
+        if row is None:
+            return default
+        try:
+            return json.loads(row[0])
+        except (TypeError, ValueError):
+            return default

@@ -20,6 +20,7 @@ from npmdesk.store.transactions import Transactions
 from npmdesk.store.documents import DocumentsMixin
 from npmdesk.store.exchange import ExchangeMixin
 from npmdesk.store.frameworks import FrameworksMixin
+from npmdesk.store.groups import GroupsMixin
 from npmdesk.store.media import MediaMixin
 from npmdesk.store.memos import MemosMixin
 from npmdesk.store.pseudonyms import PseudonymsMixin
@@ -36,6 +37,7 @@ class Project(
     CodesMixin,
     CodingsMixin,
     ExchangeMixin,
+    GroupsMixin,
     MemosMixin,
     MediaMixin,
     PseudonymsMixin,

@@ -215,23 +215,29 @@ def test_notes_cases_variables_pdf_and_media(tmp_path):
 </Project>"""
     qdpx = make_qdpx(tmp_path / "x.qdpx", qde, {f"sources/{guid(33)}.txt": pdf_text})
     report = import_qdpx(qdpx, tmp_path / "x.npmdesk", "Ana")
-    assert report.counts == {"coders": 1, "codes": 1, "sources": 1, "codings": 1, "cases": 2, "attributes": 3,
-                             "memos": 5}
+    # The note on an uncoded passage becomes a coding of "Annotations" (a second code) with its memo;
+    # the set becomes a document group.
+    assert report.counts == {"coders": 1, "codes": 2, "sources": 1, "codings": 1, "cases": 2, "attributes": 3,
+                             "memos": 6, "groups": 1}
     skipped = " | ".join(f"{w}: {r}" for w, r in report.skipped)
-    for expected in ("PDF region", "AudioSource", "PictureSource", "set(s)", "NPM-2': Year"):
+    for expected in ("PDF region", "AudioSource", "PictureSource", "NPM-2': Year"):
         assert expected in skipped
+    assert "set(s)" not in skipped and any("Annotations" in n for n in report.notes)
     with Project.open(tmp_path / "x.npmdesk", "Ana") as p:
         (doc,) = p.documents()
         assert doc.name == "notes.pdf" and doc.case == "NPM-1"
-        (coding,) = p.codings_in_document(doc.id)
+        coding, annotation = sorted(p.codings_in_document(doc.id), key=lambda c: c.code_id)
         assert p.document_text(doc.id)[coding.start:coding.end] == "feedback"
+        assert p.code(annotation.code_id).name == "Annotations" and annotation.start == 0 and annotation.end == 11
+        assert p.memo("coding", annotation.id) == "This is the heading."
+        (group,) = p.groups()
+        assert (group.kind, group.name, group.members) == ("document", "PDFs", (doc.id,))
         npm1 = p.case_by_name("NPM-1")
         assert npm1.attributes == {"Year": 2, "Rural": True, "Interviewed": "2024-03-01T10:00:00Z"}
         assert npm1.description == "First mentor"
         assert p.memo("code", p.code_by_path("Feedback").id) == "When someone tells a student how they did."
         assert "Key passage." in p.memo("coding", coding.id)
         doc_memo = p.memo("document", doc.id)
-        assert "Typed after the session." in doc_memo and "This is the heading." in doc_memo
-        assert "Field notes" in doc_memo  # the annotated passage is quoted
+        assert doc_memo == "Typed after the session."
         assert p.memo("case", p.case_by_name("NPM-2").id) == "Quiet at first."
         assert "Day one of analysis." in p.memo("project")

@@ -25,7 +25,7 @@ from npmdesk.formats.refi.untrusted import (
     export_guid,
     local,
     norm_color,
-    norm_guid,
+    norm_id,
     parse_xml,
     xml_text,
 )
@@ -50,6 +50,7 @@ class RefiCode:
     guid: str | None = None
     note_refs: list[str] = field(default_factory=list)
     children: list[RefiCode] = field(default_factory=list)
+    codable: bool = True  # isCodable="false": a category that groups codes but is never applied
 
     def plain(self) -> CodebookNode:
         return CodebookNode(self.name, self.description, self.color, tuple(c.plain() for c in self.children))
@@ -74,8 +75,9 @@ def read_codes(codes_el) -> list[RefiCode]:
             name=clean_name(el.get("name"), "(unnamed code)"),
             description=child_text(el, "Description").strip(),
             color=norm_color(el.get("color")),
-            guid=norm_guid(el.get("guid")),
-            note_refs=[g for g in (norm_guid(r.get("targetGUID")) for r in children(el, "NoteRef")) if g],
+            guid=norm_id(el.get("guid")),
+            note_refs=[g for g in (norm_id(r.get("targetGUID")) for r in children(el, "NoteRef")) if g],
+            codable=(el.get("isCodable") or "true").strip().lower() not in ("false", "0"),
         )
         code.children = read_codes(el)
         out.append(code)

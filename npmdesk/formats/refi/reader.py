@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from npmdesk.core.errors import BadInputError, NpmdeskError
 from npmdesk.formats.refi.qdc import RefiCode, read_codes
-from npmdesk.formats.refi.untrusted import SafeZip, child, child_text, children, local, norm_guid, parse_xml
+from npmdesk.formats.refi.untrusted import SafeZip, child, child_text, children, local, norm_id, parse_xml
 
 
 @dataclass
@@ -35,6 +35,8 @@ class RefiSelection:
     user: str | None
     codings: list[RefiCoding] = field(default_factory=list)
     note_refs: list[str] = field(default_factory=list)
+    created: str | None = None
+    description: str = ""
 
 
 @dataclass
@@ -47,6 +49,8 @@ class RefiSource:
     whole_codings: list[RefiCoding] = field(default_factory=list)  # codings of the source as a whole
     note_refs: list[str] = field(default_factory=list)
     encoding_note: str = ""
+    creator: str | None = None  # the creating user's id
+    description: str = ""
 
 
 @dataclass
@@ -56,6 +60,17 @@ class RefiCase:
     description: str
     values: list[tuple[str | None, str, str]] = field(default_factory=list)  # (variable guid, type, value)
     sources: list[str] = field(default_factory=list)
+    selections: list[str] = field(default_factory=list)  # SelectionRef ids: passages this case speaks
+
+
+@dataclass
+class RefiSet:
+    guid: str | None
+    name: str
+    description: str
+    codes: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    notes: int = 0
 
 
 @dataclass
@@ -81,6 +96,8 @@ class RefiProject:
     links: list[tuple[str, str]] = field(default_factory=list)  # (origin guid, target guid)
     note_refs: list[str] = field(default_factory=list)  # notes on the project itself
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    description: str = ""
+    sets: list[RefiSet] = field(default_factory=list)
 
 
 def read_qdpx(path: str | Path) -> RefiProject:
@@ -124,7 +141,7 @@ def _int(value) -> int | None:
 
 
 def _refs(el, name: str) -> list[str]:
-    return [g for g in (norm_guid(r.get("targetGUID")) for r in children(el, name)) if g]
+    return [g for g in (norm_id(r.get("targetGUID")) for r in children(el, name)) if g]
 
 
 class _Reader:
@@ -136,14 +153,14 @@ class _Reader:
         p = RefiProject(name=root.get("name") or Path(self.path).stem, origin=root.get("origin") or "")
         users = child(root, "Users")
         if users is not None:
-            p.users = [(norm_guid(u.get("guid")), u.get("name") or u.get("id") or "") for u in children(users, "User")]
+            p.users = [(norm_id(u.get("guid")), u.get("name") or u.get("id") or "") for u in children(users, "User")]
         book = child(root, "CodeBook")
         codes = child(book, "Codes") if book is not None else None
         if codes is not None:
             p.codes = read_codes(codes)
         variables = child(root, "Variables")
         if variables is not None:
-            p.variables = [(norm_guid(v.get("guid")), v.get("name") or "", v.get("typeOfVariable") or "Text")
+            p.variables = [(norm_id(v.get("guid")), v.get("name") or "", v.get("typeOfVariable") or "Text")
                            for v in children(variables, "Variable")]
         cases = child(root, "Cases")
         for el in children(cases, "Case") if cases is not None else ():
@@ -158,13 +175,14 @@ class _Reader:
                 p.notes[note.guid] = note
         links = child(root, "Links")
         for el in children(links, "Link") if links is not None else ():
-            origin, target = norm_guid(el.get("originGUID")), norm_guid(el.get("targetGUID"))
+            origin, target = norm_id(el.get("originGUID")), norm_id(el.get("targetGUID"))
             if origin and target:
                 p.links.append((origin, target))
         sets = child(root, "Sets")
-        if sets is not None and len(children(sets, "Set")):
-            self.skipped.append((f"{len(children(sets, 'Set'))} set(s)", "npmdesk has no sets; their members "
-                                 "are imported, the grouping is not"))
+        for el in children(sets, "Set") if sets is not None else ():
+            p.sets.append(RefiSet(norm_id(el.get("guid")), el.get("name") or "", child_text(el, "Description").strip(),
+                                  _refs(el, "MemberCode"), _refs(el, "MemberSource"), len(children(el, "MemberNote"))))
+        p.description = child_text(root, "Description").strip()
         graphs = child(root, "Graphs")
         if graphs is not None and len(children(graphs, "Graph")):
             self.skipped.append((f"{len(children(graphs, 'Graph'))} graph(s)", "npmdesk does not hold network "
@@ -174,20 +192,21 @@ class _Reader:
         return p
 
     def case(self, el) -> RefiCase:
-        case = RefiCase(norm_guid(el.get("guid")), el.get("name") or "", child_text(el, "Description").strip())
+        case = RefiCase(norm_id(el.get("guid")), el.get("name") or "", child_text(el, "Description").strip())
         for vv in children(el, "VariableValue"):
             case.values.append(self.variable_value(vv))
         case.sources = _refs(el, "SourceRef")
-        extra = len(children(el, "CodeRef")) + len(children(el, "SelectionRef"))
+        case.selections = _refs(el, "SelectionRef")
+        extra = len(children(el, "CodeRef"))
         if extra:
-            self.skipped.append((f"case {case.name!r}: {extra} code/selection reference(s)",
-                                 "npmdesk links participants to whole documents and speakers only"))
+            self.skipped.append((f"case {case.name!r}: {extra} code reference(s)",
+                                 "npmdesk links participants to whole documents and speakers, not to codes"))
         return case
 
     @staticmethod
     def variable_value(vv) -> tuple[str | None, str, str]:
         ref = child(vv, "VariableRef")
-        guid = norm_guid(ref.get("targetGUID")) if ref is not None else None
+        guid = norm_id(ref.get("targetGUID")) if ref is not None else None
         for el in vv:
             name = local(el)
             if name.endswith("Value"):
@@ -244,18 +263,23 @@ class _Reader:
         name = identity.get("name") or el.get("name") or ""
         if not name and el.get("plainTextPath"):
             name = PurePosixPath(el.get("plainTextPath").split("://")[-1]).stem
-        src = RefiSource(norm_guid(identity.get("guid")), name, raw, identity.get("creationDateTime"),
+        src = RefiSource(norm_id(identity.get("guid")), name, raw, identity.get("creationDateTime"),
                          note_refs=_refs(identity, "NoteRef") + (_refs(el, "NoteRef") if el is not identity else []))
         if content is None and el.get("plainTextPath"):
             src.encoding_note = note
+        src.creator = norm_id(identity.get("creatingUser"))
+        src.description = (child_text(identity, "Description")
+                           or (child_text(el, "Description") if el is not identity else "")).strip()
         for sel in children(el, "PlainTextSelection"):
             start, end = _int(sel.get("startPosition")), _int(sel.get("endPosition"))
             if start is None or end is None:
                 self.skipped.append((f"{label}: selection {sel.get('name') or sel.get('guid')!r}",
                                      "its start or end position is not a whole number"))
                 continue
-            s = RefiSelection(norm_guid(sel.get("guid")), sel.get("name") or "", start, end,
-                              norm_guid(sel.get("creatingUser")), note_refs=_refs(sel, "NoteRef"))
+            s = RefiSelection(norm_id(sel.get("guid")), sel.get("name") or "", start, end,
+                              norm_id(sel.get("creatingUser")), note_refs=_refs(sel, "NoteRef"),
+                              created=sel.get("creationDateTime"),
+                              description=child_text(sel, "Description").strip())
             s.codings = [self.coding(c) for c in children(sel, "Coding")]
             src.selections.append(s)
         src.whole_codings = [self.coding(c) for c in children(identity, "Coding")]
@@ -271,8 +295,8 @@ class _Reader:
     @staticmethod
     def coding(el) -> RefiCoding:
         ref = child(el, "CodeRef")
-        return RefiCoding(norm_guid(el.get("guid")), norm_guid(ref.get("targetGUID")) if ref is not None else None,
-                          norm_guid(el.get("creatingUser")), el.get("creationDateTime"), _refs(el, "NoteRef"))
+        return RefiCoding(norm_id(el.get("guid")), norm_id(ref.get("targetGUID")) if ref is not None else None,
+                          norm_id(el.get("creatingUser")), el.get("creationDateTime"), _refs(el, "NoteRef"))
 
     def note(self, el) -> RefiNote | None:
         content = child(el, "PlainTextContent")
@@ -281,7 +305,7 @@ class _Reader:
             text, _ = self.read_text(el.get("plainTextPath"), f"note {el.get('name') or ''!r}")
         if text is None:
             return None
-        return RefiNote(norm_guid(el.get("guid")), el.get("name") or "", text, norm_guid(el.get("creatingUser")),
+        return RefiNote(norm_id(el.get("guid")), el.get("name") or "", text, norm_id(el.get("creatingUser")),
                         el.get("creationDateTime"), el.get("modifiedDateTime"))
 
     def read_text(self, ref: str, label: str) -> tuple[str | None, str]:
@@ -299,7 +323,12 @@ class _Reader:
         if member is None:
             self.skipped.append((label, f"its text file {rest!r} is missing from the .qdpx"))
             return None, ""
-        return _decode(self.zf.read(member), f"{self.path} ({member})")
+        data = self.zf.read(member)  # a damaged or hostile archive stays a refusal of the whole file
+        try:
+            return _decode(data, f"{self.path} ({member})")
+        except BadInputError as e:
+            self.skipped.append((label, f"its text file {rest!r} could not be read ({e.reason})"))
+            return None, ""
 
 
 def _decode(data: bytes, where: str) -> tuple[str, str]:
@@ -311,6 +340,10 @@ def _decode(data: bytes, where: str) -> tuple[str, str]:
             return data.decode("utf-16"), "UTF-16 (BOM)"
         except UnicodeDecodeError:
             pass
+    else:
+        utf16 = _bomless_utf16(data)
+        if utf16 is not None:
+            return utf16
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
@@ -318,3 +351,28 @@ def _decode(data: bytes, where: str) -> tuple[str, str]:
 
         text, encoding = decode_text(data, where)
         return text, f"{encoding} (not UTF-8 as the standard requires)"
+
+
+def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 written without a byte-order mark (some Windows tools do): text in Latin or most
+    other scripts then has a zero byte in every other place. Decided on the zero bytes' side and
+    confirmed by a clean decode with few control characters."""
+    if len(data) < 2 or len(data) % 2 or b"\x00" not in data:
+        return None
+    sample = data[:65536]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    pairs = len(sample) // 2
+    if odd > pairs * 0.3 and even < pairs * 0.05:
+        codec, label = "utf-16-le", "UTF-16 LE without a BOM"
+    elif even > pairs * 0.3 and odd < pairs * 0.05:
+        codec, label = "utf-16-be", "UTF-16 BE without a BOM"
+    else:
+        return None
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+    controls = sum(1 for ch in text[:32768] if ord(ch) < 32 and ch not in "\r\n\t\f")
+    if controls > len(text[:32768]) * 0.01:
+        return None
+    return text, label

@@ -76,6 +76,22 @@ def norm_guid(value: str | None) -> str | None:
     return m.group(1).lower() if m else None
 
 
+def norm_id(value: str | None) -> str | None:
+    """An element's id as references match it: a GUID normalised as norm_guid does, any other
+    non-empty string as written (small tools write ids such as "c1"; the standard wants GUIDs, but
+    a unique string is all a reference needs). Empty becomes None."""
+    g = norm_guid(value)
+    if g:
+        return g
+    v = (value or "").strip()
+    return v or None
+
+
+def store_guid(value: str | None) -> str | None:
+    """The id to keep as the row's GUID: only a real GUID (a string id gets a fresh GUID)."""
+    return value if value and _GUID.match(value) else None
+
+
 def export_guid(value: str) -> str:
     """A GUID the XSD accepts: the stored one if valid, else one derived from it (stable)."""
     return norm_guid(value) or str(uuid.uuid5(NPMDESK_NS, value or ""))
