@@ -1,15 +1,194 @@
-"""The documents dock: transcripts grouped by participant, with kind and coded share."""
+"""The documents dock: transcripts grouped by participant, with kind and coded share.
+
+A model/view list (issue 14): `DocumentModel` is a QAbstractItemModel over the window's document
+list — each participant's row followed by its documents' rows — that keeps no widget item per row
+and computes every cell only when the view paints it, so 20,000 participants load in one pass over
+the list, and a coding updates one row's share (one dataChanged), not the whole dock.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem
+from collections.abc import Iterable, Sequence
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QTimer, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyledItemDelegate, QStyleOptionViewItem, QTableView
 
 DOC_ROLE = Qt.ItemDataRole.UserRole + 3
 NO_PARTICIPANT = "Not linked to a participant"
+HEADERS = ("Document", "Kind", "Coded")
+_GROUP_FLAGS = Qt.ItemFlag.ItemIsEnabled
+_DOC_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+_Index = QModelIndex | QPersistentModelIndex
 
 
-class DocumentList(QTreeWidget):
+def group_documents(documents: Iterable) -> list[tuple[str, list]]:
+    """(participant, its documents) in the order the dock lists them: participants by name, case-
+    insensitively, then the documents linked to none."""
+    groups: dict[str, list] = {}
+    for d in documents:
+        groups.setdefault(d.case or NO_PARTICIPANT, []).append(d)
+    keys = sorted((k for k in groups if k != NO_PARTICIPANT), key=str.casefold)
+    if NO_PARTICIPANT in groups:
+        keys.append(NO_PARTICIPANT)
+    return [(k, groups[k]) for k in keys]
+
+
+class DocumentModel(QAbstractItemModel):
+    """One flat run of rows: each participant's row (bold, not selectable) followed by its
+    documents' rows. Flat, so the view never has to expand 20,000 branches: it lays out rows of one
+    height and asks for the cells of the rows on screen only."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._groups: list[tuple[str, list]] = []
+        self._rows: list = []  # a participant's name (str) or a Document, in display order
+        self._group_rows: list[int] = []  # the row of each participant
+        self._shares: dict[int, float] = {}
+        self._where: dict[int, int] = {}  # document id -> its (first) row
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    # Loading ---------------------------------------------------------------------------------------
+
+    def load(self, documents: Iterable, shares: dict[int, float]) -> None:
+        self.beginResetModel()
+        self._groups = group_documents(documents)
+        rows: list = []
+        group_rows: list[int] = []
+        where: dict[int, int] = {}
+        for key, docs in self._groups:
+            group_rows.append(len(rows))
+            rows.append(key)
+            for d in docs:
+                where.setdefault(d.id, len(rows))
+                rows.append(d)
+        self._rows, self._group_rows, self._where = rows, group_rows, where
+        self._shares = dict(shares)
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.load((), {})
+
+    def update_shares(self, shares: dict[int, float], only: Iterable[int] | None = None) -> None:
+        """New coded shares; with `only`, just those documents' rows are repainted."""
+        if only is None:
+            self._shares = dict(shares)
+            if self._rows:
+                self.dataChanged.emit(self.index(0, 2), self.index(len(self._rows) - 1, 2),
+                                      [Qt.ItemDataRole.DisplayRole])
+            return
+        for doc_id in only:
+            self._shares[doc_id] = shares.get(doc_id, 0.0)
+            ix = self.index_for(doc_id, 2)
+            if ix.isValid():
+                self.dataChanged.emit(ix, ix, [Qt.ItemDataRole.DisplayRole])
+
+    # Lookups ---------------------------------------------------------------------------------------
+
+    def index_for(self, doc_id: int, column: int = 0) -> QModelIndex:
+        row = self._where.get(doc_id)
+        return QModelIndex() if row is None else self.createIndex(row, column)
+
+    def document_at(self, index: _Index):
+        """The document of a row, or None for a participant row or an invalid index."""
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        d = self._rows[index.row()]
+        return None if isinstance(d, str) else d
+
+    def is_participant_row(self, index: _Index) -> bool:
+        return index.isValid() and index.row() < len(self._rows) and isinstance(self._rows[index.row()], str)
+
+    def group_names(self) -> list[str]:
+        """The participants' rows, top to bottom."""
+        return [k for k, _ in self._groups]
+
+    def documents_in(self, group: int) -> Sequence:
+        """The documents listed under the group-th participant row."""
+        return self._groups[group][1]
+
+    def group_index(self, group: int, column: int = 0) -> QModelIndex:
+        """The row of the group-th participant."""
+        return self.createIndex(self._group_rows[group], column)
+
+    # QAbstractItemModel ----------------------------------------------------------------------------
+
+    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:
+        if parent.isValid() or not (0 <= row < len(self._rows)) or not (0 <= column < len(HEADERS)):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
+    def parent(self, index: _Index = QModelIndex()):  # type: ignore[override]
+        return QModelIndex()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return len(HEADERS)
+
+    def hasChildren(self, parent: _Index = QModelIndex()) -> bool:
+        return not parent.isValid() and bool(self._rows)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return _GROUP_FLAGS if isinstance(self._rows[index.row()], str) else _DOC_FLAGS
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(HEADERS):
+            return HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        col = index.column()
+        d = self._rows[index.row()]
+        if isinstance(d, str):  # a participant's row
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                return d if col == 0 else ""
+            if role == Qt.ItemDataRole.FontRole:
+                return self._bold
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if col == 0:
+                return d.name
+            if col == 1:
+                return d.kind
+            return f"{self._shares.get(d.id, 0.0):.0%}"
+        if role == DOC_ROLE:
+            return d.id
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and col == 0:
+            speakers = ", ".join(d.speakers) or "none recognised"
+            return (f"{d.name}\n{d.words} words, {d.turns} turns\nSpeakers: {speakers}\n"
+                    f"Source: {d.source_name or '—'} ({d.encoding or '—'})")
+        return None
+
+
+class _IndentDocuments(QStyledItemDelegate):
+    """Document names sit indented under their participant's row, as in a tree."""
+
+    INDENT = 14
+
+    def initStyleOption(self, option, index) -> None:  # type: ignore[override]
+        super().initStyleOption(option, index)
+        if index.column() == 0 and index.data(DOC_ROLE) is not None:
+            option.rect.adjust(self.INDENT, 0, 0, 0)
+
+    def paint(self, painter, option, index) -> None:
+        if index.column() == 0 and index.data(DOC_ROLE) is not None:
+            option = QStyleOptionViewItem(option)
+            option.rect.adjust(self.INDENT, 0, 0, 0)
+        super().paint(painter, option, index)
+
+
+class DocumentList(QTableView):
     """Signal documentChosen(document id): a document was clicked, or chosen with the keyboard."""
 
     documentChosen = Signal(int)
@@ -18,55 +197,46 @@ class DocumentList(QTreeWidget):
         super().__init__(parent)
         self.setObjectName("documentList")
         self.setAccessibleName("Documents")
-        self.setHeaderLabels(["Document", "Kind", "Coded"])
+        self.model_ = DocumentModel(self)
+        self.setModel(self.model_)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setUniformRowHeights(True)
-        self.setIndentation(14)
-        header = self.header()
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setItemDelegate(_IndentDocuments(self))
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setTabKeyNavigation(False)  # Tab leaves the list; the arrows move in it
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        rows = self.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # one height: no row is measured
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 6)
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionsClickable(False)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.currentItemChanged.connect(self._current_changed)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        width = self.fontMetrics().horizontalAdvance
+        header.resizeSection(1, max(width("interview"), width("Kind")) + 24)
+        header.resizeSection(2, width("Coded") + 24)
+        self.selectionModel().currentChanged.connect(self._current_changed)
         self._loading = False
-        self._items: dict[int, QTreeWidgetItem] = {}  # document id -> its row
+        self._pending_shares: set[int] | None = set()
+        self._shares_timer: QTimer | None = None
 
     def clear(self) -> None:
-        self._items = {}
-        super().clear()
+        self._loading = True
+        self.model_.clear()
+        self._loading = False
 
     def load(self, documents, shares: dict[int, float], current: int | None = None) -> None:
         self._loading = True
-        self.clear()
-        groups: dict[str, list] = {}
-        for d in documents:
-            groups.setdefault(d.case or NO_PARTICIPANT, []).append(d)
-        keys = sorted((k for k in groups if k != NO_PARTICIPANT), key=str.casefold)
-        if NO_PARTICIPANT in groups:
-            keys.append(NO_PARTICIPANT)
-        select = None
-        for key in keys:
-            group = QTreeWidgetItem([key, "", ""])
-            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            font = group.font(0)
-            font.setBold(True)
-            group.setFont(0, font)
-            self.addTopLevelItem(group)
-            for d in groups[key]:
-                share = shares.get(d.id, 0.0)
-                item = QTreeWidgetItem([d.name, d.kind, f"{share:.0%}"])
-                item.setData(0, DOC_ROLE, d.id)
-                self._items[d.id] = item
-                item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                speakers = ", ".join(d.speakers) or "none recognised"
-                item.setToolTip(0, f"{d.name}\n{d.words} words, {d.turns} turns\nSpeakers: {speakers}\n"
-                                   f"Source: {d.source_name or '—'} ({d.encoding or '—'})")
-                group.addChild(item)
-                if d.id == current:
-                    select = item
-        self.expandAll()
-        if select is not None:
-            self.setCurrentItem(select)
+        self.model_.load(documents, shares)
+        if current is not None:
+            ix = self.model_.index_for(current)
+            if ix.isValid():
+                self.setCurrentIndex(ix)
         self._loading = False
 
     def on_project_changed(self, window, changes) -> None:
@@ -81,13 +251,13 @@ class DocumentList(QTreeWidget):
                       window.current_document)
             return
         if changes.codings or changes.codes:
-            pending = getattr(self, "_pending_shares", set())
+            pending = self._pending_shares
             if changes.codes or pending is None:  # a deleted or merged code may touch any document
                 pending = None
             else:
                 pending |= changes.documents
             self._pending_shares = pending
-            if not hasattr(self, "_shares_timer"):
+            if self._shares_timer is None:
                 self._shares_timer = QTimer(self)
                 self._shares_timer.setSingleShot(True)
                 self._shares_timer.timeout.connect(lambda: self._update_pending_shares(window))
@@ -101,25 +271,47 @@ class DocumentList(QTreeWidget):
     def update_shares(self, shares: dict[int, float], only: set[int] | None = None) -> None:
         """Show coded shares; with `only`, just those documents' (the others did not change: a
         coding costs its document's row, not a walk over 2,000 rows)."""
-        items = self._items
-        for doc_id in (items if only is None else only):
-            item = items.get(doc_id)
-            if item is not None:
-                item.setText(2, f"{shares.get(doc_id, 0.0):.0%}")
+        self.model_.update_shares(shares, only)
 
     def select_document(self, doc_id: int) -> None:
-        item = self.item_for(doc_id)
-        if item is not None and item is not self.currentItem():
+        ix = self.model_.index_for(doc_id)
+        if ix.isValid() and ix.row() != self.currentIndex().row():
             self._loading = True
-            self.setCurrentItem(item)
+            self.setCurrentIndex(ix)
             self._loading = False
+            self.scrollTo(ix)
 
-    def item_for(self, doc_id: int):
-        return self._items.get(doc_id)
+    def item_for(self, doc_id: int) -> QModelIndex | None:
+        """The row of a document (its first, column 0), or None when it is not listed."""
+        ix = self.model_.index_for(doc_id)
+        return ix if ix.isValid() else None
 
-    def _current_changed(self, item, _previous) -> None:
-        if self._loading or item is None:
+    def current_document(self):
+        """The document of the current row, or None."""
+        return self.model_.document_at(self.currentIndex())
+
+    def moveCursor(self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        """Arrow keys, Page Up/Down, Home and End step over participant rows to the next document."""
+        A = QAbstractItemView.CursorAction
+        model = self.model_
+        if action == A.MoveHome:  # a list's Home and End: the first and last document, not a cell
+            ix = model.index(0, 0)
+        elif action == A.MoveEnd:
+            ix = model.index(model.rowCount() - 1, 0)
+        else:
+            ix = super().moveCursor(action, modifiers)
+        step = -1 if action in (A.MoveUp, A.MovePageUp, A.MoveEnd, A.MovePrevious, A.MoveLeft) else 1
+        for direction in (step, -step):  # nothing that way (e.g. Up from the first document): the other way
+            probe = ix
+            while model.is_participant_row(probe):
+                probe = model.index(probe.row() + direction, 0)
+            if probe.isValid():
+                return probe
+        return self.currentIndex()
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._loading or not current.isValid():
             return
-        doc_id = item.data(0, DOC_ROLE)
+        doc_id = current.data(DOC_ROLE)
         if doc_id is not None:
             self.documentChosen.emit(doc_id)

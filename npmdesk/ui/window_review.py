@@ -152,8 +152,8 @@ class ReviewMixin:
             return
         targets = {"project": (None, f"Project: {self.project.name}")}
         if self.current_document is not None:
-            doc = self.documents.currentItem()
-            name = doc.text(0) if doc is not None else str(self.current_document)
+            doc = self.documents.current_document()
+            name = doc.name if doc is not None else str(self.current_document)
             targets["document"] = (self.current_document, f"Document: {name}")
         code_id = self.code_tree.current_code()
         code = self.catalog.get(code_id)

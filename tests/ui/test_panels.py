@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 
+from npmdesk.ui.documents_panel import DOC_ROLE
 from tests.ui.conftest import click_code, code_id, drag_and_drop
 
 
@@ -58,15 +59,51 @@ def test_memo_is_saved_as_you_type(qtbot, window, reopen):
     assert reopen().memo("code", code_id(window, "Seeing the system")) == "Structural forces."
 
 
-def test_documents_grouped_by_participant(window):
+def test_documents_grouped_by_participant(qtbot, window):
     docs = window.documents
     assert docs.objectName() == "documentList"
-    groups = [docs.topLevelItem(i).text(0) for i in range(docs.topLevelItemCount())]
-    assert groups == ["NPM-1", "NPM-2", "Not linked to a participant"]
-    first = docs.topLevelItem(0).child(0)
-    assert first.text(1) == "interview" and first.text(2).endswith("%") and first.text(2) != "0%"
-    docs.setCurrentItem(docs.topLevelItem(2).child(0))
+    model = docs.model()
+    assert model.group_names() == ["NPM-1", "NPM-2", "Not linked to a participant"]
+    # Each participant's row, then its documents' rows.
+    group = model.group_index(0)
+    assert group.data() == "NPM-1" and docs.visualRect(group).isValid()
+    first = [group.siblingAtRow(group.row() + 1).siblingAtColumn(c).data() for c in range(3)]
+    assert first[1] == "interview" and first[2].endswith("%") and first[2] != "0%"
+    assert "words" in group.siblingAtRow(group.row() + 1).data(Qt.ItemDataRole.ToolTipRole)
+    # A click on a participant's row chooses nothing; a click on a document opens it.
+    before = window.current_document
+    qtbot.mouseClick(docs.viewport(), Qt.MouseButton.LeftButton, pos=docs.visualRect(model.group_index(2)).center())
+    assert window.current_document == before
+    target = model.index(model.group_index(2).row() + 1, 0)
+    qtbot.mouseClick(docs.viewport(), Qt.MouseButton.LeftButton, pos=docs.visualRect(target).center())
     assert window.transcript.toPlainText().startswith("Moderator:")
+    assert window.current_document == target.data(DOC_ROLE) == model.documents_in(2)[0].id
+    # The keyboard: Up goes to the document above, over the participant's row.
+    docs.setFocus()
+    qtbot.keyClick(docs, Qt.Key.Key_Up)
+    assert window.current_document == model.documents_in(1)[-1].id
+    qtbot.keyClick(docs, Qt.Key.Key_Home)
+    assert window.current_document == model.documents_in(0)[0].id
+
+
+def test_documents_dock_follows_a_coding_and_a_rename(qtbot, window, reopen):
+    docs = window.documents
+    model = docs.model()
+    doc = reopen().documents()[0]
+    row = docs.item_for(doc.id)
+    share_before = row.siblingAtColumn(2).data()
+    window.open_document(doc.id)
+    text = window.transcript.toPlainText()
+    start = text.index(":") + 2
+    code = next(iter(window.catalog.codes.values()))
+    window.run("Code a passage", lambda: window.project.apply_coding(doc.id, code.id, start, len(text)))
+    qtbot.waitUntil(lambda: docs.item_for(doc.id).siblingAtColumn(2).data() != share_before)
+    assert docs.item_for(doc.id).siblingAtColumn(2).data() == f"{reopen().coded_shares()[doc.id]:.0%}"
+    case = reopen().case_by_name("NPM-1")
+    window.run("Rename participant", lambda: window.project.rename_case(case.id, "AAA-1"))
+    assert model.index(0, 0).data() == "AAA-1" and docs.current_document().id == doc.id
+    window.undo_stack.undo()
+    assert model.group_names() == ["NPM-1", "NPM-2", "Not linked to a participant"]
 
 
 def test_dropping_files_imports_them(qtbot, window, tmp_path, messages, reopen):
