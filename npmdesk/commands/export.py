@@ -43,6 +43,9 @@ def register(sub) -> None:
     f.add_argument("--attribute", action="append", default=[], metavar="NAME=VALUE",
                    help="only participants with this attribute value (repeatable; all must hold)")
     o = p.add_argument_group("report options")
+    o.add_argument("--deidentified", action="store_true",
+                   help="write it de-identified: the pseudonym table applied to quotes, names and cells, identifying "
+                        "attributes left out, coders named by role or initials (see npmdesk pseudonym)")
     o.add_argument("--other-codes", action="store_true", help="excerpts: list other codes on the same passage")
     o.add_argument("--examples", type=int, default=0, metavar="N", help="codebook: N example quotes per code")
     o.add_argument("--framework", metavar="NAME", help="alignment: the framework (default: every aligned one)")
@@ -99,7 +102,12 @@ def cmd_export(args) -> int:
         if fmt in EXCHANGE:
             if not selection.is_everything():
                 raise InvalidValueError(f".{fmt} export covers the whole project: filters do not apply to it")
-            _exchange_function(fmt)(project, args.out)
+            if args.deidentified:
+                from npmdesk.formats.deidentified import export_exchange_deidentified
+
+                export_exchange_deidentified(project, _exchange_function(fmt), args.out)
+            else:
+                _exchange_function(fmt)(project, args.out)
             what = "the project" if fmt == "qdpx" else "the codebook"
             count = None
         else:
@@ -110,13 +118,16 @@ def cmd_export(args) -> int:
                 if args.label else None,
                 aggregate_only=args.aggregate_only, show_rationale=args.rationale, show_subcodes=args.sub_codes)
             options = ReportOptions(selection=selection, other_codes=args.other_codes, examples=args.examples,
-                                    framework=args.framework, style=style)
+                                    framework=args.framework, style=style,
+                                    deidentified=args.deidentified)
             count = export_report(project, args.report, fmt, args.out, options)
             what = args.report
     finally:
         project.close()
     if args.json:
-        print_json([{"path": str(args.out), "format": fmt, "report": what, "items": count}])
+        print_json([{"path": str(args.out), "format": fmt, "report": what, "items": count,
+                     "deidentified": args.deidentified}])
     else:
-        print(f"wrote {args.out}: " + (what if count is None else f"{args.report}, {count} {NOUNS[args.report]}"))
+        print(f"wrote {args.out}: " + (what if count is None else f"{args.report}, {count} {NOUNS[args.report]}")
+              + (", de-identified" if args.deidentified else ""))
     return 0

@@ -16,6 +16,7 @@ import csv
 from pathlib import Path
 
 from npmdesk.core.report_style import ReportStyle
+from npmdesk.formats.deidentified import scrub
 from npmdesk.formats.export_support import Progress, ProgressCallback, atomic_output
 from npmdesk.formats.reports.codebook import codebook_rows
 from npmdesk.formats.reports.data import excerpt_rows
@@ -48,9 +49,9 @@ def _write(out, header: list[str], rows, steps: Progress) -> int:
     with atomic_output(out) as tmp:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
             writer = csv.writer(f)
-            writer.writerow([neutralise(h) for h in header])
+            writer.writerow([neutralise(scrub(h)) for h in header])
             for row in rows:
-                writer.writerow([neutralise(v) for v in row])
+                writer.writerow([neutralise(scrub(v)) for v in row])  # scrub: de-identified exports
                 n += 1
                 steps.step()
         steps.finish()

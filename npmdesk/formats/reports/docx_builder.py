@@ -25,6 +25,9 @@ from docx.shared import Inches, Pt, RGBColor
 
 from npmdesk import __version__
 from npmdesk.core.report_style import ReportStyle
+from npmdesk.formats.deidentified import NOTE as DEIDENTIFIED_NOTE
+from npmdesk.formats.deidentified import active as deidentification_active
+from npmdesk.formats.deidentified import scrub
 from npmdesk.formats.reports.column_widths import INDENT_TWIPS, NUMBER_HEADER_SCALE, Cell, Indented, Run, content_widths
 
 W_NS = nsdecls("w")
@@ -59,6 +62,7 @@ def run_xml(text: str, props: dict | None = None) -> str:
     if props.get("shd"):
         rpr.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{props["shd"]}"/>')
     parts = []
+    text = scrub(text)  # de-identified exports (formats/deidentified.py); unchanged otherwise
     for i, line in enumerate(text.split("\n")):
         if i:
             parts.append("<w:br/>")
@@ -171,6 +175,8 @@ class ReportBuilder:
             self.paragraph(subtitle, "Subtitle")
         for label, value in facts:
             self.paragraph([(f"{label}: ", {"b": True}), (value, {})], "ReportFact")
+        if deidentification_active():
+            self.paragraph([("De-identified: ", {"b": True}), (DEIDENTIFIED_NOTE.split(": ", 1)[1], {})], "ReportFact")
 
     def toc(self, levels: int = 3) -> None:
         """A 'Contents' heading; the TOC field is inserted after it by save(), when every heading
@@ -452,10 +458,10 @@ class ReportBuilder:
     def _setup_properties(self, title: str, author: str, subject: str) -> None:
         """Title, subject and author from the project's report settings (never the login name)."""
         props = self.doc.core_properties
-        props.title = title
+        props.title = scrub(title)
         props.author = self.style.author or author
         props.last_modified_by = self.style.author or author
-        props.subject = subject
+        props.subject = scrub(subject)
         props.keywords = "qualitative research; npmdesk"
         props.comments = f"Exported by npmdesk {__version__}"
         props.language = self.style.lang

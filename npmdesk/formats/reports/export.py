@@ -40,6 +40,7 @@ class ReportOptions:
     examples: int = 0  # codebook: example quotes per code
     framework: str | None = None  # alignment: which framework (default: every aligned one)
     style: ReportStyle | None = None  # look and citations (None: the project's remembered settings)
+    deidentified: bool = False  # the pseudonym table applied on the way out (formats/deidentified.py)
 
 
 def export_report(project, report: str, fmt: str, out: str | Path, options: ReportOptions | None = None,
@@ -55,6 +56,14 @@ def export_report(project, report: str, fmt: str, out: str | Path, options: Repo
         raise InvalidValueError(f"the {report} report covers the whole project: filters do not apply to it")
     if report == "methods" and fmt != "docx":
         raise InvalidValueError("the methods appendix is a Word document: use --format docx (or a .docx name)")
+    if o.deidentified:
+        from npmdesk.formats.deidentified import deidentified
+
+        with deidentified(project) as view:
+            hidden = {a.casefold() for a in view.deidentification.identifying}
+            style = style_of(project, o.style)  # citations are not tagged with identifying attributes
+            style = replace(style, tags=tuple(t for t in style.tags or () if t.strip().casefold() not in hidden))
+            return export_report(view, report, fmt, out, replace(o, deidentified=False, style=style), progress)
     docx = fmt == "docx"
     style = _checked(project, style_of(project, o.style))
     if report == "excerpts":
