@@ -5,6 +5,7 @@ that a project survives npmdesk -> .qdpx -> npmdesk unchanged and its GUIDs stay
 from __future__ import annotations
 
 import json
+import sqlite3
 
 from npmdesk.store.base import StoreBase
 
@@ -75,3 +76,30 @@ class ExchangeMixin(StoreBase):
             return json.loads(row[0])
         except (TypeError, ValueError):
             return default
+
+    def exchange_losses(self) -> dict[str, int]:
+        """What the project holds that REFI-QDA has no element for (counted, for the export notes)."""
+        queries = {
+            "frameworks": "SELECT count(*) FROM frameworks",
+            "alignments": "SELECT count(*) FROM alignments",
+            "framework exemplars": "SELECT count(*) FROM element_exemplars",
+            "exemplar marks": "SELECT count(*) FROM codings WHERE exemplar = 1",
+            "document kinds": "SELECT count(*) FROM documents WHERE kind != 'interview'",
+            "turn times": "SELECT count(*) FROM turns WHERE begin_ms IS NOT NULL",
+            "linked recordings": "SELECT count(*) FROM media",
+            "code criteria": "SELECT count(*) FROM codes WHERE inclusion != '' OR exclusion != '' OR example != ''",
+            "pseudonyms": "SELECT count(*) FROM pseudonyms",
+            "quick-code keys": "SELECT count(*) FROM code_keys",
+            "identifying attributes": "SELECT count(*) FROM attributes WHERE identifying = 1",
+            "coder roles": "SELECT count(*) FROM coders WHERE role != ''",
+            "document versions": "SELECT count(*) FROM document_versions WHERE version > 1",
+        }
+        out = {}
+        for what, sql in queries.items():
+            try:
+                n = self.db.execute(sql).fetchone()[0]
+            except sqlite3.OperationalError:  # an older table layout: nothing of that kind to lose
+                n = 0
+            if n:
+                out[what] = n
+        return out

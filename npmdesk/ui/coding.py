@@ -59,6 +59,10 @@ class CodingController:
             return False  # a click on a code without a selection only browses it
         code = self.w.catalog.get(code_id)
         p = self.project
+        if code_id in p.non_codable_codes():  # a category groups codes; it is never applied itself
+            self.w.statusBar().showMessage(f"“{code.name if code else code_id}” is a category and cannot be "
+                                           "applied: code the passage with one of its codes.", 8000)
+            return False
         ok = self.w.run(f"Code “{code.name}”" if code else "Apply code",
                         lambda: p.apply_coding(doc_id, code_id, *span)).ok
         if ok:

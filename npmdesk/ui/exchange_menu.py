@@ -5,7 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QPlainTextEdit,
+    QProgressDialog,
+    QVBoxLayout,
+)
 
 from npmdesk import PROJECT_SUFFIX, settings
 from npmdesk.core.errors import CancelledError, NpmdeskError
@@ -57,14 +67,95 @@ def _save_path(w, title: str, suffix: str, label: str) -> Path | None:
     return Path(path if path.lower().endswith(suffix) else path + suffix)
 
 
+class ChoiceDialog(QDialog):
+    """A labelled choice (combo box) with an explanation below it and OK/Cancel; keyboard only
+    works (Tab, arrows, Enter, Esc)."""
+
+    def __init__(self, parent, title: str, prompt: str, choices: list[tuple[str, str]], details: str = "",
+                 object_name: str = "choiceDialog"):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setObjectName(object_name)
+        layout = QVBoxLayout(self)
+        label = QLabel(prompt)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        self.combo = QComboBox()
+        self.combo.setObjectName(f"{object_name}Combo")
+        for key, text in choices:
+            self.combo.addItem(text, key)
+        label.setBuddy(self.combo)
+        layout.addWidget(self.combo)
+        if details:
+            self.details = QPlainTextEdit(details)
+            self.details.setObjectName(f"{object_name}Details")
+            self.details.setReadOnly(True)
+            self.details.setMinimumSize(640, 260)
+            layout.addWidget(self.details)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.combo.setFocus()
+
+    def choice(self):
+        return self.combo.currentData()
+
+
+def choose_export_target(w) -> str | None:
+    from npmdesk.formats.refi.exporter import TARGETS
+    from npmdesk.formats.refi.positions import LABELS
+
+    choices = [(key, f"{t.tool} — positions in {LABELS[t.unit]}") for key, t in TARGETS.items()]
+    dialog = ChoiceDialog(w, "Export for…", "Which program will open this file? Positions and line ends are "
+                          "written the way it reads them, so every coding lands on the same text there.",
+                          choices, object_name="exportTargetDialog")
+    return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def positions_details(analysis) -> str:
+    """The weak or mixed evidence of each source, with a few selections read under each convention."""
+    from npmdesk.formats.refi.positions import LABELS
+
+    parts = []
+    for pos in analysis:
+        if not pos.warning:
+            continue
+        lines = [f"{pos.document}: {pos.warning}"]
+        for unit, shown in pos.preview.items():
+            lines.append(f"  {LABELS[unit]}:")
+            lines.extend(f"      {s}" for s in shown)
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
+def choose_positions(w, analysis) -> tuple[bool, str | None]:
+    """(go on, forced unit or None) — asks only when some source's evidence is weak or mixed."""
+    from npmdesk.formats.refi.positions import LABELS, UNITS
+
+    if not any(p.warning for p in analysis):
+        return True, None
+    choices = [("", "As detected for each source (see below)")] + [(u, LABELS[u]) for u in UNITS]
+    dialog = ChoiceDialog(w, "How are positions counted?", "The file does not make clear how it counts text "
+                          "positions, so some codings may land on the wrong text. Choose the reading under which "
+                          "the selections below look right:", choices, positions_details(analysis),
+                          object_name="positionsDialog")
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return False, None
+    return True, dialog.choice() or None
+
+
 def export_project_qdpx(w) -> None:
+    target = choose_export_target(w)
+    if target is None:
+        return
     out = _save_path(w, "Export project as REFI-QDA", ".qdpx", "REFI-QDA projects")
     if out is None:
         return
     from npmdesk.formats.refi.exporter import export_qdpx
 
     try:
-        summary = export_qdpx(w.project, out)
+        summary = export_qdpx(w.project, out, target)
     except (NpmdeskError, OSError) as e:
         show_error(w, f"The project was not exported.\n\n{e}", "Export failed")
         return
@@ -114,6 +205,15 @@ def import_project_qdpx(w) -> None:
     if not target:
         return
     target = target if target.endswith(PROJECT_SUFFIX) else target + PROJECT_SUFFIX
+    from npmdesk.formats.refi.importer import analyse_positions, import_qdpx
+
+    try:
+        go_on, positions = choose_positions(w, analyse_positions(path))
+    except NpmdeskError as e:
+        show_error(w, f"No project was created.\n\n{e}", "Import refused")
+        return
+    if not go_on:
+        return
     progress = QProgressDialog("Reading the project…", "Cancel", 0, 1, w)
     progress.setWindowModality(Qt.WindowModality.WindowModal)
     progress.setMinimumDuration(300)
@@ -125,10 +225,8 @@ def import_project_qdpx(w) -> None:
         QApplication.processEvents()
         return not progress.wasCanceled()
 
-    from npmdesk.formats.refi.importer import import_qdpx
-
     try:
-        report = import_qdpx(path, target, w.coder, report_progress)
+        report = import_qdpx(path, target, w.coder, report_progress, positions=positions)
     except CancelledError:
         progress.close()
         show_info(w, "Import cancelled", "The import was cancelled; no project was created.")
@@ -139,5 +237,6 @@ def import_project_qdpx(w) -> None:
         return
     progress.close()
     w.open_project(target)
-    details = "\n".join([*report.notes, *(f"skipped {what}: {why}" for what, why in report.skipped)])
+    details = "\n".join([*(f"warning: {x}" for x in report.warnings), *report.notes,
+                         *(f"skipped {what}: {why}" for what, why in report.skipped)])
     show_info(w, "REFI-QDA project imported", f"{Path(target).name}: {report.summary()}.", details)

@@ -26,6 +26,7 @@ from npmdesk.formats.refi.untrusted import (
     local,
     norm_color,
     norm_id,
+    store_guid,
     parse_xml,
     xml_text,
 )
@@ -62,6 +63,7 @@ class QdcImportReport:
     added: int = 0
     matched: int = 0
     described: int = 0
+    groups: int = 0
     notes: list[str] = field(default_factory=list)
 
 
@@ -86,6 +88,11 @@ def read_codes(codes_el) -> list[RefiCode]:
 
 def read_codebook_file(path: str | Path) -> list[RefiCode]:
     """Codes of a .qdc file (root CodeBook) or of a bare project .qde (root Project)."""
+    return read_codebook(path)[0]
+
+
+def read_codebook(path: str | Path) -> tuple[list[RefiCode], list[tuple[str, str, list[str]]]]:
+    """(codes, sets) of a .qdc or bare .qde; a set is (name, description, member code ids)."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -95,15 +102,21 @@ def read_codebook_file(path: str | Path) -> list[RefiCode]:
     except OSError as e:
         raise BadInputError(path, f"cannot be read ({e.strerror})") from None
     root = parse_xml(data, path)
+    sets_parent = root
     if local(root) == "Project":
         root = next(iter(children(root, "CodeBook")), None)
         if root is None:
-            return []
+            return [], []
     if local(root) != "CodeBook":
         raise BadInputError(path, f"not a REFI-QDA codebook (the XML starts with <{local(root)}>, not <CodeBook>)")
+    sets = []
+    for sets_el in children(sets_parent, "Sets"):
+        for el in children(sets_el, "Set"):
+            members = [g for g in (norm_id(m.get("targetGUID")) for m in children(el, "MemberCode")) if g]
+            sets.append((clean_name(el.get("name"), "Set"), child_text(el, "Description").strip(), members))
     codes_el = next(iter(children(root, "Codes")), None)
     try:
-        return read_codes(codes_el) if codes_el is not None else []
+        return (read_codes(codes_el) if codes_el is not None else []), sets
     except RecursionError:
         raise BadInputError(path, "the codes are nested too deeply to be a real codebook") from None
 
@@ -115,7 +128,15 @@ def parse_qdc(path: str | Path) -> list[CodebookNode]:
 
 # Writing ------------------------------------------------------------------------------------------
 
-def append_codes(parent_el, codes, ns: str, note_refs: dict[int, list[str]] | None = None) -> int:
+def uncoloured_codes(project, codes) -> set[int]:
+    """Codes that came without a colour from another tool and still have the colour npmdesk gave
+    them there: exported again without one (no invented colour reaches the reviewer's tool)."""
+    given = project.exchange_meta("uncoloured-codes", {}) or {}
+    return {c.id for c in codes if isinstance(given, dict) and given.get(c.guid) == c.color}
+
+
+def append_codes(parent_el, codes, ns: str, note_refs: dict[int, list[str]] | None = None, *,
+                 non_codable=frozenset(), uncoloured=frozenset()) -> int:
     """Write project codes (in tree order, from Project.codes()) as nested <Code> elements."""
     by_parent: dict[int | None, list] = {}
     for c in codes:
@@ -123,8 +144,11 @@ def append_codes(parent_el, codes, ns: str, note_refs: dict[int, list[str]] | No
 
     def walk(el, parent_id):
         for c in by_parent.get(parent_id, ()):
-            code_el = etree.SubElement(el, f"{{{ns}}}Code", guid=export_guid(c.guid), name=xml_text(c.name),
-                                       isCodable="true", color=c.color)
+            attrs = {"guid": export_guid(c.guid), "name": xml_text(c.name),
+                     "isCodable": "false" if c.id in non_codable else "true"}
+            if c.id not in uncoloured:
+                attrs["color"] = c.color
+            code_el = etree.SubElement(el, f"{{{ns}}}Code", attrs)
             if c.description.strip():
                 etree.SubElement(code_el, f"{{{ns}}}Description").text = xml_text(c.description)
             for note in (note_refs or {}).get(c.id, ()):
@@ -138,7 +162,19 @@ def append_codes(parent_el, codes, ns: str, note_refs: dict[int, list[str]] | No
 def codebook_xml(project) -> bytes:
     root = etree.Element(f"{{{CODEBOOK_NS}}}CodeBook", nsmap={None: CODEBOOK_NS}, origin=f"npmdesk {__version__}")
     codes_el = etree.SubElement(root, f"{{{CODEBOOK_NS}}}Codes")
-    append_codes(codes_el, project.codes(), CODEBOOK_NS)
+    codes = project.codes()
+    append_codes(codes_el, codes, CODEBOOK_NS, non_codable=project.non_codable_codes(),
+                 uncoloured=uncoloured_codes(project, codes))
+    groups = [g for g in project.groups("code")]
+    if groups:
+        guids = {c.id: export_guid(c.guid) for c in codes}
+        sets_el = etree.SubElement(root, f"{{{CODEBOOK_NS}}}Sets")
+        for g in groups:
+            st = etree.SubElement(sets_el, f"{{{CODEBOOK_NS}}}Set", guid=export_guid(g.guid), name=xml_text(g.name))
+            if g.description.strip():
+                etree.SubElement(st, f"{{{CODEBOOK_NS}}}Description").text = xml_text(g.description)
+            for member in g.members:
+                etree.SubElement(st, f"{{{CODEBOOK_NS}}}MemberCode", targetGUID=guids[member])
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -164,9 +200,11 @@ def write_atomically(out: Path, data: bytes, protect=()) -> None:
 
 def import_qdc(project, path: str | Path) -> QdcImportReport:
     """Merge a codebook into the project's tree by name path: a code whose path exists is kept
-    (and gets the file's description if it had none); new codes are added. One transaction."""
+    (and gets the file's description if it had none); new codes are added; sets become code
+    groups. One transaction. Every merge the file itself forces (two same-named codes under one
+    parent) is reported."""
     path = Path(path)
-    codes = read_codebook_file(path)
+    codes, sets = read_codebook(path)
     report = QdcImportReport(str(path))
     if not codes:
         report.notes.append("the codebook contains no codes")
@@ -174,29 +212,54 @@ def import_qdc(project, path: str | Path) -> QdcImportReport:
     existing = project.codes()
     taken_guids = {c.guid for c in existing}
     by_parent_name = {(c.parent_id, c.name): c for c in existing}
+    from_file: set[tuple[int | None, str]] = set()
+    by_file_id: dict[str, int] = {}
     count = len(existing)  # colours without one as add_code would, without it counting every code again
     with project.write("import codebook", file=str(path)):
-        def walk(nodes, parent_id):
+        def walk(nodes, parent_id, parent_path):
             nonlocal count
             for node in nodes:
-                have = by_parent_name.get((parent_id, node.name))
+                key = (parent_id, node.name)
+                where = f"{parent_path}/{node.name}" if parent_path else node.name
+                if key in from_file:
+                    report.notes.append(f"the codebook has two codes {where!r} under one parent: merged into one")
+                have = by_parent_name.get(key)
                 if have is not None:
-                    report.matched += 1
+                    if key not in from_file:
+                        report.matched += 1
                     if node.description and not have.description.strip():
                         project.set_code_description(have.id, node.description)
+                        have = _Seen(have.id, node.description)
+                        by_parent_name[key] = have
                         report.described += 1
                     code_id = have.id
                 else:
-                    guid = node.guid if node.guid and node.guid not in taken_guids else None
+                    guid = store_guid(node.guid) if node.guid and node.guid not in taken_guids else None
                     code_id = project.add_code(node.name, parent_id, color=node.color or PALETTE[count % len(PALETTE)],
                                                description=node.description, guid=guid)
+                    if not node.codable:
+                        project.set_code_codable(code_id, False)
                     count += 1
                     taken_guids.add(guid)
-                    by_parent_name[(parent_id, node.name)] = _Seen(code_id, node.description)
+                    by_parent_name[key] = _Seen(code_id, node.description)
                     report.added += 1
-                walk(node.children, code_id)
+                from_file.add(key)
+                if node.guid:
+                    by_file_id.setdefault(node.guid, code_id)
+                walk(node.children, code_id, where)
 
-        walk(codes, None)
+        walk(codes, None, "")
+        groups = {g.name: g for g in project.groups("code")}
+        for name, description, members in sets:
+            ids = [by_file_id[m] for m in members if m in by_file_id]
+            if len(ids) < len(members):
+                report.notes.append(f"set {name!r}: {len(members) - len(ids)} member(s) are not codes of the file")
+            group = groups.get(name)
+            gid = group.id if group is not None else project.add_group("code", name, description)
+            added = project.add_group_members(gid, ids)
+            report.groups += 1
+            report.notes.append(f"set {name!r} kept as a code group ({added} code(s) added"
+                                + (", merged into the group of that name)" if group is not None else ")"))
     return report
 
 
