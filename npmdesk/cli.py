@@ -124,6 +124,11 @@ def run_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
         code = args.run(args) or 0
         sys.stdout.flush()  # a closed pipe is noticed here, inside the handler below
         return code
+    except BrokenPipeError:
+        # `npmdesk ... | head`: the reader left. Point stdout at nowhere so the interpreter's last
+        # flush cannot raise again, and end quietly as a piped Unix tool does.
+        _silence_stdout()
+        return 1
     except NpmdeskError as e:
         print(f"npmdesk: {e}", file=sys.stderr)
         return 1
@@ -137,11 +142,6 @@ def run_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
         return 1
     except KeyboardInterrupt:
         print("npmdesk: interrupted", file=sys.stderr)
-        return 1
-    except BrokenPipeError:
-        # `npmdesk ... | head`: the reader left. Point stdout at nowhere so the interpreter's last
-        # flush cannot raise again, and end quietly as a piped Unix tool does.
-        _silence_stdout()
         return 1
 
 
