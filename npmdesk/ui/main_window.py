@@ -98,6 +98,8 @@ class MainWindow(ReviewMixin, QMainWindow):
         install_backup_menu(self)
         from npmdesk.ui.media_menu import install_media  # the player dock, File > Transcribe a recording…
         self.media = install_media(self)
+        from npmdesk.ui.identifiers_panel import install_identifiers  # Edit > Find identifiers…
+        install_identifiers(self)
         self.external = ExternalChangeWatcher(self)
         self._restore_layout()
         self.setAcceptDrops(True)
