@@ -48,6 +48,8 @@ class ExchangeMixin(StoreBase):
                                   f"no code with id {code_id}")
 
     def non_codable_codes(self) -> set[int]:
+        if getattr(self, "schema_version", 2) < 2:  # a format-1 project read without upgrading
+            return set()
         return {r[0] for r in self.db.execute("SELECT id FROM codes WHERE codable = 0")}
 
     def set_document_source(self, doc_id: int, created: str, creator: str) -> None:
@@ -58,6 +60,8 @@ class ExchangeMixin(StoreBase):
 
     def document_sources(self) -> dict[int, tuple[str, str]]:
         """document id -> (source_created, source_creator), for documents that have either."""
+        if getattr(self, "schema_version", 2) < 2:
+            return {}
         return {r[0]: (r[1], r[2]) for r in self.db.execute(
             "SELECT id, source_created, source_creator FROM documents WHERE source_created != '' "
             "OR source_creator != ''")}

@@ -72,6 +72,8 @@ class GroupsMixin(StoreBase):
 
     def groups(self, kind: str | None = None) -> list[ItemGroup]:
         """Every group (of one kind, if given), by kind then name, with its members."""
+        if getattr(self, "schema_version", 2) < 2:  # a format-1 project read without upgrading
+            return []
         where, params = ("WHERE kind = ?", (kind,)) if kind else ("", ())
         rows = self.db.execute(f"SELECT id, kind, name, description, guid FROM item_groups {where} "
                                "ORDER BY kind, name COLLATE NOCASE, id", params).fetchall()
