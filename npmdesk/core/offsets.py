@@ -25,6 +25,11 @@ class Utf16Map:
         self.length = len(text)
         self.length_u16 = len(text) + len(astral)
 
+    @property
+    def astral_positions(self) -> list[int]:
+        """Sorted code point offsets of the characters that count two in UTF-16 (do not modify)."""
+        return self._astral_cp
+
     def to_utf16(self, cp: int) -> int:
         """UTF-16 position of code point index `cp` (0 <= cp <= len(text))."""
         if not 0 <= cp <= self.length:

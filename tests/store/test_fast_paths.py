@@ -363,3 +363,26 @@ def test_read_only_project_counts_without_writing(project):
     assert _shown(q.excerpts(limit=4)) == reference_excerpts(q, ExcerptFilter())[:4]
     q.close()
     assert p.path.read_bytes() == before
+
+
+def test_a_documents_codings_read_fast_are_the_plain_codings(project):
+    from dataclasses import FrozenInstanceError, asdict
+
+    from npmdesk.core.model import Coding
+
+    study(project)
+    doc = max(project.documents(), key=lambda d: len(project.codings_in_document(d.id)))
+    plain = [Coding(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], coder=r[9])
+             for r in project.db.execute(
+                 "SELECT cg.id, cg.document_id, cg.code_id, cg.start, cg.end, cg.coder_id, cg.exemplar, cg.created, "
+                 "cg.guid, co.name FROM codings cg JOIN coders co ON co.id = cg.coder_id WHERE cg.document_id = ? "
+                 "ORDER BY cg.start, cg.end", (doc.id,))]
+    fast = project.codings_in_document(doc.id)
+    assert plain and fast == plain
+    assert [asdict(c) for c in fast] == [asdict(c) for c in plain]
+    assert {hash(c) for c in fast} == {hash(c) for c in plain}
+    assert project.coding(fast[0].id) == fast[0] and isinstance(fast[0].exemplar, bool)
+    with pytest.raises(FrozenInstanceError):
+        fast[0].start = 0  # type: ignore[misc]
+    import gc
+    assert gc.isenabled()
