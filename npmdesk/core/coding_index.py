@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from typing import NamedTuple
 
+from npmdesk.core.gc_pause import gc_paused
 from npmdesk.core.positions import TextPositions
 
 
@@ -55,7 +56,8 @@ class CodingIndex:
     def update(self, spans) -> set[int]:
         """Make the index hold exactly `spans`; return the blocks whose codings changed."""
         if not self.spans:
-            return self._build(spans)
+            with gc_paused():  # the caller's generator makes a Span per coding as this runs
+                return self._build(spans)
         new = {s.coding_id: s for s in spans}
         touched: set[int] = set()
         for cid in [c for c, s in self.spans.items() if new.get(c) != s]:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
-
 from npmdesk.core.errors import InvalidSpanError, InvalidValueError, NameClashError, NotFoundError
+from npmdesk.core.gc_pause import gc_paused
 from npmdesk.core.model import Coding, Excerpt, ExcerptFilter
 from npmdesk.store import excerpts as excerpt_query
 from npmdesk.store.database import new_guid, now
@@ -104,7 +102,7 @@ class CodingsMixin(StoreBase):
         """A document's codings by start, then end. A heavy transcript's 50,000 are read in one
         pass with the cyclic garbage collector paused (it would otherwise walk every object made
         so far, several times over, while the list grows: half the cost)."""
-        with _gc_paused():
+        with gc_paused():
             rows = self.db.execute(f"SELECT {_CODING_COLUMNS} FROM codings cg JOIN coders co ON co.id = cg.coder_id "
                                    "WHERE cg.document_id = ? ORDER BY cg.start, cg.end", (doc_id,)).fetchall()
             return [_coding(r) for r in rows]
@@ -174,14 +172,3 @@ def _coding(r) -> Coding:
                          "coder_id": r[5], "exemplar": bool(r[6]), "created": r[7], "guid": r[8], "coder": r[9]})
     return o
 
-
-@contextmanager
-def _gc_paused():
-    """No cyclic garbage collection while many acyclic objects are made at once (rows, codings)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
