@@ -304,6 +304,8 @@ class Journal:
                 flags["frameworks"] = True
             elif t in ("meta", "pseudonyms"):
                 flags["meta"] = True
+            elif t == "document_versions":  # an edit's version row: that document changed
+                sets["documents"].update(r[col(t, "document_id")] for r in rows)
             else:
                 flags["everything"] = True
         counted: frozenset[int] | None = frozenset(sets["counted"])

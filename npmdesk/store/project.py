@@ -26,6 +26,7 @@ from npmdesk.store.memos import MemosMixin
 from npmdesk.store.pseudonyms import PseudonymsMixin
 from npmdesk.store.search import SearchMixin
 from npmdesk.store.texts import TextsMixin
+from npmdesk.store.text_edits import TextEditsMixin
 from npmdesk.store.coverage import CoverageMixin
 
 
@@ -33,6 +34,7 @@ class Project(
     Transactions,
     DocumentsMixin,
     TextsMixin,
+    TextEditsMixin,
     CasesMixin,
     CodesMixin,
     CodingsMixin,

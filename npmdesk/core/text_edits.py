@@ -1,0 +1,126 @@
+"""The arithmetic of editing a transcript: new text, and where every old span goes.
+
+An edit is `(start, end, replacement)` in code points of the old text; a batch is sorted and
+non-overlapping. Every span `[s, e)` (a coding, a turn) moves by the rule that keeps the coded
+words: a span before an edit is unchanged; one after it shifts by the edit's change in length; one
+that overlaps it is shrunk or grown so that it still covers its own words, and the replacement text
+where it replaced some of them; one whose every character was deleted is removed (None).
+
+An insertion exactly at a span's start goes before the span (the span shifts); one exactly at its
+end goes after it (the span stays): typing next to a coding never silently joins it.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+Edit = tuple[int, int, str]
+
+
+class EditError(ValueError):
+    """An edit batch that does not fit the text (out of range, overlapping, unsorted)."""
+
+
+def check_edits(text_length: int, edits: Iterable[Edit]) -> list[Edit]:
+    """The batch as a sorted list, or EditError saying exactly what is wrong with it."""
+    # Stable sort: insertions at one point keep the order they were given in.
+    batch = sorted(((int(a), int(b), str(r)) for a, b, r in edits if a != b or r), key=lambda e: (e[0], e[1]))
+    previous_end = -1
+    for a, b, _r in batch:
+        if a < 0 or b < a or b > text_length:
+            raise EditError(f"edit {a}:{b} is outside the text (0:{text_length})")
+        if a < previous_end:
+            raise EditError(f"edit {a}:{b} overlaps the edit before it")
+        previous_end = b
+    return batch
+
+
+@dataclass(frozen=True)
+class SpanMap:
+    """Maps old positions to new ones for one edit batch (see the module's rule)."""
+
+    starts: tuple[int, ...]  # each edit's old start
+    ends: tuple[int, ...]  # each edit's old end
+    new_starts: tuple[int, ...]  # each edit's start in the new text
+    lengths: tuple[int, ...]  # each replacement's length
+    after: tuple[int, ...]  # the total change in length up to and including each edit
+
+    def start(self, s: int) -> int:
+        k = bisect_right(self.starts, s) - 1  # the last edit beginning at or before s
+        if k < 0:
+            return s
+        if s < self.ends[k]:
+            return self.new_starts[k]  # inside the replaced range: the span grows to its start
+        return s + self.after[k]
+
+    def end(self, e: int) -> int:
+        k = bisect_left(self.starts, e) - 1  # the last edit beginning before e
+        if k < 0:
+            return e
+        if e < self.ends[k]:
+            return self.new_starts[k] + self.lengths[k]  # inside: up to the replacement's end
+        return e + self.after[k]
+
+    def span(self, s: int, e: int) -> tuple[int, int] | None:
+        """Where [s, e) goes; None when all of its text was deleted."""
+        ns, ne = self.start(s), self.end(e)
+        if ne <= ns:
+            return None
+        return ns, ne
+
+    def position(self, p: int) -> int:
+        """A point (a memo anchor, the cursor) that is not a span: kept at its place in the text."""
+        return self.start(p)
+
+
+def span_map(edits: Sequence[Edit]) -> SpanMap:
+    """The SpanMap of a checked batch (check_edits)."""
+    starts, ends, new_starts, lengths, after = [], [], [], [], []
+    delta = 0
+    for a, b, r in edits:
+        starts.append(a)
+        ends.append(b)
+        new_starts.append(a + delta)
+        lengths.append(len(r))
+        delta += len(r) - (b - a)
+        after.append(delta)
+    return SpanMap(tuple(starts), tuple(ends), tuple(new_starts), tuple(lengths), tuple(after))
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> tuple[str, SpanMap]:
+    """The new text and the map of old spans to new ones. Raises EditError for a bad batch."""
+    batch = check_edits(len(text), edits)
+    parts: list[str] = []
+    at = 0
+    for a, b, r in batch:
+        parts.append(text[at:a])
+        parts.append(r)
+        at = b
+    parts.append(text[at:])
+    return "".join(parts), span_map(batch)
+
+
+def inverse_edits(text: str, edits: Iterable[Edit]) -> list[Edit]:
+    """The batch that turns the edited text back into `text` (for checks and for the window's
+    own bookkeeping; undo itself replays the journal, which is exact)."""
+    batch = check_edits(len(text), edits)
+    mapping = span_map(batch)
+    return [(mapping.new_starts[k], mapping.new_starts[k] + mapping.lengths[k], text[a:b])
+            for k, (a, b, _r) in enumerate(batch)]
+
+
+def diff_edit(old: str, new: str) -> Edit | None:
+    """The one edit that turns `old` into `new` (the common prefix and suffix kept): how a change
+    typed in the window becomes an edit. None when the texts are equal."""
+    if old == new:
+        return None
+    limit = min(len(old), len(new))
+    p = 0
+    while p < limit and old[p] == new[p]:
+        p += 1
+    s = 0
+    while s < limit - p and old[len(old) - 1 - s] == new[len(new) - 1 - s]:
+        s += 1
+    return p, len(old) - s, new[p:len(new) - s]

@@ -1,0 +1,224 @@
+"""Editing a document's text: one transaction moves everything that points into it.
+
+`edit_text` changes document_texts.text (the full-text index follows by trigger), the document's
+length and word count, every coding's span, every turn, who each moved coding speaks for
+(coding_cases, rewritten only where it differs) and records the new version's text hash in
+document_versions (version 1 being the text before its first edit), so a team merge tells "edited
+since the copy" apart from "a different document". The span arithmetic lives in core/text_edits.py.
+Memos hang on codings, documents and codes by id, not by offset, so they follow without moving;
+a coding whose text is deleted is removed with its memo, and both are reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from npmdesk.core.errors import NotFoundError
+from npmdesk.core.text_edits import Edit, EditError, SpanMap, apply_edits
+from npmdesk.store.base import StoreBase
+from npmdesk.store.database import now
+from npmdesk.store.documents import count_words
+
+_SHIFT = 1 << 40  # parks moved codings past any real offset while their spans are rewritten
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class EditResult:
+    document_id: int
+    moved: frozenset[int]  # codings whose span changed
+    removed: tuple[tuple[int, str, str], ...]  # (coding id, code name, its old text): all deleted
+    turns_removed: int
+    version: int  # the document's version after the edit
+    text_sha256: str
+
+    def summary(self) -> str:
+        parts = [f"{len(self.moved)} coding{'s' * (len(self.moved) != 1)} moved"]
+        if self.removed:
+            parts.append(f"{len(self.removed)} removed (their text was deleted)")
+        if self.turns_removed:
+            parts.append(f"{self.turns_removed} empty turn{'s' * (self.turns_removed != 1)} removed")
+        return ", ".join(parts) + f"; version {self.version}"
+
+
+@dataclass(frozen=True)
+class DocumentVersion:
+    version: int
+    text_sha256: str
+    created: str
+    coder: str | None
+    summary: str
+
+
+class TextEditsMixin(StoreBase):
+    def document_text_for_edit(self, doc_id: int) -> str:
+        row = self.db.execute("SELECT text FROM document_texts WHERE document_id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no document {doc_id}")
+        return row[0]
+
+    def document_versions(self, doc_id: int) -> list[DocumentVersion]:
+        rows = self.db.execute(
+            "SELECT v.version, v.text_sha256, v.created, c.name, v.summary FROM document_versions v "
+            "LEFT JOIN coders c ON c.id = v.coder_id WHERE v.document_id = ? ORDER BY v.version",
+            (doc_id,)).fetchall()
+        return [DocumentVersion(*r) for r in rows]
+
+    def edit_text(self, doc_id: int, edits: Iterable[Edit], summary: str = "") -> EditResult:
+        """Apply a batch of non-overlapping edits `(start, end, replacement)` (code points of the
+        current text) as one transaction. Raises EditError for a batch that does not fit."""
+        batch = list(edits)
+        with self.write("edit text", document=doc_id, edits=len(batch)) as c:
+            return self._edit_text(c, doc_id, batch, summary)
+
+    def relabel_speaker(self, doc_id: int, old: str, new: str) -> EditResult:
+        """Rename a speaker: the label text at the start of each of their turns and the speaker row
+        (joining an existing speaker of that name). Labels that do not read `old` are left alone."""
+        new = new.strip()
+        if not new:
+            raise EditError("a speaker label cannot be empty")
+        with self.write("relabel speaker", document=doc_id, old=old, new=new) as c:
+            row = c.execute("SELECT id FROM speakers WHERE document_id = ? AND name = ?", (doc_id, old)).fetchone()
+            if row is None:
+                raise NotFoundError(f"no speaker {old!r} in this document")
+            speaker_id = row[0]
+            text = self._text_of(c, doc_id)
+            edits: list[Edit] = []
+            for (start,) in c.execute("SELECT start FROM turns WHERE speaker_id = ? ORDER BY start", (speaker_id,)):
+                if text.startswith(old, start) and old != new:
+                    edits.append((start, start + len(old), new))
+            result = self._edit_text(c, doc_id, edits, f"relabel {old} as {new}")
+            other = c.execute("SELECT id FROM speakers WHERE document_id = ? AND name = ?", (doc_id, new)).fetchone()
+            if other is not None and other[0] != speaker_id:
+                c.execute("UPDATE turns SET speaker_id = ? WHERE speaker_id = ?", (other[0], speaker_id))
+                c.execute("DELETE FROM speakers WHERE id = ?", (speaker_id,))
+            else:
+                c.execute("UPDATE speakers SET name = ? WHERE id = ?", (new, speaker_id))
+            self._sync_coding_cases(c, doc_id)
+            return result
+
+    # The one transaction ---------------------------------------------------------------------------
+
+    def _text_of(self, c: sqlite3.Connection, doc_id: int) -> str:
+        row = c.execute("SELECT text FROM document_texts WHERE document_id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no document {doc_id}")
+        return row[0]
+
+    def _edit_text(self, c: sqlite3.Connection, doc_id: int, edits: list[Edit], summary: str) -> EditResult:
+        old = self._text_of(c, doc_id)
+        new, mapping = apply_edits(old, edits)
+        if new == old:
+            version = c.execute("SELECT max(version) FROM document_versions WHERE document_id = ?",
+                                (doc_id,)).fetchone()[0] or 1
+            return EditResult(doc_id, frozenset(), (), 0, version, text_sha256(old))
+        c.execute("UPDATE document_texts SET text = ? WHERE document_id = ?", (new, doc_id))
+        c.execute("UPDATE documents SET length = ?, words = ? WHERE id = ?", (len(new), count_words(new), doc_id))
+        moved, removed = self._move_codings(c, doc_id, old, mapping)
+        turns_removed = self._move_turns(c, doc_id, mapping)
+        self._sync_coding_cases(c, doc_id)
+        version = self._record_version(c, doc_id, old, new, summary or _describe(edits))
+        return EditResult(doc_id, frozenset(moved), tuple(removed), turns_removed, version, text_sha256(new))
+
+    def _move_codings(self, c: sqlite3.Connection, doc_id: int, old_text: str,
+                      mapping: SpanMap) -> tuple[set[int], list[tuple[int, str, str]]]:
+        first = mapping.starts[0] if mapping.starts else 0
+        rows = c.execute(
+            "SELECT cg.id, cg.code_id, cg.coder_id, cg.start, cg.end, co.name FROM codings cg "
+            "JOIN codes co ON co.id = cg.code_id WHERE cg.document_id = ? AND cg.end >= ?",
+            (doc_id, first)).fetchall()
+        kept: dict[tuple[int, int, int, int], int] = {}
+        for cid, code_id, coder_id, s, e, _name in c.execute(
+                "SELECT id, code_id, coder_id, start, end, '' FROM codings WHERE document_id = ? AND end < ?",
+                (doc_id, first)):
+            kept[(code_id, coder_id, s, e)] = cid
+        updates: list[tuple[int, int, int]] = []
+        removed: list[tuple[int, str, str]] = []
+        for cid, code_id, coder_id, s, e, name in sorted(rows, key=lambda r: r[0]):
+            span = mapping.span(s, e)
+            if span is None:
+                removed.append((cid, name, old_text[s:e]))
+                continue
+            key = (code_id, coder_id, span[0], span[1])
+            if key in kept:  # two codings of one code by one coder now cover the same words
+                removed.append((cid, name, old_text[s:e]))
+                continue
+            kept[key] = cid
+            if span != (s, e):
+                updates.append((span[0], span[1], cid))
+        if removed:
+            c.executemany("DELETE FROM codings WHERE id = ?", [(r[0],) for r in removed])
+        if updates:
+            # Park the moved spans first so that no intermediate state repeats another's span.
+            c.executemany("UPDATE codings SET start = start + ?, end = end + ? WHERE id = ?",
+                          [(_SHIFT, _SHIFT, cid) for _s, _e, cid in updates])
+            c.executemany("UPDATE codings SET start = ?, end = ? WHERE id = ?", updates)
+        return {cid for _s, _e, cid in updates}, removed
+
+    def _move_turns(self, c: sqlite3.Connection, doc_id: int, mapping: SpanMap) -> int:
+        first = mapping.starts[0] if mapping.starts else 0
+        updates, gone = [], []
+        for tid, s, e in c.execute("SELECT id, start, end FROM turns WHERE document_id = ? AND end >= ?",
+                                   (doc_id, first)).fetchall():
+            ns, ne = mapping.start(s), mapping.end(e)
+            if ne <= ns and e > s:
+                gone.append((tid,))
+            elif (ns, max(ne, ns)) != (s, e):
+                updates.append((ns, max(ne, ns), tid))
+        c.executemany("DELETE FROM turns WHERE id = ?", gone)
+        c.executemany("UPDATE turns SET start = ?, end = ? WHERE id = ?", updates)
+        return len(gone)
+
+    def _sync_coding_cases(self, c: sqlite3.Connection, doc_id: int) -> None:
+        """Who each coding of the document speaks for, rewritten only where it now differs (so an
+        edit journals what it changed, not the whole document's links)."""
+        turns = c.execute(
+            "SELECT t.start, t.end, s.case_id FROM turns t JOIN speakers s ON s.id = t.speaker_id "
+            "WHERE t.document_id = ? ORDER BY t.end", (doc_id,)).fetchall()
+        ends = [t[1] for t in turns]
+        doc_case = c.execute("SELECT case_id FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
+        max_len = max((t[1] - t[0] for t in turns), default=0)
+        want: set[tuple[int, int]] = set()
+        for cid, s, e in c.execute("SELECT id, start, end FROM codings WHERE document_id = ?", (doc_id,)):
+            cases = set()
+            k = bisect_right(ends, s)  # the first turn ending after s
+            while k < len(turns) and turns[k][1] - max_len < e:
+                ts, te, case = turns[k]
+                if ts < e and te > s and case is not None:
+                    cases.add(case)
+                k += 1
+            if not cases and doc_case is not None:
+                cases = {doc_case}
+            want.update((cid, case) for case in cases)
+        have = set(c.execute("SELECT cc.coding_id, cc.case_id FROM coding_cases cc JOIN codings cg "
+                             "ON cg.id = cc.coding_id WHERE cg.document_id = ?", (doc_id,)).fetchall())
+        c.executemany("DELETE FROM coding_cases WHERE coding_id = ? AND case_id = ?", sorted(have - want))
+        c.executemany("INSERT INTO coding_cases(coding_id, case_id) VALUES (?, ?)", sorted(want - have))
+
+    def _record_version(self, c: sqlite3.Connection, doc_id: int, old: str, new: str, summary: str) -> int:
+        last = c.execute("SELECT max(version) FROM document_versions WHERE document_id = ?", (doc_id,)).fetchone()[0]
+        if last is None:
+            c.execute("INSERT INTO document_versions(document_id, version, text_sha256, created, coder_id, summary) "
+                      "VALUES (?, 1, ?, ?, NULL, 'as imported')", (doc_id, text_sha256(old), now()))
+            last = 1
+        c.execute("INSERT INTO document_versions(document_id, version, text_sha256, created, coder_id, summary) "
+                  "VALUES (?, ?, ?, ?, ?, ?)", (doc_id, last + 1, text_sha256(new), now(), self.coder_id, summary))
+        return last + 1
+
+
+def _describe(edits: list[Edit]) -> str:
+    if len(edits) == 1:
+        a, b, r = edits[0]
+        if a == b:
+            return f"inserted {len(r)} character{'s' * (len(r) != 1)} at {a}"
+        if not r:
+            return f"deleted {a}:{b}"
+        return f"replaced {a}:{b}"
+    return f"{len(edits)} edits"

@@ -1,0 +1,110 @@
+"""The edit arithmetic: new text, and every span moved by the rule that keeps the coded words."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from npmdesk.core.text_edits import EditError, apply_edits, check_edits, diff_edit, inverse_edits
+
+# Emoji (non-BMP), combining marks, right-to-left script, text that came from CRLF (stored as LF).
+ALPHABET = list("ab \n") + ["😀", "👩‍⚕️"[0], "e\u0301"[1], "م", "ر", "ח", "\u200f", "é", "‍"]
+texts = st.lists(st.sampled_from(ALPHABET), min_size=0, max_size=40).map("".join)
+
+
+@st.composite
+def text_edits_spans(draw):
+    text = draw(texts)
+    n = len(text)
+    points = sorted(draw(st.lists(st.integers(0, n), max_size=6)))
+    edits = [(a, b, draw(texts.filter(lambda t: len(t) < 6))) for a, b in zip(points[::2], points[1::2])]
+    spans = draw(st.lists(st.tuples(st.integers(0, n), st.integers(0, n)).filter(lambda p: p[0] < p[1]),
+                          max_size=8))
+    return text, edits, spans
+
+
+def expected_text(text, edits, s, e):
+    """What a span must read after the batch, computed character by character: its own surviving
+    characters, plus each replacement that replaced some of them (or sits strictly inside it)."""
+    out = []
+    at = s
+    for a, b, r in edits:
+        if b <= s and not (a == b and s < a):
+            continue
+        if a >= e:
+            break
+        out.append(text[at:max(at, a)] if a > at else "")
+        if a < b or s < a < e:  # a replacement over coded characters, or an insertion inside
+            if max(a, s) < min(b, e) or s < a < e:
+                out.append(r)
+        at = max(at, b)
+    out.append(text[at:e] if at < e else "")
+    return "".join(out)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text_edits_spans())
+def test_every_span_reads_what_the_arithmetic_predicts(case):
+    text, edits, spans = case
+    new, mapping = apply_edits(text, edits)
+    for s, e in spans:
+        moved = mapping.span(s, e)
+        want = expected_text(text, sorted(edits), s, e)
+        if moved is None:
+            assert want == ""
+        else:
+            assert new[moved[0]:moved[1]] == want
+            assert 0 <= moved[0] < moved[1] <= len(new)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text_edits_spans())
+def test_inverse_restores_the_text_exactly(case):
+    text, edits, _spans = case
+    new, _mapping = apply_edits(text, edits)
+    back, _ = apply_edits(new, inverse_edits(text, edits))
+    assert back == text
+    assert back.encode("utf-8") == text.encode("utf-8")
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, texts)
+def test_diff_edit_turns_one_text_into_the_other(old, new):
+    edit = diff_edit(old, new)
+    if edit is None:
+        assert old == new
+    else:
+        assert apply_edits(old, [edit])[0] == new
+
+
+def test_the_rule_before_after_overlapping_deleted():
+    text = "one two three four five"
+    # replace "three" (8:13) with "3"
+    new, m = apply_edits(text, [(8, 13, "3")])
+    assert new == "one two 3 four five"
+    assert m.span(0, 3) == (0, 3)  # before: unchanged
+    assert new[slice(*m.span(14, 18))] == "four"  # after: shifted
+    assert new[slice(*m.span(4, 13))] == "two 3"  # overlapping: grown/shrunk, keeps its words
+    assert new[slice(*m.span(10, 18))] == "3 four"
+    assert new[slice(*m.span(8, 13))] == "3"  # the replaced word itself follows
+    _new, m2 = apply_edits(text, [(7, 13, "")])
+    assert m2.span(8, 13) is None  # all its text deleted: removed
+
+
+def test_insertions_at_a_span_edge_stay_outside():
+    new, m = apply_edits("abc def", [(4, 4, "X")])
+    assert new[slice(*m.span(4, 7))] == "def"  # at its start: the span shifts
+    new, m = apply_edits("abc def", [(3, 3, "Y")])
+    assert new[slice(*m.span(0, 3))] == "abc"  # at its end: the span stays
+    new, m = apply_edits("abc def", [(1, 1, "Z")])
+    assert new[slice(*m.span(0, 3))] == "aZbc"  # inside: it grows
+
+
+@pytest.mark.parametrize("edits, message", [
+    ([(5, 2, "")], "outside"), ([(0, 99, "")], "outside"), ([(-1, 2, "")], "outside"),
+    ([(0, 4, ""), (3, 5, "")], "overlaps"),
+])
+def test_bad_batches_are_refused_clearly(edits, message):
+    with pytest.raises(EditError, match=message):
+        check_edits(10, edits)
