@@ -106,6 +106,7 @@ class Journal:
         refs_cols = ", ".join(f"r{k}" for k in range(self.ref_width))
         conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {TABLE} (seq INTEGER PRIMARY KEY, tbl TEXT NOT NULL, "
                      f"op TEXT NOT NULL, {refs_cols}, {olds}, {news})")
+        self._triggers: list[tuple[str, str]] = []
         for name, cols in self.columns.items():
             heavy = _HEAVY.get(name, ())
             o_cols = ", ".join(f"o{k}" for k in range(len(cols)))
@@ -118,9 +119,21 @@ class Journal:
                     ("i", "INSERT", n_cols, new_light),
                     ("d", "DELETE", f"{r_cols}{o_cols}", f"{refs_sql}{old_all}"),
                     ("u", "UPDATE", f"{r_cols}{o_cols}, {n_cols}", f"{refs_sql}{old_all}, {new_all}")):
-                conn.execute(
+                self._triggers.append((
+                    f"npmdesk_journal_{name}_{op}",
                     f'CREATE TEMP TRIGGER IF NOT EXISTS "npmdesk_journal_{name}_{op}" AFTER {when} ON main."{name}" '
-                    f"BEGIN INSERT INTO {TABLE}(tbl, op, {columns}) VALUES ('{name}', '{op}', {values}); END")
+                    f"BEGIN INSERT INTO {TABLE}(tbl, op, {columns}) VALUES ('{name}', '{op}', {values}); END"))
+        self.resume()
+
+    def suspend(self) -> None:
+        """Stop journalling (a bulk step that will not be undoable: a large merge). Dropping the
+        temp triggers is part of the transaction, so a rollback brings them back as well."""
+        for name, _sql in self._triggers:
+            self.conn.execute(f'DROP TRIGGER IF EXISTS temp."{name}"')
+
+    def resume(self) -> None:
+        for _name, sql in self._triggers:
+            self.conn.execute(sql)
 
     def _fingerprint(self, parent: str) -> str:
         """SQL for what identifies a parent row beyond its id: its guid, else its natural key (the
@@ -291,6 +304,8 @@ class Journal:
                 flags["document_list"] = True
                 key = "id" if t == "documents" else "document_id"
                 sets["documents"].update(r[col(t, key)] for r in rows)
+            elif t == "document_versions":  # an edit's version row: that document changed
+                sets["documents"].update(r[col(t, "document_id")] for r in rows)
             elif t == "media":
                 sets["documents"].update(r[col(t, "document_id")] for r in rows)
             elif t in ("speakers", "turns"):
@@ -304,8 +319,6 @@ class Journal:
                 flags["frameworks"] = True
             elif t in ("meta", "pseudonyms"):
                 flags["meta"] = True
-            elif t == "document_versions":  # an edit's version row: that document changed
-                sets["documents"].update(r[col(t, "document_id")] for r in rows)
             else:
                 flags["everything"] = True
         counted: frozenset[int] | None = frozenset(sets["counted"])

@@ -31,7 +31,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from npmdesk.core.errors import BadInputError, InvalidValueError
+from npmdesk.core.errors import BadInputError, CancelledError, InvalidValueError
 from npmdesk.store.database import backup_copy, new_guid, now
 from npmdesk.store.output_paths import check_output_path, same_file
 
@@ -133,6 +133,20 @@ class CopyContents:
     codings: list[tuple]  # (document guid, code guid, start, end, coder id, exemplar, created, guid)
     memos: list[tuple]  # (target, target guid or case name, text, coder id, created, modified, guid)
     cases: dict[str, str] = field(default_factory=dict)  # case guid -> name
+    versions: dict[str, dict[str, int]] = field(default_factory=dict)  # document guid -> text hash -> version
+
+
+def _versions(db) -> dict[str, dict[str, int]]:
+    """document guid -> {text hash: version} from document_versions (every edit records one)."""
+    out: dict[str, dict[str, int]] = {}
+    try:
+        rows = db.execute("SELECT d.guid, v.text_sha256, v.version FROM document_versions v "
+                          "JOIN documents d ON d.id = v.document_id").fetchall()
+    except sqlite3.OperationalError:  # a file without the table has no recorded versions
+        return out
+    for guid, h, version in rows:
+        out.setdefault(guid, {})[h] = version
+    return out
 
 
 def read_copy(path: str | Path, coder: str) -> CopyContents:
@@ -154,7 +168,8 @@ def read_copy(path: str | Path, coder: str) -> CopyContents:
             "m.guid FROM memos m LEFT JOIN documents d ON d.id = m.document_id LEFT JOIN codes co ON co.id = m.code_id "
             "LEFT JOIN cases ca ON ca.id = m.case_id LEFT JOIN codings cg ON cg.id = m.coding_id").fetchall()
         cases = dict(db.execute("SELECT guid, name FROM cases").fetchall())
-        return CopyContents(str(path), copy.name, made_from(copy), docs, codes, coders, codings, memos, cases)
+        return CopyContents(str(path), copy.name, made_from(copy), docs, codes, coders, codings, memos, cases,
+                            _versions(db))
 
 
 # Planning and applying a merge ----------------------------------------------------------------
@@ -223,6 +238,7 @@ def plan_merge(project, paths, coder: str | None = None) -> MergePlan:
     for doc_id, h in hashes.items():
         by_hash.setdefault(h, []).append(doc_id)
     names = {i: n for i, n in project.db.execute("SELECT id, name FROM documents")}
+    project_versions = _versions(project.db)
     copies, maps, by_text = [], [], []
     for path in paths:
         if same_file(Path(path), Path(project.path)):
@@ -234,8 +250,8 @@ def plan_merge(project, paths, coder: str | None = None) -> MergePlan:
             if guid in by_guid:
                 doc_id = by_guid[guid][0]
                 if hashes.get(doc_id) != h:
-                    raise BadInputError(path, f"document {name!r} differs from the project's {by_guid[guid][1]!r}: "
-                                              "its text was changed in one of them. Nothing was merged")
+                    raise BadInputError(path, _differs(name, by_guid[guid][1], h, hashes[doc_id],
+                                                       project_versions.get(guid, {}), copy.versions.get(guid, {})))
             else:
                 candidates = by_hash.get(h, [])
                 if not candidates:
@@ -254,11 +270,51 @@ def plan_merge(project, paths, coder: str | None = None) -> MergePlan:
     return MergePlan(copies, maps, by_text)
 
 
-def apply_merge(project, plan: MergePlan) -> MergeReport:
+def _differs(name: str, project_name: str, copy_hash: str, project_hash: str,
+             project_versions: dict[str, int], copy_versions: dict[str, int]) -> str:
+    """Why a document matched by GUID has other text: edited on one side since the copy, or not
+    the same document at all (told apart by the versions each side recorded)."""
+    if copy_hash in project_versions:
+        now_v = max(project_versions.values())
+        return (f"document {name!r} was edited in the project since the copy was made (the copy has version "
+                f"{project_versions[copy_hash]}, the project version {now_v}): the copy's codings would land on "
+                "other words. Nothing was merged; code the current text in a new copy, or merge into a project "
+                "restored from a backup of that version")
+    if project_hash in copy_versions:
+        return (f"document {name!r} was edited in the copy since it was made (version {copy_versions[project_hash]} "
+                f"is the project's text, the copy has version {max(copy_versions.values())}). Nothing was merged; "
+                "edit the project's document the same way first, or merge without that edit")
+    return (f"document {name!r} is a different document from the project's {project_name!r}: the same GUID but "
+            "another text, and neither text is a recorded version of the other. Nothing was merged")
+
+
+# A merge larger than this is done unjournalled: its journal would cost as much as the merge itself.
+# It cannot be undone (the window says so); the backup taken first restores the project.
+UNDOABLE_MERGE_CODINGS = 20_000
+PROGRESS_CHUNK = 5_000
+
+
+def apply_merge(project, plan: MergePlan, progress=None) -> MergeReport:
+    """Write the plan's codes, codings and memos as one transaction (one step): undoable up to
+    UNDOABLE_MERGE_CODINGS codings, above that unjournalled and not undoable.
+
+    `progress(done, total)` is called as codings are written; returning False cancels, which
+    raises CancelledError inside the transaction, so nothing of the merge is kept."""
+    total = sum(len(copy.codings) for copy in plan.copies)
+    with project.write("merge coder copies", copies=[c.path for c in plan.copies]):
+        if total > UNDOABLE_MERGE_CODINGS:
+            with project.unjournalled(f"a merge of {total:,} codings cannot be undone; the backup taken "
+                                      "before it restores the project"):
+                return _apply_merge(project, plan, progress, total)
+        return _apply_merge(project, plan, progress, total)
+
+
+def _apply_merge(project, plan: MergePlan, progress, total: int) -> MergeReport:
     """Write the plan's codes, codings and memos as one transaction (one undoable step)."""
     report = MergeReport([])
     version = codebook_version(project)
-    with project.write("merge coder copies", copies=[c.path for c in plan.copies]) as c:
+    ticker = _Ticker(progress, total)
+    with project.write() as c:
         for copy, docs, by_text in zip(plan.copies, plan.documents, plan.matched_by_text):
             merged = CopyMerged(copy.path, len(docs), by_text)
             made = (copy.made_from or {}).get("codebook_version")
@@ -267,10 +323,21 @@ def apply_merge(project, plan: MergePlan) -> MergeReport:
                                     f"{version} (codes were added, renamed or moved since)")
             codes = _merge_codes(c, copy, merged)
             coders = _merge_coders(project, c, copy)
-            codings = _merge_codings(project, c, copy, docs, codes, coders, merged)
+            codings = _merge_codings(project, c, copy, docs, codes, coders, merged, ticker)
             _merge_memos(project, c, copy, docs, codes, coders, codings, merged)
             report.copies.append(merged)
+    ticker.tick(0)
     return report
+
+
+class _Ticker:
+    def __init__(self, progress, total: int):
+        self.progress, self.total, self.done = progress, total, 0
+
+    def tick(self, n: int) -> None:
+        self.done += n
+        if self.progress is not None and self.progress(self.done, self.total) is False:
+            raise CancelledError("the merge was cancelled: nothing was merged")
 
 
 def merge_copies(project, paths, *, backup: bool = True) -> MergeReport:
@@ -331,7 +398,7 @@ def _merge_coders(project, c, copy: CopyContents) -> dict[int, int]:
     return out
 
 
-def _merge_codings(project, c, copy, docs, codes, coders, merged: CopyMerged) -> dict[str, int]:
+def _merge_codings(project, c, copy, docs, codes, coders, merged: CopyMerged, ticker: _Ticker) -> dict[str, int]:
     """Insert the copy's codings; returns copy coding guid -> project coding id (for memos)."""
     lengths = dict(c.execute("SELECT id, length FROM documents").fetchall())
     taken = {r[0] for r in c.execute("SELECT guid FROM codings")}
@@ -349,8 +416,12 @@ def _merge_codings(project, c, copy, docs, codes, coders, merged: CopyMerged) ->
         wanted[guid] = (doc_id, code_id, start, end, coder_id)
     names = dict(c.execute("SELECT id, name FROM coders").fetchall())
     for coder_id, rows in by_coder.items():
-        n = c.executemany("INSERT OR IGNORE INTO codings(document_id, code_id, start, end, coder_id, exemplar, "
-                          "created, guid) VALUES (?,?,?,?,?,?,?,?)", rows).rowcount
+        n = 0
+        for k in range(0, len(rows), PROGRESS_CHUNK):
+            chunk = rows[k:k + PROGRESS_CHUNK]
+            n += c.executemany("INSERT OR IGNORE INTO codings(document_id, code_id, start, end, coder_id, exemplar, "
+                               "created, guid) VALUES (?,?,?,?,?,?,?,?)", chunk).rowcount
+            ticker.tick(len(chunk))
         merged.coders[names[coder_id]] = {"added": n, "already_present": len(rows) - n}
     # Who the new codings speak for (CodingsMixin._assign_coding_cases, for many at once).
     c.execute("INSERT OR IGNORE INTO coding_cases(coding_id, case_id) SELECT DISTINCT cg.id, s.case_id FROM codings cg "

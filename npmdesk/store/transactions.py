@@ -38,6 +38,7 @@ class Transactions(StoreBase):
         self._coder_new = False
         self._coder_id: int | None = None
         self._journal: Journal | None = None
+        self._unjournalled: str | None = None  # why this transaction is not undoable (unjournalled())
         self.last_step: Step = EMPTY_STEP
         # Called with each committed Step (the window listens, so that no write goes unseen).
         self.listeners: list[Callable[[Step], None]] = []
@@ -100,6 +101,25 @@ class Transactions(StoreBase):
             self._depth = 0
         self._announce(step)
 
+    @contextmanager
+    def unjournalled(self, why: str):
+        """Inside a write: the rows written here are not journalled, so the step is done but cannot
+        be undone (the window says so and starts its undo history again). For bulk steps whose
+        journal would cost as much as the work itself (a merge of 100,000 codings); take a backup
+        first."""
+        if not self._depth:
+            raise RuntimeError("unjournalled() runs inside a write")
+        self._unjournalled = why
+        journal = self._journal
+        if journal is None:
+            yield
+            return
+        journal.suspend()
+        try:
+            yield
+        finally:
+            journal.resume()
+
     def _begin(self, conn: sqlite3.Connection) -> None:
         if self.read_only:
             raise ProjectReadOnlyError(f"{getattr(self, 'path', 'the project')} is open read-only: nothing can "
@@ -111,13 +131,18 @@ class Transactions(StoreBase):
             _raise_read_only(e)
             raise ProjectBusyError(f"the project is busy in another program ({e})") from e
         self._coder_new = False
+        self._unjournalled = None
         if self._journal is not None:
             self._journal.clear()
 
     def _commit(self, conn: sqlite3.Connection) -> Step:
         """COMMIT (durable: synchronous=FULL) and return the Step the transaction made."""
         journal = self._journal
-        if journal is not None and journal.pending() > MAX_UNDO_ROWS:
+        if self._unjournalled is not None:
+            if journal is not None:
+                journal.clear()
+            step = Step((), Changes.all() | Changes(undoable=False, note=self._unjournalled))
+        elif journal is not None and journal.pending() > MAX_UNDO_ROWS:
             journal.clear()  # too large to keep for undo: done, and every view reloads
             step = Step((), Changes.all() | Changes(undoable=False, note="too large to undo"))
         else:
@@ -125,9 +150,11 @@ class Transactions(StoreBase):
             step = Step(entries, journal.changes_of(entries) if journal is not None else EMPTY_STEP.changes)
         conn.execute("COMMIT")
         self._coder_new = False
+        self._unjournalled = None
         return step
 
     def _rollback(self, conn: sqlite3.Connection, error: BaseException | None = None) -> None:
+        self._unjournalled = None
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         if self._coder_new:  # the coder row went with the transaction
@@ -153,7 +180,7 @@ class Transactions(StoreBase):
             value = operation(*args, **kwargs)
             if not self._step_open:
                 step = EMPTY_STEP
-            elif self._journal is not None and not self._journal.pending():
+            elif self._journal is not None and not self._journal.pending() and self._unjournalled is None:
                 self._rollback(conn)  # nothing the project holds changed: no audit row, no coder row
                 step = EMPTY_STEP
             else:
