@@ -2,7 +2,9 @@
 Intercoder agreement… (a dock), and View > Show codings by coder (transcript and excerpts).
 
 Merging reads and matches the copies first (a refusal names the document and changes nothing),
-backs the project up, then writes everything as one undoable step through `window.run`.
+backs the project up, then writes everything as one step through `window.run`, with progress and
+Cancel (cancel rolls the whole merge back). A merge of more than 20,000 codings is not undoable
+(store/team.py UNDOABLE_MERGE_CODINGS): the window says so, and the backup restores the project.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QMenu
+from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QMenu, QProgressDialog
 
 from npmdesk import PROJECT_SUFFIX, settings
-from npmdesk.core.errors import NpmdeskError
+from npmdesk.core.errors import CancelledError, NpmdeskError
 from npmdesk.ui.dialogs import show_error, show_info
 
 
@@ -22,6 +24,7 @@ class TeamMenu:
     def __init__(self, window):
         self.w = window
         self.dock: QDockWidget | None = None
+        self.progress_dialog: QProgressDialog | None = None  # while a merge runs
         w = window
         file_menu = w.menus["File"]
         before = w.actions.get("close")
@@ -94,7 +97,7 @@ class TeamMenu:
             self.merge(paths)
 
     def merge(self, paths) -> bool:
-        from npmdesk.store.team import apply_merge, backup_before_merge, plan_merge
+        from npmdesk.store.team import UNDOABLE_MERGE_CODINGS, apply_merge, backup_before_merge, plan_merge
 
         w = self.w
         project = w.project
@@ -109,19 +112,43 @@ class TeamMenu:
             return False
         names = ", ".join(Path(p).name for p in paths)
         failures: list[BaseException] = []
+        total = sum(len(c.codings) for c in plan.copies)
+        dialog = QProgressDialog(f"Merging {total:,} coding(s) from {names}…", "Cancel", 0, max(total, 1), w)
+        dialog.setObjectName("mergeProgress")
+        dialog.setWindowTitle("Merging coders' copies")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        self.progress_dialog = dialog
+
+        def progress(done: int, all_: int) -> bool:
+            dialog.setValue(min(done, all_))
+            QApplication.processEvents()
+            return not dialog.wasCanceled()
+
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # seconds for 100,000 codings
         try:
-            outcome = w.run(f"Merge {names}", lambda: apply_merge(project, plan), on_error=failures.append)
+            outcome = w.run(f"Merge {names}", lambda: apply_merge(project, plan, progress), on_error=failures.append)
         finally:
             QApplication.restoreOverrideCursor()
+            dialog.close()
+            dialog.deleteLater()
+            self.progress_dialog = None
         for e in failures:
-            refused(e)
+            if isinstance(e, CancelledError):
+                w.statusBar().showMessage("Merge cancelled: nothing was merged.", 8000)
+            else:
+                refused(e)
         if not outcome.ok:
             return False
         report = outcome.value
         report.backup = str(backup)
-        show_info(w, "Copies merged", f"{report.codings_added} coding(s) added from {names}.",
-                  "\n".join(report.lines()))
+        lines = report.lines()
+        if not project.last_step.undoable:
+            lines.append(f"This merge of more than {UNDOABLE_MERGE_CODINGS:,} codings cannot be undone: to take it "
+                         "back, open the backup above (File > Open…).")
+        show_info(w, "Copies merged", f"{report.codings_added} coding(s) added from {names}.", "\n".join(lines))
         if self.dock is not None:
             self.dock.widget().load_coders()
         return True

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from npmdesk.store import Project
 from tests.ui.conftest import select_text
@@ -148,3 +149,47 @@ def test_edit_writes_the_passage_selected_in_the_transcript(qtbot, window, quiet
     w.undo_stack.undo()
     assert (s, s + len("Explaining it out loud")) not in [
         (c.start, c.end) for c in w.project.codings_in_document(doc) if c.coder_id == consensus]
+
+
+def _blind_copy_coded(w, tmp_path, coder: str, n: int) -> Path:
+    path = tmp_path / f"{coder}.npmdesk"
+    assert w.team.copy_for_coder(path, blind=True)
+    with Project.open(path, coder) as copy:
+        doc = copy.documents()[0]
+        code = copy.codes()[0]
+        copy.perform(lambda: [copy.apply_coding(doc.id, code.id, k, k + 4) for k in range(n)])
+    return path
+
+
+def test_merge_progress_cancel_rolls_back_and_a_large_merge_says_it_cannot_be_undone(
+        qtbot, window, quiet, tmp_path, monkeypatch):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QPushButton
+
+    import npmdesk.store.team as team
+
+    monkeypatch.setattr(team, "UNDOABLE_MERGE_CODINGS", 20)
+    monkeypatch.setattr(team, "PROGRESS_CHUNK", 10)
+    w = window
+    path = _blind_copy_coded(w, tmp_path, "Ben", 40)
+    before = w.project.counts()
+    shown: list[int] = []
+
+    def press_cancel():
+        dialog = w.team.progress_dialog
+        assert dialog is not None and dialog.objectName() == "mergeProgress"
+        shown.append(dialog.maximum())
+        qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, press_cancel)  # fires in the first progress tick's event processing
+    assert not w.team.merge([path])
+    assert shown == [40]
+    assert w.project.counts() == before  # cancel kept nothing
+    assert "cancelled" in w.statusBar().currentMessage()
+    assert not any("Merge refused" in m for m in quiet)
+
+    assert w.team.merge([path])
+    assert w.project.counts()["codings"] == before["codings"] + 40
+    assert any("cannot be undone" in m for m in quiet)
+    qtbot.waitUntil(lambda: not w.undo_stack.canUndo())
+    assert "cannot be undone" in w.statusBar().currentMessage()
