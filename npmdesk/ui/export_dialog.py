@@ -63,6 +63,7 @@ class ExportDialog(QDialog):
             _check(self.codes, {current_code.path})
         self.with_children = QCheckBox("Include sub-codes of the chosen codes", checked=True)
         self.participants = _checklist("exportParticipants", [(c.name, c.name) for c in project.cases()])
+        self.coders = _checklist("exportCoders", [(c["name"], c["name"]) for c in project.coders()])
         self.exemplars = QCheckBox("Exemplar quotes only")
         self.other_codes = QCheckBox("Show the other codes on each passage")
         self.examples = QSpinBox(minimum=0, maximum=20)
@@ -77,12 +78,20 @@ class ExportDialog(QDialog):
         fl.addRow("Codes (none ticked: all):", self.codes)
         fl.addRow("", self.with_children)
         fl.addRow("Participants (none ticked: all):", self.participants)
+        fl.addRow("Coders (none ticked: all; e.g. only Consensus):", self.coders)
         fl.addRow("", self.exemplars)
         form.addRow(self.filters)
         form.addRow("", self.other_codes)
         form.addRow("Example quotes per code:", self.examples)
         form.addRow("Framework:", self.framework)
         self._add_style_controls(form, report_style(project))
+
+        replaced = sum(p.action == "replace" for p in project.pseudonyms())
+        self.deidentified = QCheckBox(f"&De-identified: apply the pseudonym table ({replaced} terms), leave out "
+                                      "identifying attributes, name coders by role or initials",
+                                      objectName="exportDeidentified")
+        self.deidentified.setToolTip("Mark terms in Edit > Find identifiers…; the project itself is not changed")
+        form.addRow("", self.deidentified)
 
         self.path_edit = QLineEdit(objectName="exportPath")
         browse = QPushButton("Choose…")
@@ -222,10 +231,11 @@ class ExportDialog(QDialog):
             selection = ReportSelection(code_paths=tuple(_checked(self.codes)),
                                         with_children=self.with_children.isChecked(),
                                         participants=tuple(_checked(self.participants)),
+                                        coders=tuple(_checked(self.coders)),
                                         exemplars_only=self.exemplars.isChecked())
         return ReportOptions(selection=selection, other_codes=self.other_codes.isChecked(),
                              examples=self.examples.value(), framework=self.framework.currentData(),
-                             style=self.style())
+                             style=self.style(), deidentified=self.deidentified.isChecked())
 
 
 def run_export(parent, project, report: str, fmt: str, out: Path, options: ReportOptions) -> int | None:
@@ -272,7 +282,8 @@ def export_interactively(w) -> None:
     n = run_export(w, w.project, dialog.report_key(), dialog.format_key(), out, dialog.options())
     if n is not None:
         w.statusBar().showMessage(f"Exported {REPORT_TITLES[dialog.report_key()].lower()} ({n} items) to {out}", 10000)
-        show_info(w, "Export finished", f"Wrote {out.name} ({n} items).", str(out))
+        show_info(w, "Export finished", f"Wrote {out.name} ({n} items"
+                  + (", de-identified" if dialog.deidentified.isChecked() else "") + ").", str(out))
 
 
 def _checklist(name: str, items: list[tuple[str, str]]) -> QListWidget:

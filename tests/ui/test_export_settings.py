@@ -90,3 +90,37 @@ def test_exemplar_menu_warns_for_an_interviewer_passage(qtbot, window):
     window.coding.toggle_exemplar(coding)
     assert p.coding(coding).exemplar
     assert "Interviewer (not a participant)" in window.statusBar().currentMessage()
+
+
+def test_the_coder_filter_exports_only_that_coders_passages(qtbot, window, tmp_path, monkeypatch, quiet):
+    import csv
+
+    from PySide6.QtCore import Qt
+
+    from npmdesk.store import Project
+
+    w = window
+    doc = w.project.documents()[0]
+    code = w.project.codes()[0]
+    with Project.open(w.project.path, "Ben") as ben:
+        ben.apply_coding(doc.id, code.id, 0, 12)
+    out = tmp_path / "ben.csv"
+
+    def configure(d):
+        d.report.setCurrentIndex(d.report.findData("excerpts"))
+        d.format.setCurrentIndex(d.format.findData("csv"))
+        names = [d.coders.item(i).text() for i in range(d.coders.count())]
+        assert d.coders.objectName() == "exportCoders" and "Ben" in names and "Ana" in names
+        d.coders.setFocus()
+        d.coders.setCurrentRow(names.index("Ben"))
+        qtbot.keyClick(d.coders, Qt.Key.Key_Space)  # ticks the current row
+        assert d.options().selection.coders == ("Ben",)
+        d.path_edit.setText(str(out))
+
+    _accept(monkeypatch, configure)
+    export_dialog.export_interactively(w)
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 1
+    assert set(rows[0].values()) & {"Ben"} or any("Ben" in v for v in rows[0].values())
+    assert w.project.counts()["codings"] > 1  # Ana's codings are in the project, not in the export
