@@ -138,7 +138,7 @@ def choose_unit(mapper: PositionMapper, selections: list[tuple[int, int, str]], 
         return UnitChoice(forced, "chosen by you; " + _evidence(scores[forced], n),
                           alternatives=tuple(u for u in UNITS if readings[u] != readings[forced]))
     if origin and origin.lower().startswith("npmdesk"):
-        return UnitChoice(hint, f"written by npmdesk, which names the convention it wrote ({LABELS[hint]})")
+        return UnitChoice(hint, "written by npmdesk, which names the convention it wrote")
     # Boundaries inside words happen in real coding too, so another unit must beat the hint on
     # them by a clear margin; matching names and intact spans count first and without a margin.
     margin = max(2, n // 5)
