@@ -16,10 +16,12 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from npmdesk.core.errors import InvalidSpanError
+
 Edit = tuple[int, int, str]
 
 
-class EditError(ValueError):
+class EditError(InvalidSpanError, ValueError):
     """An edit batch that does not fit the text (out of range, overlapping, unsorted)."""
 
 

@@ -124,7 +124,7 @@ class TextEditsMixin(StoreBase):
         moved, removed = self._move_codings(c, doc_id, old, mapping)
         turns_removed = self._move_turns(c, doc_id, mapping)
         self._sync_coding_cases(c, doc_id)
-        version = self._record_version(c, doc_id, old, new, summary or _describe(edits))
+        version = record_version(c, doc_id, old, new, summary or _describe(edits), self.coder_id)
         return EditResult(doc_id, frozenset(moved), tuple(removed), turns_removed, version, text_sha256(new))
 
     def _move_codings(self, c: sqlite3.Connection, doc_id: int, old_text: str,
@@ -202,15 +202,18 @@ class TextEditsMixin(StoreBase):
         c.executemany("DELETE FROM coding_cases WHERE coding_id = ? AND case_id = ?", sorted(have - want))
         c.executemany("INSERT INTO coding_cases(coding_id, case_id) VALUES (?, ?)", sorted(want - have))
 
-    def _record_version(self, c: sqlite3.Connection, doc_id: int, old: str, new: str, summary: str) -> int:
-        last = c.execute("SELECT max(version) FROM document_versions WHERE document_id = ?", (doc_id,)).fetchone()[0]
-        if last is None:
-            c.execute("INSERT INTO document_versions(document_id, version, text_sha256, created, coder_id, summary) "
-                      "VALUES (?, 1, ?, ?, NULL, 'as imported')", (doc_id, text_sha256(old), now()))
-            last = 1
+
+def record_version(c: sqlite3.Connection, doc_id: int, old: str, new: str, summary: str,
+                   coder_id: int | None) -> int:
+    """Add the new text's version row (and version 1, the text before, if it has none yet)."""
+    last = c.execute("SELECT max(version) FROM document_versions WHERE document_id = ?", (doc_id,)).fetchone()[0]
+    if last is None:
         c.execute("INSERT INTO document_versions(document_id, version, text_sha256, created, coder_id, summary) "
-                  "VALUES (?, ?, ?, ?, ?, ?)", (doc_id, last + 1, text_sha256(new), now(), self.coder_id, summary))
-        return last + 1
+                  "VALUES (?, 1, ?, ?, NULL, 'as imported')", (doc_id, text_sha256(old), now()))
+        last = 1
+    c.execute("INSERT INTO document_versions(document_id, version, text_sha256, created, coder_id, summary) "
+              "VALUES (?, ?, ?, ?, ?, ?)", (doc_id, last + 1, text_sha256(new), now(), coder_id, summary))
+    return last + 1
 
 
 def _describe(edits: list[Edit]) -> str:

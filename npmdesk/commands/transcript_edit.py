@@ -1,0 +1,79 @@
+"""edit, deidentify: change a transcript's text with its codings following; save a de-identified copy."""
+
+from __future__ import annotations
+
+import time
+
+from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, print_json
+from npmdesk.core.errors import InvalidValueError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("edit", help="edit a transcript's text; codings, turns and participant links follow")
+    add_project_arg(p)
+    p.add_argument("--doc", required=True, metavar="NAME", help="the document to edit")
+    p.add_argument("--replace", nargs=2, action="append", default=[], metavar=("START:END", "TEXT"),
+                   help="replace characters START:END (code points, as `npmdesk excerpts` prints them) with "
+                        "TEXT; START:START inserts, empty TEXT deletes; repeatable (positions in the text "
+                        "before any of them)")
+    p.add_argument("--relabel", nargs=2, metavar=("OLD", "NEW"),
+                   help="rename a speaker: the label in each of their turns and the speaker")
+    add_json_arg(p)
+    p.set_defaults(run=cmd_edit)
+
+    p = sub.add_parser("deidentify", help="save a de-identified copy of the project (a new file; the "
+                                          "original is not changed)")
+    add_project_arg(p)
+    p.add_argument("--out", required=True, metavar="COPY", help="the new project file to write")
+    add_json_arg(p)
+    p.set_defaults(run=cmd_deidentify)
+
+
+def _span(text: str) -> tuple[int, int]:
+    try:
+        start, end = (int(x) for x in text.split(":"))
+    except ValueError:
+        raise InvalidValueError(f"--replace takes START:END in characters, e.g. 120:125 (got {text!r})") from None
+    return start, end
+
+
+def cmd_edit(args) -> int:
+    if not args.replace and not args.relabel:
+        raise InvalidValueError("say what to change: --replace START:END TEXT or --relabel OLD NEW")
+    if args.replace and args.relabel:
+        raise InvalidValueError("--replace and --relabel are separate edits: run them one at a time")
+    edits = [(*_span(span), text) for span, text in args.replace]
+    with open_project(args) as project:
+        doc = project.document_by_name(args.doc)
+        t0 = time.perf_counter()
+        if args.relabel:
+            result = project.relabel_speaker(doc.id, *args.relabel)
+        else:
+            result = project.edit_text(doc.id, edits)
+        ms = (time.perf_counter() - t0) * 1000
+    if args.json:
+        print_json({"document": doc.name, "version": result.version, "text_sha256": result.text_sha256,
+                    "moved": sorted(result.moved),
+                    "removed": [{"coding": cid, "code": code, "text": text} for cid, code, text in result.removed]})
+        return 0
+    print(f"{doc.name}: {result.summary()} ({ms:.0f} ms)")
+    for _cid, code, text in result.removed:
+        print(f"  removed a coding of {code!r}: {text!r}")
+    return 0
+
+
+def cmd_deidentify(args) -> int:
+    from npmdesk.store.deidentified_copy import save_deidentified_copy
+
+    with open_project(args, read_only=True) as project:
+        t0 = time.perf_counter()
+        report = save_deidentified_copy(project, args.out)
+        seconds = time.perf_counter() - t0
+    if args.json:
+        print_json({"out": str(report.path), "documents_changed": report.documents_changed,
+                    "replacements": report.replacements, "codings_moved": report.codings_moved,
+                    "codings_removed": report.codings_removed, "attributes_dropped": list(report.attributes_dropped),
+                    "seconds": round(seconds, 2)})
+        return 0
+    print(f"saved a de-identified copy to {report.path} in {seconds:.1f} s: {report.summary()}")
+    return 0
