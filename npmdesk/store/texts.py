@@ -27,7 +27,10 @@ class TextsMixin(StoreBase):
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             guids.update(self.db.execute(
-                f"SELECT id, guid FROM documents WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+                # An edited text (store/text_edits.py) is a new version: its hash keys the cache too.
+                "SELECT id, guid || ifnull((SELECT ' ' || v.text_sha256 FROM document_versions v WHERE "
+                "v.document_id = d.id ORDER BY v.version DESC LIMIT 1), '') FROM documents d "
+                f"WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
         missing = [d for d in ids if d not in guids]
         if missing:
             raise NotFoundError(f"no document with id {missing[0]}")

@@ -38,7 +38,8 @@ def _read(path):
     with Project.open(path, "Ana Ruiz", read_only=True) as p:
         doc = p.documents()[0]
         text = p.document_text_for_edit(doc.id)
-        return doc, text, sorted(text[c.start:c.end] for c in p.codings_in_document(doc.id)), p.document_versions(doc.id)
+        coded = sorted(text[c.start:c.end] for c in p.codings_in_document(doc.id))
+        return doc, text, coded, p.document_versions(doc.id)
 
 
 def test_edit_replaces_text_and_codings_follow(path, capsys):

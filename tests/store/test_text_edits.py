@@ -139,3 +139,13 @@ def test_bad_edits_are_refused_and_change_nothing(project, doc):
     with pytest.raises(NotFoundError):
         project.relabel_speaker(doc, "Nobody", "X")
     assert _snapshot(project, doc) == snap
+
+
+def test_document_text_reads_the_edited_text_and_the_undone_one(project, doc):
+    assert project.document_text(doc) == TEXT  # cached now
+    project.edit_text(doc, [(0, 11, "Int.")])
+    assert project.document_text(doc).startswith("Int.:")
+    project.revert(project.last_step)
+    assert project.document_text(doc) == TEXT
+    project.edit_text(doc, [(0, 11, "Q")])
+    assert project.document_text(doc).startswith("Q:")
