@@ -44,6 +44,8 @@ def register(sub) -> None:
     add_project_arg(p)
     p.add_argument("--code", required=True, help="code path")
     p.add_argument("--with-children", action="store_true", help="include the code's sub-codes")
+    p.add_argument("--document-group", action="append", metavar="GROUP",
+                   help="only documents in this group (repeat for any of several; see `npmdesk groups`)")
     add_json_arg(p)
     p.set_defaults(run=cmd_excerpts)
 
@@ -156,7 +158,10 @@ def cmd_code(args) -> int:
 def cmd_excerpts(args) -> int:
     with open_project(args, read_only=True) as p:
         code = p.code_by_path(args.code)
-        excerpts = p.excerpts(ExcerptFilter(code_ids=(code.id,), with_descendants=args.with_children))
+        groups = getattr(args, "document_group", None)
+        group_ids = tuple(p.group_by_name("document", g).id for g in groups) if groups else None
+        excerpts = p.excerpts(ExcerptFilter(code_ids=(code.id,), with_descendants=args.with_children,
+                                            document_group_ids=group_ids))
     if args.json:
         print_json([e.to_json() for e in excerpts])
         return 0

@@ -109,3 +109,18 @@ def test_a_closed_pipe_prints_no_traceback(tmp_path):
     done = subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=120)
     assert done.stdout.startswith("Code number 0000")
     assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr, done.stderr
+
+
+def test_excerpts_filtered_by_document_group(tmp_path, capsys):
+    project = tmp_path / "g.npmdesk"
+    with Project.create(project, "Ana") as p:
+        code = p.add_code("Belonging")
+        for name in ("One", "Two"):
+            doc = p.add_document(name, f"NPM-1: text of {name}\n")
+            p.apply_coding(doc, code, 0, 5)
+    run(capsys, "groups", project, "--new", "Wave 1")
+    run(capsys, "groups", project, "--add", "Wave 1", "Two")
+    code, out, _ = run(capsys, "excerpts", project, "--code", "Belonging", "--document-group", "Wave 1", "--json")
+    assert code == 0 and [e["document"] for e in json.loads(out)] == ["Two"]
+    code, out, _ = run(capsys, "excerpts", project, "--code", "Belonging")
+    assert "2 excerpt(s)" in out
