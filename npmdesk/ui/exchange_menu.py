@@ -106,7 +106,8 @@ def choose_export_target(w) -> str | None:
     from npmdesk.formats.refi.exporter import TARGETS
     from npmdesk.formats.refi.positions import LABELS
 
-    choices = [(key, f"{t.tool} — positions in {LABELS[t.unit]}") for key, t in TARGETS.items()]
+    choices = [(key, "Any program: the REFI-QDA standard (code points, LF line ends)" if key == "standard"
+                else f"{t.tool} — positions in {LABELS[t.unit]}") for key, t in TARGETS.items()]
     dialog = ChoiceDialog(w, "Export for…", "Which program will open this file? Positions and line ends are "
                           "written the way it reads them, so every coding lands on the same text there.",
                           choices, object_name="exportTargetDialog")
