@@ -90,6 +90,10 @@ class MainWindow(ReviewMixin, QMainWindow):
         self._build_widgets()
         self.coding = CodingController(self)
         build_menus(self)
+        # The start page's buttons are the File menu's own actions (one path, one behaviour).
+        self.start_page.newRequested.connect(lambda: self.actions["new"].trigger())
+        self.start_page.openRequested.connect(lambda: self.actions["open"].trigger())
+        self.start_page.demoRequested.connect(lambda: self.actions["demo"].trigger())
         self.analysis = install_analysis_menu(self)
         install_exchange_menu(self)
         from npmdesk.ui.team_menu import install_team_menu  # File > Team, Analysis > Intercoder agreement
@@ -100,6 +104,8 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.media = install_media(self)
         from npmdesk.ui.identifiers_panel import install_identifiers  # Edit > Find identifiers…
         install_identifiers(self)
+        from npmdesk.ui.transcript_edit import install_transcript_edit  # Edit > Edit transcript text
+        self.transcript_edit = install_transcript_edit(self)
         self.external = ExternalChangeWatcher(self)
         self._restore_layout()
         self.setAcceptDrops(True)
