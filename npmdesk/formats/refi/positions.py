@@ -127,9 +127,11 @@ def choose_unit(mapper: PositionMapper, selections: list[tuple[int, int, str]], 
 
     `forced` (the user's choice) is taken as given; its evidence is still measured and said."""
     hint = unit_hint(origin)
-    if not mapper.ambiguous or not selections:
-        why = "every unit agrees on this text" if not mapper.ambiguous else "no selections to check"
-        unit = forced or (hint if mapper.ambiguous else CODEPOINTS)
+    if not selections:
+        return UnitChoice(forced or hint, "no selections to check")
+    if not mapper.ambiguous:
+        why = "every unit agrees on this text"
+        unit = forced or CODEPOINTS
         return UnitChoice(unit, why if not forced else f"chosen by you; {why}")
     readings = {unit: tuple(mapper.span(unit, s, e) for s, e, _ in selections) for unit in UNITS}
     scores = {unit: _score(mapper.text, readings[unit], selections) for unit in UNITS}
