@@ -115,7 +115,7 @@ def test_codebook(study, tmp_path):
     d = docx.Document(str(out))
     table = d.tables[0]
     rows = [[c.text.replace("\u00a0", "").replace("\u25a0", "").strip() for c in r.cells] for r in table.rows]
-    assert rows[0] == ["Code", "Definition", "Codings", "Documents", "Participants"]
+    assert rows[0] == ["Code", "Definition", "Codings", "Docs", "Ppts"]
     assert rows[1] == ["Socialisation into medicine", "Becoming a member of the profession through mentors.",
                        "6", "3", "3"]
     assert rows[2] == ["Belonging", "Feeling that one fits in.", "3", "3", "3"]

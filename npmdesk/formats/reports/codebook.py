@@ -16,6 +16,8 @@ from npmdesk.formats.reports.quoting import QuoteMaker
 
 TITLE = "Codebook"
 _NONE = CodeCounts(0, 0, 0)
+COUNT_HEADERS = ("Codings", "Docs", "Ppts")
+DEFINITION_SHARE = 0.52  # of the text width, when some definition runs past a line
 
 
 def codebook_rows(project) -> list[tuple[Code, int, CodeCounts, CodeCounts]]:
@@ -63,15 +65,20 @@ def export_codebook_docx(project, out: str | Path, *, examples: int = 0,
         ("Codes", f"{len(rows)} ({themes} at the top level)"),
         ("Codings", str(codings)),
     ])
-    b.caption("The code tree. Counts include each code's sub-codes.")
+    b.caption("The code tree.")
     table: list[list[Cell]] = []
     for code, depth, _, total in rows:
         name = Indented([("\u25a0 ", {"color": code.color.lstrip("#").upper()}), (code.name, {"b": depth == 0})],
                         depth)
         table.append([[name], code.description.strip(), str(total.codings), str(total.documents),
                       str(total.participants)])
-    b.table(["Code", "Definition", "Codings", "Documents", "Participants"], table,
-            font_half_points=18, right_align_from=2)
+    # Short count headers (defined in the note) leave the definitions about four fifths of the
+    # text width: "Participants" alone would need a column three times its numbers' width.
+    # Definitions that wrap get the larger part of the width: a code name wraps less harmfully.
+    long_definitions = any(len(r[1]) > 60 for r in table if isinstance(r[1], str))
+    b.table(["Code", "Definition", *COUNT_HEADERS], table, font_half_points=18, right_align_from=2,
+            fixed={1: DEFINITION_SHARE} if long_definitions else None,
+            note="Docs = documents; Ppts = participants. Counts include each code's sub-codes.")
     b.page_break()
     for code, depth, own, total in rows:
         b.heading(code.name, min(depth + 1, 3), code.color)
