@@ -31,6 +31,13 @@ def run(args) -> int:
             return 1
         return run_self_test()
 
+    from npmdesk.ui.platform_libs import check_before_window
+
+    problem = check_before_window()  # before Qt aborts with a message naming the wrong library
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+
     from PySide6.QtWidgets import QApplication
 
     from npmdesk.ui.dialogs import ask_coder_name, show_error
