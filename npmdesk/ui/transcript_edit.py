@@ -1,0 +1,219 @@
+"""Edit mode for the transcript: Edit > Edit transcript text (Ctrl+Shift+T) toggles it.
+
+The viewer stays read-only by default. In edit mode its border and a status-bar banner turn
+amber, and every change typed, deleted, pasted or cut is turned into one store edit
+(Project.edit_text: codings, turns and participant links follow in the same transaction) run
+through MainWindow.run, so it is undoable; consecutive typing merges into one undo step. The
+QPlainTextEdit never changes its own text: keys are read here and the view is reloaded from the
+store after each edit, so what is shown is always what is stored. Relabel speaker… renames a
+speaker in every turn of the transcript on show.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QTextCursor
+from PySide6.QtWidgets import QInputDialog, QLabel
+
+EDIT_STYLE = "QPlainTextEdit#transcriptView { border: 3px solid #d9822b; }"
+_NAVIGATION = {
+    Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Home, Qt.Key.Key_End,
+    Qt.Key.Key_PageUp, Qt.Key.Key_PageDown, Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt,
+    Qt.Key.Key_Meta, Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Escape,
+}
+_PASS_THROUGH = (QKeySequence.StandardKey.Copy, QKeySequence.StandardKey.SelectAll, QKeySequence.StandardKey.Undo,
+                 QKeySequence.StandardKey.Redo, QKeySequence.StandardKey.Find)
+
+
+def ask_relabel(w, speakers: list[str]) -> tuple[str, str] | None:
+    """Which speaker, and their new label (None: cancelled). Replaced in tests."""
+    old, ok = QInputDialog.getItem(w, "Relabel speaker", "Speaker:", speakers, 0, False)
+    if not ok:
+        return None
+    new, ok = QInputDialog.getText(w, "Relabel speaker", f"New label for {old}:", text=old)
+    return (old, new) if ok else None
+
+
+class TranscriptEditor(QObject):
+    """Owns edit mode for the window's transcript view."""
+
+    def __init__(self, w):
+        super().__init__(w)
+        self.w = w
+        self.view = w.transcript
+        self.editing = False
+        self.banner = QLabel("  Editing transcript text — every change is saved and can be undone; "
+                             "Ctrl+Shift+T to stop  ")
+        self.banner.setObjectName("editModeBanner")
+        self.banner.setStyleSheet("QLabel#editModeBanner { background: #d9822b; color: black; font-weight: bold; }")
+        self.banner.setVisible(False)
+        w.statusBar().addWidget(self.banner)
+        self._cursor_after: int | None = None
+        self.last_result = None
+        self.view.installEventFilter(self)
+        w.projectChanged.connect(self._after_change)
+
+    # The mode ------------------------------------------------------------------------------------
+
+    def set_editing(self, on: bool) -> None:
+        on = bool(on) and self.w.project is not None and not self.w.project.read_only \
+            and self.view.document_id is not None
+        self.editing = on
+        view = self.view
+        view.setReadOnly(not on)
+        view.setUndoRedoEnabled(False)  # undo is the window's: the store's exact steps
+        if on:
+            view.setTextInteractionFlags(Qt.TextInteractionFlag.TextEditorInteraction)
+        else:
+            view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                         | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        view.setStyleSheet(EDIT_STYLE if on else "")
+        view.setAccessibleName("Transcript (editing)" if on else "Transcript")
+        self.banner.setVisible(on)
+        action = self.w.actions.get("edit_text")
+        if action is not None and action.isChecked() != on:
+            action.setChecked(on)
+        if on:
+            view.setFocus()
+
+    def toggle(self) -> None:
+        if not self.editing and self.view.document_id is None:
+            self.w.statusBar().showMessage("Open a transcript first, then Edit > Edit transcript text", 5000)
+            self.set_editing(False)
+            return
+        self.set_editing(not self.editing)
+
+    # Edits -----------------------------------------------------------------------------------------
+
+    def _cursor_span(self) -> tuple[int, int]:
+        cur = self.view.textCursor()
+        return self.view.positions.span_from_qt(cur.anchor(), cur.position())
+
+    def replace(self, start: int, end: int, text: str, *, label: str = "Edit text", typing: bool = False) -> bool:
+        """Replace [start, end) of the transcript on show with `text`: one undoable store edit."""
+        doc = self.view.document_id
+        p = self.w.project
+        if doc is None or p is None or (start == end and not text):
+            return False
+        self._cursor_after = start + len(text)
+        outcome = self.w.run(label, lambda: p.edit_text(doc, [(start, end, text)]),
+                             merge_key=("type text", doc) if typing else None)
+        if outcome.ok:
+            self.last_result = outcome.value
+            if outcome.value is not None and outcome.value.removed:
+                n = len(outcome.value.removed)
+                self.w.statusBar().showMessage(
+                    f"{n} coding{'s' * (n != 1)} removed: all of {'their' if n != 1 else 'its'} text was "
+                    f"deleted (Undo brings {'them' if n != 1 else 'it'} back)", 8000)
+        self._place_cursor()
+        return bool(outcome.ok)
+
+    def relabel(self) -> None:
+        doc = self.view.document_id
+        p = self.w.project
+        if doc is None or p is None:
+            return
+        speakers = [s.name for s in p.speakers(doc)]
+        if not speakers:
+            self.w.statusBar().showMessage("This transcript has no speaker turns to relabel", 5000)
+            return
+        answer = ask_relabel(self.w, speakers)
+        if answer is None:
+            return
+        old, new = answer
+        self._cursor_after = None
+        self.w.run(f"Relabel speaker {old} as {new.strip()}", lambda: p.relabel_speaker(doc, old, new))
+
+    def _place_cursor(self) -> None:
+        if self._cursor_after is None or self.view.positions is None:
+            return
+        cp = min(self._cursor_after, self.view.positions.length)
+        cur = QTextCursor(self.view.document())
+        cur.setPosition(self.view.positions.to_qt(cp))
+        self.view.setTextCursor(cur)
+        self.view.ensureCursorVisible()
+
+    def _after_change(self, changes) -> None:
+        if self.editing and (self.view.document_id is None or self.w.project is None):
+            self.set_editing(False)
+
+    # Keys --------------------------------------------------------------------------------------------
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if not self.editing or obj is not self.view:
+            return False
+        kind = event.type()
+        if kind == QEvent.Type.ShortcutOverride:
+            assert isinstance(event, QKeyEvent)
+            if self._passes(event):
+                return False
+            event.accept()  # an editing key: it is ours, not a menu shortcut's (Delete, digits)
+            return True
+        if kind == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if self._passes(event):
+                return False
+            self._key(event)
+            return True
+        if kind == QEvent.Type.InputMethod:
+            text = event.commitString()
+            if text:
+                s, e = self._cursor_span()
+                self.replace(s, e, text, typing=True)
+            return True
+        return False
+
+    def _passes(self, event: QKeyEvent) -> bool:
+        """Keys the view handles itself: moving, selecting, copying, and the window's undo."""
+        if event.key() in _NAVIGATION:
+            return True
+        return any(event.matches(k) for k in _PASS_THROUGH)
+
+    def _key(self, event: QKeyEvent) -> None:
+        s, e = self._cursor_span()
+        key = event.key()
+        if event.matches(QKeySequence.StandardKey.Paste):
+            text = QGuiApplication.clipboard().text().replace("\r\n", "\n").replace("\r", "\n")
+            if text:
+                self.replace(s, e, text, label="Paste into the transcript")
+            return
+        if event.matches(QKeySequence.StandardKey.Cut):
+            if e > s:
+                QGuiApplication.clipboard().setText(self.w.project.document_text(self.view.document_id)[s:e])
+                self.replace(s, e, "", label="Cut from the transcript")
+            return
+        if key == Qt.Key.Key_Backspace:
+            if e > s:
+                self.replace(s, e, "", label="Delete text")
+            elif s > 0:
+                self.replace(s - 1, s, "", label="Delete text", typing=True)
+            return
+        if key == Qt.Key.Key_Delete:
+            if e > s:
+                self.replace(s, e, "", label="Delete text")
+            elif s < self.view.positions.length:
+                self.replace(s, s + 1, "", label="Delete text", typing=True)
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.replace(s, e, "\n", label="Type text", typing=e == s)
+            return
+        text = event.text()
+        mods = event.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier)
+        if text and text.isprintable() and not mods:
+            self.replace(s, e, text, label="Type text", typing=e == s)
+        # anything else (Ctrl+K, Ctrl+Delete, ...) would change the text behind the store's back: ignored
+
+
+def install_transcript_edit(w) -> TranscriptEditor:
+    """Edit > Edit transcript text (checkable) and Edit > Relabel speaker…."""
+    editor = TranscriptEditor(w)
+    menu = w.menus["Edit"]
+    menu.addSeparator()
+    toggle = w.add_action("Edit", "Edit &transcript text", editor.toggle, "Ctrl+Shift+T")
+    toggle.setCheckable(True)
+    toggle.setObjectName("editTranscriptAction")
+    w.actions["edit_text"] = toggle
+    relabel = w.add_action("Edit", "Re&label speaker…", editor.relabel)
+    relabel.setObjectName("relabelSpeakerAction")
+    w.actions["relabel_speaker"] = relabel
+    return editor

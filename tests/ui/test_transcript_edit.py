@@ -1,0 +1,126 @@
+"""Edit mode in the real window: keys, paste, delete, relabel; each edit one undoable store step."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QTextCursor
+
+from tests.ui.sample_project import INTERVIEW_1
+
+
+def _open_first(window, qtbot):
+    doc = next(d.id for d in window.document_list if d.name == "Interview NPM-1")
+    window.open_document(doc)
+    return doc
+
+
+def _put_cursor(view, phrase, after=False):
+    text = view.document().toPlainText()
+    at = text.index(phrase) + (len(phrase) if after else 0)
+    cur = view.textCursor()
+    cur.setPosition(view.positions.to_qt(at))  # toPlainText is code points; Qt counts UTF-16
+    view.setTextCursor(cur)
+
+
+def _coded(project, doc):
+    text = project.document_text(doc)
+    return sorted(text[c.start:c.end] for c in project.codings_in_document(doc))
+
+
+def test_toggle_shows_a_clear_state_and_is_read_only_by_default(window, qtbot):
+    _open_first(window, qtbot)
+    view = window.transcript
+    assert view.isReadOnly()
+    qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.actions["edit_text"].isChecked()
+    assert not view.isReadOnly() and "d9822b" in view.styleSheet()
+    assert window.findChild(type(window.transcript_edit.banner), "editModeBanner").isVisible()
+    window.actions["edit_text"].trigger()
+    assert view.isReadOnly() and not window.transcript_edit.banner.isVisible()
+
+
+def test_typing_after_an_emoji_moves_codings_and_undo_restores(window, qtbot, reopen):
+    doc = _open_first(window, qtbot)
+    view = window.transcript
+    before_coded = _coded(window.project, doc)
+    window.actions["edit_text"].trigger()
+    _put_cursor(view, "At first")
+    qtbot.keyClicks(view, "Well, ")
+    stored = reopen().document_text(doc)
+    assert "NPM-1: Well, At first" in stored
+    assert view.document().toPlainText() == stored  # what is shown is what is stored
+    assert _coded(window.project, doc) == before_coded  # every coding still reads its words
+    # typing merged into one undo step
+    window.actions["undo"].trigger()
+    assert reopen().document_text(doc) == INTERVIEW_1
+    assert view.document().toPlainText() == INTERVIEW_1
+
+
+def test_backspace_delete_and_replace_selection(window, qtbot, reopen):
+    doc = _open_first(window, qtbot)
+    view = window.transcript
+    window.actions["edit_text"].trigger()
+    _put_cursor(view, " 😀", after=True)  # after the emoji (a surrogate pair in Qt)
+    qtbot.keyClick(view, Qt.Key.Key_Backspace)
+    text = reopen().document_text(doc)
+    assert "relying on me. \n" in text and "😀" not in text
+    coded = _coded(window.project, doc)
+    assert "someone was relying on me. " in coded
+    # select a word and type over it
+    text = view.document().toPlainText()
+    at = text.index("anatomy")
+    cur = view.textCursor()
+    cur.setPosition(view.positions.to_qt(at))
+    cur.setPosition(view.positions.to_qt(at + len("anatomy")), QTextCursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cur)
+    qtbot.keyClick(view, Qt.Key.Key_P)
+    assert "the first p exam" in reopen().document_text(doc)
+    # Delete removes the next character; number keys type digits instead of quick-coding
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    qtbot.keyClick(view, Qt.Key.Key_2)
+    assert "the first p2exam" in reopen().document_text(doc)
+
+
+def test_deleting_a_coded_passage_removes_its_coding_and_says_so(window, qtbot, reopen):
+    doc = _open_first(window, qtbot)
+    view = window.transcript
+    window.actions["edit_text"].trigger()
+    phrase = "How honest the feedback was"
+    text = view.document().toPlainText()
+    at = text.index(phrase)
+    cur = view.textCursor()
+    cur.setPosition(view.positions.to_qt(at))
+    cur.setPosition(view.positions.to_qt(at + len(phrase)), QTextCursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cur)
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert phrase not in _coded(window.project, doc)
+    assert "removed" in window.statusBar().currentMessage()
+    window.actions["undo"].trigger()
+    assert phrase in _coded(reopen(), doc)
+
+
+def test_paste_goes_through_the_store(window, qtbot, reopen):
+    doc = _open_first(window, qtbot)
+    view = window.transcript
+    window.actions["edit_text"].trigger()
+    QGuiApplication.clipboard().setText("Indeed,\r\nyes. ")
+    _put_cursor(view, "Nobody tells")
+    qtbot.keyClick(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert "Indeed,\nyes. Nobody tells" in reopen().document_text(doc)
+    assert view.document().toPlainText() == window.project.document_text(doc)
+
+
+def test_relabel_speaker_through_the_menu(window, qtbot, reopen, monkeypatch):
+    import npmdesk.ui.transcript_edit as te
+
+    doc = _open_first(window, qtbot)
+    monkeypatch.setattr(te, "ask_relabel", lambda w, speakers: ("NPM-1", "Mentor A") if "NPM-1" in speakers
+                        else None)
+    window.actions["relabel_speaker"].trigger()
+    p = reopen()
+    text = p.document_text(doc)
+    assert text.count("Mentor A:") == INTERVIEW_1.count("NPM-1:") and "NPM-1:" not in text
+    assert {s.name for s in p.speakers(doc)} == {"Interviewer", "Mentor A"}
+    assert "Mentor A:" in window.transcript.document().toPlainText()
+    window.actions["undo"].trigger()
+    assert reopen().document_text(doc) == INTERVIEW_1
