@@ -11,9 +11,11 @@ speaker in every turn of the transcript on show.
 
 from __future__ import annotations
 
+import sqlite3
+
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QTextCursor
-from PySide6.QtWidgets import QInputDialog, QLabel
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel
 
 EDIT_STYLE = "QPlainTextEdit#transcriptView { border: 3px solid #d9822b; }"
 _NAVIGATION = {
@@ -204,9 +206,50 @@ class TranscriptEditor(QObject):
         # anything else (Ctrl+K, Ctrl+Delete, ...) would change the text behind the store's back: ignored
 
 
+def ask_copy_path(w) -> str:
+    """Where to save the de-identified copy ('' : cancelled). Replaced in tests."""
+    from npmdesk import PROJECT_SUFFIX
+
+    suggested = w.project.path.with_name(f"{w.project.path.stem} de-identified{PROJECT_SUFFIX}")
+    path, _ = QFileDialog.getSaveFileName(w, "Save a de-identified copy", str(suggested),
+                                          f"npmdesk projects (*{PROJECT_SUFFIX})")
+    return path
+
+
+def save_deidentified(w) -> None:
+    """File > Save a de-identified copy…: a new project file; the open one is not changed."""
+    from npmdesk.core.errors import NpmdeskError
+    from npmdesk.store.deidentified_copy import save_deidentified_copy
+    from npmdesk.ui import dialogs
+
+    if w.project is None:
+        return
+    path = ask_copy_path(w)
+    if not path:
+        return
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        report = save_deidentified_copy(w.project, path)
+    except (NpmdeskError, OSError, sqlite3.Error) as e:
+        dialogs.show_error(w, f"No de-identified copy was saved.\n\n{e}", "Save a de-identified copy")
+        return
+    finally:
+        QGuiApplication.restoreOverrideCursor()
+    w.statusBar().showMessage(f"Saved a de-identified copy as {report.path}: {report.summary()}", 10000)
+
+
 def install_transcript_edit(w) -> TranscriptEditor:
-    """Edit > Edit transcript text (checkable) and Edit > Relabel speaker…."""
+    """Edit > Edit transcript text (checkable), Edit > Relabel speaker…, File > Save a de-identified copy…."""
     editor = TranscriptEditor(w)
+    deid = w.add_action("File", "Save a de-&identified copy…", lambda: save_deidentified(w))
+    deid.setObjectName("saveDeidentifiedCopyAction")
+    w.actions["save_deidentified"] = deid
+    save_as = w.actions.get("save_copy")
+    if save_as is not None:  # beside Save a copy…
+        w.menus["File"].removeAction(deid)
+        actions = w.menus["File"].actions()
+        at = actions.index(save_as) + 1
+        w.menus["File"].insertAction(actions[at] if at < len(actions) else None, deid)
     menu = w.menus["Edit"]
     menu.addSeparator()
     toggle = w.add_action("Edit", "Edit &transcript text", editor.toggle, "Ctrl+Shift+T")

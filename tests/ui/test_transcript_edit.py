@@ -124,3 +124,30 @@ def test_relabel_speaker_through_the_menu(window, qtbot, reopen, monkeypatch):
     assert "Mentor A:" in window.transcript.document().toPlainText()
     window.actions["undo"].trigger()
     assert reopen().document_text(doc) == INTERVIEW_1
+
+
+def test_save_a_deidentified_copy_from_the_file_menu(window, qtbot, study, tmp_path, monkeypatch):
+    import npmdesk.ui.transcript_edit as te
+    from npmdesk.store import Project
+
+    window.project.set_pseudonym("anatomy", "replace", "[subject]")
+    before = study.read_bytes()
+    out = tmp_path / "shared.npmdesk"
+    monkeypatch.setattr(te, "ask_copy_path", lambda w: str(out))
+    assert window.actions["save_deidentified"] in window.menus["File"].actions()
+    window.actions["save_deidentified"].trigger()
+    assert "de-identified copy" in window.statusBar().currentMessage()
+    assert study.read_bytes() == before
+    with Project.open(out, "x", read_only=True) as p:
+        doc = next(d.id for d in p.documents() if d.name == "Interview NPM-1")
+        assert "the first [subject] exam" in p.document_text(doc)
+        assert p.pseudonyms() == []
+
+
+def test_a_refused_copy_says_why(window, qtbot, study, monkeypatch, messages):
+    import npmdesk.ui.transcript_edit as te
+
+    monkeypatch.setattr(te, "ask_copy_path", lambda w: str(study))
+    monkeypatch.setattr("npmdesk.ui.dialogs.show_error", lambda parent, message, title="": messages.append(message))
+    window.actions["save_deidentified"].trigger()
+    assert any("No de-identified copy" in m for m in messages)
