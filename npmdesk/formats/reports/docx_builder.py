@@ -295,25 +295,23 @@ class ReportBuilder:
         self.doc.save(str(path))
 
     def _insert_toc(self) -> None:
-        """The TOC field with every heading as its cached result. The note on page numbers is part
-        of that result, so it goes when Word or LibreOffice update the field."""
+        """The contents: one paragraph per heading, a link to its bookmark and a PAGEREF field for
+        its page. Not a TOC field: LibreOffice imports a TOC field's cached text as it is (no page
+        numbers until the user updates the index), while it computes PAGEREF fields as it lays the
+        document out, so the numbers are there when the file opens or converts. Word updates the
+        PAGEREFs on opening (w:updateFields in settings.xml, and each field marked dirty), and with
+        F9. No "update fields" note is needed, so none is printed."""
         entries = [h for h in self._headings if h[0] <= self._toc_levels]
-        instr = f'TOC \\o "1-{self._toc_levels}" \\h \\z \\u'
-        begin = ('<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
-                 f'<w:r><w:instrText xml:space="preserve"> {instr} </w:instrText></w:r>'
-                 '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
-        note = run_xml("Page numbers appear once fields are updated: Word offers it when the file opens "
-                       "(or select the contents and press F9); LibreOffice: Tools > Update > Update All.",
-                       {"i": True, "color": GREY, "sz": 18})
-        paras = [f'<w:p><w:pPr><w:pStyle w:val="ReportNote"/></w:pPr>{begin}{note}</w:p>']
+        paras = []
         for level, text, name in entries:
-            pageref = _field_runs("PAGEREF " + name + " \\h")
+            pageref = ('<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+                       f'<w:r><w:instrText xml:space="preserve"> PAGEREF {name} \\h </w:instrText></w:r>'
+                       '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>')
             link = (f'<w:hyperlink w:anchor={quoteattr(name)} w:history="1">{run_xml(text)}'
                     f'<w:r><w:tab/></w:r>{pageref}</w:hyperlink>')
             paras.append(f'<w:p><w:pPr><w:pStyle w:val="TOC{level}"/></w:pPr>{link}</w:p>')
         if not entries:
             paras.append(f'<w:p><w:pPr><w:pStyle w:val="TOC1"/></w:pPr>{run_xml("(no headings)")}</w:p>')
-        paras.append('<w:p><w:pPr><w:pStyle w:val="TOC1"/></w:pPr><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
         wrapper = parse_xml(f"<w:body {W_NS}>{''.join(paras)}</w:body>")
         anchor = self._toc_anchor
         assert anchor is not None  # save() inserts the TOC only where one was asked for
