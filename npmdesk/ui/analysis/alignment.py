@@ -1,16 +1,20 @@
 """The alignment view: framework elements (rows) x aligned themes (columns). Each aligned cell
 shows how many excerpts and participants lie behind it and the exemplar quotes chosen for it;
-double-click shows that cell's excerpts."""
+double-click shows that cell's excerpts. "Edit definition…" (F2, or double-click an element's
+row header) rewords the element's definition and names where the framework's definitions come
+from (the competency table prints both), one undoable step through the window's run()."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QStyledItemDelegate, QTableView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QPlainTextEdit, QPushButton, QStyledItemDelegate, QTableView, QVBoxLayout,
+                               QWidget)
 
 from npmdesk.core.model import ExcerptFilter
 from npmdesk.store.frameworks import AlignmentTable
+from npmdesk.store.report_settings import report_style, set_element_definition, set_report_style
 from npmdesk.ui.analysis.common import heat_color, text_color_on
 
 QUOTE_CHARS = 110
@@ -29,6 +33,7 @@ class AlignmentModel(QAbstractTableModel):
         super().__init__(parent)
         self.table: AlignmentTable | None = None
         self._max = 0
+        self.run = None  # the window's run(text, operation), set by the Analysis menu
 
     def set_table(self, table: AlignmentTable | None) -> None:
         self.beginResetModel()
@@ -132,6 +137,38 @@ class _WrapDelegate(QStyledItemDelegate):
         return QSize(min(hint.width(), 260), hint.height())
 
 
+class ElementDefinitionDialog(QDialog):
+    """The wording of one element's definition, and the source of the framework's definitions."""
+
+    def __init__(self, parent, element_name: str, definition: str, source: str, citation: str):
+        super().__init__(parent)
+        self.setObjectName("elementDefinitionDialog")
+        self.setWindowTitle(f"Definition of {element_name}")
+        self.definition = QPlainTextEdit(definition)
+        self.definition.setObjectName("elementDefinition")
+        self.definition.setTabChangesFocus(True)
+        self.source = QLineEdit(source)
+        self.source.setObjectName("definitionSource")
+        self.source.setPlaceholderText("e.g. adapted from ACGME Common Program Requirements")
+        self.citation = QLineEdit(citation)
+        self.citation.setObjectName("definitionCitation")
+        self.citation.setPlaceholderText("e.g. ACGME, 2023")
+        form = QFormLayout()
+        label = QLabel("&Definition:")
+        label.setBuddy(self.definition)
+        form.addRow(label, self.definition)
+        form.addRow("Definitions &source (the whole framework):", self.source)
+        form.addRow("&Citation:", self.citation)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.setObjectName("elementDefinitionButtons")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(520)
+
+
 class AlignmentView(QWidget):
     cell_excerpts_requested = Signal(object)
 
@@ -153,11 +190,22 @@ class AlignmentView(QWidget):
         self.table.verticalHeader().setMaximumWidth(260)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.doubleClicked.connect(self._open_cell)
+        self.table.verticalHeader().sectionDoubleClicked.connect(self.edit_definition)
+        self.edit_button = QPushButton("&Edit definition…", objectName="alignmentEditDefinition")
+        self.edit_button.setToolTip("Reword the selected element's definition (F2)")
+        self.edit_button.clicked.connect(lambda: self.edit_definition())
+        edit = QAction("Edit definition", self, objectName="alignmentEditDefinitionAction")
+        edit.setShortcut(QKeySequence(Qt.Key.Key_F2))
+        edit.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        edit.triggered.connect(lambda: self.edit_definition())
+        self.addAction(edit)
+        self.dialog: ElementDefinitionDialog | None = None  # while open (tests drive it)
         top = QHBoxLayout()
         label = QLabel("Framework")
         label.setBuddy(self.framework)
         top.addWidget(label)
         top.addWidget(self.framework, 1)
+        top.addWidget(self.edit_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
@@ -204,6 +252,45 @@ class AlignmentView(QWidget):
         else:
             self.status.setText(f"{len(table.themes)} aligned theme(s). Counts include sub-codes; "
                                 "hover for the rationale, double-click for the excerpts.")
+
+    def edit_definition(self, row: int | None = None) -> bool:
+        """Edit the definition of the element in `row` (default: the current row); True if saved."""
+        table = self.model.table
+        run = self.model.run
+        if table is None or self.project is None or run is None or not table.framework.elements:
+            return False
+        if row is None:
+            row = max(self.table.currentIndex().row(), 0)
+        element = table.framework.elements[row]
+        framework = table.framework
+        style = report_style(self.project)
+        entry = style.definition_sources.get(framework.name) or {}
+        entry = dict(entry) if isinstance(entry, dict) else {"label": str(entry)}
+        self.dialog = dialog = ElementDefinitionDialog(self, element.name, element.description,
+                                                       entry.get("label", ""), entry.get("citation", ""))
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return False
+            definition = dialog.definition.toPlainText().strip()
+            source, citation = dialog.source.text().strip(), dialog.citation.text().strip()
+        finally:
+            self.dialog = None
+            dialog.deleteLater()
+        new_entry = {**entry, "label": source, "citation": citation}
+        if not new_entry["citation"]:
+            new_entry.pop("citation")
+        project = self.project
+
+        def change() -> None:
+            if definition != element.description.strip():
+                set_element_definition(project, element.id, definition)
+            if new_entry != entry:
+                set_report_style(project, style.with_changes(
+                    definition_sources={**style.definition_sources, framework.name: new_entry}))
+
+        outcome = run(f"Definition of {element.name}", change)
+        self.refresh()
+        return bool(outcome.ok)
 
     def _open_cell(self, index) -> None:
         flt = self.model.excerpt_filter(index)
