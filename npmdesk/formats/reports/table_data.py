@@ -140,11 +140,34 @@ class MatrixTable:
     participants: list[str]
     rows: list[MatrixRow]
     column_totals: tuple[int, ...] = ()  # codings per participant, each coding once
-    total_codings: int = 0  # codings in the table's codes, each once
+    total_codings: int = 0  # codings in the table's codes credited to a participant, each once
+    not_credited: int = 0  # codings in the table's codes on no participant's words (an interviewer's)
+
+
+def credited_codings(project, code_ids=None) -> list[tuple[int, tuple[str, ...]]]:
+    """(code id, participants credited) of every coding (of these codes), by the attribution rule
+    (core/attribution.py through store/attribution.py): a passage counts for the participant whose
+    turn it lies in, for each participant of a passage across turns, and for nobody when only an
+    interviewer or facilitator speaks in it."""
+    import json
+
+    from npmdesk.store.attribution import Attributions
+
+    sql = "SELECT code_id, document_id, start, end FROM codings"
+    params: tuple = ()
+    if code_ids is not None:
+        sql += " WHERE code_id IN (SELECT value FROM json_each(?))"
+        params = (json.dumps(sorted(code_ids)),)
+    rows = project.db.execute(sql, params).fetchall()
+    who = Attributions(project)
+    who.load({r[1] for r in rows})
+    return [(code, who.of(doc, start, end).participants) for code, doc, start, end in rows]
 
 
 def matrix_table(project, selection: ReportSelection | None = None) -> MatrixTable:
-    """Codes (themes aggregating their sub-codes) x participants, from the analysis store."""
+    """Codes (themes aggregating their sub-codes) x participants. A coding counts for the
+    participants whose words it codes (`credited_codings`), so an interviewer's question coded in
+    NPM-1's interview is not one of NPM-1's codings; those are counted apart (`not_credited`)."""
     _refuse_excerpt_filters(selection, "matrix", "code, participant or attribute")
     tree = CodeTree(project.codes())
     code_ids = None
@@ -156,21 +179,35 @@ def matrix_table(project, selection: ReportSelection | None = None) -> MatrixTab
         code_ids = tuple(ids)
     m = project.matrix("codes", "participants", "codings", aggregate=True, code_ids=code_ids)
     keep = [j for j, cid in enumerate(m.col_ids) if cid in {c.id for c in _selected_cases(project, selection)}]
-    totals = project.code_counts(with_descendants=True)
+    column = {m.col_labels[j]: k for k, j in enumerate(keep)}
+    row_of = {cid: i for i, cid in enumerate(m.row_ids)}
+    cells = [[0] * len(keep) for _ in m.row_ids]
+    row_codings = [0] * len(m.row_ids)
+    column_totals = [0] * len(keep)
+    total_codings = not_credited = 0
+    for code_id, people in credited_codings(project, code_ids):
+        cols = [column[p] for p in people if p in column]
+        if not people:
+            not_credited += 1
+            continue
+        total_codings += 1
+        for k in cols:
+            column_totals[k] += 1
+        up: int | None = code_id
+        while up is not None:  # the code and each theme above it, each coding once per row
+            if up in row_of:
+                row_codings[row_of[up]] += 1
+                for k in cols:
+                    cells[row_of[up]][k] += 1
+            parent = tree.by_id.get(up)
+            up = parent.parent_id if parent is not None else None
     rows = []
     for i, cid in enumerate(m.row_ids):
         code = tree.by_id[cid]
-        cells = tuple(m.cells[i][j] for j in keep)
-        rows.append(MatrixRow(cid, code.name, code.path, tree.depth(cid), code.color, cells,
-                              totals[cid].codings if cid in totals else 0, sum(1 for v in cells if v)))
-    flat = project.matrix("codes", "participants", "codings", aggregate=False, code_ids=code_ids)
-    col_index = {cid: j for j, cid in enumerate(flat.col_ids)}
-    column_totals = tuple(int(sum(row[col_index[m.col_ids[j]]] for row in flat.cells)) if m.col_ids[j] in col_index
-                          else 0 for j in keep)
-    counted = code_ids if code_ids is not None else tuple(tree.by_id)
-    own = project.code_counts()
-    total_codings = sum(own[c].codings for c in counted if c in own)
-    return MatrixTable([m.col_labels[j] for j in keep], rows, column_totals, total_codings)
+        row = tuple(float(v) for v in cells[i])
+        rows.append(MatrixRow(cid, code.name, code.path, tree.depth(cid), code.color, row,
+                              row_codings[i], sum(1 for v in row if v)))
+    return MatrixTable([m.col_labels[j] for j in keep], rows, tuple(column_totals), total_codings, not_credited)
 
 
 @dataclass(frozen=True)

@@ -156,8 +156,12 @@ def export_matrix_docx(project, out: str | Path, selection: ReportSelection | No
         if n:
             b.page_break()
         b.caption(f"Codings per code and participant{part}.")
+        left_out = table.not_credited
         b.table(header, rows, font_half_points=MATRIX_FONT, right_align_from=1, total_row=True,
-                fixed={0: code_share} if len(groups) > 1 else None)
+                fixed={0: code_share} if len(groups) > 1 else None,
+                note=(f"A coding counts for the participant whose words it codes; {left_out} coding"
+                      f"{'s' * (left_out != 1)} on an interviewer's or facilitator's words only "
+                      f"{'are' if left_out != 1 else 'is'} not counted.") if left_out else None)
     steps.step()
     _save(b, out, steps)
     return len(table.rows)
