@@ -36,7 +36,7 @@ from npmdesk.core.timecode import format_hms
 MEDIA_HINT = "pip install 'npmdesk[media]'"
 SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 STEP_MS = 5_000
-DEFAULT_KEYS = {"play_pause": "F4", "back": "Shift+F4", "forward": "Ctrl+F4"}
+DEFAULT_KEYS = {"play_pause": "F4", "back": "Shift+F4", "forward": "F6"}  # Ctrl+F4 closes the project
 KEY_LABELS = {"play_pause": "Play / pause", "back": "Back 5 seconds", "forward": "Forward 5 seconds"}
 
 
