@@ -1,0 +1,122 @@
+"""Benchmark of editing a heavily coded transcript and of the de-identified copy (a script, not a unit test).
+
+    .venv/bin/python tests/perf/bench_edit.py [--words 20000] [--codings 5000] [--repeat 15] [--corpus small|medium|full]
+
+1. The store edit (Project.edit_text: text, 5,000 codings, turns, participant links, version row;
+   committed with synchronous=FULL) at the start, middle and end of a 20,000-word transcript.
+2. The same through the window: one typed character in edit mode, store commit + the viewer and
+   margin reloaded and repainted.
+3. `save_deidentified_copy` of the benchmark corpus (tests/perf/corpus.py) with a pseudonym table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.perf.bench_viewer import _TMP, build  # noqa: E402  (sets the config/data dirs first)
+
+from npmdesk.store import Project  # noqa: E402
+
+
+def pct(samples: list[float], q: float) -> float:
+    s = sorted(samples)
+    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))] * 1000
+
+
+def line(name: str, samples: list[float]) -> str:
+    return (f"{name}: median {statistics.median(samples) * 1000:.1f} ms, p95 {pct(samples, 0.95):.1f} ms "
+            f"(n={len(samples)})")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--words", type=int, default=20_000)
+    ap.add_argument("--codings", type=int, default=5_000)
+    ap.add_argument("--repeat", type=int, default=15)
+    ap.add_argument("--corpus", default="small", help="corpus size for the de-identified copy (small, medium, full)")
+    args = ap.parse_args()
+    rng = random.Random(7)
+    path = Path(_TMP) / "heavy.npmdesk"
+    build(path, args.words, args.codings, rng)
+
+    p = Project.open(path, "Bench")
+    doc = p.documents()[0].id
+    length = len(p.document_text(doc))
+    store = []
+    for i in range(args.repeat):
+        at = [rng.randrange(0, 200), length // 2, length - 300][i % 3] + rng.randrange(0, 100)
+        t = time.perf_counter()
+        p.edit_text(doc, [(at, at + 4, "edit")])
+        store.append(time.perf_counter() - t)
+    n = len(p.codings_in_document(doc))
+    p.close()
+    print(f"transcript: {args.words} words, {n} codings")
+    print(line("store edit (durable)", store))
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    from npmdesk.ui import MainWindow
+
+    window = MainWindow(path, coder="Bench")
+    window.resize(1366, 768)
+    window.show()
+    app.processEvents()
+    window.open_document(doc)
+    app.processEvents()
+    editor = window.transcript_edit
+    editor.set_editing(True)
+    view = window.transcript
+    typed, settled = [], []
+    for i in range(args.repeat):
+        at = view.positions.length // 2 + i
+        t = time.perf_counter()
+        ok = editor.replace(at, at, "x", label="Type text")  # each its own step (no merge) for the timing
+        view.viewport().repaint()
+        view.margin.repaint()
+        typed.append(time.perf_counter() - t)
+        app.processEvents()
+        settled.append(time.perf_counter() - t)
+        assert ok
+    print(line("window edit (store + reload + repaint)", typed))
+    print(line("window edit, after deferred refreshes", settled))
+    window.close()
+
+    from tests.perf import corpus
+
+    from npmdesk.store.deidentified_copy import save_deidentified_copy
+
+    cpath, _info = corpus.build(args.corpus)
+    source = Project.open(cpath, "Bench", read_only=True)
+    codings = source.db.execute("SELECT count(*) FROM codings").fetchone()[0]
+    words = source.db.execute("SELECT sum(words) FROM documents").fetchone()[0]
+    # A realistic table: participants' names plus a few places, applied through a writable temp copy.
+    tmp = Path(_TMP) / "corpus-with-table.npmdesk"
+    source.save_copy(tmp)
+    source.close()
+    table = Project.open(tmp, "Bench")
+    for term, repl in (("cohort", "[group]"), ("hospital", "[hospital]"), ("anatomy", "[subject]"),
+                       ("feedback", "comments")):
+        table.set_pseudonym(term, "replace", repl)
+    out = Path(_TMP) / "deidentified.npmdesk"
+    out.unlink(missing_ok=True)
+    t = time.perf_counter()
+    report = save_deidentified_copy(table, out)
+    seconds = time.perf_counter() - t
+    table.close()
+    print(f"de-identified copy of the {args.corpus} corpus ({words:,} words, {codings:,} codings): {seconds:.1f} s "
+          f"— {report.summary()}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
