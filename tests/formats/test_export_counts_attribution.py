@@ -50,3 +50,13 @@ def test_a_passage_across_two_participants_counts_for_each(study):  # noqa: F811
     table = matrix_table(p)
     row = next(r for r in table.rows if r.code_id == ids["system"])
     assert row.cells[table.participants.index("NPM-3")] == 1
+
+
+def test_codebook_participants_count_only_whose_words_are_coded(study, tmp_path):  # noqa: F811
+    from npmdesk.formats.reports.codebook import codebook_rows
+
+    p, ids = study.project, study.ids
+    p.apply_coding(ids["d1"], ids["system"], *span(INTERVIEW_1, "And teaching?"))  # interviewer only
+    p.apply_coding(ids["d2"], ids["system"], 0, 10)  # "Interviewer: Tell me…" in NPM-2's interview
+    row = next(r for r in codebook_rows(p) if r[0].id == ids["system"])
+    assert row[3].codings == 3 and row[3].participants == 1  # NPM-1's own words only; NPM-2 not counted

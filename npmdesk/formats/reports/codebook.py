@@ -13,6 +13,7 @@ from npmdesk.formats.reports.data import CodeTree, ExcerptRow, excerpt_rows, sou
 from npmdesk.formats.reports.docx_builder import Cell, Indented, ReportBuilder
 from npmdesk.formats.reports.empty import refuse_if_empty, style_of
 from npmdesk.formats.reports.quoting import QuoteMaker
+from npmdesk.formats.reports.table_data import credited_codings
 
 TITLE = "Codebook"
 _NONE = CodeCounts(0, 0, 0)
@@ -21,10 +22,26 @@ DEFINITION_SHARE = 0.52  # of the text width, when some definition runs past a l
 
 
 def codebook_rows(project) -> list[tuple[Code, int, CodeCounts, CodeCounts]]:
-    """(code, depth, own counts, counts with sub-codes) in tree order."""
+    """(code, depth, own counts, counts with sub-codes) in tree order. Participants are counted
+    by the attribution rule (`credited_codings`): whose words the codings are, so an interviewer's
+    coded question does not make its interviewee one of a code's participants."""
     tree = CodeTree(project.codes())
     own, total = project.code_counts(), project.code_counts(with_descendants=True)
-    return [(c, tree.depth(c.id), own.get(c.id, _NONE), total.get(c.id, _NONE)) for c in tree.codes]
+    own_people: dict[int, set[str]] = {}
+    all_people: dict[int, set[str]] = {}
+    for code_id, people in credited_codings(project):
+        own_people.setdefault(code_id, set()).update(people)
+        up: int | None = code_id
+        while up is not None:
+            all_people.setdefault(up, set()).update(people)
+            parent = tree.by_id.get(up)
+            up = parent.parent_id if parent is not None else None
+
+    def counts(c: Code, base: dict, people: dict) -> CodeCounts:
+        n = base.get(c.id, _NONE)
+        return CodeCounts(n.codings, n.documents, len(people.get(c.id, ())))
+
+    return [(c, tree.depth(c.id), counts(c, own, own_people), counts(c, total, all_people)) for c in tree.codes]
 
 
 def examples_by_code(project, per_code: int, maker: QuoteMaker | None = None) -> dict[int, list[ExcerptRow]]:
