@@ -111,3 +111,26 @@ def test_shortcut_opens_it_and_the_table_has_focus(qtbot, window):
     qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     panel = window.identifiers_panel
     assert panel is not None and panel.isVisible()
+
+
+def test_export_dialog_writes_a_de_identified_report(qtbot, window, tmp_path):
+    import docx
+
+    from npmdesk.ui.export_dialog import ExportDialog, run_export
+
+    panel = open_panel(qtbot, window)
+    select(qtbot, panel, "NPM-1")
+    panel.replacement.setCurrentText("P-01")
+    qtbot.mouseClick(panel.replace_button, Qt.MouseButton.LeftButton)
+    dialog = ExportDialog(window, window.project)
+    qtbot.addWidget(dialog)
+    box = dialog.findChild(type(dialog.deidentified), "exportDeidentified")
+    assert box is dialog.deidentified and "(1 terms)" in box.text() and not box.isChecked()
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
+    assert dialog.options().deidentified
+    dialog.report.setCurrentIndex(dialog.report.findData("excerpts"))
+    out = tmp_path / "deid.docx"
+    assert run_export(window, window.project, "excerpts", "docx", out, dialog.options())
+    body = "\n".join(p.text for p in docx.Document(out).paragraphs).replace("\u2011", "-")
+    assert "NPM-1" not in body and "P-01" in body and "De-identified:" in body
+    assert "NPM-1" in window.project.document_text(window.project.documents()[0].id)
