@@ -161,7 +161,7 @@ def _copy_function() -> Callable[..., Any]:
         module = importlib.import_module("npmdesk.store.deidentified_copy")
     except ImportError:
         module = None
-    fn = getattr(module, "deidentified_copy", None) if module else None
+    fn = getattr(module, "save_deidentified_copy", None) if module else None
     if fn is None:
         raise NpmdeskError("a de-identified REFI-QDA file is written from a de-identified copy of the project, "
                            "which this build of npmdesk cannot make; Word and CSV reports can be exported "

@@ -128,3 +128,15 @@ def test_nested_views_and_coder_roles_apply_to_non_breaking_ids(marked):
         assert "background" not in {a.name for a in view.attributes()}
         assert all("background" not in c.attributes for c in view.cases())
     assert scrub("NPM-1") == "NPM-1"
+
+
+def test_qdpx_is_written_from_a_de_identified_copy(marked, tmp_path, capsys):
+    path = marked.project.path
+    marked.project.close()
+    before = digest(path)
+    out = tmp_path / "d.qdpx"
+    assert main(["--coder", "Ana", "export", str(path), "--out", str(out), "--deidentified"]) == 0
+    with zipfile.ZipFile(out) as z:
+        body = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith((".qde", ".txt")))
+    assert not re.search(r"NPM-[123]\b", body) and "[hospital] system" in body and "hospital system" not in body
+    assert digest(path) == before
