@@ -1,6 +1,6 @@
-"""Benchmark of editing a heavily coded transcript and of the de-identified copy (a script, not a unit test).
+"""Benchmark: editing a heavily coded transcript, and the de-identified copy (a script, not a unit test).
 
-    .venv/bin/python tests/perf/bench_edit.py [--words 20000] [--codings 5000] [--repeat 15] [--corpus small|medium|full]
+    .venv/bin/python tests/perf/bench_edit.py [--words 20000] [--codings 5000] [--repeat 15] [--corpus full]
 
 1. The store edit (Project.edit_text: text, 5,000 codings, turns, participant links, version row;
    committed with synchronous=FULL) at the start, middle and end of a 20,000-word transcript.
