@@ -7,7 +7,7 @@ from argparse import Namespace
 from pathlib import Path
 
 from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, print_json
-from npmdesk.core.errors import InvalidValueError
+from npmdesk.core.errors import DuplicateSourceError, InvalidValueError
 from npmdesk.core.model import DOCUMENT_KINDS
 from npmdesk.formats.importing import ImportOptions, import_files
 
@@ -43,7 +43,11 @@ def cmd_import(args) -> int:
                             force=args.force, skip_bad=args.skip_bad,
                             link_speakers=not args.no_link_speakers, autocode=args.autocode)
     with open_project(args) as p:
-        report = import_files(p, args.files, options)
+        try:
+            report = import_files(p, args.files, options)
+        except DuplicateSourceError as e:  # the formats layer names no option; the CLI names its own
+            raise DuplicateSourceError(e.path, f"{e.reason} (import again with --force to keep a second copy)"
+                                       ) from None
     if args.json:
         print_json([{"name": d.name, "path": d.path, "kind": d.kind, "format": d.format, "encoding": d.encoding,
                      "words": d.words, "turns": d.turns, "speakers": d.speakers, "status": "imported"}

@@ -201,8 +201,7 @@ def import_files(
             sha = _sha256(path)
             dup = project.find_document_by_sha256(sha)
             if dup is not None and not options.force:
-                raise DuplicateSourceError(path, f"already imported as {dup.name!r} (import again with force "
-                                                 "to keep a second copy)")
+                raise DuplicateSourceError(path, f"already imported as {dup.name!r}")
             if sha in seen_sha and not options.force:
                 raise DuplicateSourceError(path, f"the same file as {seen_sha[sha].name} in this import")
             src = read_source(path, options)

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog
 
 from npmdesk import settings
-from npmdesk.core.errors import BadInputError, CancelledError
+from npmdesk.core.errors import BadInputError, CancelledError, DuplicateSourceError
 from npmdesk.formats.importing import ImportOptions, import_files, supported_suffixes
 from npmdesk.ui.dialogs import show_error, show_info
 
@@ -48,6 +48,10 @@ def import_with_progress(parent, project, paths: list[str], options: ImportOptio
         progress.close()
         if isinstance(e, CancelledError):
             show_info(parent, "Import cancelled", "The import was cancelled; nothing was imported.")
+        elif isinstance(e, DuplicateSourceError):
+            show_error(parent, f"Nothing was imported.\n\n{Path(e.path).name}: {e.reason}. To import it again, "
+                               "tick “Keep a second copy of files already in the project” in the import "
+                               "preview.", "Import refused")
         elif isinstance(e, BadInputError):
             show_error(parent, f"Nothing was imported.\n\n{Path(e.path).name}: {e.reason}", "Import refused")
         else:

@@ -29,6 +29,8 @@ class ImportDialog(QDialog):
         self.resize(900, 420)
         self.paths = [str(p) for p in paths]
         self.refused: dict[str, str] = {}
+        self.duplicates: dict[str, str] = {}  # path -> the document it already is
+        self.project = project
         cases = [c.name for c in project.cases()]
         self.table = QTableWidget(len(self.paths), len(COLUMNS))
         self.table.setObjectName("importTable")
@@ -47,11 +49,16 @@ class ImportDialog(QDialog):
         self.autocode.addItem("No", None)
         self.autocode.addItem("A code per speaker label", "speaker")
         self.autocode.addItem("A code per linked participant", "case")
+        self.keep_copies = QCheckBox("Keep a second copy of files already in the project")
+        self.keep_copies.setObjectName("importKeepCopies")
+        self.keep_copies.setEnabled(bool(self.duplicates))
+        self.keep_copies.toggled.connect(self._update_ok)
         self.numbered = QCheckBox("If a document of the same name exists, import as “name (2)”")
         form = QFormLayout()
         form.addRow("Auto-code speaker turns:", self.autocode)
         form.addRow("", self.numbered)
         form.addRow("", self.skip_bad)
+        form.addRow("", self.keep_copies)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.ok = buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok.setObjectName("importButton")
@@ -70,11 +77,12 @@ class ImportDialog(QDialog):
         layout.addWidget(buttons)
 
     def _update_ok(self) -> None:
-        blocked = bool(self.refused) and not self.skip_bad.isChecked()
+        blocked = (bool(self.refused) and not self.skip_bad.isChecked()) or (
+            bool(self.duplicates) and not self.keep_copies.isChecked() and not self.skip_bad.isChecked())
         importable = len(self.paths) - len(self.refused)
         self.ok.setEnabled(not blocked and importable > 0)
-        self.ok.setToolTip("Some files are refused (in red): tick “Skip the refused files” to import the rest."
-                           if blocked else "")
+        self.ok.setToolTip("Some files are refused (in red) or already in the project: tick “Skip the refused "
+                           "files” or “Keep a second copy”." if blocked else "")
 
     def _fill_row(self, row: int, path: str, cases: list[str]) -> None:
         name = QTableWidgetItem(Path(path).name)
@@ -95,6 +103,10 @@ class ImportDialog(QDialog):
         speakers = list(dict.fromkeys(t.speaker for t in src.turns if t.speaker))
         summary = (f"{src.format}, {src.encoding}, {len(src.turns)} turns; speakers: "
                    f"{', '.join(speakers) if speakers else 'none recognised'}")
+        dup = self._already_imported(path)
+        if dup is not None:
+            self.duplicates[path] = dup
+            summary = f"already in the project as “{dup}” — {summary}"
         found = QTableWidgetItem(summary)
         found.setToolTip("\n".join([summary, *src.notes]))
         found.setFlags(found.flags() & ~Qt.ItemFlag.ItemIsEditable)
@@ -113,6 +125,15 @@ class ImportDialog(QDialog):
             case.setCurrentText(match)  # "Interview NPM-3.docx" belongs to NPM-3
         self.table.setCellWidget(row, 3, case)
 
+    def _already_imported(self, path: str) -> str | None:
+        from npmdesk.formats.importing import _sha256
+
+        try:
+            doc = self.project.find_document_by_sha256(_sha256(Path(path)))
+        except (BadInputError, OSError):
+            return None
+        return doc.name if doc is not None else None
+
     def options(self) -> ImportOptions:
         per_file: dict[str, tuple[str | None, str | None]] = {}
         for row, path in enumerate(self.paths):
@@ -123,7 +144,8 @@ class ImportDialog(QDialog):
             participant = case.currentText().strip()
             per_file[path] = (kind.currentText(), None if participant in ("", NO_PARTICIPANT) else participant)
         return ImportOptions(per_file=per_file, skip_bad=self.skip_bad.isChecked(),
-                             numbered_names=self.numbered.isChecked(), autocode=self.autocode.currentData())
+                             numbered_names=self.numbered.isChecked(), force=self.keep_copies.isChecked(),
+                             autocode=self.autocode.currentData())
 
 
 def choose_import_options(parent, project, paths: list[str]) -> ImportOptions | None:

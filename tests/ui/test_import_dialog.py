@@ -61,3 +61,30 @@ def test_import_waits_for_a_decision_about_refused_files(qtbot, window, tmp_path
     qtbot.addWidget(only_bad)
     only_bad.skip_bad.setChecked(True)
     assert not only_bad.ok.isEnabled()  # nothing left to import
+
+
+def test_a_duplicate_file_is_flagged_and_kept_only_when_asked(qtbot, window, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from npmdesk.ui.import_dialog import ImportDialog
+
+    src = tmp_path / "Interview NPM-9.txt"
+    src.write_text("Interviewer: Hello?\nNPM-9: Hello there.\n", encoding="utf-8")
+    window.import_paths([str(src)])
+    before = len(window.project.documents())
+    dialog = ImportDialog(window, window.project, [str(src)])
+    qtbot.addWidget(dialog)
+    assert dialog.table.item(0, 1).text().startswith("already in the project as")
+    assert not dialog.ok.isEnabled()
+    assert "force" not in dialog.ok.toolTip()
+    dialog.keep_copies.setFocus()
+    qtbot.keyClick(dialog.keep_copies, Qt.Key.Key_Space)
+    assert dialog.keep_copies.isChecked() and dialog.ok.isEnabled()
+    dialog.numbered.setFocus()  # the copy needs its own name: "Interview NPM-9 (2)"
+    qtbot.keyClick(dialog.numbered, Qt.Key.Key_Space)
+    options = dialog.options()
+    assert options.force
+    from npmdesk.formats.importing import import_files
+
+    import_files(window.project, [str(src)], options)
+    assert len(window.project.documents()) == before + 1
