@@ -69,6 +69,7 @@ def test_export_failure_is_a_message_not_a_crash(qtbot, window, tmp_path, quiet)
 def test_qdpx_export_then_import_as_new_project(qtbot, window, tmp_path, quiet, monkeypatch):
     out = tmp_path / "shared.qdpx"
     monkeypatch.setattr(exchange_menu.QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(exchange_menu.ChoiceDialog, "exec", lambda self: QDialog.DialogCode.Accepted)  # standard
     exchange_menu.export_project_qdpx(window)
     assert out.exists() and quiet[-1][0] == "info"
     codes_before = [c.path for c in window.project.codes()]
