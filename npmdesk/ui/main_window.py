@@ -9,7 +9,7 @@ import sqlite3
 from contextlib import contextmanager
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QGuiApplication, QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QStackedWidget
 
 from npmdesk import settings
@@ -109,7 +109,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.external = ExternalChangeWatcher(self)
         self._restore_layout()
         self.setAcceptDrops(True)
-        self.resize(1280, 800) if not self.restored_geometry else None
+        self.fit_to_screen(remembered=self.restored_geometry)
         if project_path is not None:
             self.open_project(project_path)
         else:
@@ -493,6 +493,21 @@ class MainWindow(ReviewMixin, QMainWindow):
                 self.restoreState(QByteArray(base64.b64decode(data["window_state"])))
         except (ValueError, TypeError):
             pass  # a damaged layout entry only costs the default layout
+
+    def fit_to_screen(self, remembered: bool = False) -> None:
+        """Open at 90% of the screen's free area (never larger: a 1366×768 laptop keeps its status
+        bar and bottom panel in view), centred; a remembered size is kept where it still fits."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        free = screen.availableGeometry()
+        if remembered and free.contains(self.frameGeometry()):
+            return
+        width = min(free.width(), max(int(free.width() * 0.9), min(1024, free.width())))
+        height = min(free.height(), max(int(free.height() * 0.9), min(700, free.height())))
+        frame = self.frameGeometry().size() - self.geometry().size()  # title bar and borders
+        self.resize(max(320, width - frame.width()), max(240, height - frame.height()))
+        self.move(free.x() + (free.width() - width) // 2, free.y() + (free.height() - height) // 2)
 
     def save_layout(self) -> None:
         data = settings.load()
