@@ -49,6 +49,7 @@ def cmd_edit(args) -> int:
         if args.relabel:
             result = project.relabel_speaker(doc.id, *args.relabel)
         else:
+            _refuse_label_edits(project, doc, edits)
             result = project.edit_text(doc.id, edits)
         ms = (time.perf_counter() - t0) * 1000
     if args.json:
@@ -60,6 +61,30 @@ def cmd_edit(args) -> int:
     for _cid, code, text in result.removed:
         print(f"  removed a coding of {code!r}: {text!r}")
     return 0
+
+
+def _refuse_label_edits(project, doc, edits) -> None:
+    """A replacement inside a speaker label ("Interviewer:") would leave the turn's speaker as it was
+    while its text says otherwise: renaming a speaker is --relabel, which changes every turn."""
+    text = project.document_text(doc.id)
+    spans = sorted((start, end) for start, end, _ in edits)
+    overlapping = any(b1 > a2 for (_, b1), (a2, _) in zip(spans, spans[1:]))
+    if overlapping or any(not 0 <= a <= b <= len(text) for a, b in spans):
+        return  # the store's own refusal says what is wrong with these spans
+    for n, turn in enumerate(project.turns(doc.id), 1):
+        if not turn.speaker:
+            continue
+        at = text.find(turn.speaker, turn.start, min(turn.end, turn.start + 80))
+        if at < 0:
+            continue
+        colon = text.find(":", at + len(turn.speaker), at + len(turn.speaker) + 3)
+        label_end = colon + 1 if colon >= 0 else at + len(turn.speaker)
+        for start, end, _ in edits:
+            if start < label_end and end > at or start == end and at < start < label_end:
+                raise InvalidValueError(
+                    f"{start}:{end} changes the speaker label {text[at:label_end]!r} of turn {n}; the turn would "
+                    f"keep the speaker {turn.speaker!r}. Rename a speaker in every turn with "
+                    f"--relabel {turn.speaker!r} NEW, or replace only the words after the label")
 
 
 def cmd_deidentify(args) -> int:

@@ -116,3 +116,20 @@ def test_deidentify_never_writes_over_the_project(path, capsys):
     code, _out, err = run(capsys, "deidentify", path, "--out", path)
     assert code != 0 and "refused" in err
     assert path.read_bytes() == before
+
+
+def test_replacing_a_speaker_label_is_refused_with_the_way_to_relabel(tmp_path, capsys):
+    from npmdesk.core.model import TurnSpec
+    from npmdesk.store import Project
+    from tests.cli.cli_helpers import run
+
+    path = tmp_path / "label.npmdesk"
+    text = "Interviewer: Why?\nNPM-1: Because."
+    with Project.create(path, "Ana") as p:
+        p.add_document("I1", text, turns=[TurnSpec(0, 17, "Interviewer"), TurnSpec(18, len(text), "NPM-1")])
+    before = path.read_bytes()
+    code, _, err = run(capsys, "edit", path, "--doc", "I1", "--replace", "0:11", "Researcher")
+    assert code == 1 and "speaker label 'Interviewer:'" in err and "--relabel" in err
+    assert path.read_bytes() == before
+    code, out, _ = run(capsys, "edit", path, "--doc", "I1", "--replace", "13:17", "How?")
+    assert code == 0
