@@ -16,8 +16,9 @@ from itertools import islice
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QAbstractItemView, QCheckBox, QMenu, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -38,6 +39,8 @@ class ExcerptsPanel(QWidget):
     withSubcodesChanged = Signal(bool)
     # (coding id, code id, global position): the window offers exemplar choices there.
     excerptMenuRequested = Signal(int, int, object)
+    # "hit", "sentence", "paragraph" or "turn": code every hit (or its enclosing unit) with a code.
+    codeHitsRequested = Signal(str)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -85,6 +88,18 @@ class ExcerptsPanel(QWidget):
         self.view.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.search.returnPressed.connect(self._search)
         self.subcodes.toggled.connect(self.withSubcodesChanged)
+        self.scope.currentIndexChanged.connect(self._scope_changed)
+        self.hit_actions: dict[str, QAction] = {}
+        for unit, text in (("hit", "&Code all hits with…"), ("sentence", "Spread to &sentence and code with…"),
+                           ("paragraph", "Spread to &paragraph and code with…"),
+                           ("turn", "Spread to speaker &turn and code with…")):
+            action = QAction(text, self)
+            action.setObjectName(f"codeHits_{unit}")
+            action.triggered.connect(lambda _=False, u=unit: self.codeHitsRequested.emit(u))
+            self.hit_actions[unit] = action
+        self.hit_actions["hit"].setShortcut("Ctrl+Shift+H")
+        self.hit_actions["hit"].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.addAction(self.hit_actions["hit"])
         self._reset()
         self.title.setText("Select a code to see its excerpts.")
 
@@ -98,6 +113,7 @@ class ExcerptsPanel(QWidget):
         self._keys: list = []  # the shown excerpts' sort keys, in row order
         self._by_coding: dict[int, QTreeWidgetItem] = {}
         self._names: dict[str, str] = {}  # code path -> its last part, once per code
+        self.showing_search = False
 
     # What is shown ---------------------------------------------------------------------------------
 
@@ -131,8 +147,24 @@ class ExcerptsPanel(QWidget):
         if span:
             self.jumpTo.emit(*span)
 
+    def _scope_changed(self, _index: int) -> None:
+        """A different scope is a different search: run it again if one is shown."""
+        if self.showing_search and self.search.text().strip():
+            self._search()
+
+    def hits_menu(self) -> QMenu:
+        menu = QMenu(self)
+        menu.setObjectName("searchHitsMenu")
+        for action in self.hit_actions.values():
+            action.setEnabled(self.loaded > 0)
+            menu.addAction(action)
+        return menu
+
     def _menu(self, pos) -> None:
         item = self.view.itemAt(pos)
+        if self.showing_search:
+            self.hits_menu().exec(self.view.viewport().mapToGlobal(pos))
+            return
         coding = item.data(0, CODING_ROLE) if item is not None else None
         if coding:
             self.excerptMenuRequested.emit(coding[0], coding[1], self.view.viewport().mapToGlobal(pos))
@@ -249,6 +281,7 @@ class ExcerptsPanel(QWidget):
         self._heading = query
         self._hits = iter(hits)
         self._total = None
+        self.showing_search = True
         self._more_hits(PAGE)
 
     def _more_hits(self, n: int) -> None:

@@ -154,6 +154,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.excerpts.jumpTo.connect(self.jump_to)
         self.excerpts.excerptMenuRequested.connect(lambda *a: self.coding.excerpt_menu(*a))
         self.excerpts.searchRequested.connect(self.search)
+        self.excerpts.codeHitsRequested.connect(lambda unit: self.code_hits(unit))  # ui/window_review.py
         self.excerpts.withSubcodesChanged.connect(lambda *_: self._refresh_excerpts())
         self.code_tree.selectionModel().currentChanged.connect(lambda *_: self._code_selected())
         self.memos.failed.connect(self.report_error)

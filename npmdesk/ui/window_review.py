@@ -14,6 +14,10 @@ from dataclasses import replace
 from npmdesk.core.changes import Changes
 from npmdesk.core.errors import NpmdeskError
 from npmdesk.core.model import ExcerptFilter
+from npmdesk.core.spread import paragraph_span, sentence_span
+
+_UNIT_WORDS = {"hit": "search hit", "sentence": "hit's sentence", "paragraph": "hit's paragraph",
+               "turn": "hit's speaker turn"}
 
 
 class ReviewMixin:
@@ -146,6 +150,75 @@ class ReviewMixin:
             return
         self.excerpts.show_hits(query, hits)
         self.transcript.set_search_marks([(h.start, h.end) for h in here])
+
+    def all_hits(self) -> list:
+        """Every hit of the search shown (not only the rows read so far)."""
+        mode = self._excerpts_mode
+        if self.project is None or not mode or mode[0] != "search":
+            return []
+        if mode[2]:
+            return list(self.project.iter_search(mode[1]))
+        if self.current_document is None:
+            return []
+        return self.project.search(mode[1], document_ids=[self.current_document], limit=10**9)
+
+    def hit_spans(self, unit: str) -> list[tuple[int, int, int]]:
+        """(document, start, end) to code for each hit: the hit itself, or its sentence, paragraph
+        (core/spread.py) or speaker turn (the store's turns); the same span once."""
+        spans: dict[tuple[int, int, int], None] = {}
+        texts: dict[int, str] = {}
+        turns: dict[int, list] = {}
+        for h in self.all_hits():
+            a, b = h.start, h.end
+            if unit in ("sentence", "paragraph"):
+                text = texts.get(h.document_id)
+                if text is None:
+                    text = texts[h.document_id] = self.project.document_text(h.document_id)
+                a, b = (sentence_span if unit == "sentence" else paragraph_span)(text, a, b)
+            elif unit == "turn":
+                doc_turns = turns.get(h.document_id)
+                if doc_turns is None:
+                    doc_turns = turns[h.document_id] = self.project.turns(h.document_id)
+                for t in doc_turns:
+                    if t.start <= h.start < t.end:
+                        a, b = t.start, max(t.end, h.end)
+                        break
+            spans[(h.document_id, a, b)] = None
+        return list(spans)
+
+    def code_hits(self, unit: str = "hit", code_id: int | None = None) -> int:
+        """Code every hit (or its enclosing unit) with one code, as one undoable step; spans
+        already coded with that code are skipped. Returns how many codings were made."""
+        if self.project is None:
+            return 0
+        spans = self.hit_spans(unit)
+        if not spans:
+            self.statusBar().showMessage("There are no search hits to code.", 5000)
+            return 0
+        if code_id is None:
+            from npmdesk.ui.code_picker import pick_code
+            code_id = pick_code(self, "Code search hits", f"Code each {_UNIT_WORDS[unit]} ({len(spans)}) with:",
+                                self.project.codes())
+            if code_id is None:
+                return 0
+        code = self.catalog.get(code_id)
+        name = code.path if code is not None else str(code_id)
+        p = self.project
+        existing: set[tuple[int, int, int]] = set()
+        for doc in {d for d, _, _ in spans}:
+            existing.update((doc, c.start, c.end) for c in p.codings_in_document(doc) if c.code_id == code_id)
+        todo = [s for s in spans if s not in existing]
+        skipped = len(spans) - len(todo)
+        note = f" ({skipped} already coded with it)" if skipped else ""
+        if not todo:
+            self.statusBar().showMessage(f"Every {_UNIT_WORDS[unit]} is already coded with {name}.", 8000)
+            return 0
+        done = self.run(f"Code {len(todo)} search hit(s) with {name}",
+                        lambda: [p.apply_coding(d, code_id, a, b) for d, a, b in todo])
+        if not done.ok:
+            return 0
+        self.statusBar().showMessage(f"Coded {len(todo)} {_UNIT_WORDS[unit]}(s) with {name}{note}.", 8000)
+        return len(todo)
 
     def _update_memo_targets(self) -> None:
         if self.project is None:
