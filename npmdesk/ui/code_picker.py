@@ -59,7 +59,10 @@ class CodePicker(QDialog):
             item.setHidden(hidden)
             if not hidden and first is None:
                 first = item
-        self.list.setCurrentItem(first)
+        if first is not None:
+            self.list.setCurrentItem(first)
+        else:
+            self.list.setCurrentRow(-1)
 
     def chosen(self) -> int | None:
         item = self.list.currentItem()
