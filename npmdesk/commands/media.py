@@ -8,6 +8,7 @@ from pathlib import Path
 from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, print_json
 from npmdesk.core.errors import InvalidValueError, NpmdeskError
 from npmdesk.core.timecode import format_hms, parse_hms
+from npmdesk.core.wording import plural
 from npmdesk.formats import media as media_files
 from npmdesk.formats import transcribe as speech
 
@@ -127,7 +128,8 @@ def cmd_transcribe(args) -> int:
         if args.json:
             print_json([summary])
         else:
-            print(f"transcribed {info.path.name} into {name}: {len(turns)} turns, {summary['words']} words, "
+            print(f"transcribed {info.path.name} into {name}: {plural(len(turns), 'turn')}, "
+                  f"{plural(summary['words'], 'word')}, "
                   f"{summary['duration']} of recording in {result.seconds:.0f} s "
                   f"({result.real_time_factor:.2f}x real time; {speech.MODEL_NAME})")
             for n in notes:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, parse_span, print_json
 from npmdesk.core.errors import InvalidValueError
+from npmdesk.core.wording import plural
 from npmdesk.store import ExcerptFilter, Project
 
 
@@ -109,7 +110,8 @@ def cmd_codes(args) -> int:
     for c in codes:
         own = counts.get(c.id)
         depth = c.path.count("/") - c.path.count("//") * 2
-        n = f"{own.codings} codings, {own.documents} docs, {own.participants} participants" if own else "0 codings"
+        n = (f"{plural(own.codings, 'coding')}, {plural(own.documents, 'doc')}, "
+             f"{plural(own.participants, 'participant')}") if own else "0 codings"
         print(f"{'  ' * depth}{c.name}  ({n})")
     if not codes:
         print("no codes yet")

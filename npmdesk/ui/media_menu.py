@@ -32,6 +32,7 @@ from npmdesk import settings
 from npmdesk.core.errors import CancelledError, NpmdeskError
 from npmdesk.core.model import DOCUMENT_KINDS
 from npmdesk.core.timecode import format_hms
+from npmdesk.core.wording import plural
 from npmdesk.formats import media as media_files
 from npmdesk.formats import transcribe as speech
 from npmdesk.store.media import MEDIA_SUFFIXES
@@ -308,7 +309,7 @@ class MediaController(QObject):
             speech.discard_checkpoint(info.sha256)
             self.w.open_document(outcome.value)
             self.dock.show()
-            lines = [f"{len(turns)} turns from {format_hms(result.duration_ms)} of recording, in "
+            lines = [f"{plural(len(turns), 'turn')} from {format_hms(result.duration_ms)} of recording, in "
                      f"{result.seconds:.0f} s ({result.real_time_factor:.2f}× real time).", *result.notes, *notes,
                      "Correct it in edit mode (Edit > Edit transcript text) while you listen."]
             dialogs.show_info(self.w, "Transcribed", "\n".join(lines))

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from npmdesk.core.report_style import ReportStyle
+from npmdesk.core.wording import plural
 from npmdesk.formats.export_support import Progress, ProgressCallback, atomic_output
 from npmdesk.formats.reports.data import CodeTree, ExcerptRow, excerpt_rows, source_line
 from npmdesk.formats.reports.docx_builder import ReportBuilder
@@ -45,9 +46,6 @@ def _counts(quotes: list[Quote]) -> tuple[int, int, int]:
     return len(quotes), len(docs), len(people)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' * (n != 1)}"
-
 
 def build_excerpts_report(project, rows: list[ExcerptRow], selection: ReportSelection,
                           steps: Progress | None = None, style: ReportStyle | None = None) -> ReportBuilder:
@@ -65,7 +63,7 @@ def build_excerpts_report(project, rows: list[ExcerptRow], selection: ReportSele
         ("Exported", date.today().isoformat()),
         ("Coders", ", ".join(coders) or "—"),
         ("Filters", "; ".join(selection.describe())),
-        ("Excerpts", f"{_plural(n, 'excerpt')} from {_plural(docs, 'document')}, {_plural(people, 'participant')}"
+        ("Excerpts", f"{plural(n, 'excerpt')} from {plural(docs, 'document')}, {plural(people, 'participant')}"
                      + (f"; {others} spoken by interviewers or other non-participants" if others else "")),
     ])
     b.paragraph("Excerpts are ordered by the code tree, then by document and position. Each quote is the "
@@ -88,7 +86,7 @@ def build_excerpts_report(project, rows: list[ExcerptRow], selection: ReportSele
         own = by_code.get(code.id, [])
         if own:
             n, docs, people = _counts([q for _, q in own])
-            b.paragraph(f"{_plural(n, 'excerpt')} · {_plural(docs, 'document')} · {_plural(people, 'participant')}",
+            b.paragraph(f"{plural(n, 'excerpt')} · {plural(docs, 'document')} · {plural(people, 'participant')}",
                         "CodeFacts", keep_next=True)
         for r, q in own:
             _excerpt(b, r, q)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from npmdesk import __version__
 from npmdesk.core.quotes import CITATION_STYLES
+from npmdesk.core.wording import plural
 from npmdesk.core.report_style import ReportStyle
 from npmdesk.formats.export_support import Progress, ProgressCallback, atomic_output
 from npmdesk.formats.reports.docx_builder import Cell, Indented, ReportBuilder
@@ -75,10 +76,6 @@ SRQR = [
 ]
 
 
-def _plural(n: int, word: str, many: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (many or word + 's')}"
-
-
 class _Answers:
     """The sentences the project supports, shared by the COREQ and SRQR tables."""
 
@@ -102,8 +99,8 @@ class _Answers:
         self.exemplars = [maker.quote(e) for e in exemplars]
 
     def sample_size(self) -> str:
-        parts = [_plural(self.f.participants, "participant")]
-        docs = ", ".join(_plural(k.count, KIND_NAMES[k.kind].lower()[:-1], KIND_NAMES[k.kind].lower())
+        parts = [plural(self.f.participants, "participant")]
+        docs = ", ".join(plural(k.count, KIND_NAMES[k.kind].lower()[:-1], KIND_NAMES[k.kind].lower())
                          for k in self.f.kinds)
         return f"{parts[0]}; {docs}." if docs else f"{parts[0]}."
 
@@ -114,7 +111,7 @@ class _Answers:
             " (see the sample table below)."
 
     def repeat(self) -> str:
-        return (f"{_plural(self.f.repeat, 'participant')} had more than one interview." if self.f.repeat
+        return (f"{plural(self.f.repeat, 'participant')} had more than one interview." if self.f.repeat
                 else "No participant had more than one interview.")
 
     def recording(self) -> str:
@@ -127,7 +124,7 @@ class _Answers:
 
     def field_notes(self) -> str:
         k = self.kinds.get("field-notes")
-        return f"{_plural(k.count, 'field-notes document')} in the project." if k else ""
+        return f"{plural(k.count, 'field-notes document')} in the project." if k else ""
 
     def duration(self) -> str:
         out = [f"{KIND_NAMES[k.kind]}: {k.durations()}" for k in self.f.kinds if k.minutes]
@@ -141,13 +138,13 @@ class _Answers:
         if not c:
             return ""
         names = ", ".join(f"{x.name} ({x.codings} codings)" for x in c)
-        return f"{_plural(len(c), 'coder')}: {names}."
+        return f"{plural(len(c), 'coder')}: {names}."
 
     def coding_tree(self) -> str:
         top = [c for c in self.f.codes if c.depth == 0]
         subs = len(self.f.codes) - len(top)
-        return (f"{_plural(len(self.f.codes), 'code')} in a tree of {_plural(len(top), 'theme')} and "
-                f"{_plural(subs, 'sub-code')} (see the coding tree below).")
+        return (f"{plural(len(self.f.codes), 'code')} in a tree of {plural(len(top), 'theme')} and "
+                f"{plural(subs, 'sub-code')} (see the coding tree below).")
 
     def derivation(self) -> str:
         prior = sum(1 for c in self.f.codes if c.origin == "a priori")
@@ -166,7 +163,7 @@ class _Answers:
         people = {p for q in identified for p in q.attribution.participants}
         left = len(self.exemplars) - len(identified)
         text = (f"Quotations are identified by participant ID, e.g. {example}. {len(identified)} exemplar "
-                f"quotations from {_plural(len(people), 'participant')}")
+                f"quotations from {plural(len(people), 'participant')}")
         if left:
             text += (f"; {left} marked passage{'s' * (left != 1)} spoken by an interviewer or facilitator "
                      "are not presented as participants' quotations")
@@ -178,11 +175,11 @@ class _Answers:
 
     def minor(self) -> str:
         subs = [c for c in self.f.codes if c.depth > 0 and c.codings]
-        return f"{_plural(len(subs), 'sub-code')} in use (see the coding tree)." if subs else ""
+        return f"{plural(len(subs), 'sub-code')} in use (see the coding tree)." if subs else ""
 
     def data_processing(self) -> str:
         total = sum(k.count for k in self.f.kinds)
-        return (f"{_plural(total, 'transcript')} imported into npmdesk with speaker turns identified; "
+        return (f"{plural(total, 'transcript')} imported into npmdesk with speaker turns identified; "
                 f"{self.f.total_codings} codings.")
 
     def trustworthiness(self) -> str:
@@ -192,7 +189,7 @@ class _Answers:
         return f"Saturation assessed: {self.f.saturation.statement()}"
 
     def data_collection(self) -> str:
-        return "; ".join(f"{_plural(k.count, KIND_NAMES[k.kind].lower()[:-1], KIND_NAMES[k.kind].lower())}"
+        return "; ".join(f"{plural(k.count, KIND_NAMES[k.kind].lower()[:-1], KIND_NAMES[k.kind].lower())}"
                          + (f" ({k.durations()})" if k.minutes else "") for k in self.f.kinds) + "."
 
 
