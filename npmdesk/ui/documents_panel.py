@@ -153,6 +153,8 @@ class DocumentModel(QAbstractItemModel):
                 return d if col == 0 else ""
             if role == Qt.ItemDataRole.FontRole:
                 return self._bold
+            if role == Qt.ItemDataRole.ToolTipRole and col == 0:
+                return f"Participant {d}" if d != NO_PARTICIPANT else d
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if col == 0:
@@ -172,20 +174,32 @@ class DocumentModel(QAbstractItemModel):
 
 
 class _IndentDocuments(QStyledItemDelegate):
-    """Document names sit indented under their participant's row, as in a tree."""
+    """Document names sit indented under their participant's row, as in a tree; a participant's
+    name runs across the whole row (its other cells are empty), so a long one is not cut short."""
 
     INDENT = 14
 
-    def initStyleOption(self, option, index) -> None:  # type: ignore[override]
-        super().initStyleOption(option, index)
-        if index.column() == 0 and index.data(DOC_ROLE) is not None:
-            option.rect.adjust(self.INDENT, 0, 0, 0)
-
     def paint(self, painter, option, index) -> None:
-        if index.column() == 0 and index.data(DOC_ROLE) is not None:
-            option = QStyleOptionViewItem(option)
-            option.rect.adjust(self.INDENT, 0, 0, 0)
-        super().paint(painter, option, index)
+        if index.data(DOC_ROLE) is not None:
+            if index.column() == 0:
+                option = QStyleOptionViewItem(option)
+                option.rect.adjust(self.INDENT, 0, 0, 0)
+            super().paint(painter, option, index)
+            return
+        view = self.parent()
+        if not isinstance(view, QTableView):
+            super().paint(painter, option, index)
+            return
+        # A participant's row: each of its cells draws its own part of the name laid out over the
+        # whole row (so a cell repainted alone shows its part, not a gap).
+        name = index.siblingAtColumn(0)
+        whole = QStyleOptionViewItem(option)
+        whole.rect = view.visualRect(name)
+        whole.rect.setRight(view.viewport().width() - 1)
+        painter.save()
+        painter.setClipRect(option.rect)
+        super().paint(painter, whole, name)
+        painter.restore()
 
 
 class DocumentList(QTableView):

@@ -67,6 +67,9 @@ def test_documents_grouped_by_participant(qtbot, window):
     # Each participant's row, then its documents' rows.
     group = model.group_index(0)
     assert group.data() == "NPM-1" and docs.visualRect(group).isValid()
+    assert group.data(Qt.ItemDataRole.ToolTipRole) == "Participant NPM-1"
+    assert model.group_index(0, 1).data() == ""
+    assert not model.group_index(0).flags() & Qt.ItemFlag.ItemIsSelectable
     first = [group.siblingAtRow(group.row() + 1).siblingAtColumn(c).data() for c in range(3)]
     assert first[1] == "interview" and first[2].endswith("%") and first[2] != "0%"
     assert "words" in group.siblingAtRow(group.row() + 1).data(Qt.ItemDataRole.ToolTipRole)
