@@ -6,6 +6,7 @@ name typed in the filter box, in-vivo coding, context menus on the transcript an
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QColorDialog, QMenu
 
@@ -25,6 +26,21 @@ def in_vivo_name(text: str) -> str:
     return name
 
 
+class _EnterWatcher(QObject):
+    """Notes Enter on the code tree, so that Enter (explicit) and a click (browsing) can be told apart."""
+
+    def __init__(self, controller, parent):
+        super().__init__(parent)
+        self.controller = controller
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.KeyPress:
+            self.controller._enter_pressed = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        elif event.type() == QEvent.Type.MouseButtonPress:
+            self.controller._enter_pressed = False
+        return False
+
+
 class CodingController:
     def __init__(self, window):
         self.w = window
@@ -36,6 +52,8 @@ class CodingController:
         tree.spanDropped.connect(self.drop_span)
         tree.codeDropped.connect(self.drop_code)
         tree.deleteRequested.connect(self.delete_code)
+        self._enter_pressed = False  # the next activation of a code came from Enter, not a click
+        tree.installEventFilter(_EnterWatcher(self, tree))
         tree.setContextMenuPolicy(tree.contextMenuPolicy().CustomContextMenu)
         tree.customContextMenuRequested.connect(self.tree_menu)
         window.code_panel.model.renameRequested.connect(self.rename_code)
@@ -50,11 +68,15 @@ class CodingController:
 
     # Applying codes -------------------------------------------------------------------------------
 
-    def apply_code(self, code_id: int, span: tuple[int, int] | None = None, doc_id: int | None = None) -> bool:
+    def apply_code(self, code_id: int, span: tuple[int, int] | None = None, doc_id: int | None = None,
+                   explicit: bool = True) -> bool:
+        """Code the span given, else the selection; an `explicit` gesture (number key, Enter,
+        context menu, Apply) also codes a located passage (a jump or search hit), a click never."""
         if self.project is None:
             return False
         doc_id = doc_id if doc_id is not None else self.w.current_document
-        span = span or self.w.transcript.selected_span()
+        t = self.w.transcript
+        span = span or (t.coding_span() if explicit else t.selected_span())
         if doc_id is None or span is None:
             return False  # a click on a code without a selection only browses it
         code = self.w.catalog.get(code_id)
@@ -81,7 +103,12 @@ class CodingController:
                          "(or press the code's number key).")
             return
         typed = self.w.code_panel.filter.hasFocus()
-        if self.apply_code(code_id) and typed:
+        by_key, self._enter_pressed = self._enter_pressed, False
+        if t.selected_span() is None and t.located is not None and not (by_key or typed):
+            self._status("The found passage is only shown, not selected: press Enter on the code, a number "
+                         "key, or right-click > Code selection with… to code it (or select text).")
+            return
+        if self.apply_code(code_id, explicit=by_key or typed) and typed:
             self.w.transcript.setFocus()  # so that Ctrl+Z undoes the coding, not the typing
 
     def drop_span(self, code_id: int, doc_id: int, start: int, end: int) -> None:
@@ -263,8 +290,8 @@ class CodingController:
     def transcript_menu(self, global_pos, cp) -> None:
         menu = QMenu(self.w)
         t = self.w.transcript
-        if t.selected_span() is not None:
-            code_menu = menu.addMenu("Code selection with")
+        if t.coding_span() is not None:
+            code_menu = menu.addMenu("Code selection with" if t.selected_span() else "Code found passage with")
             codes = self.w.catalog.codes
             for n, cid in enumerate(self.w.recent_codes, 1):
                 if cid in codes:

@@ -329,9 +329,12 @@ class MainWindow(ReviewMixin, QMainWindow):
                 self._excerpts_timer.start(0)
                 return
             self.open_document(doc_id)
-        self.transcript.select_span(start, end)
+        # Located, not selected: a click on a code browses it and never codes this passage.
+        self.transcript.locate(start, end)
         self.transcript.centerCursor()
         self.transcript.setFocus()
+        self.statusBar().showMessage("Found passage shown (not selected): press a number key or Enter on a "
+                                     "code, or right-click > Code found passage with…, to code it.", 8000)
 
     def _code_selected(self) -> None:
         code_id = self.code_tree.current_code()

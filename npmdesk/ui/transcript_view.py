@@ -19,24 +19,9 @@ from npmdesk.core.coding_index import CodingIndex, Span
 from npmdesk.ui.highlighter import CodingHighlighter, FormatCache
 from npmdesk.core.positions import TextPositions
 from npmdesk.ui.transcript_margin import TranscriptMargin
+from npmdesk.core.word_snap import snap_to_words
 
-
-def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
-    """A mouse selection rarely starts and ends exactly at word edges: take whole words (a
-    selection inside one word stays as it is) and leave out spaces at either end."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end - start <= 0:
-        return start, end
-    inside_one_word = all(ch.isalnum() for ch in text[start:end])
-    if not inside_one_word:
-        while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
-            start -= 1
-        while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
-            end += 1
-    return start, end
+__all__ = ["TranscriptView", "snap_to_words"]
 
 
 LAZY_CODINGS = 1500  # above this many codings a transcript is coloured visible-first
@@ -85,7 +70,12 @@ class TranscriptView(QPlainTextEdit):
         self._text = ""
         # True once the current selection has been coded; a new selection makes it False again.
         self.selection_coded = False
-        self.selectionChanged.connect(lambda: setattr(self, "selection_coded", False))
+        self.selectionChanged.connect(self._selection_changed)
+        # A passage the program showed (jump to an excerpt, a search hit, a stripe): drawn as a
+        # "located" mark, not a selection, so a click on a code never codes it by accident.
+        self.located: tuple[int, int] | None = None
+        self.exact_selection = False  # True for an Alt-drag or keyboard selection: no snapping
+        self._snapping = False
         self._lazy_order: list[int] = []
         self._lazy_timer = QTimer(self)
         self._lazy_timer.setInterval(0)
@@ -103,6 +93,8 @@ class TranscriptView(QPlainTextEdit):
         self.document_id = doc_id
         self.current_coding = None
         self._search_marks = []
+        self.located = None
+        self.coders_of = {c.id: c.coder_id for c in codings}
         self.positions = TextPositions(text)
         self._text = text
         self.index = CodingIndex(self.positions)
@@ -165,6 +157,7 @@ class TranscriptView(QPlainTextEdit):
         """Show exactly these codings; re-highlight only the paragraphs that changed."""
         if self.index is None:
             return
+        self.coders_of = {c.id: c.coder_id for c in codings}
         touched = self.index.update(Span(c.id, c.code_id, c.start, c.end) for c in self._shown(codings))
         if self.current_coding is not None and self.current_coding not in self.index.spans:
             self.current_coding = None
@@ -177,6 +170,7 @@ class TranscriptView(QPlainTextEdit):
         """Show one command's change: `added` store Codings (new or moved), `removed_ids` gone."""
         if self.index is None:
             return
+        self.coders_of.update((c.id, c.coder_id) for c in added)
         touched = self.index.apply_delta([Span(c.id, c.code_id, c.start, c.end) for c in self._shown(added)],
                                           removed_ids)
         if self.current_coding is not None and self.current_coding not in self.index.spans:
@@ -207,10 +201,59 @@ class TranscriptView(QPlainTextEdit):
         if not cur.hasSelection() or self.positions is None:
             return None
         start, end = self.positions.span_from_qt(cur.anchor(), cur.position())
-        start, end = snap_to_words(self._text, start, end)
+        if not self.exact_selection:
+            start, end = snap_to_words(self._text, start, end)
         return (start, end) if end > start else None
 
+    def coding_span(self) -> tuple[int, int] | None:
+        """What an explicit gesture codes (number key, Enter, context menu, Apply): the user's
+        selection, else the located passage. A click on a code uses `selected_span` only."""
+        return self.selected_span() or self.located
+
+    def locate(self, start: int, end: int) -> None:
+        """Show a passage the program found: cursor at its start, drawn as located, not selected."""
+        if self.positions is None:
+            return
+        cur = QTextCursor(self.document())
+        cur.setPosition(self.positions.span_to_qt(start, end)[0])
+        self.setTextCursor(cur)
+        self.located = (start, end) if end > start else None
+        self._refresh_marks()
+        a, b = self.positions.span_to_qt(start, end)
+        end_cur = QTextCursor(self.document())
+        end_cur.setPosition(b)
+        self.setTextCursor(end_cur)
+        self.ensureCursorVisible()
+        self.setTextCursor(cur)
+        self.ensureCursorVisible()
+
+    def _selection_changed(self) -> None:
+        self.selection_coded = False
+        if self.textCursor().hasSelection() and self.located is not None:
+            self.located = None
+            self._refresh_marks()
+
+    def _snap_drawn_selection(self) -> None:
+        """Draw exactly what will be coded: the selection becomes its snapped span."""
+        span = self.selected_span()
+        cur = self.textCursor()
+        if self.positions is None or not cur.hasSelection():
+            return
+        if span is None:
+            cur.clearSelection()
+        else:
+            a, b = self.positions.span_to_qt(*span)
+            if cur.anchor() > cur.position():
+                a, b = b, a
+            cur.setPosition(a)
+            cur.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
+        coded = self.selection_coded
+        self.setTextCursor(cur)
+        self.selection_coded = coded
+
     def select_span(self, start: int, end: int) -> None:
+        """Select exactly this span (as the user would have; see `locate` for a found passage)."""
+        self.exact_selection = False
         a, b = self.positions.span_to_qt(start, end)
         cur = QTextCursor(self.document())
         cur.setPosition(a)
@@ -241,6 +284,11 @@ class TranscriptView(QPlainTextEdit):
                                     outline=False))
         for start, end in self._search_marks:
             sels.append(self._extra(start, end, background=QColor("#ffe066"), outline=False))
+        if self.located is not None:
+            located = self._extra(*self.located, background=QColor("#ffd6a5"), outline=False)
+            located.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+            located.format.setUnderlineColor(QColor("#c05600"))
+            sels.append(located)
         span = self.index.spans.get(self.current_coding) if self.current_coding is not None else None
         if span is not None:
             sels.append(self._extra(span.start, span.end, background=None, outline=True))
@@ -297,8 +345,27 @@ class TranscriptView(QPlainTextEdit):
             return True
         return super().viewportEvent(event)
 
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton:
+            mods = event.modifiers()
+            self.exact_selection = bool(mods & Qt.KeyboardModifier.AltModifier)
+            if self.located is not None:
+                self.located = None
+                self._refresh_marks()
+            cur = self.textCursor()
+            if cur.hasSelection() and not mods & (Qt.KeyboardModifier.ControlModifier
+                                                  | Qt.KeyboardModifier.ShiftModifier):
+                # A press inside the selection starts a new selection, never a text drag
+                # (Ctrl+drag drags the selection onto a code).
+                at = self.cursorForPosition(event.position().toPoint())
+                if min(cur.anchor(), cur.position()) <= at.position() <= max(cur.anchor(), cur.position()):
+                    self.setTextCursor(at)
+        super().mousePressEvent(event)
+
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
         super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and self.textCursor().hasSelection():
+            self._snap_drawn_selection()
         if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
             hits = self.codings_at(self.cp_at(event.position().toPoint()))
             self.set_current_coding(hits[0].coding_id if hits else None)
@@ -311,6 +378,8 @@ class TranscriptView(QPlainTextEdit):
                 and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
             self.quickCode.emit(key - Qt.Key.Key_0)
             return
+        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.exact_selection = True  # shift+arrows select exactly what they show
         super().keyPressEvent(event)
 
     def _context_menu(self, pos: QPoint) -> None:
