@@ -218,6 +218,8 @@ class DocumentList(QTableView):
         self.setItemDelegate(_IndentDocuments(self))
         self.setShowGrid(False)
         self.setWordWrap(False)
+        # "Interview…NPM-1", not "Interview NP…": transcripts of one study differ at their ends
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setTabKeyNavigation(False)  # Tab leaves the list; the arrows move in it
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         rows = self.verticalHeader()
