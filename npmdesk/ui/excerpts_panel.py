@@ -32,7 +32,7 @@ _DARK = QBrush(QColor("#111111"))
 
 class ExcerptsPanel(QWidget):
     """Signals: jumpTo(document id, start, end), searchRequested(query, whole project?),
-    withSubcodesChanged(bool)."""
+    withSubcodesChanged(bool) (also when the document group changes: the list is filtered afresh)."""
 
     jumpTo = Signal(int, int, int)
     searchRequested = Signal(str, bool)
@@ -56,6 +56,13 @@ class ExcerptsPanel(QWidget):
         self.subcodes = QCheckBox("Include sub-codes", self)
         self.subcodes.setObjectName("includeSubcodes")
         self.subcodes.setChecked(True)
+        # Document groups (REFI-QDA sets, `npmdesk groups`): a code's excerpts in some documents only.
+        self.group = QComboBox(self)
+        self.group.setObjectName("excerptsDocumentGroup")
+        self.group.setAccessibleName("Documents shown")
+        self.group.setToolTip("Show excerpts from the documents of one group only")
+        self.group.addItem("All documents", None)
+        self.group.setVisible(False)
         self.title = QLabel(self)
         self.title.setObjectName("excerptsTitle")
         self.view = QTreeWidget(self)
@@ -75,6 +82,7 @@ class ExcerptsPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.subcodes)
+        top.addWidget(self.group)
         top.addWidget(self.search, 1)
         top.addWidget(self.scope)
         layout = QVBoxLayout(self)
@@ -88,6 +96,7 @@ class ExcerptsPanel(QWidget):
         self.view.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.search.returnPressed.connect(self._search)
         self.subcodes.toggled.connect(self.withSubcodesChanged)
+        self.group.currentIndexChanged.connect(lambda _: self.withSubcodesChanged.emit(self.subcodes.isChecked()))
         self.scope.currentIndexChanged.connect(self._scope_changed)
         self.hit_actions: dict[str, QAction] = {}
         for unit, text in (("hit", "&Code all hits with…"), ("sentence", "Spread to &sentence and code with…"),
@@ -102,6 +111,24 @@ class ExcerptsPanel(QWidget):
         self.addAction(self.hit_actions["hit"])
         self._reset()
         self.title.setText("Select a code to see its excerpts.")
+
+    def set_groups(self, groups: list[tuple[int, str]]) -> None:
+        """The project's document groups; the box shows only when there are some."""
+        current = self.group.currentData()
+        if [(self.group.itemData(i), self.group.itemText(i)) for i in range(1, self.group.count())] == groups:
+            return
+        self.group.blockSignals(True)
+        self.group.clear()
+        self.group.addItem("All documents", None)
+        for gid, name in groups:
+            self.group.addItem(f"Group: {name}", gid)
+        at = self.group.findData(current)
+        self.group.setCurrentIndex(at if at >= 0 else 0)
+        self.group.blockSignals(False)
+        self.group.setVisible(bool(groups))
+
+    def document_group(self) -> int | None:
+        return self.group.currentData()
 
     def _reset(self) -> None:
         self.view.clear()

@@ -28,8 +28,10 @@ class ReviewMixin:
         if mode is None:
             return None
         if mode[0] == "code":
+            group = self.excerpts.document_group()
             return ExcerptFilter(code_ids=(mode[1],), with_descendants=self.excerpts.subcodes.isChecked(),
-                                 coder_ids=getattr(self, "shown_coders", None))  # ui/team_menu.py
+                                 coder_ids=getattr(self, "shown_coders", None),  # ui/team_menu.py
+                                 document_group_ids=(group,) if group is not None else None)
         if mode[0] == "exemplars":
             return ExcerptFilter(exemplars_only=True)
         return None
@@ -57,6 +59,8 @@ class ReviewMixin:
         """Show the current list afresh: its count and first page (with `keep_loaded`, as many rows
         as were shown, at the same scroll position)."""
         self._excerpts_pending = None
+        if self.project is not None:
+            self.excerpts.set_groups([(g.id, g.name) for g in self.project.groups("document")])
         mode = self._excerpts_mode
         if self.project is None or mode is None:
             self.excerpts.clear()
