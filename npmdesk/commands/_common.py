@@ -38,9 +38,9 @@ def open_project(args, read_only: bool = False):
         project.close()
 
 
-def parse_span(text: str) -> tuple[int, int]:
+def parse_span(text: str, option: str = "--span", example: str = "120:245") -> tuple[int, int]:
     try:
         start, end = (int(x) for x in text.split(":"))
     except ValueError:
-        raise InvalidValueError(f"--span takes START:END in characters, e.g. 120:245 (got {text!r})") from None
+        raise InvalidValueError(f"{option} takes START:END in characters, e.g. {example} (got {text!r})") from None
     return start, end

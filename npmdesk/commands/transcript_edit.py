@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, print_json
+from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, parse_span, print_json
 from npmdesk.core.errors import InvalidValueError
 
 
@@ -29,20 +29,12 @@ def register(sub) -> None:
     p.set_defaults(run=cmd_deidentify)
 
 
-def _span(text: str) -> tuple[int, int]:
-    try:
-        start, end = (int(x) for x in text.split(":"))
-    except ValueError:
-        raise InvalidValueError(f"--replace takes START:END in characters, e.g. 120:125 (got {text!r})") from None
-    return start, end
-
-
 def cmd_edit(args) -> int:
     if not args.replace and not args.relabel:
         raise InvalidValueError("say what to change: --replace START:END TEXT or --relabel OLD NEW")
     if args.replace and args.relabel:
         raise InvalidValueError("--replace and --relabel are separate edits: run them one at a time")
-    edits = [(*_span(span), text) for span, text in args.replace]
+    edits = [(*parse_span(span, "--replace", "120:125"), text) for span, text in args.replace]
     with open_project(args) as project:
         doc = project.document_by_name(args.doc)
         t0 = time.perf_counter()

@@ -167,6 +167,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.projectChanged.connect(lambda ch: self.documents.on_project_changed(self, ch))
         self.projectChanged.connect(self.memos.on_project_changed)
         self.projectChanged.connect(self._excerpts_follow)
+        self.projectSwitched.connect(self._refresh_group_box)  # ui/window_review.py
 
     def add_action(self, menu: str, text: str, slot, shortcut=None, *, needs_project: bool = True):
         from PySide6.QtGui import QAction, QKeySequence

@@ -59,8 +59,6 @@ class ReviewMixin:
         """Show the current list afresh: its count and first page (with `keep_loaded`, as many rows
         as were shown, at the same scroll position)."""
         self._excerpts_pending = None
-        if self.project is not None:
-            self.excerpts.set_groups([(g.id, g.name) for g in self.project.groups("document")])
         mode = self._excerpts_mode
         if self.project is None or mode is None:
             self.excerpts.clear()
@@ -86,8 +84,16 @@ class ReviewMixin:
         self.excerpts.show_paged(title, self._count_excerpts(flt), fetch, self._excerpt_key(),
                                  loaded=self.excerpts.loaded if keep_loaded else 0)
 
+    def _refresh_group_box(self) -> None:
+        """The excerpts panel's document groups: read when the project opens and after a change
+        that may touch groups (their tables count as 'everything'), never on each refresh."""
+        groups = self.project.groups("document") if self.project is not None else []
+        self.excerpts.set_groups([(g.id, g.name) for g in groups])
+
     def _excerpts_follow(self, changes: Changes) -> None:
         """Which part of a step the list must follow; the work itself waits for the event loop."""
+        if changes.everything:
+            self._refresh_group_box()
         mode = self._excerpts_mode
         if mode is None or self.project is None:
             return
