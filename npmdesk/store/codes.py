@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 
 from npmdesk.core.errors import InvalidValueError, NameClashError, NotFoundError
 from npmdesk.core.model import Code, CodeCounts, join_path, split_path
@@ -16,6 +17,28 @@ PALETTE = (
     "#f4d35e", "#8ecae6", "#f4a261", "#90be6d", "#e5989b", "#b8c0ff",
     "#ffafcc", "#a3c4bc", "#ffd6a5", "#caffbf", "#9bf6ff", "#d4a5ff",
 )
+DEFINITION_FIELDS = ("description", "inclusion", "exclusion", "example")
+
+
+@dataclass(frozen=True)
+class CodeDefinition:
+    """What a codebook says about a code: when to apply it (inclusion), when not (exclusion), a
+    typical passage (example), and whether it is applied at all (a non-codable theme only groups)."""
+
+    description: str = ""
+    inclusion: str = ""
+    exclusion: str = ""
+    example: str = ""
+    codable: bool = True
+
+    @property
+    def criteria(self) -> list[tuple[str, str]]:
+        """(label, text) of the criteria that are filled in, in codebook order."""
+        return [(label, text.strip()) for label, text in (
+            ("Inclusion", self.inclusion), ("Exclusion", self.exclusion), ("Example", self.example))
+            if text.strip()]
+
+
 class CodesMixin(StoreBase):
     # Reading ------------------------------------------------------------------------------------
 
@@ -143,6 +166,47 @@ class CodesMixin(StoreBase):
             self._code_row(c, code_id)
             c.execute("UPDATE codes SET description = ? WHERE id = ?", (description, code_id))
 
+    def code_definitions(self) -> dict[int, CodeDefinition]:
+        """Every code's definition and criteria, by id (one query, for the codebook)."""
+        if getattr(self, "schema_version", 2) < 2:  # a format-1 project read without upgrading
+            return {r[0]: CodeDefinition(r[1]) for r in self.db.execute("SELECT id, description FROM codes")}
+        return {r[0]: CodeDefinition(r[1], r[2], r[3], r[4], bool(r[5])) for r in self.db.execute(
+            "SELECT id, description, inclusion, exclusion, example, codable FROM codes")}
+
+    def code_definition(self, code_id: int) -> CodeDefinition:
+        if getattr(self, "schema_version", 2) < 2:
+            return CodeDefinition(self.code(code_id).description)
+        row = self.db.execute("SELECT description, inclusion, exclusion, example, codable FROM codes "
+                              "WHERE id = ?", (code_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no code with id {code_id}")
+        return CodeDefinition(row[0], row[1], row[2], row[3], bool(row[4]))
+
+    def set_code_definition(self, code_id: int, *, description: str | None = None, inclusion: str | None = None,
+                            exclusion: str | None = None, example: str | None = None,
+                            codable: bool | None = None) -> None:
+        """Set any of a code's definition fields (None leaves a field as it is), in one transaction.
+
+        A code that has codings cannot become a non-codable category: its codings would be on a
+        code nobody may apply (move them to a sub-code first, or merge it)."""
+        values = {"description": description, "inclusion": inclusion, "exclusion": exclusion, "example": example}
+        given: dict[str, str | int] = {k: v for k, v in values.items() if v is not None}
+        named = [*given, *(["codable"] if codable is not None else [])]
+        with self.write("define code", code=code_id, fields=",".join(named)) as c:
+            row = self._code_row(c, code_id)
+            if codable is False:
+                n = c.execute("SELECT count(*) FROM codings WHERE code_id = ?", (code_id,)).fetchone()[0]
+                if n:
+                    raise InvalidValueError(
+                        f"{row[2]!r} has {n} coding{'s' * (n != 1)}, so it cannot become a category that is "
+                        "never applied: move its codings to a sub-code (or merge it) first")
+                given["codable"] = 0
+            elif codable is True:
+                given["codable"] = 1
+            if given:
+                sets = ", ".join(f"{k} = ?" for k in given)
+                c.execute(f"UPDATE codes SET {sets} WHERE id = ?", (*given.values(), code_id))
+
     def move_code(self, code_id: int, new_parent_id: int | None, position: int | None = None) -> None:
         """Re-parent and/or reorder a code; a code cannot move below itself."""
         with self.write("move code", code=code_id, parent=new_parent_id, position=position) as c:
@@ -205,6 +269,13 @@ class CodesMixin(StoreBase):
         if src_desc.strip() and src_desc.strip() not in tgt_desc:
             c.execute("UPDATE codes SET description = ? WHERE id = ?",
                       ((f"{tgt_desc}\n\n{src_desc}" if tgt_desc.strip() else src_desc), target_id))
+        if getattr(self, "schema_version", 2) >= 2:  # criteria are kept as the definition is
+            for field in DEFINITION_FIELDS[1:]:
+                src, tgt = c.execute(f"SELECT s.{field}, t.{field} FROM codes s, codes t WHERE s.id = ? AND t.id = ?",
+                                     (source_id, target_id)).fetchone()
+                if src.strip() and src.strip() not in tgt:
+                    c.execute(f"UPDATE codes SET {field} = ? WHERE id = ?",
+                              (f"{tgt}\n\n{src}" if tgt.strip() else src, target_id))
         parent = self._code_row(c, source_id)[1]
         c.execute("DELETE FROM codes WHERE id = ?", (source_id,))
         self._renumber(c, parent)
