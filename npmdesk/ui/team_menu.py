@@ -1,5 +1,6 @@
-"""Team coding in the window: File > Team (copy for a co-coder, merge a coder's copy), Analysis >
-Intercoder agreement… (a dock), and View > Show codings by coder (transcript and excerpts).
+"""Team coding in the window: File > Team (copy for a co-coder, merge a coder's copy, Coders… with
+their roles), Analysis > Intercoder agreement… (a dock), and View > Show codings by coder
+(transcript and excerpts).
 
 Merging reads and matches the copies first (a refusal names the document and changes nothing),
 backs the project up, then writes everything as one step through `window.run`, with progress and
@@ -32,8 +33,11 @@ class TeamMenu:
         self.menu.setObjectName("teamMenu")
         self.copy_action = self._action("team_copy", "Copy for a co-coder…", self.copy_for_coder)
         self.merge_action = self._action("team_merge", "Merge a coder's copy…", self.merge_interactively)
+        self.coders_action = self._action("team_coders", "C&oders…", self.edit_coders)
         self.menu.addAction(self.copy_action)
         self.menu.addAction(self.merge_action)
+        self.menu.addSeparator()
+        self.menu.addAction(self.coders_action)
         if before is not None:
             file_menu.insertMenu(before, self.menu)
         else:
@@ -152,6 +156,15 @@ class TeamMenu:
         if self.dock is not None:
             self.dock.widget().load_coders()
         return True
+
+    # Coders and their roles ---------------------------------------------------------------------
+
+    def edit_coders(self):
+        from npmdesk.ui.coders_dialog import edit_coders
+
+        if self.w.project is None:
+            return None
+        return edit_coders(self.w)
 
     # Agreement ---------------------------------------------------------------------------------
 
