@@ -1,0 +1,166 @@
+"""Where the viewer's margin draws each code's stripe: columns reused as MAXQDA reuses them.
+
+The margin measures, for every coding on screen, the vertical extent of the lines it covers (in
+pixels, but nothing here cares about the unit); this module turns those extents into columns,
+labels and a density count. Pure Python, so the layout rules are unit-tested without a display.
+
+A *key* is what gets one stripe: a code id, or a (code id, coder id) pair when stripes are drawn
+per coder. Two keys share a column only when none of their runs come near each other vertically,
+so every stripe keeps room for its label at its top.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import NamedTuple
+
+Interval = tuple[float, float]
+
+
+class StripeRun(NamedTuple):
+    """One drawn stripe: a key's merged extent in one column, and the room left for its label."""
+
+    key: Hashable
+    column: int
+    top: float
+    bottom: float
+    label_top: float  # where the label starts (the run's top, or the screen's top for a run above it)
+    label_room: float  # how far down the label may run before the next stripe in its column
+
+
+class StripeLayout(NamedTuple):
+    columns: int
+    column_of: dict  # key -> column
+    runs: list[StripeRun]
+
+
+def merge_runs(intervals: Iterable[tuple[Hashable, float, float]]) -> dict[Hashable, list[Interval]]:
+    """Per key, the union of its (top, bottom) intervals, sorted; overlapping or touching ones merge."""
+    by_key: dict[Hashable, list[Interval]] = {}
+    for key, top, bottom in intervals:
+        by_key.setdefault(key, []).append((top, max(top, bottom)))
+    out: dict[Hashable, list[Interval]] = {}
+    for key, items in by_key.items():
+        items.sort()
+        merged: list[list[float]] = []
+        for top, bottom in items:
+            if merged and top <= merged[-1][1]:
+                if bottom > merged[-1][1]:
+                    merged[-1][1] = bottom
+            else:
+                merged.append([top, bottom])
+        out[key] = [(a, b) for a, b in merged]
+    return out
+
+
+def _overlaps(spans: list[Interval], starts: list[float], top: float, bottom: float) -> bool:
+    """Does (top, bottom) overlap any of the column's sorted, disjoint `spans`?"""
+    i = bisect_right(starts, top) - 1
+    if i >= 0 and spans[i][1] > top:
+        return True
+    return i + 1 < len(spans) and spans[i + 1][0] < bottom
+
+
+def assign_columns(runs: Mapping[Hashable, list[Interval]], order: Sequence[Hashable],
+                   min_extent: float = 0.0) -> dict[Hashable, int]:
+    """Give each key a column: keys are placed in `order` (keys missing from it go last, by their
+    first run), each in the lowest column where none of its runs overlap another key's.
+
+    A run claims at least `min_extent` below its top, so a short stripe still has room for its
+    label before the next key's stripe in the same column."""
+    rank = {k: i for i, k in enumerate(order)}
+    keys = sorted(runs, key=lambda k: (rank.get(k, len(rank)), runs[k][0][0] if runs[k] else 0.0))
+    columns: list[tuple[list[Interval], list[float]]] = []  # per column: disjoint spans and their starts
+    out: dict[Hashable, int] = {}
+    for key in keys:
+        claims = [(top, max(bottom, top + min_extent)) for top, bottom in runs[key]]
+        col = next((i for i, (spans, starts) in enumerate(columns)
+                    if not any(_overlaps(spans, starts, a, b) for a, b in claims)), len(columns))
+        if col == len(columns):
+            columns.append(([], []))
+        spans, starts = columns[col]
+        for a, b in claims:  # a key's own claims may overlap each other: merge as they go in
+            i = bisect_right(starts, a)
+            if i > 0 and spans[i - 1][1] >= a:
+                i -= 1
+                a = spans[i][0]
+                b = max(b, spans[i][1])
+                del spans[i], starts[i]
+            while i < len(spans) and spans[i][0] <= b:
+                b = max(b, spans[i][1])
+                del spans[i], starts[i]
+            spans.insert(i, (a, b))
+            starts.insert(i, a)
+        out[key] = col
+    return out
+
+
+def layout_stripes(intervals: Iterable[tuple[Hashable, float, float]], order: Sequence[Hashable],
+                   view_top: float, view_bottom: float, min_extent: float = 0.0) -> StripeLayout:
+    """Columns and labelled runs for the codings on screen: `intervals` are (key, top, bottom)."""
+    runs = merge_runs(intervals)
+    column_of = assign_columns(runs, order, min_extent)
+    by_column: dict[int, list[tuple[float, float, Hashable]]] = {}
+    for key, items in runs.items():
+        for top, bottom in items:
+            by_column.setdefault(column_of[key], []).append((top, bottom, key))
+    out: list[StripeRun] = []
+    for col, items in by_column.items():
+        items.sort(key=lambda t: (t[0], t[1]))
+        for i, (top, bottom, key) in enumerate(items):
+            label_top = max(top, view_top)
+            nxt = items[i + 1][0] if i + 1 < len(items) else view_bottom
+            out.append(StripeRun(key, col, top, bottom, label_top, max(0.0, min(nxt, view_bottom) - label_top)))
+    out.sort(key=lambda r: (r.column, r.top))
+    return StripeLayout(max(column_of.values(), default=-1) + 1, column_of, out)
+
+
+def stripe_width(columns: int, area: float, lane: float, widths: Sequence[int] = (5, 4, 3)) -> int:
+    """The widest stripe (from `widths`) at which `columns` columns of stripe + label lane fit in
+    `area`; the narrowest when none does (the margin then scrolls sideways)."""
+    for w in widths:
+        if columns * (w + lane) <= area:
+            return w
+    return widths[-1]
+
+
+def density(lines: Sequence[Interval], runs: Mapping[Hashable, list[Interval]]) -> list[int]:
+    """For each screen line (top, bottom), how many keys have a run covering part of it."""
+    counts = [0] * len(lines)
+    tops = [t for t, _ in lines]
+    for items in runs.values():
+        seen: set[int] = set()
+        for top, bottom in items:
+            i = max(0, bisect_right(tops, top) - 1)
+            while i < len(lines) and lines[i][0] < bottom:
+                if lines[i][1] > top and i not in seen:
+                    seen.add(i)
+                    counts[i] += 1
+                i += 1
+    return counts
+
+
+def coder_initials(names: Mapping[int, str]) -> dict[int, str]:
+    """Short, distinct labels for coders: "Ana Lopez" -> "AL", "ana" -> "An"; clashes get more letters."""
+
+    def initials(name: str, n: int) -> str:
+        words = name.replace("_", " ").replace("-", " ").replace(".", " ").split()
+        if not words:
+            return "?"
+        head = words[0][: n + (1 if len(words) == 1 else 0)]
+        return head[:1].upper() + head[1:] + "".join(w[0].upper() for w in words[1:3])
+
+    out: dict[int, str] = {}
+    for n in (1, 2, 3):
+        out = {cid: initials(name, n) for cid, name in names.items()}
+        if len(set(out.values())) == len(out):
+            return out
+    # Still clashing (two coders of one name): number them.
+    seen: dict[str, int] = {}
+    for cid in sorted(out):
+        label = out[cid]
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1:
+            out[cid] = f"{label}{seen[label]}"
+    return out
