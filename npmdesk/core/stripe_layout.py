@@ -106,11 +106,11 @@ def layout_stripes(intervals: Iterable[tuple[Hashable, float, float]], order: Se
         for top, bottom in items:
             by_column.setdefault(column_of[key], []).append((top, bottom, key))
     out: list[StripeRun] = []
-    for col, items in by_column.items():
-        items.sort(key=lambda t: (t[0], t[1]))
-        for i, (top, bottom, key) in enumerate(items):
+    for col, placed in by_column.items():
+        placed.sort(key=lambda t: (t[0], t[1]))
+        for i, (top, bottom, key) in enumerate(placed):
             label_top = max(top, view_top)
-            nxt = items[i + 1][0] if i + 1 < len(items) else view_bottom
+            nxt = placed[i + 1][0] if i + 1 < len(placed) else view_bottom
             out.append(StripeRun(key, col, top, bottom, label_top, max(0.0, min(nxt, view_bottom) - label_top)))
     out.sort(key=lambda r: (r.column, r.top))
     return StripeLayout(max(column_of.values(), default=-1) + 1, column_of, out)
