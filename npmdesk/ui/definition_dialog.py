@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut, QTextOption
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import (
     QCheckBox, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget,
 )
@@ -66,10 +66,17 @@ class DefinitionDialog(QDialog):
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setToolTip("Save (Ctrl+Enter); Ctrl+Z in the window undoes it")
         layout.addWidget(buttons)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):  # Enter alone is a new line in a field
-            QShortcut(QKeySequence(keys), self, self.accept)
+        for editor in self.editors.values():  # Ctrl+Enter saves; Enter alone is a new line in a field
+            editor.installEventFilter(self)
         self.resize(600, 620)
         self.editors["description"].setFocus()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if (event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self.accept()
+            return True
+        return super().eventFilter(obj, event)
 
     def definition(self) -> CodeDefinition:
         values = {field: editor.toPlainText().strip() for field, editor in self.editors.items()}

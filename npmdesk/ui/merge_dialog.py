@@ -9,6 +9,7 @@ shown but cannot be chosen while the merged code has codings of its own.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QLabel, QLineEdit, QPushButton, QTreeWidget, QTreeWidgetItem,
     QTreeWidgetItemIterator, QVBoxLayout,
@@ -50,6 +51,7 @@ class MergeDialog(QDialog):
             item = QTreeWidgetItem([c.name])
             item.setData(0, ID_ROLE, c.id)
             item.setToolTip(0, c.path)
+            item.setIcon(0, _swatch(c.color))
             if c.id in non_codable and source_codings:
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsSelectable)
                 item.setText(0, f"{c.name}  (category: not applied)")
@@ -148,6 +150,12 @@ class MergeDialog(QDialog):
             item.setHidden(cid not in shown)
         self.tree.expandAll()
         self._chosen_changed()
+
+
+def _swatch(color: str) -> QIcon:
+    pix = QPixmap(12, 12)
+    pix.fill(QColor(color))
+    return QIcon(pix)
 
 
 def choose_merge_target(window, codes, source_id: int) -> int | None:
