@@ -44,7 +44,8 @@ def test_edit_definition_from_the_code_menu_saves_all_fields_as_one_step(window,
     def fill(d):
         assert d.windowTitle() == "Definition of “Teaching consolidates knowledge”"
         # What was stored is shown, in word-wrapped multi-line fields (not a one-line "Memo:" box).
-        assert d.editors["description"].toPlainText() == "Explaining to a mentee deepens the mentor's own understanding."
+        stored = "Explaining to a mentee deepens the mentor's own understanding."
+        assert d.editors["description"].toPlainText() == stored
         for editor in d.editors.values():
             assert editor.lineWrapMode() == QPlainTextEdit.LineWrapMode.WidgetWidth
         labels = {w.text().replace("&", "") for w in d.findChildren(QLabel)}
