@@ -1,5 +1,6 @@
 """The codebook: an overview table of the code tree (definition and counts per code), then one
-entry per code with its colour, definition, counts, memo and, if asked, example quotes."""
+entry per code with its colour, definition, inclusion and exclusion criteria and example (those
+filled in), counts, memo and, if asked, example quotes."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ TITLE = "Codebook"
 _NONE = CodeCounts(0, 0, 0)
 COUNT_HEADERS = ("Codings", "Docs", "Ppts")
 DEFINITION_SHARE = 0.52  # of the text width, when some definition runs past a line
+CRITERIA_SIZE = 21  # half-points: the criteria read as the definition does (10.5 pt)
 
 
 def codebook_rows(project) -> list[tuple[Code, int, CodeCounts, CodeCounts]]:
@@ -97,12 +99,19 @@ def export_codebook_docx(project, out: str | Path, *, examples: int = 0,
             fixed={1: DEFINITION_SHARE} if long_definitions else None,
             note="Docs = documents; Ppts = participants. Counts include each code's sub-codes.")
     b.page_break()
+    definitions = project.code_definitions()
     for code, depth, own, total in rows:
         b.heading(code.name, min(depth + 1, 3), code.color)
         if code.description.strip():
             b.paragraph(code.description.strip(), "CodeDefinition", keep_next=True)
+        definition = definitions.get(code.id)
+        for label, text in definition.criteria if definition else ():
+            b.paragraph([(f"{label}: ", {"b": True, "sz": CRITERIA_SIZE}), (text, {"sz": CRITERIA_SIZE})],
+                        "ReportFact", keep_next=True)
         memo = project.memo("code", code.id).strip()
         facts = [f"Colour {code.color}", f"{own.codings} coding{'s' * (own.codings != 1)}"]
+        if definition is not None and not definition.codable:
+            facts.insert(0, "A category (groups its sub-codes; not applied itself)")
         if total.codings != own.codings:
             facts[-1] += f" ({total.codings} with sub-codes)"
         facts += [f"{total.documents} document{'s' * (total.documents != 1)}",
