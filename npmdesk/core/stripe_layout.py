@@ -26,7 +26,7 @@ class StripeRun(NamedTuple):
     top: float
     bottom: float
     label_top: float  # where the label starts (the run's top, or the screen's top for a run above it)
-    label_room: float  # how far down the label may run before the next stripe in its column
+    label_room: float  # how far down the label may run before the next label in its column (0: none)
 
 
 class StripeLayout(NamedTuple):
@@ -108,12 +108,29 @@ def layout_stripes(intervals: Iterable[tuple[Hashable, float, float]], order: Se
     out: list[StripeRun] = []
     for col, placed in by_column.items():
         placed.sort(key=lambda t: (t[0], t[1]))
+        # A run that follows its own key's run closely is not labelled again: the label above says it.
+        labelled = [i == 0 or placed[i - 1][2] != key or top - placed[i - 1][1] >= min_extent
+                    for i, (top, _bottom, key) in enumerate(placed)]
+        nxt = view_bottom
+        rooms = [0.0] * len(placed)
+        for i in range(len(placed) - 1, -1, -1):
+            top = placed[i][0]
+            if labelled[i]:
+                rooms[i] = max(0.0, min(nxt, view_bottom) - max(top, view_top))
+                nxt = top
         for i, (top, bottom, key) in enumerate(placed):
-            label_top = max(top, view_top)
-            nxt = placed[i + 1][0] if i + 1 < len(placed) else view_bottom
-            out.append(StripeRun(key, col, top, bottom, label_top, max(0.0, min(nxt, view_bottom) - label_top)))
+            out.append(StripeRun(key, col, top, bottom, max(top, view_top), rooms[i]))
     out.sort(key=lambda r: (r.column, r.top))
     return StripeLayout(max(column_of.values(), default=-1) + 1, column_of, out)
+
+
+def columns_needed(intervals: Iterable[tuple[Hashable, float, float]], order: Sequence[Hashable],
+                   min_extent: float, cap: int) -> int:
+    """How many columns a whole document needs (at most `cap`), from coarse extents (paragraphs)."""
+    runs = merge_runs(intervals)
+    if len(runs) <= 1:
+        return len(runs)
+    return min(cap, max(assign_columns(runs, order, min_extent).values()) + 1)
 
 
 def stripe_width(columns: int, area: float, lane: float, widths: Sequence[int] = (5, 4, 3)) -> int:

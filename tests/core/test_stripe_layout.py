@@ -7,6 +7,7 @@ import random
 from npmdesk.core.stripe_layout import (
     assign_columns,
     coder_initials,
+    columns_needed,
     density,
     layout_stripes,
     merge_runs,
@@ -93,3 +94,17 @@ def test_coder_initials_are_short_and_distinct():
     assert len(set(two.values())) == 2 and all(len(v) <= 4 for v in two.values())
     same = coder_initials({1: "Ana", 2: "Ana"})
     assert len(set(same.values())) == 2
+
+
+def test_a_run_close_below_its_own_codes_run_is_not_labelled_again():
+    layout = layout_stripes([("a", 0, 20), ("a", 30, 50), ("b", 200, 240), ("a", 400, 420)], ["a", "b"],
+                            view_top=0, view_bottom=600, min_extent=48)
+    rooms = [(r.key, r.top, r.label_room) for r in layout.runs]
+    assert rooms == [("a", 0, 200), ("a", 30, 0), ("b", 200, 200), ("a", 400, 200)]
+
+
+def test_columns_needed_for_a_document_is_capped():
+    assert columns_needed([], [], 1, cap=8) == 0
+    assert columns_needed([("a", 0, 1), ("b", 5, 6)], ["a", "b"], 2, cap=8) == 1
+    many = [(k, 0, 3) for k in range(20)]
+    assert columns_needed(many, list(range(20)), 2, cap=8) == 8
