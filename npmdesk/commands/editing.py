@@ -1,5 +1,6 @@
 """show, rename-code, move-code, merge-codes, delete-code, describe-code, memo, exemplar: reading a
-transcript with its character positions, and the code-tree and memo edits the window makes."""
+transcript with its character positions, and the code-tree and memo edits the window makes
+(describe-code sets a code's definition, inclusion/exclusion criteria, example and codable flag)."""
 
 from __future__ import annotations
 
@@ -46,11 +47,19 @@ def register(sub) -> None:
     p.set_defaults(run=lambda a: _edit(a, lambda p, c: p.delete_code(c, children=a.children, codings=a.codings),
                                        f"deleted {a.code}"))
 
-    p = sub.add_parser("describe-code", help="set a code's definition")
+    p = sub.add_parser("describe-code", help="set a code's definition, criteria and example (or print them)")
     add_project_arg(p)
     p.add_argument("code", metavar="PATH")
-    p.add_argument("text", metavar="DEFINITION")
-    p.set_defaults(run=lambda a: _edit(a, lambda p, c: p.set_code_description(c, a.text), f"described {a.code}"))
+    p.add_argument("text", metavar="DEFINITION", nargs="?", help="the definition (left as it is if not given)")
+    p.add_argument("--inclusion", metavar="TEXT", help="inclusion criteria: when to apply the code")
+    p.add_argument("--exclusion", metavar="TEXT", help="exclusion criteria: when not to (and what to use instead)")
+    p.add_argument("--example", metavar="TEXT", help="a typical passage")
+    codable = p.add_mutually_exclusive_group()
+    codable.add_argument("--category", action="store_true",
+                         help="a theme that only groups codes: never applied itself (it must have no codings)")
+    codable.add_argument("--codable", action="store_true", help="undo --category: the code can be applied again")
+    add_json_arg(p)
+    p.set_defaults(run=cmd_describe)
 
     p = sub.add_parser("memo", help="show or write the memo on the project, a document, code, participant or coding")
     add_project_arg(p)
@@ -117,6 +126,30 @@ def cmd_move(args) -> int:
         parent = None if args.to.strip() == "/" else p.code_by_path(args.to).id
         p.move_code(code, parent)
         print(f"moved to {p.code(code).path}")
+    return 0
+
+
+def cmd_describe(args) -> int:
+    """Set the fields given (one transaction); with none, print the code's definition as stored."""
+    fields = {"description": args.text, "inclusion": args.inclusion, "exclusion": args.exclusion,
+              "example": args.example}
+    codable = False if args.category else True if args.codable else None
+    edits = {k: v for k, v in fields.items() if v is not None}
+    with open_project(args, read_only=not edits and codable is None) as p:
+        code = p.code_by_path(args.code)
+        if edits or codable is not None:
+            p.set_code_definition(code.id, **edits, codable=codable)
+            print(f"described {code.path}")
+            return 0
+        d = p.code_definition(code.id)
+    if args.json:
+        print_json({"code": code.path, "definition": d.description, "inclusion": d.inclusion,
+                    "exclusion": d.exclusion, "example": d.example, "codable": d.codable})
+        return 0
+    print(f"{code.path}{'' if d.codable else '  (category: not applied itself)'}")
+    for label, text in (("Definition", d.description), *d.criteria):
+        if text.strip():
+            print(f"{label}: {text.strip()}")
     return 0
 
 
