@@ -23,8 +23,9 @@ Pure Python: the store gathers turns and links (store/attribution.py), reports f
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 PARTICIPANT, OTHER, UNLINKED, NOBODY = "participant", "other", "unlinked", "nobody"
 
@@ -48,9 +49,9 @@ def _same_name(a: str | None, b: str | None) -> bool:
     return norm(a) == norm(b)
 
 
-@dataclass(frozen=True)
-class SpeakerTurn:
-    """A turn as the rule needs it: [start, end), the speaker's label and its linked participant."""
+class SpeakerTurn(NamedTuple):
+    """A turn as the rule needs it: [start, end), the speaker's label and its linked participant.
+    (A named tuple: a report reads tens of thousands of turns, and a frozen dataclass is slow to make.)"""
 
     start: int
     end: int
@@ -68,10 +69,18 @@ class DocumentSpeakers:
     turns: tuple[SpeakerTurn, ...] = ()
     _starts: list[int] = field(init=False, repr=False, compare=False)
     _roles: dict[str, tuple[str, str | None]] = field(init=False, repr=False, compare=False)
+    _ends: list[int] = field(init=False, repr=False, compare=False)
+    _credit: list[tuple[str, ...]] = field(init=False, repr=False, compare=False)  # per turn
 
     def __post_init__(self):
         object.__setattr__(self, "_starts", [t.start for t in self.turns])
         object.__setattr__(self, "_roles", self._classify())
+        object.__setattr__(self, "_ends", [t.end for t in self.turns])
+        credit = {}
+        for name in {t.speaker for t in self.turns}:
+            role, who = self.role(name)
+            credit[name] = (who,) if role == PARTICIPANT and who else ()
+        object.__setattr__(self, "_credit", [credit[t.speaker] for t in self.turns])
 
     def _classify(self) -> dict[str, tuple[str, str | None]]:
         names = {t.speaker for t in self.turns if t.speaker}
@@ -98,6 +107,46 @@ class DocumentSpeakers:
         if not speaker:
             return (PARTICIPANT, self.participant) if self.participant else (NOBODY, None)
         return self._roles.get(speaker, (UNLINKED, None))
+
+    def credited(self, start: int, end: int) -> tuple[str, ...]:
+        """The participants [start, end) is credited to: `attribute(start, end).participants`,
+        answered without building segments for the usual passage that lies inside one turn (the
+        matrices and the alignment view ask this for every coding)."""
+        if end <= start:
+            return self.attribute(start, end).participants
+        starts = self._starts
+        i = bisect_right(starts, start) - 1
+        if i >= 0 and end <= self._ends[i] and (i + 1 == len(starts) or starts[i + 1] >= end):
+            return self._credit[i]  # inside one turn (turn i starts at or before `start`)
+        # Across turns: what `attribute` walks, on the per-turn credits alone.
+        ends, credit = self._ends, self._credit
+        outside = self._outside()
+        people: dict[str, None] = {}  # in speaking order, each once
+        pos = start
+        for k in range(max(i, 0), bisect_left(starts, end)):  # the turns that start before `end`
+            ts, te = starts[k], ends[k]
+            if te <= start and te > ts:
+                continue
+            if ts > pos:  # text before this turn, outside every turn
+                people.update(dict.fromkeys(outside))
+            e = min(max(te, ts), end)
+            if e > max(ts, start):
+                people.update(dict.fromkeys(credit[k]))
+            if e > pos:
+                pos = e
+        if pos < end:
+            people.update(dict.fromkeys(outside))
+        return tuple(people)
+
+    @property
+    def creditable(self) -> frozenset[str]:
+        """Every participant a passage of this transcript can be credited to (a caller that has
+        credited all of them for a code can skip the code's other passages here)."""
+        return frozenset(w for c in self._credit for w in c) | frozenset(self._outside())
+
+    def _outside(self) -> tuple[str, ...]:
+        role, who = self.role(None)
+        return (who,) if role == PARTICIPANT and who else ()
 
     def attribute(self, start: int, end: int) -> Attribution:
         """The attribution of the passage [start, end)."""

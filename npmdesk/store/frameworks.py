@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -66,8 +67,9 @@ class AlignmentCell:
     code_id: int
     rationale: str
     excerpts: int
-    participants: int
+    participants: int  # credited by the attribution rule: whose words the codings are
     exemplars: list[Excerpt]
+    credited: dict = field(default_factory=dict)  # coding id -> Attribution of each exemplar
 
 
 @dataclass(frozen=True)
@@ -297,7 +299,14 @@ class FrameworksMixin(StoreBase):
 
     def alignment_table(self, framework_id: int) -> AlignmentTable:
         """Framework elements x aligned themes: excerpts (codings of the theme and its sub-codes),
-        distinct participants behind them, the rationale and the exemplar quotes for each cell."""
+        distinct participants behind them, the rationale and the exemplar quotes for each cell.
+
+        Participants are those whose words the codings are (the attribution rule, through
+        store/attribution.py): an interviewer's coded question in NPM-1's interview does not make
+        NPM-1 one of a cell's participants, and each exemplar carries its attribution (`credited`)
+        so that the view cites it as the interviewer's, as the reports do."""
+        from npmdesk.store.attribution import Attributions
+
         fw = self.framework(framework_id)
         links = self.alignments(framework_id)
         codes = self.codes()
@@ -306,16 +315,25 @@ class FrameworksMixin(StoreBase):
         subtree = {t.id: set(self.code_descendants(t.id)) for t in themes}
         every = sorted(set().union(*subtree.values())) if subtree else []
         per_code: dict[int, int] = {}
-        cases_of: dict[int, set[int]] = {}
+        cases_of: dict[int, set[str]] = {}
+        who = Attributions(self)
         if every:
-            marks = ",".join("?" * len(every))
-            per_code = dict(self.db.execute(f"SELECT code_id, count(*) FROM codings WHERE code_id IN ({marks}) "
-                                            "GROUP BY code_id", every).fetchall())
-            for code_id, case_id in self.db.execute(
-                    "SELECT DISTINCT cg.code_id, cc.case_id FROM codings cg "
-                    "JOIN coding_cases cc ON cc.coding_id = cg.id "
-                    f"WHERE cg.code_id IN ({marks})", every):
-                cases_of.setdefault(code_id, set()).add(case_id)
+            rows = self.db.execute("SELECT code_id, document_id, start, end FROM codings "
+                                   "WHERE code_id IN (SELECT value FROM json_each(?))", (json.dumps(every),)).fetchall()
+            who.load({r[1] for r in rows})
+            docs: dict[int, tuple] = {}
+            for code_id, doc_id, start, end in rows:
+                per_code[code_id] = per_code.get(code_id, 0) + 1
+                entry = docs.get(doc_id)
+                if entry is None:
+                    doc = who.document(doc_id)
+                    entry = docs[doc_id] = (doc, doc.creditable)
+                have = cases_of.get(code_id)
+                if have is None:
+                    have = cases_of[code_id] = set()
+                elif entry[1] <= have:  # every participant of this transcript counted already
+                    continue
+                have.update(entry[0].credited(start, end))
 
         def tally(code_ids: set[int]) -> tuple[int, int]:
             people = set().union(*(cases_of.get(c, set()) for c in code_ids)) if code_ids else set()
@@ -333,7 +351,9 @@ class FrameworksMixin(StoreBase):
                 quotes = self.excerpts(ExcerptFilter(code_ids=(a.code_id,), with_descendants=True, exemplars_only=True))
             else:
                 quotes = [e for e in picked if e.code_id in subtree[a.code_id]]
-            cells[(a.element_id, a.code_id)] = AlignmentCell(a.element_id, a.code_id, a.rationale, n, people, quotes)
+            credited = {e.coding_id: who.of_excerpt(e) for e in quotes}
+            cells[(a.element_id, a.code_id)] = AlignmentCell(a.element_id, a.code_id, a.rationale, n, people, quotes,
+                                                             credited)
         totals = {}
         for el in fw.elements:
             union = set().union(*(subtree[a.code_id] for a in links if a.element_id == el.id))

@@ -161,7 +161,7 @@ def credited_codings(project, code_ids=None) -> list[tuple[int, tuple[str, ...]]
     rows = project.db.execute(sql, params).fetchall()
     who = Attributions(project)
     who.load({r[1] for r in rows})
-    return [(code, who.of(doc, start, end).participants) for code, doc, start, end in rows]
+    return [(code, who.credited(doc, start, end)) for code, doc, start, end in rows]
 
 
 def matrix_table(project, selection: ReportSelection | None = None) -> MatrixTable:

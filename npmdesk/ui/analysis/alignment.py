@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QWidget)
 
 from npmdesk.core.model import ExcerptFilter
+from npmdesk.core.quotes import Citation, QuoteContext, cite
 from npmdesk.store.frameworks import AlignmentTable
 from npmdesk.store.report_settings import report_style, set_element_definition, set_report_style
 from npmdesk.ui.analysis.common import heat_color, text_color_on
@@ -24,6 +25,24 @@ QUOTES_SHOWN = 2
 def _shorten(text: str, limit: int = QUOTE_CHARS) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _citation(cell, quote) -> str:
+    """Who the quote is credited to, as the reports cite it: '(NPM-1)', '(Interviewer, Interview 1)'."""
+    a = cell.credited.get(quote.coding_id)
+    if a is None:
+        return f"({quote.participant or quote.document})"
+    return cite(a, Citation(), QuoteContext({}, {}, ())).replace("\u2011", "-").replace("\u00a0", " ")
+
+
+def _is_participant_quote(cell, quote) -> bool:
+    a = cell.credited.get(quote.coding_id)
+    return a is None or a.is_participant_quote
+
+
+def _warning(cell, quote) -> str:
+    a = cell.credited.get(quote.coding_id)
+    return (a.warning() if a is not None else None) or ""
 
 
 class AlignmentModel(QAbstractTableModel):
@@ -79,8 +98,8 @@ class AlignmentModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             lines = [f"{cell.excerpts} excerpts · {cell.participants} participants"]
             for quote in cell.exemplars[:QUOTES_SHOWN]:
-                who = quote.participant or quote.document
-                lines.append(f"“{_shorten(quote.text)}” ({who})")
+                mark = "" if _is_participant_quote(cell, quote) else "⚠ "
+                lines.append(f"{mark}“{_shorten(quote.text)}” {_citation(cell, quote)}")
             if len(cell.exemplars) > QUOTES_SHOWN:
                 lines.append(f"+ {len(cell.exemplars) - QUOTES_SHOWN} more quotes")
             return "\n".join(lines)
@@ -89,7 +108,8 @@ class AlignmentModel(QAbstractTableModel):
             bg = heat_color(cell.excerpts, self._max) or QColor("#f4f8f8")
             return bg if role == Qt.ItemDataRole.BackgroundRole else text_color_on(bg)
         if role == Qt.ItemDataRole.ToolTipRole:
-            quotes = "\n".join(f"• “{_shorten(q.text, 300)}” — {q.participant or '-'}, {q.document}"
+            quotes = "\n".join(f"• “{_shorten(q.text, 300)}” {_citation(cell, q)}"
+                               + ("" if _is_participant_quote(cell, q) else f" — {_warning(cell, q)}")
                                for q in cell.exemplars)
             return (f"{el.name} ← {self.table.themes[index.column()].path}\n"
                     f"Rationale: {cell.rationale or '(none written)'}\n{quotes}").strip()
@@ -250,8 +270,11 @@ class AlignmentView(QWidget):
         if not table.themes:
             self.status.setText("No theme is aligned with this framework yet: link themes to its elements first.")
         else:
-            self.status.setText(f"{len(table.themes)} aligned theme(s). Counts include sub-codes; "
-                                "hover for the rationale, double-click for the excerpts.")
+            others = sum(1 for c in table.cells.values() for q in c.exemplars if not _is_participant_quote(c, q))
+            self.status.setText(f"{len(table.themes)} aligned theme(s). Counts include sub-codes; participants are "
+                                "those whose words are coded. Hover for the rationale, double-click for the excerpts."
+                                + (f" \u26a0 {others} exemplar quote(s) are not a participant's own words: the "
+                                   "competency table leaves them out." if others else ""))
 
     def edit_definition(self, row: int | None = None) -> bool:
         """Edit the definition of the element in `row` (default: the current row); True if saved."""
