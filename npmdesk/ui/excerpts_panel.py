@@ -5,7 +5,9 @@ reader scrolls near the end, so the first screen of a theme with 100,000 excerpt
 After a change the window hands it just the excerpts a step touched (`apply_delta`): rows go in at
 their place in the list's order, or wait for a later page if they sort after what is loaded.
 
-Double-click (or Enter) on a row asks the window to jump to that passage in the viewer.
+Double-click (or Enter) on a row asks the window to jump to that passage in the viewer. "Read as
+document" opens the code's excerpts in full as a page (ui/retrieval_view.py). A Time column
+(hh:mm:ss, when the passage's speaker turn has a time in the recording) shows once a row has one.
 """
 
 from __future__ import annotations
@@ -19,15 +21,17 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QMenu, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
 from npmdesk.core.model import split_path
+from npmdesk.core.timecode import format_hms
 
 SPAN_ROLE = Qt.ItemDataRole.UserRole + 2
 CODING_ROLE = Qt.ItemDataRole.UserRole + 3
 PAGE = 40  # rows read at a time: more than a screen, a few milliseconds to read and show
 _DARK = QBrush(QColor("#111111"))
+TIME_COLUMN = 5
 
 
 class ExcerptsPanel(QWidget):
@@ -41,6 +45,8 @@ class ExcerptsPanel(QWidget):
     excerptMenuRequested = Signal(int, int, object)
     # "hit", "sentence", "paragraph" or "turn": code every hit (or its enclosing unit) with a code.
     codeHitsRequested = Signal(str)
+    # "Read as document": the shown code's excerpts in full, in the retrieval view.
+    readRequested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -65,6 +71,10 @@ class ExcerptsPanel(QWidget):
         self.group.setVisible(False)
         self.title = QLabel(self)
         self.title.setObjectName("excerptsTitle")
+        self.read = QPushButton("Read as &document", self)
+        self.read.setObjectName("readAsDocument")
+        self.read.setToolTip("Read these excerpts in full, with context, filters, print and export (Ctrl+Shift+R)")
+        self.read.clicked.connect(self.readRequested)
         self.view = QTreeWidget(self)
         self.view.setObjectName("excerptsView")
         self.view.setAccessibleName("Coded excerpts and search results")
@@ -72,15 +82,18 @@ class ExcerptsPanel(QWidget):
         self.view.setUniformRowHeights(True)
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setHeaderLabels(["Passage", "Code", "Document", "Participant", "Speaker"])
+        self.view.setHeaderLabels(["Passage", "Code", "Document", "Participant", "Speaker", "Time"])
         header = self.view.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         for col in (1, 2, 3, 4):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.view.setColumnWidth(col, 130)
+        header.setSectionResizeMode(TIME_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
+        self.view.setColumnHidden(TIME_COLUMN, True)  # shown once a row has a time
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
+        top.addWidget(self.read)
         top.addWidget(self.subcodes)
         top.addWidget(self.group)
         top.addWidget(self.search, 1)
@@ -141,6 +154,9 @@ class ExcerptsPanel(QWidget):
         self._by_coding: dict[int, QTreeWidgetItem] = {}
         self._names: dict[str, str] = {}  # code path -> its last part, once per code
         self.showing_search = False
+        self.view.setColumnHidden(TIME_COLUMN, True)
+        if hasattr(self, "read"):
+            self.read.setEnabled(False)
 
     # What is shown ---------------------------------------------------------------------------------
 
@@ -230,6 +246,8 @@ class ExcerptsPanel(QWidget):
 
     def _append(self, excerpts) -> None:
         items = [self._item(e) for e in excerpts]
+        if any(e.time_ms is not None for e in excerpts):
+            self.view.setColumnHidden(TIME_COLUMN, False)
         if self._key is not None:
             self._keys += [self._key(e) for e in excerpts]
         self.view.addTopLevelItems(items)
@@ -240,7 +258,7 @@ class ExcerptsPanel(QWidget):
             name = self._names[e.code] = _last(e.code)
         text = " ".join(e.text.split())
         item = QTreeWidgetItem([("★ " if e.exemplar else "") + text, name, e.document,
-                                e.participant or "", e.speaker or ""])
+                                e.participant or "", e.speaker or "", format_hms(e.time_ms)])
         item.setToolTip(1, e.code)
         item.setData(0, SPAN_ROLE, (e.document_id, e.start, e.end))
         item.setData(0, CODING_ROLE, (e.coding_id, e.code_id))
@@ -270,6 +288,8 @@ class ExcerptsPanel(QWidget):
             if i == self.loaded and more:
                 continue  # beyond the rows read so far: it comes with its page
             self.view.insertTopLevelItem(i, self._item(e))
+            if e.time_ms is not None:
+                self.view.setColumnHidden(TIME_COLUMN, False)
             if k is not None:
                 self._keys.insert(i, k)
         self._total = total
@@ -284,6 +304,7 @@ class ExcerptsPanel(QWidget):
         if self._hits is not None:
             return
         shown = self.loaded
+        self.read.setEnabled(bool(self._total))
         more = f" ({shown} shown; scroll for more)" if shown < (self._total or 0) else ""
         self.title.setText(f"<b>{html.escape(self._heading)}</b>: {self._total} excerpt(s){more}")
 
