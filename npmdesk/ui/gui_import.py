@@ -1,5 +1,7 @@
 """File > Import… and files dropped on the window: import with a cancellable progress dialog,
-then say what was found in each file, or why nothing was imported."""
+then say what was found in each file, or why nothing was imported. Recordings chosen in the
+preview are read (hash, length) first and linked in the import's own step: one Ctrl+Z takes the
+documents and their links away together, and an unreadable recording refuses the whole import."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog
 
 from npmdesk import settings
 from npmdesk.core.errors import BadInputError, CancelledError, DuplicateSourceError
+from npmdesk.core.timecode import format_hms
+from npmdesk.formats import media as media_files
 from npmdesk.formats.importing import ImportOptions, import_files, supported_suffixes
 from npmdesk.ui.dialogs import show_error, show_info
 
@@ -27,8 +31,13 @@ def ask_import_paths(parent) -> list[str]:
 
 
 def import_with_progress(parent, project, paths: list[str], options: ImportOptions | None = None):
-    """Import `paths` (all or nothing) as one undoable step of `parent.run`. Returns the
-    ImportReport, or None if nothing was imported."""
+    """Import `paths` (all or nothing) as one undoable step of `parent.run`, linking the recordings
+    the preview chose (ImportChoices). Returns the ImportReport, or None if nothing was imported."""
+    chosen_paths = getattr(options, "paths", None)  # the preview's transcripts (dropped recordings left out)
+    if chosen_paths is not None:
+        paths = list(chosen_paths)
+    recordings: dict[str, str] = {t: r for t, r in (getattr(options, "recordings", None) or {}).items()
+                                  if t in {str(p) for p in paths}}
     if not paths:
         return None
     progress = QProgressDialog("Reading files…", "Cancel", 0, len(paths), parent)
@@ -57,9 +66,23 @@ def import_with_progress(parent, project, paths: list[str], options: ImportOptio
         else:
             show_error(parent, f"Nothing was imported.\n\n{e}", "Import refused")
 
+    def operation():
+        infos = {}
+        for transcript, recording in recordings.items():  # read before the import writes: no lock held
+            if not report(0, len(paths), recording):
+                raise CancelledError("import cancelled; nothing was imported")
+            infos[transcript] = media_files.describe(recording)
+        result = import_files(project, [str(p) for p in paths], options or ImportOptions(), report)
+        for d in result.imported:
+            info = infos.get(d.path)
+            if info is not None and d.document_id is not None:
+                project.link_media(d.document_id, info.path, info.sha256, info.size, info.duration_ms)
+                d.notes.append(f"recording linked: {info.path.name} "
+                               f"({format_hms(info.duration_ms) or 'length unknown'})")
+        return result
+
     label = f"Import {Path(paths[0]).name}" if len(paths) == 1 else f"Import {len(paths)} files"
-    outcome = parent.run(label, lambda: import_files(project, [str(p) for p in paths], options or ImportOptions(),
-                                                      report), on_error=refused)
+    outcome = parent.run(label, operation, on_error=refused)
     if not outcome.ok:
         return None
     result = outcome.value

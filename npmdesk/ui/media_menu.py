@@ -1,6 +1,8 @@
-"""Recordings in the window: the player dock in sync with the transcript, linking a recording,
-setting turn times, and offline transcription (File > Transcribe a recording…), which runs in
-the background with its progress and Cancel in the status bar.
+"""Recordings in the window: the player dock in sync with the transcript, linking a recording
+(File > Link a recording…, the player's button, the Documents dock's context menu and the
+Participants dialog all use `link_recording_to`), setting turn times, and offline transcription
+(File > Transcribe a recording…), which runs in the background with its progress and Cancel in the
+status bar.
 
 Every change (a link, a turn time, a new transcript) goes through `window.run`, so it is undoable
 like any other edit. Transcription runs on a worker thread (formats/transcribe.py touches no
@@ -10,10 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QThread, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
+    QMenu,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -35,11 +36,10 @@ from npmdesk.core.timecode import format_hms
 from npmdesk.core.wording import plural
 from npmdesk.formats import media as media_files
 from npmdesk.formats import transcribe as speech
-from npmdesk.store.media import MEDIA_SUFFIXES
 from npmdesk.ui import dialogs
+from npmdesk.ui.media_links import MEDIA_FILTER, link_recording_to, recording_status, unlink_recording_from
 from npmdesk.ui.player import PlayerKeysDialog, PlayerPanel, player_keys, set_player_keys
 
-MEDIA_FILTER = "Recordings (" + " ".join(f"*{s}" for s in sorted(MEDIA_SUFFIXES)) + ")"
 
 
 class MediaController(QObject):
@@ -65,7 +65,9 @@ class MediaController(QObject):
         w.installEventFilter(self)
         w.projectChanged.connect(self._project_changed)
         w.projectSwitched.connect(lambda: self.show_document(None))
+        self._shown_file: Path | None = None  # the recording the player holds
         self._install_actions()
+        self._install_documents_menu()
 
     # --- menus and keys ----------------------------------------------------------------------------
 
@@ -124,7 +126,7 @@ class MediaController(QObject):
         if doc_id is None or p is None:
             self._doc = None
             self.panel.set_turns([])
-            self.panel.load(None, "No transcript open.")
+            self._load(None, "No transcript open.")
             self._set_playing(None)
             return
         switched = doc_id != self._doc
@@ -132,8 +134,8 @@ class MediaController(QObject):
         self.panel.set_turns(p.turns(doc_id))
         link = p.media_link(doc_id)
         if link is None:
-            if switched:
-                self.panel.load(None, "No recording linked to this transcript (Link a recording…).")
+            if switched or self._shown_file is not None:  # another transcript, or its link was undone
+                self._load(None, "No recording linked to this transcript (Link a recording…).")
             return
         found = media_files.locate(p.path, link)
         if found is not None and Path(link.stored_path).name == found.name and found != link.path_from(p.path) \
@@ -143,13 +145,17 @@ class MediaController(QObject):
                 and self.panel.player.source().toLocalFile() == str(found):
             return  # same file still playing: only the turns were refreshed
         if found is None:
-            self.panel.load(None, f"Recording not found: {Path(link.stored_path).name} was moved or deleted. "
-                                  "Use “Link a recording…” to point at it.")
+            self._load(None, f"Recording not found: {Path(link.stored_path).name} was moved or deleted. "
+                             "Use “Link a recording…” to point at it.")
         else:
-            self.panel.load(found, f"{found.name} — {format_hms(link.duration_ms) or 'length unknown'}",
-                            link.duration_ms)
+            self._load(found, f"{found.name} — {format_hms(link.duration_ms) or 'length unknown'}",
+                       link.duration_ms)
             if switched and not self.dock.isVisible():
                 self.dock.show()
+
+    def _load(self, path: Path | None, label: str, duration_ms: int | None = None) -> None:
+        self._shown_file = path
+        self.panel.load(path, label, duration_ms)
 
     # --- seeking from the transcript --------------------------------------------------------------
 
@@ -215,36 +221,57 @@ class MediaController(QObject):
             who = f"{turn.speaker}'s turn" if turn.speaker else "The turn"
             self.w.statusBar().showMessage(f"{who} now starts at {format_hms(ms)} (Ctrl+Z undoes it).", 5000)
 
-    def link_recording(self) -> None:
-        p, doc = self.w.project, self.w.current_document
+    def link_recording(self, doc_id: int | None = None) -> None:
+        """Link a recording to a transcript (the one on show unless `doc_id` says which)."""
+        p = self.w.project
+        doc = doc_id if doc_id is not None else self.w.current_document
         if p is None or doc is None:
             dialogs.show_info(self.w, "Link a recording", "Open the transcript the recording belongs to first.")
             return
-        path, _ = QFileDialog.getOpenFileName(self.w, "Link a recording", settings.last_folder(), MEDIA_FILTER)
-        if not path:
+        if link_recording_to(self.w, p, self.w.run, doc, self.w.report_error) and doc == self.w.current_document:
+            self.show_document(doc)
+            self.dock.show()
+
+    def unlink_recording(self, doc_id: int) -> None:
+        p = self.w.project
+        if p is not None:
+            unlink_recording_from(self.w, p, self.w.run, doc_id)
+
+    # --- the Documents dock's context menu -------------------------------------------------------
+
+    def _install_documents_menu(self) -> None:
+        """The Documents dock (ui/documents_panel.py) has no context menu of its own: its recording
+        entries are added here, through the view's standard custom-menu signal."""
+        docs = self.w.documents
+        docs.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        docs.customContextMenuRequested.connect(self._documents_menu_requested)
+
+    def documents_menu(self, doc_id: int) -> QMenu:
+        """The Documents dock's menu for one transcript: its recording, Link…, Unlink."""
+        p = self.w.project
+        menu = QMenu(self.w.documents)
+        menu.setObjectName("documentsMenu")
+        assert p is not None  # the dock is disabled without a project
+        status, found = recording_status(p, doc_id)
+        info = menu.addAction(f"Recording: {status}")
+        info.setEnabled(False)
+        link = menu.addAction("Link a &recording…" if found is None else "Link a different &recording…",
+                              lambda: self.link_recording(doc_id))
+        link.setObjectName("documentsLinkRecording")
+        unlink = menu.addAction("&Unlink the recording", lambda: self.unlink_recording(doc_id))
+        unlink.setObjectName("documentsUnlinkRecording")
+        link.setEnabled(not p.read_only)
+        unlink.setEnabled(found is not None and not p.read_only)
+        return menu
+
+    def _documents_menu_requested(self, pos: QPoint) -> None:
+        docs = self.w.documents
+        doc = docs.model_.document_at(docs.indexAt(pos))
+        if doc is None or self.w.project is None:
             return
-        settings.remember_folder(Path(path).parent)
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            info = media_files.describe(path)
-        except NpmdeskError as e:
-            QApplication.restoreOverrideCursor()
-            self.w.report_error(e)
-            return
-        QApplication.restoreOverrideCursor()
-        old = p.media_link(doc)
-        if old is not None and old.sha256 == info.sha256:
-            self.w.run("Find moved recording", lambda: p.relocate_media(doc, info.path))
-        else:
-            if old is not None and QMessageBox.question(
-                    self.w, "Link a recording",
-                    f"This transcript is linked to {Path(old.stored_path).name}, and {info.path.name} is a "
-                    "different recording. Link the new one instead?") != QMessageBox.StandardButton.Yes:
-                return
-            self.w.run("Link recording", lambda: p.link_media(doc, info.path, info.sha256, info.size,
-                                                              info.duration_ms))
-        self.show_document(doc)
-        self.dock.show()
+        menu = self.documents_menu(doc.id)
+        menu.exec(docs.viewport().mapToGlobal(pos))
+        menu.deleteLater()
 
     def transcribe(self) -> None:
         problem = speech.available()

@@ -1,6 +1,7 @@
 """Participants and speakers: who the participants are (with attributes), which participant each
-document belongs to, and which participant each speaker label stands for — so that a focus
-group's turns count for the right people in every matrix and report.
+document belongs to, which participant each speaker label stands for — so that a focus group's
+turns count for the right people in every matrix and report — and each document's recording
+(linked, unlinked, or missing from where it was linked).
 
 Edits are saved as they are made, each one undoable step of the window's `run` (Ctrl+Z in the
 window undoes them one by one); every view follows through the window's change signal."""
@@ -20,8 +21,10 @@ from npmdesk import settings
 from npmdesk.core.model import ATTRIBUTE_TYPES, DOCUMENT_KINDS
 from npmdesk.formats.participants_csv import import_participants
 from npmdesk.ui.dialogs import ask_text, show_error, show_info
+from npmdesk.ui.media_links import link_recording_to, recording_status, unlink_recording_from
 
 NOT_A_PARTICIPANT = "(not a participant)"
+RECORDING = 3  # the documents table's column
 
 
 class ParticipantsDialog(QDialog):
@@ -156,12 +159,25 @@ class ParticipantsDialog(QDialog):
         page = QWidget()
         self.docs = QTableWidget()
         self.docs.setObjectName("documentsTable")
-        self.docs.setColumnCount(3)
-        self.docs.setHorizontalHeaderLabels(["Document", "Kind", "Participant"])
+        self.docs.setColumnCount(4)
+        self.docs.setHorizontalHeaderLabels(["Document", "Kind", "Participant", "Recording"])
         self.docs.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2):
+        for column in (1, 2, RECORDING):
             self.docs.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.docs.currentCellChanged.connect(lambda *_: self.fill_speakers())
+        self.docs.currentCellChanged.connect(lambda *_: self._update_recording_buttons())
+        recording = QHBoxLayout()
+        self.link_button = QPushButton("&Link a recording…")
+        self.link_button.setObjectName("participantsLinkRecording")
+        self.link_button.setToolTip("Link an audio or video file to the selected document (its path, hash and "
+                                    "length are stored, never the file)")
+        self.link_button.clicked.connect(self.link_recording)
+        self.unlink_button = QPushButton("&Unlink recording")
+        self.unlink_button.setObjectName("participantsUnlinkRecording")
+        self.unlink_button.clicked.connect(self.unlink_recording)
+        recording.addWidget(self.link_button)
+        recording.addWidget(self.unlink_button)
+        recording.addStretch(1)
         self.speakers = QTableWidget()
         self.speakers.setObjectName("speakersTable")
         self.speakers.setColumnCount(2)
@@ -170,6 +186,7 @@ class ParticipantsDialog(QDialog):
         self.speakers.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         layout = QVBoxLayout(page)
         layout.addWidget(self.docs, 3)
+        layout.addLayout(recording)
         layout.addWidget(QLabel("Speakers in the selected document (the interviewer is not a participant):"))
         layout.addWidget(self.speakers, 2)
         return page
@@ -207,10 +224,52 @@ class ParticipantsDialog(QDialog):
                 lambda _, d=doc.id, c=case: self._try(partial(self.project.set_document_case, d, c.currentData()),
                                                       "Set document's participant", refill=False))
             self.docs.setCellWidget(i, 2, case)
+            self.docs.setItem(i, RECORDING, self._recording_item(doc.id))
         if docs:
             self.docs.setCurrentCell(min(max(keep, 0), len(docs) - 1), 0)
         self.docs.blockSignals(False)
         self.fill_speakers()
+        self._update_recording_buttons()
+
+    def _recording_item(self, doc_id: int) -> QTableWidgetItem:
+        status, found = recording_status(self.project, doc_id)
+        item = QTableWidgetItem(status if found is not None else "—")
+        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        item.setData(Qt.ItemDataRole.UserRole, found)
+        link = self.project.media_link(doc_id)
+        if link is None:
+            item.setToolTip("No recording linked: Link a recording… below")
+        elif found:
+            item.setToolTip(str(link.path_from(self.project.path)))
+        else:
+            item.setForeground(Qt.GlobalColor.red)  # as the import preview marks a refused file
+            item.setToolTip(f"Not found at {link.path_from(self.project.path)}: opening the transcript looks "
+                            "for it by name and hash nearby; or link it again.")
+        return item
+
+    def _selected_document(self) -> int | None:
+        row = self.docs.currentRow()
+        item = self.docs.item(row, 0) if row >= 0 else None
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def _update_recording_buttons(self) -> None:
+        doc = self._selected_document()
+        writable = doc is not None and not self.project.read_only
+        self.link_button.setEnabled(writable)
+        self.unlink_button.setEnabled(writable and self.project.media_link(doc) is not None)
+
+    def link_recording(self) -> None:
+        doc = self._selected_document()
+        if doc is not None and link_recording_to(self, self.project, self.run, doc,
+                                                 on_error=lambda e: show_error(self, str(e))):
+            self.changed = True
+            self.fill_documents()
+
+    def unlink_recording(self) -> None:
+        doc = self._selected_document()
+        if doc is not None and unlink_recording_from(self, self.project, self.run, doc):
+            self.changed = True
+            self.fill_documents()
 
     def fill_speakers(self) -> None:
         row = self.docs.currentRow()
