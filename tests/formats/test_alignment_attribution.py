@@ -126,12 +126,12 @@ def test_the_alignment_view_cites_the_interviewer(aligned, qtbot):
         "Asking for feedback")
     index = model.index(row, col)
     shown = index.data()
-    assert shown.startswith("1 excerpts · 0 participants")
+    assert shown.startswith("1 excerpt · 0 participants")
     assert "\u26a0" in shown and "(Interviewer, Interview NPM-1)" in shown and "(NPM-1)" not in shown
     assert "not a participant" in index.data(Qt.ItemDataRole.ToolTipRole)
     assert "not a participant's own words" in view.status.text()
     total = model.index(row, model.columnCount() - 1)
-    assert total.data() == "1 excerpts\n0 participants"
+    assert total.data() == "1 excerpt\n0 participants"
     group = model.index([model.headerData(r, Qt.Orientation.Vertical) for r in range(model.rowCount())].index(
         "Professionalism"), [model.headerData(c, Qt.Orientation.Horizontal)
                              for c in range(model.columnCount())].index("Safety with peers"))

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 
 from npmdesk.core.model import ExcerptFilter
 from npmdesk.core.quotes import Citation, QuoteContext, cite
+from npmdesk.core.wording import plural
 from npmdesk.store.frameworks import AlignmentTable
 from npmdesk.store.report_settings import report_style, set_element_definition, set_report_style
 from npmdesk.ui.analysis.common import heat_color, text_color_on
@@ -86,7 +87,7 @@ class AlignmentModel(QAbstractTableModel):
         if self.is_total(index.column()):
             n, people = self.table.element_totals.get(el.id, (0, 0))
             if role == Qt.ItemDataRole.DisplayRole:
-                return f"{n} excerpts\n{people} participants" if n else "—"
+                return f"{plural(n, 'excerpt')}\n{plural(people, 'participant')}" if n else "—"
             if role == Qt.ItemDataRole.BackgroundRole:
                 return QColor("#eef1f4")
             if role == Qt.ItemDataRole.ToolTipRole:
@@ -96,7 +97,7 @@ class AlignmentModel(QAbstractTableModel):
         if cell is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            lines = [f"{cell.excerpts} excerpts · {cell.participants} participants"]
+            lines = [f"{plural(cell.excerpts, 'excerpt')} · {plural(cell.participants, 'participant')}"]
             for quote in cell.exemplars[:QUOTES_SHOWN]:
                 mark = "" if _is_participant_quote(cell, quote) else "⚠ "
                 lines.append(f"{mark}“{_shorten(quote.text)}” {_citation(cell, quote)}")
