@@ -105,7 +105,7 @@ _META_KEY = re.compile(
     r"(?:(?:interview|session|recording|focus[ -]group|study|project|audio|transcript)\s+)?"
     r"(?:date|dates|day|time|times|start(?:ing)?(?: time)?|end(?:ing)?(?: time)?|location|place|venue|site|"
     r"setting|room|duration|length|transcriber|transcribed(?: by)?|transcription(?: service| by| date)?|"
-    r"transcript|interview|focus[ -]group|project(?: title| name| code)?|study(?: title| name| code)?|"
+    r"project(?: title| name| code)?|study(?: title| name| code)?|"
     r"recording(?: file| id| name| length)?|recorded(?: on| by| at)?|audio(?: file)?|file(?: ?name)?|"
     r"session(?: number| no\.?| id)?|(?:participant|interviewee|respondent)s?[ -]?(?:id|code|number|no\.?|"
     r"pseudonym)|pseudonym|id|format|mode|platform|medium|language|participants|attendees|present|speakers|"
@@ -142,11 +142,13 @@ def _header(text: str, starts: list[tuple[int, str]], label_ends: list[int], kee
     """The indexes (into `starts`) of the header lines above the first real turn."""
     lines: list[tuple[int, str]] = []  # (index, kind) in order
     quiet: set[int] = set()  # header lines whose label is no speaker anyway ("Participant ID")
+    quiet_keys = False
     for i, (_, label) in enumerate(starts[:len(label_ends)]):
         kind = _meta_kind(label, _value_at(text, label_ends[i]))
-        if keep is not None and label not in keep:  # not a turn anyway (a heading): the header may go on after it
-            if kind in ("key", "shape"):
+        if keep is not None and label not in keep:  # no turn anyway (a heading): the header goes on
+            if kind is not None:
                 quiet.add(i)
+                quiet_keys = quiet_keys or kind != "role"
             continue
         if kind is None:
             break
@@ -163,10 +165,15 @@ def _header(text: str, starts: list[tuple[int, str]], label_ends: list[int], kee
         if kind != "role" and (counts[label] > in_header[label] or label in known):
             lines = lines[:n]
             break
-    if quiet or any(kind in ("key", "shape") for _, kind in lines):
+    if quiet_keys or any(kind in ("key", "shape") for _, kind in lines):
         return quiet | {i for i, _ in lines}
     # Only roles with names: "Interviewer: J. Doe" is a header; "Interviewer: Welcome" never was one.
-    return {i for i, kind in lines if kind == "role" and _strong_name(_value_at(text, label_ends[i]))}
+    named = set()
+    for i, _ in lines:
+        if not _strong_name(_value_at(text, label_ends[i])):
+            break
+        named.add(i)
+    return quiet | named
 
 
 def _value_at(text: str, end: int) -> str:
