@@ -222,8 +222,8 @@ class ImportDialog(QDialog):
             return (f"{names}: only recordings, no transcript. To link a recording to a transcript already in the "
                     "project, open it and use File > Link a recording to this transcript…, or the Documents "
                     "list's context menu.")
-        return f"Recordings dropped with the transcripts ({names}) are linked, not imported: choose them in the " \
-               "Recording column."
+        return f"Recordings dropped with the transcripts ({names}) are not transcripts to import: choose one in a " \
+               "transcript's Recording column to link it."
 
     def _already_imported(self, path: str) -> str | None:
         from npmdesk.formats.importing import _sha256
