@@ -139,9 +139,9 @@ class RetrievalView(QWidget):
         self.page.anchorClicked.connect(self._link)
         self.page.positionActivated.connect(self._double_clicked)
         self.page.verticalScrollBar().valueChanged.connect(self._scrolled)
-        self.print_button.clicked.connect(self.print_page)
-        self.pdf_button.clicked.connect(self.save_pdf)
-        self.word_button.clicked.connect(self.export_word)
+        self.print_button.clicked.connect(lambda: self.print_page())
+        self.pdf_button.clicked.connect(lambda: self.save_pdf())
+        self.word_button.clicked.connect(lambda: self.export_word())
         keys = QKeySequence.StandardKey
         for key, slot in ((keys.Print, self.print_page), (keys.Close, self.close)):
             action = QAction(self)
