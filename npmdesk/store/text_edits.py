@@ -12,6 +12,7 @@ a coding whose text is deleted is removed with its memo, and both are reported.
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from bisect import bisect_right
 from collections.abc import Iterable
@@ -119,28 +120,40 @@ class TextEditsMixin(StoreBase):
             version = c.execute("SELECT max(version) FROM document_versions WHERE document_id = ?",
                                 (doc_id,)).fetchone()[0] or 1
             return EditResult(doc_id, frozenset(), (), 0, version, text_sha256(old))
+        words = c.execute("SELECT words FROM documents WHERE id = ?", (doc_id,)).fetchone()
         c.execute("UPDATE document_texts SET text = ? WHERE document_id = ?", (new, doc_id))
-        c.execute("UPDATE documents SET length = ?, words = ? WHERE id = ?", (len(new), count_words(new), doc_id))
-        moved, removed = self._move_codings(c, doc_id, old, mapping)
+        c.execute("UPDATE documents SET length = ?, words = ? WHERE id = ?",
+                  (len(new), edited_word_count(old, new, mapping, words[0] if words else None), doc_id))
+        near: set[int] = set()
+        moved, removed = self._move_codings(c, doc_id, old, mapping, near)
         turns_removed = self._move_turns(c, doc_id, mapping)
-        self._sync_coding_cases(c, doc_id)
-        version = record_version(c, doc_id, old, new, summary or _describe(edits), self.coder_id)
-        return EditResult(doc_id, frozenset(moved), tuple(removed), turns_removed, version, text_sha256(new))
+        self._sync_coding_cases(c, doc_id, near)
+        digest = text_sha256(new)
+        version = record_version(c, doc_id, old, new, summary or _describe(edits), self.coder_id, digest)
+        return EditResult(doc_id, frozenset(moved), tuple(removed), turns_removed, version, digest)
 
-    def _move_codings(self, c: sqlite3.Connection, doc_id: int, old_text: str,
-                      mapping: SpanMap) -> tuple[set[int], list[tuple[int, str, str]]]:
-        first = mapping.starts[0] if mapping.starts else 0
+    def _move_codings(self, c: sqlite3.Connection, doc_id: int, old_text: str, mapping: SpanMap,
+                      near: set[int] | None = None) -> tuple[set[int], list[tuple[int, str, str]]]:
+        """Move the document's codings by `mapping`. Those after the last edit (most of them) all
+        shift by one amount: one UPDATE, no row read into Python. Only the few that reach into
+        an edit are read and mapped one by one (and put in `near`: who they speak for may have
+        changed; the shifted ones keep theirs, since the turns shift with them)."""
+        if not mapping.starts:
+            return set(), []
+        first, last_end, delta = mapping.starts[0], mapping.ends[-1], mapping.after[-1]
         rows = c.execute(
             "SELECT cg.id, cg.code_id, cg.coder_id, cg.start, cg.end, co.name FROM codings cg "
-            "JOIN codes co ON co.id = cg.code_id WHERE cg.document_id = ? AND cg.end >= ?",
-            (doc_id, first)).fetchall()
+            "JOIN codes co ON co.id = cg.code_id WHERE cg.document_id = ? AND cg.end >= ? AND cg.start < ?",
+            (doc_id, first, last_end)).fetchall()
+        if near is not None:
+            near.update(r[0] for r in rows)
+        # Codings before the first edit stay, and the shifted ones stay apart from each other and
+        # from them; a mapped coding can only land on another mapped one or on a shifted one.
         kept: dict[tuple[int, int, int, int], int] = {}
-        for cid, code_id, coder_id, s, e, _name in c.execute(
-                "SELECT id, code_id, coder_id, start, end, '' FROM codings WHERE document_id = ? AND end < ?",
-                (doc_id, first)):
-            kept[(code_id, coder_id, s, e)] = cid
         updates: list[tuple[int, int, int]] = []
         removed: list[tuple[int, str, str]] = []
+        tail_removed: list[int] = []
+        shift_floor = mapping.new_starts[-1] + mapping.lengths[-1]  # where the shifted ones begin now
         for cid, code_id, coder_id, s, e, name in sorted(rows, key=lambda r: r[0]):
             span = mapping.span(s, e)
             if span is None:
@@ -150,35 +163,61 @@ class TextEditsMixin(StoreBase):
             if key in kept:  # two codings of one code by one coder now cover the same words
                 removed.append((cid, name, old_text[s:e]))
                 continue
+            if span[0] >= shift_floor:
+                other = c.execute(
+                    "SELECT cg.id, co.name FROM codings cg JOIN codes co ON co.id = cg.code_id "
+                    "WHERE cg.document_id = ? AND cg.code_id = ? AND cg.start = ? AND cg.end = ? "
+                    "AND cg.coder_id = ? AND cg.start >= ?",
+                    (doc_id, code_id, span[0] - delta, span[1] - delta, coder_id, last_end)).fetchone()
+                if other is not None:
+                    if other[0] < cid:  # the older coding stays, as between mapped ones
+                        removed.append((cid, name, old_text[s:e]))
+                        continue
+                    removed.append((other[0], other[1], old_text[span[0] - delta:span[1] - delta]))
+                    tail_removed.append(other[0])
             kept[key] = cid
             if span != (s, e):
                 updates.append((span[0], span[1], cid))
         if removed:
             c.executemany("DELETE FROM codings WHERE id = ?", [(r[0],) for r in removed])
-        if updates:
-            # Park the moved spans first so that no intermediate state repeats another's span.
+        if updates:  # parked first, so that no intermediate state repeats another's span
             c.executemany("UPDATE codings SET start = start + ?, end = end + ? WHERE id = ?",
                           [(_SHIFT, _SHIFT, cid) for _s, _e, cid in updates])
+        shifted: list[int] = []
+        if delta:
+            shifted = _shift_codings(c, doc_id, last_end, delta)
+        if updates:
             c.executemany("UPDATE codings SET start = ?, end = ? WHERE id = ?", updates)
-        return {cid for _s, _e, cid in updates}, removed
+        moved = {cid for _s, _e, cid in updates}
+        moved.update(shifted)
+        moved.difference_update(tail_removed)
+        return moved, removed
 
     def _move_turns(self, c: sqlite3.Connection, doc_id: int, mapping: SpanMap) -> int:
-        first = mapping.starts[0] if mapping.starts else 0
+        if not mapping.starts:
+            return 0
+        first, last_end, delta = mapping.starts[0], mapping.ends[-1], mapping.after[-1]
         updates, gone = [], []
-        for tid, s, e in c.execute("SELECT id, start, end FROM turns WHERE document_id = ? AND end >= ?",
-                                   (doc_id, first)).fetchall():
+        for tid, s, e in c.execute("SELECT id, start, end FROM turns WHERE document_id = ? AND end >= ? "
+                                   "AND start < ?", (doc_id, first, last_end)).fetchall():
             ns, ne = mapping.start(s), mapping.end(e)
             if ne <= ns and e > s:
                 gone.append((tid,))
             elif (ns, max(ne, ns)) != (s, e):
                 updates.append((ns, max(ne, ns), tid))
         c.executemany("DELETE FROM turns WHERE id = ?", gone)
+        if delta:  # the turns after the last edit shift by one amount (no unique span to collide)
+            c.execute("UPDATE turns SET start = start + ?, end = end + ? WHERE document_id = ? AND start >= ?",
+                      (delta, delta, doc_id, last_end))
         c.executemany("UPDATE turns SET start = ?, end = ? WHERE id = ?", updates)
         return len(gone)
 
-    def _sync_coding_cases(self, c: sqlite3.Connection, doc_id: int) -> None:
-        """Who each coding of the document speaks for, rewritten only where it now differs (so an
-        edit journals what it changed, not the whole document's links)."""
+    def _sync_coding_cases(self, c: sqlite3.Connection, doc_id: int, only: set[int] | None = None) -> None:
+        """Who each coding of the document speaks for (or, with `only`, each of those codings),
+        rewritten only where it now differs (so an edit journals what it changed, not the whole
+        document's links)."""
+        if only is not None and not only:
+            return
         turns = c.execute(
             "SELECT t.start, t.end, s.case_id FROM turns t JOIN speakers s ON s.id = t.speaker_id "
             "WHERE t.document_id = ? ORDER BY t.end", (doc_id,)).fetchall()
@@ -186,7 +225,17 @@ class TextEditsMixin(StoreBase):
         doc_case = c.execute("SELECT case_id FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
         max_len = max((t[1] - t[0] for t in turns), default=0)
         want: set[tuple[int, int]] = set()
-        for cid, s, e in c.execute("SELECT id, start, end FROM codings WHERE document_id = ?", (doc_id,)):
+        if only is None:
+            codings = c.execute("SELECT id, start, end FROM codings WHERE document_id = ?", (doc_id,)).fetchall()
+            have = set(c.execute("SELECT cc.coding_id, cc.case_id FROM coding_cases cc JOIN codings cg "
+                                 "ON cg.id = cc.coding_id WHERE cg.document_id = ?", (doc_id,)).fetchall())
+        else:
+            ids = json.dumps(sorted(only))
+            codings = c.execute("SELECT id, start, end FROM codings WHERE id IN (SELECT value FROM json_each(?))",
+                                (ids,)).fetchall()
+            have = set(c.execute("SELECT coding_id, case_id FROM coding_cases WHERE coding_id IN "
+                                 "(SELECT value FROM json_each(?))", (ids,)).fetchall())
+        for cid, s, e in codings:
             cases = set()
             k = bisect_right(ends, s)  # the first turn ending after s
             while k < len(turns) and turns[k][1] - max_len < e:
@@ -197,14 +246,12 @@ class TextEditsMixin(StoreBase):
             if not cases and doc_case is not None:
                 cases = {doc_case}
             want.update((cid, case) for case in cases)
-        have = set(c.execute("SELECT cc.coding_id, cc.case_id FROM coding_cases cc JOIN codings cg "
-                             "ON cg.id = cc.coding_id WHERE cg.document_id = ?", (doc_id,)).fetchall())
         c.executemany("DELETE FROM coding_cases WHERE coding_id = ? AND case_id = ?", sorted(have - want))
         c.executemany("INSERT INTO coding_cases(coding_id, case_id) VALUES (?, ?)", sorted(want - have))
 
 
 def record_version(c: sqlite3.Connection, doc_id: int, old: str, new: str, summary: str,
-                   coder_id: int | None) -> int:
+                   coder_id: int | None, new_sha256: str | None = None) -> int:
     """Add the new text's version row (and version 1, the text before, if it has none yet)."""
     last = c.execute("SELECT max(version) FROM document_versions WHERE document_id = ?", (doc_id,)).fetchone()[0]
     if last is None:
@@ -212,8 +259,38 @@ def record_version(c: sqlite3.Connection, doc_id: int, old: str, new: str, summa
                   "VALUES (?, 1, ?, ?, NULL, 'as imported')", (doc_id, text_sha256(old), now()))
         last = 1
     c.execute("INSERT INTO document_versions(document_id, version, text_sha256, created, coder_id, summary) "
-              "VALUES (?, ?, ?, ?, ?, ?)", (doc_id, last + 1, text_sha256(new), now(), coder_id, summary))
+              "VALUES (?, ?, ?, ?, ?, ?)", (doc_id, last + 1, new_sha256 or text_sha256(new), now(), coder_id, summary))
     return last + 1
+
+
+def _shift_codings(c: sqlite3.Connection, doc_id: int, from_start: int, delta: int) -> list[int]:
+    """Shift every coding starting at or after `from_start` by `delta` in one statement; returns
+    their ids. SQLite checks the unique span row by row, so a shift can meet a coding of the same
+    code that has not moved yet (spans exactly `delta` apart): then they are parked and moved back."""
+    try:
+        return [r[0] for r in c.execute(
+            "UPDATE codings SET start = start + ?, end = end + ? WHERE document_id = ? AND start >= ? RETURNING id",
+            (delta, delta, doc_id, from_start)).fetchall()]
+    except sqlite3.IntegrityError:  # the statement is undone as a whole; the transaction goes on
+        c.execute("UPDATE codings SET start = start + ?, end = end + ? WHERE document_id = ? AND start >= ?",
+                  (_SHIFT + delta, _SHIFT + delta, doc_id, from_start))
+        return [r[0] for r in c.execute(
+            "UPDATE codings SET start = start - ?, end = end - ? WHERE document_id = ? AND start >= ? RETURNING id",
+            (_SHIFT, _SHIFT, doc_id, _SHIFT)).fetchall()]
+
+
+def edited_word_count(old: str, new: str, mapping: SpanMap, stored: int | None) -> int:
+    """The new text's word count from the stored one: only the words around a single edit are
+    counted again (a word never spans white space), not the whole transcript."""
+    if stored is None or len(mapping.starts) != 1:
+        return count_words(new)
+    a, b = mapping.starts[0], mapping.ends[0]
+    left, right = a, b
+    while left > 0 and not old[left - 1].isspace():
+        left -= 1
+    while right < len(old) and not old[right].isspace():
+        right += 1
+    return stored - count_words(old[left:right]) + count_words(new[left:right + mapping.after[0]])
 
 
 def _describe(edits: list[Edit]) -> str:
