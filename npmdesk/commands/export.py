@@ -31,14 +31,14 @@ def register(sub) -> None:
     p.add_argument("--format", choices=ALL_FORMATS, help="default: from the extension of --out")
     p.add_argument("--report", choices=REPORTS, default="excerpts", help="which report (default: excerpts)")
     p.add_argument("--out", required=True, metavar="FILE", help="the file to write (replaced if it exists)")
-    f = p.add_argument_group("filters (excerpts; participants and matrix take --participant/--attribute, "
+    f = p.add_argument_group("filters (excerpts; participants and matrix take --participant/--attribute/--coder, "
                              "matrix also --code)")
     f.add_argument("--code", action="append", default=[], metavar="PATH", help="a code path (repeatable)")
     f.add_argument("--with-children", action="store_true", help="include the sub-codes of each --code")
     f.add_argument("--participant", action="append", default=[], metavar="NAME", help="repeatable")
     f.add_argument("--document", action="append", default=[], metavar="NAME", help="repeatable")
     f.add_argument("--coder", dest="coder_filter", action="append", default=[], metavar="NAME",
-                   help="only codings by this coder (repeatable)")
+                   help="only codings by this coder (repeatable; matrix and participants count only theirs)")
     f.add_argument("--exemplars-only", action="store_true", help="only codings marked as exemplar")
     f.add_argument("--attribute", action="append", default=[], metavar="NAME=VALUE",
                    help="only participants with this attribute value (repeatable; all must hold)")

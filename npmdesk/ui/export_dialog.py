@@ -192,6 +192,9 @@ class ExportDialog(QDialog):
         key = self.report_key()
         self.description.setText(REPORT_DESCRIPTIONS[key].capitalize() + ".")
         self.filters.setEnabled(key in FILTERABLE)
+        self.exemplars.setEnabled(key == "excerpts")  # the tables count codings: no exemplar filter
+        self.codes.setEnabled(key != "participants")
+        self.with_children.setEnabled(key != "participants")
         self.other_codes.setEnabled(key == "excerpts" and self.format_key() == "docx")
         self.examples.setEnabled(key == "codebook" and self.format_key() == "docx")
         self.framework.setEnabled(key == "alignment")
@@ -228,11 +231,11 @@ class ExportDialog(QDialog):
         key = self.report_key()
         selection = ReportSelection()
         if key in FILTERABLE:
-            selection = ReportSelection(code_paths=tuple(_checked(self.codes)),
+            selection = ReportSelection(code_paths=tuple(_checked(self.codes)) if key != "participants" else (),
                                         with_children=self.with_children.isChecked(),
                                         participants=tuple(_checked(self.participants)),
                                         coders=tuple(_checked(self.coders)),
-                                        exemplars_only=self.exemplars.isChecked())
+                                        exemplars_only=self.exemplars.isChecked() and key == "excerpts")
         return ReportOptions(selection=selection, other_codes=self.other_codes.isChecked(),
                              examples=self.examples.value(), framework=self.framework.currentData(),
                              style=self.style(), deidentified=self.deidentified.isChecked())

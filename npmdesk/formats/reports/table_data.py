@@ -35,16 +35,37 @@ def _selected_cases(project, selection: ReportSelection | None):
 
 
 def _refuse_excerpt_filters(selection: ReportSelection | None, report: str, allowed: str) -> None:
-    if selection and (selection.documents or selection.coders or selection.exemplars_only):
+    if selection and (selection.documents or selection.exemplars_only):
         raise InvalidValueError(f"the {report} report can be limited by {allowed} only "
-                                "(not by document, coder or exemplar)")
+                                "(not by document or exemplar)")
+
+
+def coder_ids(project, selection: ReportSelection | None) -> tuple[int, ...] | None:
+    """The coders whose codings a table counts (None: everyone's); unknown names are refused."""
+    if not selection or not selection.coders:
+        return None
+    return tuple(project.coder_by_name(n) for n in selection.coders)
+
+
+def coder_names(selection: ReportSelection | None) -> str:
+    """'Bea' / 'Ana and Bea': the coders a table is limited to ('' for everyone)."""
+    names = list(selection.coders) if selection else []
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else ""
+
+
+def coded_by(selection: ReportSelection | None) -> str:
+    """'coded by Bea' for a table's heading ('' for everyone)."""
+    names = coder_names(selection)
+    return f"coded by {names}" if names else ""
 
 
 def participant_table(project, selection: ReportSelection | None = None,
                       labels: dict | None = None) -> tuple[list[str], list[list[str]]]:
     """Header and rows: Participant | Description (if any) | each attribute | Documents | Codings.
-    `labels` rename attributes in the header (the report settings' attribute labels)."""
-    _refuse_excerpt_filters(selection, "participants", "participant or attribute")
+    `labels` rename attributes in the header (the report settings' attribute labels). Codings are
+    counted by the attribution rule (`credited_codings`: an interviewer's coded question is not
+    one of the interviewee's codings), only the chosen coders' if the selection names coders."""
+    _refuse_excerpt_filters(selection, "participants", "participant, attribute or coder")
     if selection and selection.code_paths:
         raise InvalidValueError("the participants report lists participants, not codes: drop --code")
     cases = _selected_cases(project, selection)
@@ -57,11 +78,13 @@ def participant_table(project, selection: ReportSelection | None = None,
     for s in project.speakers():
         if s.case_id is not None:
             docs.setdefault(s.case_id, set()).add(s.document_id)
-    by_kind = project.matrix("participants", "kinds", "codings")  # each coding has exactly one kind
-    codings = {cid: int(sum(row)) for cid, row in zip(by_kind.row_ids, by_kind.cells)}
+    per_name: Counter = Counter()
+    for _, people in credited_codings(project, coders=coder_ids(project, selection)):
+        per_name.update(people)
+    codings = {c.id: per_name.get(c.name, 0) for c in cases}
     labels = labels or {}
     header = (["Participant"] + (["Description"] if described else []) + [labels.get(a) or a for a in attrs]
-              + ["Documents", "Codings"])
+              + ["Documents", f"Codings by {coder_names(selection)}" if coder_names(selection) else "Codings"])
     rows = []
     for c in cases:
         rows.append([c.name] + ([c.description] if described else [])
@@ -144,20 +167,25 @@ class MatrixTable:
     not_credited: int = 0  # codings in the table's codes on no participant's words (an interviewer's)
 
 
-def credited_codings(project, code_ids=None) -> list[tuple[int, tuple[str, ...]]]:
-    """(code id, participants credited) of every coding (of these codes), by the attribution rule
-    (core/attribution.py through store/attribution.py): a passage counts for the participant whose
-    turn it lies in, for each participant of a passage across turns, and for nobody when only an
-    interviewer or facilitator speaks in it."""
+def credited_codings(project, code_ids=None, coders=None) -> list[tuple[int, tuple[str, ...]]]:
+    """(code id, participants credited) of every coding (of these codes, by these coder ids), by
+    the attribution rule (core/attribution.py through store/attribution.py): a passage counts for
+    the participant whose turn it lies in, for each participant of a passage across turns, and for
+    nobody when only an interviewer or facilitator speaks in it."""
     import json
 
     from npmdesk.store.attribution import Attributions
 
     sql = "SELECT code_id, document_id, start, end FROM codings"
-    params: tuple = ()
+    where, params = [], []
     if code_ids is not None:
-        sql += " WHERE code_id IN (SELECT value FROM json_each(?))"
-        params = (json.dumps(sorted(code_ids)),)
+        where.append("code_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(sorted(code_ids)))
+    if coders is not None:
+        where.append("coder_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(sorted(coders)))
+    if where:
+        sql += " WHERE " + " AND ".join(where)
     rows = project.db.execute(sql, params).fetchall()
     who = Attributions(project)
     who.load({r[1] for r in rows})
@@ -167,8 +195,9 @@ def credited_codings(project, code_ids=None) -> list[tuple[int, tuple[str, ...]]
 def matrix_table(project, selection: ReportSelection | None = None) -> MatrixTable:
     """Codes (themes aggregating their sub-codes) x participants. A coding counts for the
     participants whose words it codes (`credited_codings`), so an interviewer's question coded in
-    NPM-1's interview is not one of NPM-1's codings; those are counted apart (`not_credited`)."""
-    _refuse_excerpt_filters(selection, "matrix", "code, participant or attribute")
+    NPM-1's interview is not one of NPM-1's codings; those are counted apart (`not_credited`).
+    With coders in the selection, only their codings are counted (e.g. the consensus coder's)."""
+    _refuse_excerpt_filters(selection, "matrix", "code, participant, attribute or coder")
     tree = CodeTree(project.codes())
     code_ids = None
     if selection and selection.code_paths:
@@ -185,7 +214,7 @@ def matrix_table(project, selection: ReportSelection | None = None) -> MatrixTab
     row_codings = [0] * len(m.row_ids)
     column_totals = [0] * len(keep)
     total_codings = not_credited = 0
-    for code_id, people in credited_codings(project, code_ids):
+    for code_id, people in credited_codings(project, code_ids, coder_ids(project, selection)):
         cols = [column[p] for p in people if p in column]
         if not people:
             not_credited += 1

@@ -17,6 +17,7 @@ from npmdesk.formats.reports.quoting import QuoteMaker
 from npmdesk.formats.reports.selection import ReportSelection
 from npmdesk.formats.reports.table_data import (
     alignment_tables,
+    coded_by,
     matrix_table,
     participant_table,
     sample_summary,
@@ -41,11 +42,14 @@ ABBREVIATIONS = {
 }
 
 
-def _builder(project, title: str, subject: str, landscape: bool, style: ReportStyle) -> ReportBuilder:
-    b = ReportBuilder(f"{title} — {project.name}", subject=subject, footer=f"{project.name} · {title}",
-                      landscape=landscape, style=style)
+def _builder(project, title: str, subject: str, landscape: bool, style: ReportStyle, scope: str = "") -> ReportBuilder:
+    """The document with its title and a subtitle naming the project, the `scope` (e.g. 'coded by
+    Bea' when a table counts one coder's codings) and the date."""
+    footer = f"{project.name} · {title}" + (f" ({scope})" if scope else "")
+    b = ReportBuilder(f"{title} — {project.name}", subject=subject, footer=footer, landscape=landscape, style=style)
     b.paragraph(title, "Title")
-    b.paragraph(f"{project.name} · exported {date.today().isoformat()}", "Subtitle")
+    b.paragraph(" · ".join([project.name, *([scope] if scope else []), f"exported {date.today().isoformat()}"]),
+                "Subtitle")
     return b
 
 
@@ -67,7 +71,8 @@ def export_participants_docx(project, out: str | Path, selection: ReportSelectio
     steps = Progress(progress, 2)
     steps.start()
     wide = len(header) > 6 and not style.aggregate_only
-    b = _builder(project, "Participants", f"Participants of the study {project.name}", wide, style)
+    scope = coded_by(selection)
+    b = _builder(project, "Participants", f"Participants of the study {project.name}", wide, style, scope)
     n = len(rows)
     if not style.aggregate_only:
         b.caption(f"Participants (n = {n}).")
@@ -132,9 +137,11 @@ def export_matrix_docx(project, out: str | Path, selection: ReportSelection | No
     refuse_if_empty(len(table.participants), "no participant matches the filters")
     steps = Progress(progress, 2)
     steps.start()
+    scope = coded_by(selection)
     b = _builder(project, "Code × participant matrix", f"Codings per code and participant in {project.name}",
-                 True, style)
-    b.paragraph("Each cell counts the codings of a code (with its sub-codes) that speak for a participant; "
+                 True, style, scope)
+    b.paragraph("Each cell counts the codings" + (f" ({scope} only)" if scope else "")
+                + " of a code (with its sub-codes) that speak for a participant; "
                 "– is none. “Total” counts each coding of the code once; n is how many participants a code "
                 "rests on; the last row counts each participant’s codings once.",
                 "ReportNote")
@@ -155,7 +162,7 @@ def export_matrix_docx(project, out: str | Path, selection: ReportSelection | No
                 if len(groups) > 1 else "")
         if n:
             b.page_break()
-        b.caption(f"Codings per code and participant{part}.")
+        b.caption(f"Codings per code and participant{', ' + scope if scope else ''}{part}.")
         left_out = table.not_credited
         b.table(header, rows, font_half_points=MATRIX_FONT, right_align_from=1, total_row=True,
                 fixed={0: code_share} if len(groups) > 1 else None,
