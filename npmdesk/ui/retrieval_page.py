@@ -10,6 +10,7 @@ passage). A page of 50 excerpts reads only the documents it shows.
 from __future__ import annotations
 
 import html
+import re
 from bisect import bisect_left, bisect_right
 
 from npmdesk.core.model import Code, Excerpt
@@ -113,8 +114,12 @@ def source_words(e: Excerpt, paragraphs: str) -> list[str]:
     return parts
 
 
+_BLANK_LINES = re.compile("[ \t]*[\n\u2029][\s\u2029]*[\n\u2029]")
+
+
 def _lines(text: str) -> str:
-    return html.escape(text).replace("\n", "<br/>").replace("\u2029", "<br/>")
+    """Line breaks kept, blank separator lines dropped (a page, not the transcript's layout)."""
+    return html.escape(_BLANK_LINES.sub("\n", text)).replace("\n", "<br/>").replace("\u2029", "<br/>")
 
 
 def heading_html(code: Code, text_color: str) -> str:

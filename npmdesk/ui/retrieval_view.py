@@ -153,7 +153,10 @@ class RetrievalView(QWidget):
         box = QComboBox(self)
         box.setObjectName(name)
         box.setAccessibleName(accessible)
-        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        box.setMinimumContentsLength(12)  # long attribute values are read in the open list
+        box.view().setMinimumWidth(280)
+        box.setMaximumWidth(280)
         return box
 
     # What to show ----------------------------------------------------------------------------------
@@ -317,6 +320,7 @@ class RetrievalView(QWidget):
         cursor = QTextCursor(self.page.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
         several = self.subcodes.isChecked() and bool(self.w.catalog.children.get(self.code_id))
+        first = cursor.atStart()
         cursor.beginEditBlock()
         for e in rows:
             # Each part's first paragraph goes into the block made for it: the space above it.
@@ -331,6 +335,8 @@ class RetrievalView(QWidget):
             cursor.insertHtml(excerpt_html(len(self.excerpts), e, facts, unit, grey, link))
             self.excerpts.append(e)
         cursor.endEditBlock()
+        if first:  # the page's own cursor was at the insertion point and moved along: the top again
+            self.page.moveCursor(QTextCursor.MoveOperation.Start)
 
     def _recount(self) -> None:
         n, shown = self._total, len(self.excerpts)
