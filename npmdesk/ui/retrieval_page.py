@@ -114,7 +114,7 @@ def source_words(e: Excerpt, paragraphs: str) -> list[str]:
     return parts
 
 
-_BLANK_LINES = re.compile("[ \t]*[\n\u2029][\s\u2029]*[\n\u2029]")
+_BLANK_LINES = re.compile("[ \t]*[\n\u2029][\\s\u2029]*[\n\u2029]")
 
 
 def _lines(text: str) -> str:
