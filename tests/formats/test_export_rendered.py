@@ -34,3 +34,43 @@ def test_contents_page_numbers_without_updating_fields(study, tmp_path):
     number = int(re.search(r"(\d+)$", lines[-1]).group(1))
     assert "Seeing the system" in pages[number - 1]  # the number is the page the heading is on
     assert "update" not in contents.lower()  # no "update fields" note
+
+
+def _headings_project(path, n):
+    from npmdesk.store import Project, TurnSpec
+
+    p = Project.create(path, "Ana", name="Full page")
+    text = "NPM-1: " + " ".join(f"Sentence {i} of the interview." for i in range(n)) + "\n"
+    with p.write("set up"):
+        case = p.add_case("NPM-1")
+        doc = p.add_document("Interview NPM-1", text, case_id=case, turns=[TurnSpec(0, len(text) - 1, "NPM-1")])
+        for i in range(n):
+            code = p.add_code(f"Code {i:02d}")
+            start = text.index(f"Sentence {i} ")
+            p.apply_coding(doc, code, start, start + len(f"Sentence {i} of the interview."))
+    return p
+
+
+def test_a_full_contents_page_is_not_followed_by_a_blank_page(tmp_path):
+    """Find how many contents lines fill the first contents page, then write a report with exactly
+    that many headings: the first heading must open the very next page (no blank page between)."""
+    p = _headings_project(tmp_path / "probe.npmdesk", 60)
+    out = tmp_path / "probe.docx"
+    export_report(p, "excerpts", "docx", out, ReportOptions())
+    p.close()
+    pages = _pdf_text(out, tmp_path)
+    first_contents = next(i for i, page in enumerate(pages) if "Contents" in page)
+    fit = len(re.findall(r"^\s*Code \d\d\.{3,}", pages[first_contents], re.MULTILINE))
+    assert 10 < fit < 60
+    p = _headings_project(tmp_path / "full.npmdesk", fit)
+    out = tmp_path / "full.docx"
+    export_report(p, "excerpts", "docx", out, ReportOptions())
+    p.close()
+    pages = [page for page in _pdf_text(out, tmp_path) if page.strip()]
+    at = next(i for i, page in enumerate(pages) if "Contents" in page)
+    assert len(re.findall(r"^\s*Code \d\d\.{3,}", pages[at], re.MULTILINE)) == fit  # the page is full
+    after = [ln.strip() for ln in pages[at + 1].splitlines() if ln.strip()]
+    assert after[0] == "Code 00", after[:3]  # the next page starts with the first heading
+    page_no = int(re.search(r"Code 00\.{3,}\s*(\d+)", pages[at]).group(1))
+    assert page_no == at + 2  # and the contents says so (pages count from 1)
+    assert all(len([ln for ln in page.splitlines() if ln.strip()]) > 1 for page in pages)  # no blank page
