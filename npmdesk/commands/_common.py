@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import sys
 from contextlib import contextmanager
 
-from npmdesk.core.errors import InvalidValueError
+from npmdesk.core.errors import InvalidValueError, NotFoundError
+from npmdesk.core.model import split_path
 from npmdesk.store import Project
 
 
@@ -42,5 +44,51 @@ def parse_span(text: str, option: str = "--span", example: str = "120:245") -> t
     try:
         start, end = (int(x) for x in text.split(":"))
     except ValueError:
-        raise InvalidValueError(f"{option} takes START:END in characters, e.g. {example} (got {text!r})") from None
+        raise InvalidValueError(f"{option} takes START:END in characters, e.g. {example} (got {quoted(text)})"
+                                ) from None
     return start, end
+
+
+def quoted(text: str) -> str:
+    """A name or phrase in a message as the user typed it: 'we're' reads "we're", not Python's
+    repr with its escapes."""
+    return f'"{text}"' if "'" in text else f"'{text}'"
+
+
+def find_code(project, path: str):
+    """The code at `path`, or NotFoundError saying which code was probably meant: a short name
+    after the code moved under a theme ('Belonging' -> 'Identity/Belonging'), another case, a typo."""
+    try:
+        return project.code_by_path(path)
+    except NotFoundError:
+        close = close_code_paths([c.path for c in project.codes()], path)
+    raise NotFoundError(f"no code {quoted(path)}{did_you_mean(close)}") from None
+
+
+def did_you_mean(paths: list[str]) -> str:
+    if not paths:
+        return ""
+    return " (did you mean " + " or ".join(quoted(p) for p in paths) + "?)"
+
+
+def close_code_paths(paths: list[str], wanted: str, n: int = 3) -> list[str]:
+    """The code paths `wanted` most likely means, best first (at most n)."""
+    try:
+        parts = [x.casefold() for x in split_path(wanted)]
+    except ValueError:
+        return []
+    if not parts:
+        return []
+    folded = {p: [x.casefold() for x in split_path(p)] for p in paths}
+    # The same path in another case, or the path as the end of a longer one (moved under a theme).
+    found = [p for p, names in folded.items() if names == parts]
+    found += [p for p, names in folded.items() if len(names) > len(parts) and names[-len(parts):] == parts]
+    if not found:  # a typo in the last name, wherever it is now
+        leaves: dict[str, list[str]] = {}
+        for p, names in folded.items():
+            leaves.setdefault(names[-1], []).append(p)
+        for leaf in difflib.get_close_matches(parts[-1], list(leaves), n=n, cutoff=0.75):
+            found += leaves[leaf]
+    if not found:
+        found = difflib.get_close_matches(wanted, paths, n=n, cutoff=0.6)
+    return list(dict.fromkeys(found))[:n]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, print_json
+from npmdesk.commands._common import add_json_arg, add_project_arg, find_code, open_project, print_json, quoted
 from npmdesk.core.errors import BadInputError, InvalidValueError
 from npmdesk.core.saturation import BASE_SIZE, RUN_LENGTH, THRESHOLD, guest_saturation
 from npmdesk.formats.framework_files import import_framework_file
@@ -82,10 +82,10 @@ def cmd_framework_add(args) -> int:
                 raise BadInputError(path, f"no such file (built-in frameworks: {', '.join(BUILTIN_FRAMEWORKS)})")
             fid = import_framework_file(p, path)
         fw = p.framework(fid)
-        print(f"added framework {fw.name!r} with {len(fw.elements)} element(s)")
+        print(f"added framework {quoted(fw.name)} with {len(fw.elements)} element(s)")
         if args.to_codes:
             root = p.add_framework_codes(fid)
-            print(f"added code {p.code(root).path!r} with a sub-code per element")
+            print(f"added code {quoted(p.code(root).path)} with a sub-code per element")
     return 0
 
 
@@ -140,13 +140,13 @@ def cmd_align(args) -> int:
     with open_project(args) as p:
         fid = p.framework_by_name(args.framework).id if args.framework else None
         element = p.element_by_name(args.element, fid)
-        code = p.code_by_path(args.code)
+        code = find_code(p, args.code)
         if args.remove:
             p.unalign_code(code.id, element.id)
-            print(f"{code.path!r} no longer aligned with {element.name!r}")
+            print(f"{quoted(code.path)} no longer aligned with {quoted(element.name)}")
         else:
             p.align_code(code.id, element.id, args.rationale)
-            print(f"{code.path!r} aligned with {element.name!r}")
+            print(f"{quoted(code.path)} aligned with {quoted(element.name)}")
     return 0
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, print_json
+from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, print_json, quoted
 from npmdesk.core.errors import InvalidValueError
 from npmdesk.formats.autocode import autocode_speakers
 from npmdesk.formats.participants_csv import import_participants
@@ -45,7 +45,7 @@ def cmd_cases(args) -> int:
         print_json([c.to_json() for c in cases])
     elif not args.csv:
         for c in cases:
-            attrs = ", ".join(f"{k}={v}" for k, v in c.attributes.items() if v is not None)
+            attrs = ", ".join(f"{k}={_shown(v)}" for k, v in c.attributes.items() if v is not None)
             print(f"{c.name}\t{attrs}")
         if not cases:
             print("no participants yet (npmdesk cases PROJECT --import participants.csv)")
@@ -79,8 +79,15 @@ def cmd_speakers(args) -> int:
     return 0
 
 
+def _shown(value) -> str:
+    """An attribute's value as a researcher reads it: a yes/no attribute says yes or no."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
 def _parse_link(text: str) -> tuple[str, str]:
     speaker, sep, case = text.partition("=")
     if not sep or not speaker.strip():
-        raise InvalidValueError(f"--link takes SPEAKER=CASE, e.g. NPM-2=NPM-2 (got {text!r})")
+        raise InvalidValueError(f"--link takes SPEAKER=CASE, e.g. NPM-2=NPM-2 (got {quoted(text)})")
     return speaker.strip(), case.strip()

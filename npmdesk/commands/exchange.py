@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, print_json
+from npmdesk.commands._common import add_json_arg, add_project_arg, find_code, open_project, print_json, quoted
 from npmdesk.formats.refi.exporter import TARGETS, export_qdpx
 from npmdesk.formats.refi.importer import import_qdpx
 from npmdesk.formats.refi.positions import UNITS
@@ -138,9 +138,9 @@ def cmd_groups(args) -> int:
         elif args.add or args.remove:
             name, *items = args.add or args.remove
             group = p.group_by_name(kind, name)
-            ids = [p.document_by_name(i).id if kind == "document" else p.code_by_path(i).id for i in items]
+            ids = [p.document_by_name(i).id if kind == "document" else find_code(p, i).id for i in items]
             n = p.add_group_members(group.id, ids) if args.add else p.remove_group_members(group.id, ids)
-            print(f"{'added' if args.add else 'removed'} {n} {kind}(s) {'to' if args.add else 'from'} {name!r}")
+            print(f"{'added' if args.add else 'removed'} {n} {kind}(s) {'to' if args.add else 'from'} {quoted(name)}")
         elif args.rename:
             p.rename_group(p.group_by_name(kind, args.rename[0]).id, args.rename[1])
         elif args.delete:
@@ -155,5 +155,5 @@ def cmd_groups(args) -> int:
         print("no groups")
     for g in groups:
         members = ", ".join(names[g.kind][m] for m in g.members) or "(empty)"
-        print(f"{g.kind} group {g.name!r}: {members}")
+        print(f"{g.kind} group {quoted(g.name)}: {members}")
     return 0

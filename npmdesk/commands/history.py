@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, print_json
+from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, print_json, quoted
 
 DEFAULT_LIMIT = 50
 
@@ -25,7 +25,7 @@ def _positive(text: str) -> int:
     except ValueError:
         n = 0
     if n < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {quoted(text)}")
     return n
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, print_json
+from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, print_json, quoted
 from npmdesk.core.errors import InvalidValueError
 
 
@@ -83,7 +83,8 @@ def cmd_identifiers(args) -> int:
 
 def _pair(value: str, option: str) -> tuple[str, str]:
     if "=" not in value:
-        raise InvalidValueError(f"{option} takes TERM=REPLACEMENT, e.g. \"Mercy Hospital=[hospital]\" (got {value!r})")
+        raise InvalidValueError(f"{option} takes TERM=REPLACEMENT, e.g. \"Mercy Hospital=[hospital]\" "
+                                f"(got {quoted(value)})")
     term, _, repl = value.partition("=")
     return term.strip(), repl.strip()
 

@@ -6,10 +6,12 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
-from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, print_json
+from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, print_json, quoted
+from npmdesk.core.attribution import is_role_name
 from npmdesk.core.errors import DuplicateSourceError, InvalidValueError
 from npmdesk.core.model import DOCUMENT_KINDS
-from npmdesk.formats.importing import ImportOptions, import_files
+from npmdesk.formats.importing import ImportedDocument, ImportOptions, import_files
+from npmdesk.formats.speakers import header_lines
 
 
 def register(sub) -> None:
@@ -48,6 +50,7 @@ def cmd_import(args) -> int:
         except DuplicateSourceError as e:  # the formats layer names no option; the CLI names its own
             raise DuplicateSourceError(e.path, f"{e.reason} (import again with --force to keep a second copy)"
                                        ) from None
+        notes = {d.path: _notes(p, d, args) for d in report.imported} if not args.json else {}
     if args.json:
         print_json([{"name": d.name, "path": d.path, "kind": d.kind, "format": d.format, "encoding": d.encoding,
                      "words": d.words, "turns": d.turns, "speakers": d.speakers, "status": "imported"}
@@ -56,11 +59,27 @@ def cmd_import(args) -> int:
     else:
         for d in report.imported:
             print(f"imported {d.summary()}")
-            for note in d.notes:
+            for note in d.notes + notes[d.path]:
                 print(f"    note: {note}")
         for path, reason in report.skipped:
             print(f"skipped {path}: {reason}", file=sys.stderr)
     return 0
+
+
+def _notes(p, d: ImportedDocument, args) -> list[str]:
+    """What the researcher may want to know or change about a document just imported."""
+    notes = []
+    if d.document_id is not None and not args.no_speakers and not args.speaker_pattern:
+        header = header_lines(p.document_text(d.document_id), set(d.speakers))
+        if header:
+            notes.append("header lines kept as text, not speakers: "
+                         + ", ".join(f"{key}: {value}" if value else key for key, value in header))
+    participants = [s for s in d.speakers if not is_role_name(s)]
+    if d.kind == "interview" and len(participants) >= 3:
+        notes.append(f"{len(participants)} participants speak ({', '.join(participants)}): if this is a focus "
+                     f"group, import it with --kind focus-group, or now: npmdesk docs {quoted(str(args.project))} "
+                     f"--set-kind {quoted(d.name + '=focus-group')}")
+    return notes
 
 
 def _import_refi(args, suffixes: set[str]) -> int:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, parse_span, print_json
-from npmdesk.core.errors import InvalidValueError
+from npmdesk.commands._common import (
+    add_json_arg, add_project_arg, close_code_paths, did_you_mean, find_code, open_project, parse_span, print_json,
+    quoted,
+)
+from npmdesk.core.errors import InvalidValueError, NotFoundError
+from npmdesk.core.model import split_path
 from npmdesk.core.wording import plural
 from npmdesk.store import ExcerptFilter, Project
 
@@ -39,6 +44,8 @@ def register(sub) -> None:
     where.add_argument("--find", metavar="PHRASE", help="code this exact phrase of the document")
     p.add_argument("--occurrence", type=int, metavar="N",
                    help="with --find: code the Nth occurrence (default 1; an ambiguous phrase is refused)")
+    p.add_argument("--new-code", action="store_true",
+                   help="create the code path even though a code of that name is elsewhere in the tree")
     p.set_defaults(run=cmd_code)
 
     p = sub.add_parser("excerpts", help="every coded passage of a code")
@@ -120,7 +127,7 @@ def cmd_codes(args) -> int:
 
 def _pair(text: str) -> tuple[str, str]:
     if "=" not in text:
-        raise InvalidValueError(f"expected NAME=VALUE, got {text!r}")
+        raise InvalidValueError(f"expected NAME=VALUE, got {quoted(text)}")
     name, value = text.rsplit("=", 1)
     return name.strip(), value.strip()
 
@@ -131,14 +138,15 @@ def _find_span(text: str, phrase: str, occurrence: int | None, doc_name: str) ->
         hits.append(at)
         at = text.find(phrase, at + 1)
     if not hits:
-        raise InvalidValueError(f"{phrase!r} does not occur in {doc_name!r}")
+        raise InvalidValueError(f"the phrase {quoted(phrase)} does not occur in {quoted(doc_name)}")
     if occurrence is None:
         if len(hits) > 1:
-            raise InvalidValueError(f"{phrase!r} occurs {len(hits)} times in {doc_name!r}: "
+            raise InvalidValueError(f"the phrase {quoted(phrase)} occurs {len(hits)} times in {quoted(doc_name)}: "
                                     "add --occurrence N, or a longer phrase")
         occurrence = 1
     if not 1 <= occurrence <= len(hits):
-        raise InvalidValueError(f"{phrase!r} occurs {len(hits)} time(s) in {doc_name!r}, not {occurrence}")
+        raise InvalidValueError(f"the phrase {quoted(phrase)} occurs {plural(len(hits), 'time')} in "
+                                f"{quoted(doc_name)}, not {occurrence}")
     start = hits[occurrence - 1]
     return start, start + len(phrase)
 
@@ -150,16 +158,38 @@ def cmd_code(args) -> int:
             start, end = _find_span(p.document_text(doc.id), args.find, args.occurrence, doc.name)
         else:
             start, end = parse_span(args.span)
+        note = _new_code_note(p, args.code, args.new_code)
         with p.write():
             code_id = p.ensure_code_path(args.code)
             coding_id = p.apply_coding(doc.id, code_id, start, end)
+    if note:
+        print(f"npmdesk: note: {note}", file=sys.stderr)
     print(coding_id)
     return 0
 
 
+def _new_code_note(p, path: str, new_code: bool) -> str | None:
+    """Before `code` creates a code path: a code of that name elsewhere in the tree (it moved under
+    a theme) is what was meant, so the path is refused unless --new-code says otherwise; a name
+    close to an existing one is created with a note."""
+    try:
+        p.code_by_path(path)
+        return None
+    except NotFoundError:
+        pass
+    paths = [c.path for c in p.codes()]
+    close = close_code_paths(paths, path)
+    wanted = [x.casefold() for x in split_path(path)]
+    same = [c for c in close if [x.casefold() for x in split_path(c)][-len(wanted):] == wanted]
+    if same and not new_code:
+        raise NotFoundError(f"no code {quoted(path)}{did_you_mean(same)}; use that path, or add --new-code "
+                            "to create a new code here as well")
+    return f"created the new code {quoted(path)}{did_you_mean(close)}" if close else None
+
+
 def cmd_excerpts(args) -> int:
     with open_project(args, read_only=True) as p:
-        code = p.code_by_path(args.code)
+        code = find_code(p, args.code)
         groups = getattr(args, "document_group", None)
         group_ids = tuple(p.group_by_name("document", g).id for g in groups) if groups else None
         excerpts = p.excerpts(ExcerptFilter(code_ids=(code.id,), with_descendants=args.with_children,

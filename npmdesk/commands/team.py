@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, parse_span, print_json
+from npmdesk.commands._common import add_json_arg, add_project_arg, find_code, open_project, parse_span, print_json
 from npmdesk.core.agreement_units import UNITS
 from npmdesk.core.errors import InvalidValueError
 from npmdesk.store.agreement import CI_CHOICES, compute_agreement
@@ -84,7 +84,7 @@ def _coders(args) -> list[str]:
 
 
 def _code_ids(p, paths) -> list[int] | None:
-    return [p.code_by_path(path).id for path in paths] if paths else None
+    return [find_code(p, path).id for path in paths] if paths else None
 
 
 def cmd_team_copy(args) -> int:

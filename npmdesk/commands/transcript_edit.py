@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, parse_span, print_json
+from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, parse_span, print_json, quoted
 from npmdesk.core.errors import InvalidValueError
 
 
@@ -51,7 +51,7 @@ def cmd_edit(args) -> int:
         return 0
     print(f"{doc.name}: {result.summary()} ({ms:.0f} ms)")
     for _cid, code, text in result.removed:
-        print(f"  removed a coding of {code!r}: {text!r}")
+        print(f"  removed a coding of {quoted(code)}: {quoted(text)}")
     return 0
 
 
@@ -74,9 +74,9 @@ def _refuse_label_edits(project, doc, edits) -> None:
         for start, end, _ in edits:
             if start < label_end and end > at or start == end and at < start < label_end:
                 raise InvalidValueError(
-                    f"{start}:{end} changes the speaker label {text[at:label_end]!r} of turn {n}; the turn would "
-                    f"keep the speaker {turn.speaker!r}. Rename a speaker in every turn with "
-                    f"--relabel {turn.speaker!r} NEW, or replace only the words after the label")
+                    f"{start}:{end} changes the speaker label {quoted(text[at:label_end])} of turn {n}; the turn would "
+                    f"keep the speaker {quoted(turn.speaker)}. Rename a speaker in every turn with "
+                    f"--relabel {quoted(turn.speaker)} NEW, or replace only the words after the label")
 
 
 def cmd_deidentify(args) -> int:
