@@ -4,11 +4,14 @@ A model/view list (issue 14): `DocumentModel` is a QAbstractItemModel over the w
 list — each participant's row followed by its documents' rows — that keeps no widget item per row
 and computes every cell only when the view paints it, so 20,000 participants load in one pass over
 the list, and a coding updates one row's share (one dataChanged), not the whole dock.
+
+A document is listed under its own participant and under every participant one of its speakers is
+linked to, so a focus group shows under each of its members (issue 18 point 10).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QTimer, Qt, Signal
 from PySide6.QtGui import QFont
@@ -23,16 +26,38 @@ _DOC_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemF
 _Index = QModelIndex | QPersistentModelIndex
 
 
-def group_documents(documents: Iterable) -> list[tuple[str, list]]:
+def group_documents(documents: Iterable, links: Mapping[int, Iterable[str]] | None = None
+                    ) -> list[tuple[str, list]]:
     """(participant, its documents) in the order the dock lists them: participants by name, case-
-    insensitively, then the documents linked to none."""
+    insensitively, then the documents linked to none. A document is under its own participant and
+    under each participant in `links` (document id -> the participants its speakers are linked to)."""
     groups: dict[str, list] = {}
     for d in documents:
-        groups.setdefault(d.case or NO_PARTICIPANT, []).append(d)
+        names = participants_of(d, links)
+        for name in names or (NO_PARTICIPANT,):
+            groups.setdefault(name, []).append(d)
     keys = sorted((k for k in groups if k != NO_PARTICIPANT), key=str.casefold)
     if NO_PARTICIPANT in groups:
         keys.append(NO_PARTICIPANT)
     return [(k, groups[k]) for k in keys]
+
+
+def participants_of(document, links: Mapping[int, Iterable[str]] | None) -> list[str]:
+    """The document's own participant first, then those its speakers are linked to, each once."""
+    names = [document.case] if document.case else []
+    for name in (links or {}).get(document.id, ()):
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def speaker_links(speakers: Iterable) -> dict[int, list[str]]:
+    """document id -> the participants its speakers are linked to (from Project.speakers())."""
+    links: dict[int, list[str]] = {}
+    for s in speakers:
+        if s.case:
+            links.setdefault(s.document_id, []).append(s.case)
+    return links
 
 
 class DocumentModel(QAbstractItemModel):
@@ -47,24 +72,31 @@ class DocumentModel(QAbstractItemModel):
         self._group_rows: list[int] = []  # the row of each participant
         self._shares: dict[int, float] = {}
         self._where: dict[int, int] = {}  # document id -> its (first) row
+        self._also: dict[int, list[int]] = {}  # document id -> its other rows (under other participants)
+        self._links: Mapping[int, Iterable[str]] = {}
         self._bold = QFont()
         self._bold.setBold(True)
 
     # Loading ---------------------------------------------------------------------------------------
 
-    def load(self, documents: Iterable, shares: dict[int, float]) -> None:
+    def load(self, documents: Iterable, shares: dict[int, float],
+             links: Mapping[int, Iterable[str]] | None = None) -> None:
+        """`links`: document id -> participants its speakers are linked to (see speaker_links)."""
         self.beginResetModel()
-        self._groups = group_documents(documents)
+        self._groups = group_documents(documents, links)
+        self._links = links or {}
         rows: list = []
         group_rows: list[int] = []
         where: dict[int, int] = {}
+        also: dict[int, list[int]] = {}
         for key, docs in self._groups:
             group_rows.append(len(rows))
             rows.append(key)
             for d in docs:
-                where.setdefault(d.id, len(rows))
+                if where.setdefault(d.id, len(rows)) != len(rows):
+                    also.setdefault(d.id, []).append(len(rows))
                 rows.append(d)
-        self._rows, self._group_rows, self._where = rows, group_rows, where
+        self._rows, self._group_rows, self._where, self._also = rows, group_rows, where, also
         self._shares = dict(shares)
         self.endResetModel()
 
@@ -81,8 +113,8 @@ class DocumentModel(QAbstractItemModel):
             return
         for doc_id in only:
             self._shares[doc_id] = shares.get(doc_id, 0.0)
-            ix = self.index_for(doc_id, 2)
-            if ix.isValid():
+            for row in self.rows_of(doc_id):
+                ix = self.createIndex(row, 2)
                 self.dataChanged.emit(ix, ix, [Qt.ItemDataRole.DisplayRole])
 
     # Lookups ---------------------------------------------------------------------------------------
@@ -90,6 +122,11 @@ class DocumentModel(QAbstractItemModel):
     def index_for(self, doc_id: int, column: int = 0) -> QModelIndex:
         row = self._where.get(doc_id)
         return QModelIndex() if row is None else self.createIndex(row, column)
+
+    def rows_of(self, doc_id: int) -> list[int]:
+        """Every row the document is listed in (one per participant it is under)."""
+        first = self._where.get(doc_id)
+        return [] if first is None else [first, *self._also.get(doc_id, ())]
 
     def document_at(self, index: _Index):
         """The document of a row, or None for a participant row or an invalid index."""
@@ -168,7 +205,9 @@ class DocumentModel(QAbstractItemModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
             speakers = ", ".join(d.speakers) or "none recognised"
-            return (f"{d.name}\n{d.words} words, {d.turns} turns\nSpeakers: {speakers}\n"
+            under = participants_of(d, self._links)
+            who = f"\nListed under: {', '.join(under)}" if len(under) > 1 else ""
+            return (f"{d.name}\n{d.words} words, {d.turns} turns\nSpeakers: {speakers}{who}\n"
                     f"Source: {d.source_name or '—'} ({d.encoding or '—'})")
         return None
 
@@ -246,9 +285,10 @@ class DocumentList(QTableView):
         self.model_.clear()
         self._loading = False
 
-    def load(self, documents, shares: dict[int, float], current: int | None = None) -> None:
+    def load(self, documents, shares: dict[int, float], current: int | None = None,
+             links: Mapping[int, Iterable[str]] | None = None) -> None:
         self._loading = True
-        self.model_.load(documents, shares)
+        self.model_.load(documents, shares, links)
         if current is not None:
             ix = self.model_.index_for(current)
             if ix.isValid():
@@ -264,7 +304,7 @@ class DocumentList(QTableView):
             self._pending_shares = set()
             docs = getattr(window, "document_list", None)  # the window has just read them for this change
             self.load(docs if docs is not None else window.project.documents(), window.project.coded_shares(),
-                      window.current_document)
+                      window.current_document, speaker_links(window.project.speakers()))
             return
         if changes.codings or changes.codes:
             pending = self._pending_shares
@@ -290,6 +330,8 @@ class DocumentList(QTableView):
         self.model_.update_shares(shares, only)
 
     def select_document(self, doc_id: int) -> None:
+        if self.currentIndex().row() in self.model_.rows_of(doc_id):
+            return  # already current, under one of its participants
         ix = self.model_.index_for(doc_id)
         if ix.isValid() and ix.row() != self.currentIndex().row():
             self._loading = True
