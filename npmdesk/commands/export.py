@@ -5,6 +5,7 @@ one export (an export only reads the project, so nothing is remembered from the 
 
 from __future__ import annotations
 
+import argparse
 import importlib
 from pathlib import Path
 
@@ -47,6 +48,9 @@ def register(sub) -> None:
                    help="write it de-identified: the pseudonym table applied to quotes, names and cells, identifying "
                         "attributes left out, coders named by role or initials (see npmdesk pseudonym)")
     o.add_argument("--other-codes", action="store_true", help="excerpts: list other codes on the same passage")
+    o.add_argument("--times", action=argparse.BooleanOptionalAction, default=None,
+                   help="excerpts: each quote's time stamp (hh:mm:ss, when its turn begins in the recording) in "
+                        "its source line and a CSV 'time' column (default: on when any excerpt has a time)")
     o.add_argument("--examples", type=int, default=0, metavar="N", help="codebook: N example quotes per code")
     o.add_argument("--framework", metavar="NAME", help="alignment: the framework (default: every aligned one)")
     s = p.add_argument_group("look and citations (default: the project's report settings)")
@@ -119,7 +123,7 @@ def cmd_export(args) -> int:
                 aggregate_only=args.aggregate_only, show_rationale=args.rationale, show_subcodes=args.sub_codes)
             options = ReportOptions(selection=selection, other_codes=args.other_codes, examples=args.examples,
                                     framework=args.framework, style=style,
-                                    deidentified=args.deidentified)
+                                    deidentified=args.deidentified, times=args.times)
             count = export_report(project, args.report, fmt, args.out, options)
             what = args.report
     finally:

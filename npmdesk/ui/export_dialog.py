@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from npmdesk.core.errors import CancelledError, NpmdeskError
 from npmdesk.core.quotes import CITATION_STYLES
 from npmdesk.core.report_style import TABLE_STYLES, ReportStyle, locale_page_size
+from npmdesk.formats.reports.data import has_times
 from npmdesk.formats.reports.empty import EmptyReportError
 from npmdesk.formats.reports.export import REPORT_DESCRIPTIONS, REPORTS, ReportOptions, export_report
 from npmdesk.formats.reports.selection import ReportSelection
@@ -66,6 +67,10 @@ class ExportDialog(QDialog):
         self.coders = _checklist("exportCoders", [(c["name"], c["name"]) for c in project.coders()])
         self.exemplars = QCheckBox("Exemplar quotes only")
         self.other_codes = QCheckBox("Show the other codes on each passage")
+        self.times = QCheckBox("Time stamps (hh:mm:ss, from the recording's turn times) in source lines",
+                               objectName="exportTimes", checked=has_times(project))
+        self.times.setToolTip("When each quote's turn begins in the recording; on by default when transcripts "
+                              "have turn times (captions, [00:12:34] stamps, transcription)")
         self.examples = QSpinBox(minimum=0, maximum=20)
         frameworks = [f.name for f in project.frameworks()]
         self.framework = QComboBox(objectName="exportFramework")
@@ -82,6 +87,7 @@ class ExportDialog(QDialog):
         fl.addRow("", self.exemplars)
         form.addRow(self.filters)
         form.addRow("", self.other_codes)
+        form.addRow("", self.times)
         form.addRow("Example quotes per code:", self.examples)
         form.addRow("Framework:", self.framework)
         self._add_style_controls(form, report_style(project))
@@ -196,6 +202,7 @@ class ExportDialog(QDialog):
         self.codes.setEnabled(key != "participants")
         self.with_children.setEnabled(key != "participants")
         self.other_codes.setEnabled(key == "excerpts" and self.format_key() == "docx")
+        self.times.setEnabled(key == "excerpts")
         self.examples.setEnabled(key == "codebook" and self.format_key() == "docx")
         self.framework.setEnabled(key == "alignment")
         self.format.setEnabled(key not in WORD_ONLY)
@@ -238,7 +245,8 @@ class ExportDialog(QDialog):
                                         exemplars_only=self.exemplars.isChecked() and key == "excerpts")
         return ReportOptions(selection=selection, other_codes=self.other_codes.isChecked(),
                              examples=self.examples.value(), framework=self.framework.currentData(),
-                             style=self.style(), deidentified=self.deidentified.isChecked())
+                             style=self.style(), deidentified=self.deidentified.isChecked(),
+                             times=self.times.isChecked() if key == "excerpts" else None)
 
 
 def run_export(parent, project, report: str, fmt: str, out: Path, options: ReportOptions) -> int | None:

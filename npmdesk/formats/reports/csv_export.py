@@ -16,10 +16,11 @@ import csv
 from pathlib import Path
 
 from npmdesk.core.report_style import ReportStyle
+from npmdesk.core.timecode import format_hms
 from npmdesk.formats.deidentified import scrub
 from npmdesk.formats.export_support import Progress, ProgressCallback, atomic_output
 from npmdesk.formats.reports.codebook import codebook_rows
-from npmdesk.formats.reports.data import excerpt_rows
+from npmdesk.formats.reports.data import excerpt_rows, wants_times
 from npmdesk.formats.reports.empty import refuse_if_empty, style_of
 from npmdesk.formats.reports.quoting import QuoteMaker
 from npmdesk.formats.reports.selection import ReportSelection
@@ -60,12 +61,15 @@ def _write(out, header: list[str], rows, steps: Progress) -> int:
 
 def export_excerpts_csv(project, out: str | Path, selection: ReportSelection | None = None, *,
                         other_codes: bool = False, progress: ProgressCallback | None = None,
-                        style: ReportStyle | None = None) -> int:
+                        style: ReportStyle | None = None, times: bool | None = None) -> int:
     """One row per excerpt, in report order; returns the number of excerpts. `text` is the exact
     coded text; `participant` who it is credited to by the attribution rule (empty for an
-    interviewer's words: `credited_to` names them), `citation` as the Word reports print it."""
+    interviewer's words: `credited_to` names them), `citation` as the Word reports print it.
+    With `times` (None: when any excerpt has one) a last column `time` holds when the quote's turn
+    begins in the recording, hh:mm:ss (empty where its transcript has no times)."""
     rows = excerpt_rows(project, selection, other_codes=other_codes)
     refuse_if_empty(len(rows), "no coded excerpt matches the filters")
+    timed = wants_times(rows, times)
     steps = Progress(progress, len(rows) + 1, every=1000)
     steps.start()
     maker = QuoteMaker(project, style_of(project, style))
@@ -79,9 +83,10 @@ def export_excerpts_csv(project, out: str | Path, selection: ReportSelection | N
             yield [e.code, e.text, ", ".join(a.participants), e.speaker or "", e.document, r.paragraphs[0],
                    r.paragraphs[1], e.start, e.end, e.coder, "yes" if e.exemplar else "no", e.memo,
                    "; ".join(r.other_codes), e.coding_id, ", ".join(a.participants + a.others + a.unlinked),
-                   "yes" if a.is_participant_quote else "no", q.citation.replace("\u2011", "-").replace("\u00a0", " ")]
+                   "yes" if a.is_participant_quote else "no", q.citation.replace("\u2011", "-").replace("\u00a0", " ")
+                   ] + ([format_hms(e.time_ms)] if timed else [])
 
-    return _write(out, EXCERPT_COLUMNS, cells(), steps)
+    return _write(out, EXCERPT_COLUMNS + (["time"] if timed else []), cells(), steps)
 
 
 def export_codebook_csv(project, out: str | Path, *, progress: ProgressCallback | None = None) -> int:

@@ -7,6 +7,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from npmdesk.core.model import Code, Excerpt
+from npmdesk.core.timecode import format_hms
 from npmdesk.formats.reports.selection import DocumentTexts, ReportSelection, paragraph_label
 
 
@@ -79,15 +80,20 @@ class _OtherCodes:
 
 
 def source_line(row: ExcerptRow, citation: str, *, spans_speakers: bool = False,
-                coder: bool = False) -> str:
-    """'(NPM‑1) · Interview 1, ¶ 3–4 · exemplar': the citation (core/quotes.py), where the passage
-    is (unless the citation says it already), and flags. The coder is named only when asked (the
-    title page lists the coders)."""
+                coder: bool = False, time: bool = False) -> str:
+    """'(NPM‑1) · Interview 1, ¶ 3–4, 00:12:34 · exemplar': the citation (core/quotes.py), where
+    the passage is (unless the citation says it already), when its turn begins in the recording
+    (`time`, if the turn has a time), and flags. The coder is named only when asked (the title page
+    lists the coders)."""
     e = row.excerpt
     where = paragraph_label(*row.paragraphs)
+    stamp = format_hms(e.time_ms) if time and e.time_ms is not None else ""
     plain = citation.replace("\u00a0", " ").replace("\u2011", "-")
     if where not in plain:
-        parts = [citation, where if e.document in plain else f"{e.document}, {where}"]
+        place = where if e.document in plain else f"{e.document}, {where}"
+        parts = [citation, f"{place}, {stamp}" if stamp else place]
+    elif stamp and citation.endswith(")"):  # the located style places it: '(P4, focus group 2, ¶ 12, 00:12:34)'
+        parts = [f"{citation[:-1]}, {stamp})"]
     else:
         parts = [citation]
     if coder:
@@ -104,3 +110,18 @@ def summary_counts(rows: list[ExcerptRow]) -> tuple[int, int, int]:
     docs = {r.excerpt.document_id for r in rows}
     people = {p.strip() for r in rows if r.excerpt.participant for p in r.excerpt.participant.split(",")}
     return len(rows), len(docs), len(people)
+
+
+def has_times(project) -> bool:
+    """Whether any coded passage lies in a transcript with turn times (captions, [00:12:34] stamps,
+    transcription): the excerpt reports then print time stamps unless told not to."""
+    row = project.db.execute("SELECT 1 FROM codings cg WHERE EXISTS (SELECT 1 FROM turns t WHERE "
+                             "t.document_id = cg.document_id AND t.begin_ms IS NOT NULL) LIMIT 1").fetchone()
+    return row is not None
+
+
+def wants_times(rows: list[ExcerptRow], times: bool | None) -> bool:
+    """The time-stamp setting for these excerpts: as asked, else on when any of them has a time."""
+    if times is not None:
+        return times
+    return any(r.excerpt.time_ms is not None for r in rows)

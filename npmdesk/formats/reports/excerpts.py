@@ -12,7 +12,7 @@ from pathlib import Path
 from npmdesk.core.report_style import ReportStyle
 from npmdesk.core.wording import plural
 from npmdesk.formats.export_support import Progress, ProgressCallback, atomic_output
-from npmdesk.formats.reports.data import CodeTree, ExcerptRow, excerpt_rows, source_line
+from npmdesk.formats.reports.data import CodeTree, ExcerptRow, excerpt_rows, source_line, wants_times
 from npmdesk.formats.reports.docx_builder import ReportBuilder
 from npmdesk.formats.reports.empty import refuse_if_empty, style_of
 from npmdesk.formats.reports.quoting import Quote, QuoteMaker
@@ -23,17 +23,20 @@ TITLE = "Coded excerpts"
 
 def export_excerpts_docx(project, out: str | Path, selection: ReportSelection | None = None, *,
                          other_codes: bool = False, progress: ProgressCallback | None = None,
-                         style: ReportStyle | None = None) -> int:
+                         style: ReportStyle | None = None, times: bool | None = None) -> int:
     """Write the report to `out` (atomically); returns the number of excerpts in it.
 
-    `progress(done, total)` is called now and then; returning False cancels (no file is written).
-    A selection that matches nothing raises EmptyReportError and writes nothing."""
+    `times`: print when each quote's turn begins in the recording (hh:mm:ss) in its source line;
+    None: when any excerpt has a time. `progress(done, total)` is called now and then; returning
+    False cancels (no file is written). A selection that matches nothing raises EmptyReportError
+    and writes nothing."""
     selection = selection or ReportSelection()
     rows = excerpt_rows(project, selection, other_codes=other_codes)
     refuse_if_empty(len(rows), "no coded excerpt matches the filters")
     steps = Progress(progress, len(rows) + 1)
     steps.start()
-    builder = build_excerpts_report(project, rows, selection, steps, style_of(project, style))
+    builder = build_excerpts_report(project, rows, selection, steps, style_of(project, style),
+                                    times=wants_times(rows, times))
     with atomic_output(out) as tmp:
         builder.save(tmp)
         steps.finish()
@@ -48,7 +51,8 @@ def _counts(quotes: list[Quote]) -> tuple[int, int, int]:
 
 
 def build_excerpts_report(project, rows: list[ExcerptRow], selection: ReportSelection,
-                          steps: Progress | None = None, style: ReportStyle | None = None) -> ReportBuilder:
+                          steps: Progress | None = None, style: ReportStyle | None = None, *,
+                          times: bool = False) -> ReportBuilder:
     style = style or ReportStyle()
     maker = QuoteMaker(project, style)
     maker.prepare([r.excerpt for r in rows])
@@ -70,7 +74,9 @@ def build_excerpts_report(project, rows: list[ExcerptRow], selection: ReportSele
                 "coded text with the speaker's label left out; … marks a passage that starts or ends "
                 "mid-sentence. A quote is credited to the participant whose turn it lies in; words of an "
                 "interviewer or facilitator are credited to them. ¶ numbers count the paragraphs of the "
-                "imported transcript.", "ReportNote")
+                "imported transcript."
+                + (" A time (hh:mm:ss) is when the quote's turn begins in the recording." if times else ""),
+                "ReportNote")
     b.page_break()
     b.toc()
     b.page_break()
@@ -89,17 +95,17 @@ def build_excerpts_report(project, rows: list[ExcerptRow], selection: ReportSele
             b.paragraph(f"{plural(n, 'excerpt')} · {plural(docs, 'document')} · {plural(people, 'participant')}",
                         "CodeFacts", keep_next=True)
         for r, q in own:
-            _excerpt(b, r, q)
+            _excerpt(b, r, q, times)
             if steps:
                 steps.step()
     return b
 
 
-def _excerpt(b: ReportBuilder, r: ExcerptRow, q: Quote) -> None:
+def _excerpt(b: ReportBuilder, r: ExcerptRow, q: Quote, times: bool = False) -> None:
     e = r.excerpt
     b.paragraph(q.text, "Quote")
     tail = e.memo.strip() or r.other_codes
-    b.paragraph(source_line(r, q.citation, spans_speakers=q.attribution.spans_speakers),
+    b.paragraph(source_line(r, q.citation, spans_speakers=q.attribution.spans_speakers, time=times),
                 "ExcerptSource", extra_ppr='<w:spacing w:after="0"/>' if tail else "")
     if e.memo.strip():
         last = not r.other_codes

@@ -41,6 +41,7 @@ class ReportOptions:
     framework: str | None = None  # alignment: which framework (default: every aligned one)
     style: ReportStyle | None = None  # look and citations (None: the project's remembered settings)
     deidentified: bool = False  # the pseudonym table applied on the way out (formats/deidentified.py)
+    times: bool | None = None  # excerpts: each quote's time stamp hh:mm:ss (None: when any excerpt has one)
 
 
 def export_report(project, report: str, fmt: str, out: str | Path, options: ReportOptions | None = None,
@@ -68,7 +69,7 @@ def export_report(project, report: str, fmt: str, out: str | Path, options: Repo
     style = _checked(project, style_of(project, o.style))
     if report == "excerpts":
         excerpts = export_excerpts_docx if docx else csv_export.export_excerpts_csv
-        return excerpts(project, out, sel, other_codes=o.other_codes, progress=progress, style=style)
+        return excerpts(project, out, sel, other_codes=o.other_codes, progress=progress, style=style, times=o.times)
     if report == "codebook":
         if docx:
             return export_codebook_docx(project, out, examples=o.examples, progress=progress, style=style)
