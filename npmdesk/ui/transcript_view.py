@@ -14,8 +14,9 @@ from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextOpti
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip
 
 from npmdesk.core.paragraphs import Paragraphs
+from npmdesk.core.text_edits import diff_edit, span_map
 from npmdesk.ui import mime as mimes
-from npmdesk.core.coding_index import CodingIndex, Span
+from npmdesk.core.coding_index import CodingIndex, Span, SpanColumns, positions_for
 from npmdesk.ui.highlighter import CodingHighlighter, FormatCache
 from npmdesk.core.positions import TextPositions
 from npmdesk.ui.transcript_margin import TranscriptMargin
@@ -27,6 +28,14 @@ __all__ = ["TranscriptView", "snap_to_words"]
 LAZY_CODINGS = 1500  # above this many codings a transcript is coloured visible-first
 LAZY_STEP = 40  # paragraphs coloured per background step at most
 LAZY_BUDGET = 0.02  # seconds of colouring per background step (a gesture waits at most about this)
+REFRESH_LIMIT = 20_000  # characters changed above which (and above a quarter of the text) a reload is fresh
+
+
+def _paragraph_numbers(text: str) -> dict[int, int]:
+    """Paragraph numbers count the lines that have text (as every report does)."""
+    paragraphs = Paragraphs(text)
+    upto = paragraphs.upto
+    return {b: upto[b] for b, filled in enumerate(paragraphs.filled) if filled}
 
 
 class TranscriptView(QPlainTextEdit):
@@ -84,29 +93,35 @@ class TranscriptView(QPlainTextEdit):
     # Loading -------------------------------------------------------------------------------------
 
     def load(self, doc_id: int | None, text: str, codings, turns, codes) -> None:
-        """Show a document. `codings`: store Codings; `turns`: store Turns; `codes`: store Codes."""
+        """Show a document. `codings`: store SpanColumns (Project.coding_spans) or Codings;
+        `turns`: store Turns; `codes`: store Codes.
+
+        The document already on show is refreshed in place (`_refresh`): an edit of its text (or
+        its undo) changes only the edited paragraphs of the QTextDocument, the codings index and
+        paragraph maps move with it, and only paragraphs whose look changed are re-highlighted."""
+        columns = codings if isinstance(codings, SpanColumns) else SpanColumns.of(codings)
+        if doc_id is not None and doc_id == self.document_id and self._refresh(text, columns, turns, codes):
+            return
         if self.highlighter is not None:
             self.highlighter.setDocument(None)
             self.highlighter.setParent(None)  # the document is reused: free the old index with it
             self.highlighter.deleteLater()
             self.highlighter = None
+        self._lazy_timer.stop()
         self.document_id = doc_id
         self.current_coding = None
         self._search_marks = []
         self.located = None
-        self.coders_of = {c.id: c.coder_id for c in codings}
-        self.positions = TextPositions(text)
+        self.positions = positions_for(text)
         self._text = text
         self.index = CodingIndex(self.positions)
-        self.index.update(Span(c.id, c.code_id, c.start, c.end) for c in self._shown(codings))
+        self.index.fill(self._shown(columns))
         self._set_codes(codes)
         self.setPlainText(text)
+        self.document().setUndoRedoEnabled(False)  # its text changes only from the store
         if self.document().blockCount() != self.positions.block_count:
             raise RuntimeError("transcript blocks do not match the stored text's lines")
-        # Paragraph numbers count the lines that have text (as every report does).
-        paragraphs = Paragraphs(text)
-        self.paragraph_numbers = {b: paragraphs.number(b) for b in range(self.positions.block_count)
-                                  if paragraphs.filled[b]}
+        self.paragraph_numbers = _paragraph_numbers(text)
         labels = self._speaker_labels(text, turns)
         self.formats.set_colors({c.id: c.color for c in codes})
         self.highlighter = CodingHighlighter(self.document(), self.index, self.formats, labels)
@@ -118,11 +133,72 @@ class TranscriptView(QPlainTextEdit):
         # shown and what is stored never disagree, even for a moment.
         self.highlighter.rehighlight()
         if self.highlighter.pending:
-            self._lazy_order = sorted(self.highlighter.pending, reverse=True)  # popped from the end
             self._colour_visible()
+            # The rest from the screen downwards (where a reader goes next), then what is above.
+            below = max(self.visible_blocks(), default=-1)
+            rest = sorted(self.highlighter.pending)
+            ahead = [b for b in rest if b > below]
+            self._lazy_order = (ahead + [b for b in rest if b <= below])[::-1]  # popped from the end
             self._lazy_timer.start()
         self.setExtraSelections([])
         self._update_margin_width()
+
+    def _refresh(self, text: str, columns: SpanColumns, turns, codes) -> bool:
+        """Bring the document on show up to date in place; False when a fresh load is better
+        (most of the text changed)."""
+        h, index, old = self.highlighter, self.index, self.positions
+        if h is None or index is None or old is None:
+            return False
+        edit = diff_edit(self._text, text)
+        touched: set[int] = set()
+        if edit is not None:
+            start, old_end, middle = edit
+            if (old_end - start) + len(middle) > max(REFRESH_LIMIT, len(text) // 4):
+                return False
+            new = positions_for(text)
+            new_end = start + len(middle)
+            mapping = span_map([edit])
+            touched |= index.apply_text_edit(new, start, old_end, new_end)
+            b0, b1, nb1 = old.block_of(start), old.block_of(old_end), new.block_of(new_end)
+            shift = nb1 - b1
+            renumber = lambda b: b if b < b0 else b + shift  # noqa: E731 (blocks after the edit)
+            h.pending = {renumber(b) for b in h.pending if not b0 <= b <= b1}
+            self._lazy_order = [renumber(b) for b in self._lazy_order if not b0 <= b <= b1]
+            a_qt, z_qt = old.span_to_qt(start, old_end)
+            self.positions = new
+            self._text = text
+            # The highlighter colours the edited paragraphs as Qt re-lays them out: the index,
+            # labels and positions it reads are the new text's already.
+            h.labels = self._speaker_labels(text, turns)
+            cur = QTextCursor(self.document())
+            cur.setPosition(a_qt)
+            cur.setPosition(z_qt, QTextCursor.MoveMode.KeepAnchor)
+            cur.insertText(middle)
+            if self.document().blockCount() != new.block_count:
+                return False
+            self.paragraph_numbers = _paragraph_numbers(text)
+            self._search_marks = [m for m in (mapping.span(a, z) for a, z in self._search_marks) if m]
+            if self.located is not None:
+                self.located = mapping.span(*self.located)
+            playing = getattr(self, "_playing", None)
+            if playing is not None:
+                self._playing = mapping.span(*playing)
+        else:
+            labels = self._speaker_labels(text, turns)
+            touched |= {b for b in set(labels) | set(h.labels) if labels.get(b) != h.labels.get(b)}
+            h.labels = labels
+        touched |= index.update(self._shown(columns).spans())
+        self._set_codes(codes)
+        changed = self.formats.set_colors({c.id: c.color for c in codes})
+        if changed:
+            touched |= index.blocks_of_codes(changed)
+        if self.current_coding is not None and self.current_coding not in index.spans:
+            self.current_coding = None
+        h.rehighlight_blocks(touched - h.pending)
+        self._refresh_marks()
+        self._update_margin_width()
+        self.margin.update()
+        return True
 
     def clear_document(self) -> None:
         self.load(None, "", [], [], [])
@@ -149,16 +225,17 @@ class TranscriptView(QPlainTextEdit):
 
     hidden_coders: frozenset[int] = frozenset()  # View > Show codings by coder (ui/team_menu.py)
 
-    def _shown(self, codings):
+    def _shown(self, columns: SpanColumns) -> SpanColumns:
         hidden = self.hidden_coders
-        return [c for c in codings if c.coder_id not in hidden] if hidden else codings
+        return columns.without_coders(hidden) if hidden else columns
 
     def set_codings(self, codings) -> None:
-        """Show exactly these codings; re-highlight only the paragraphs that changed."""
+        """Show exactly these codings (SpanColumns or store Codings); re-highlight only the
+        paragraphs that changed."""
         if self.index is None:
             return
-        self.coders_of = {c.id: c.coder_id for c in codings}
-        touched = self.index.update(Span(c.id, c.code_id, c.start, c.end) for c in self._shown(codings))
+        columns = codings if isinstance(codings, SpanColumns) else SpanColumns.of(codings)
+        touched = self.index.update(self._shown(columns).spans())
         if self.current_coding is not None and self.current_coding not in self.index.spans:
             self.current_coding = None
         if self.highlighter is not None and touched:
@@ -170,9 +247,9 @@ class TranscriptView(QPlainTextEdit):
         """Show one command's change: `added` store Codings (new or moved), `removed_ids` gone."""
         if self.index is None:
             return
-        self.coders_of.update((c.id, c.coder_id) for c in added)
-        touched = self.index.apply_delta([Span(c.id, c.code_id, c.start, c.end) for c in self._shown(added)],
-                                          removed_ids)
+        hidden = self.hidden_coders
+        touched = self.index.apply_delta([Span(c.id, c.code_id, c.start, c.end) for c in added
+                                          if c.coder_id not in hidden], removed_ids)
         if self.current_coding is not None and self.current_coding not in self.index.spans:
             self.current_coding = None
         if self.highlighter is not None and touched:

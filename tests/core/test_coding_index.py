@@ -65,3 +65,63 @@ def test_a_span_on_only_a_line_break_marks_the_paragraph_without_characters():
     index = CodingIndex(positions)
     index.update([Span(1, 1, nl, nl + 1)])
     assert index.entries(0) == [(positions.to_qt(nl), positions.to_qt(nl), 1, 1)]
+
+
+def _same(a: CodingIndex, b: CodingIndex) -> None:
+    assert a.spans == b.spans
+    assert {k: sorted(v) for k, v in a.by_block.items() if v} == {k: sorted(v) for k, v in b.by_block.items() if v}
+    for block in range(b.positions.block_count):
+        assert a.entries(block) == b.entries(block)
+
+
+def test_positions_for_is_text_positions():
+    from npmdesk.core.coding_index import positions_for
+
+    for text in (TEXT, "", "ascii only\nlines\n", "😀\n\n😀x\u2029y", TEXT * 3):
+        fast, ref = positions_for(text), TextPositions(text)
+        assert (fast.block_starts, fast.block_starts_u16, fast.length) == (ref.block_starts, ref.block_starts_u16,
+                                                                          ref.length)
+        assert fast.map.astral_positions == ref.map.astral_positions
+        assert [fast.to_qt(i) for i in range(len(text) + 1)] == [ref.to_qt(i) for i in range(len(text) + 1)]
+        assert fast.map.length_u16 == ref.map.length_u16
+
+
+def test_fill_from_columns_is_a_fresh_build_sorted_or_not():
+    from npmdesk.core.coding_index import SpanColumns
+
+    positions = TextPositions(TEXT)
+    spans = random_spans(300, 5)
+    for order in (sorted(spans, key=lambda s: (s.start, s.end)), spans):
+        cols = SpanColumns([s.coding_id for s in order], [s.code_id for s in order], [s.start for s in order],
+                           [s.end for s in order], [1] * len(order))
+        filled, built = CodingIndex(positions), CodingIndex(positions)
+        assert filled.fill(cols) == built.update(order)
+        _same(filled, built)
+
+
+def test_a_text_edit_moves_the_index_as_a_fresh_build_of_the_moved_codings():
+    from npmdesk.core.coding_index import positions_for
+    from npmdesk.core.text_edits import apply_edits
+
+    rnd = random.Random(9)
+    for _ in range(200):
+        spans = random_spans(80, rnd.randrange(1000))
+        a = rnd.randrange(len(TEXT))
+        b = min(len(TEXT), a + rnd.choice((0, 1, 3, 30)))
+        new_text, mapping = apply_edits(TEXT, [(a, b, rnd.choice(("", "x", "😀\n", "\n\nab")))])
+        moved = CodingIndex(TextPositions(TEXT))
+        moved.update(spans)
+        for block in range(moved.positions.block_count):
+            moved.entries(block)  # the cache is kept where the edit did not reach
+        new = positions_for(new_text)
+        new_end = a + (len(new_text) - len(TEXT)) + (b - a)
+        touched = moved.apply_text_edit(new, a, b, new_end)
+        assert touched == set(range(new.block_of(a), new.block_of(new_end) + 1))
+        expected = []
+        for s in spans:
+            m = mapping.span(s.start, s.end)
+            if m is not None:
+                expected.append(Span(s.coding_id, s.code_id, *m))
+        fresh = CodingIndex(new)
+        fresh.update(expected)
+        _same(moved, fresh)
