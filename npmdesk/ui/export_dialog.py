@@ -9,8 +9,9 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
-    QLabel, QLineEdit, QListWidget, QListWidgetItem, QProgressDialog, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+    QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QFrame, QHBoxLayout,
+    QLabel, QLineEdit, QListWidget, QListWidgetItem, QProgressDialog, QPushButton, QScrollArea, QSpinBox,
+    QVBoxLayout, QWidget,
 )
 
 from npmdesk.core.errors import CancelledError, NpmdeskError
@@ -67,7 +68,7 @@ class ExportDialog(QDialog):
         self.coders = _checklist("exportCoders", [(c["name"], c["name"]) for c in project.coders()])
         self.exemplars = QCheckBox("Exemplar quotes only")
         self.other_codes = QCheckBox("Show the other codes on each passage")
-        self.times = QCheckBox("Time stamps (hh:mm:ss, from the recording's turn times) in source lines",
+        self.times = QCheckBox("Time stamps (hh:mm:ss) in source lines",
                                objectName="exportTimes", checked=has_times(project))
         self.times.setToolTip("When each quote's turn begins in the recording; on by default when transcripts "
                               "have turn times (captions, [00:12:34] stamps, transcription)")
@@ -115,8 +116,19 @@ class ExportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         self.setMinimumWidth(640)
-        layout.addLayout(form)
+        # The form is taller than a 1366x768 laptop's screen: it scrolls, the buttons stay in view.
+        body = QWidget(objectName="exportForm")
+        body.setLayout(form)
+        scroll = QScrollArea(objectName="exportScroll")
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(scroll, 1)
         layout.addWidget(buttons)
+        screen = (parent.screen() if parent is not None else None) or QApplication.primaryScreen()
+        room = screen.availableGeometry().height() - 80 if screen is not None else 700
+        self.resize(max(body.sizeHint().width() + 40, 640), min(body.sizeHint().height() + 60, max(room, 400)))
         self.report.currentIndexChanged.connect(self._update)
         self.format.currentIndexChanged.connect(self._update)
         self._update()

@@ -120,7 +120,8 @@ def test_the_export_dialog_box(tmp_path, qtbot, monkeypatch):
         dialog.path_edit.setText(str(out))
         assert export_dialog.run_export(dialog, p, "excerpts", "docx", dialog.path(), dialog.options()) == 2
         assert _sources(out)["She asked me what I was worried about."].endswith(", 00:12:34")
-        qtbot.mouseClick(dialog.times, Qt.MouseButton.LeftButton)
+        dialog.times.setFocus()
+        qtbot.keyClick(dialog.times, Qt.Key.Key_Space)
         assert not dialog.times.isChecked()
         assert export_dialog.run_export(dialog, p, "excerpts", "docx", dialog.path(), dialog.options()) == 2
         assert _sources(out)["She asked me what I was worried about."] == "(NPM-3) · Interview NPM-3, ¶ 2"
