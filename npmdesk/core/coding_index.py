@@ -189,6 +189,26 @@ class CodingIndex:
         self._entries_cache.clear()
         return set(by_block)
 
+    def sync(self, columns: SpanColumns) -> set[int]:
+        """Make the index hold exactly these codings (as `update`), comparing the columns with
+        the held spans directly: after an edit, when nearly all are already where they should
+        be, no Span is made for the ones that are."""
+        if not self.spans:
+            return self.fill(columns)
+        spans = self.spans
+        get = spans.get
+        changed: list[Span] = []
+        for cid, code, start, end in zip(columns.ids, columns.code_ids, columns.starts, columns.ends):
+            held = get(cid)
+            if held is None or held[2] != start or held[3] != end or held[1] != code:
+                changed.append(_make_span((cid, code, start, end)))
+        gone: list[int] = []
+        if len(spans) + sum(1 for c in changed if c.coding_id not in spans) != len(columns.ids):
+            gone = list(spans.keys() - set(columns.ids))
+        if not changed and not gone:
+            return set()
+        return self.apply_delta(changed, gone)
+
     def apply_text_edit(self, new_positions: TextPositions, start: int, old_end: int, new_end: int) -> set[int]:
         """The document's text had [start, old_end) replaced by new text ending at `new_end`
         (code points): move every coding by the edit rule (core/text_edits.py) and renumber the

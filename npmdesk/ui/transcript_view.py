@@ -187,7 +187,7 @@ class TranscriptView(QPlainTextEdit):
             labels = self._speaker_labels(text, turns)
             touched |= {b for b in set(labels) | set(h.labels) if labels.get(b) != h.labels.get(b)}
             h.labels = labels
-        touched |= index.update(self._shown(columns).spans())
+        touched |= index.sync(self._shown(columns))
         self._set_codes(codes)
         changed = self.formats.set_colors({c.id: c.color for c in codes})
         if changed:
@@ -235,7 +235,7 @@ class TranscriptView(QPlainTextEdit):
         if self.index is None:
             return
         columns = codings if isinstance(codings, SpanColumns) else SpanColumns.of(codings)
-        touched = self.index.update(self._shown(columns).spans())
+        touched = self.index.sync(self._shown(columns))
         if self.current_coding is not None and self.current_coding not in self.index.spans:
             self.current_coding = None
         if self.highlighter is not None and touched:

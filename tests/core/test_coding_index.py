@@ -125,3 +125,19 @@ def test_a_text_edit_moves_the_index_as_a_fresh_build_of_the_moved_codings():
         fresh = CodingIndex(new)
         fresh.update(expected)
         _same(moved, fresh)
+
+
+def test_sync_from_columns_is_a_diff():
+    from npmdesk.core.coding_index import SpanColumns
+
+    positions = TextPositions(TEXT)
+    first, second = random_spans(200, 7), random_spans(150, 8)
+    second = second[:100] + [s._replace(start=max(0, s.start - 1)) for s in second[100:]]
+    synced, built = CodingIndex(positions), CodingIndex(positions)
+    synced.update(first)
+    cols = SpanColumns([s.coding_id for s in second], [s.code_id for s in second], [s.start for s in second],
+                       [s.end for s in second], [1] * len(second))
+    assert synced.sync(cols)
+    built.update(second)
+    _same(synced, built)
+    assert synced.sync(cols) == set()  # nothing left to change
