@@ -249,7 +249,9 @@ class RetrievalView(QWidget):
     # The page ----------------------------------------------------------------------------------------
 
     def _reset_page(self) -> None:
+        self._writing = True  # clearing moves the scroll bar too
         self.page.clear()
+        self._writing = False
         self.page._margin = -1
         self.page.fit_width()
         self.excerpts: list = []  # the excerpts written so far, in page order
@@ -261,10 +263,11 @@ class RetrievalView(QWidget):
         self._facts: PageFacts | None = None
 
     def reload(self, keep_loaded: bool = False) -> None:
-        """Count and write the first page afresh (or as many excerpts as were shown, at the same
-        scroll position: a change or a different context keeps the reader's place)."""
+        """Count and write the first page afresh; with `keep_loaded` (a change, another context)
+        the excerpt at the top of the page stays there: the excerpts up to it and a page more are
+        written, not every one written before (after Print that would be thousands)."""
         self._stale = False
-        loaded, scroll = len(self.excerpts), self.page.verticalScrollBar().value()
+        top, offset = self._top() if keep_loaded else (0, 0)
         self._reset_page()
         p, code = self.w.project, self.w.catalog.get(self.code_id)
         self.word_button.setEnabled(False)
@@ -283,13 +286,40 @@ class RetrievalView(QWidget):
         self._all = p.count_excerpts(ExcerptFilter(code_ids=(code.id,), with_descendants=self.subcodes.isChecked()))
         self._total = p.count_excerpts(self._flt) if self.filtered() else self._all
         self._facts = PageFacts(p, {c.id: c for c in p.codes()})
-        self._more(max(PAGE, loaded if keep_loaded else 0))
-        if keep_loaded and scroll:
-            self.page.verticalScrollBar().setValue(scroll)
+        if top > 4 * PAGE:  # deep in a long page: seconds, not a freeze without a sign
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self._more(max(PAGE, top + PAGE))
+        finally:
+            if top > 4 * PAGE:
+                QApplication.restoreOverrideCursor()
+        if top or offset:
+            self._scroll_to(min(top, len(self.excerpts) - 1), offset)
         if not self._total:
             self.page.setHtml(f'<p style="color:{self._colours()[0]};">No excerpt of this code matches the '
                               "filters.</p>" if self._all else "<p>This code has no excerpts yet.</p>")
         self.word_button.setEnabled(self._total > 0)
+
+    def _top(self) -> tuple[int, int]:
+        """The excerpt at the top of the page, and how far (px) its start is above the top."""
+        i = self.excerpt_at(self.page.cursorForPosition(self.page.viewport().rect().topLeft()).position())
+        if i is None:
+            return 0, 0
+        cur = QTextCursor(self.page.document())
+        cur.setPosition(self._starts[i])
+        return i, -self.page.cursorRect(cur).top()
+
+    def _scroll_to(self, index: int, offset: int) -> None:
+        if index < 0:
+            return
+        doc = self.page.document()
+        block = doc.findBlock(self._starts[index])
+        top = doc.documentLayout().blockBoundingRect(block).top()  # lays the page out up to it
+        doc.documentLayout().documentSize()  # and to its end
+        bar = self.page.verticalScrollBar()
+        bar.setValue(int(top) + offset)
+        # The scroll bar takes the page's new length on the next turn of the event loop: again then.
+        QTimer.singleShot(0, lambda: bar.setValue(int(top) + offset))
 
     def has_more(self) -> bool:
         return self._flt is not None and len(self.excerpts) < self._total
@@ -301,7 +331,13 @@ class RetrievalView(QWidget):
         rows = self.w.project.excerpts(self._flt, limit=n, offset=len(self.excerpts))
         if not rows:  # fewer than counted (changed meanwhile): what is shown is all there is
             self._total = len(self.excerpts)
-        self._write(rows)
+        # Writing moves the scroll bar, whose signal must not write a page inside this one
+        # (a QTextDocument edited from inside its own insertion corrupts memory).
+        self._writing = True
+        try:
+            self._write(rows)
+        finally:
+            self._writing = False
         self._recount()
 
     def _colours(self) -> tuple[str, str, str]:
@@ -346,6 +382,8 @@ class RetrievalView(QWidget):
 
     def _scrolled(self, value: int) -> None:
         bar = self.page.verticalScrollBar()
+        if self._writing:
+            return
         if self.has_more() and value >= bar.maximum() - 2 * bar.pageStep():
             self._more()
 
