@@ -6,6 +6,7 @@ one export (an export only reads the project, so nothing is remembered from the 
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from npmdesk.commands._common import add_json_arg, add_project_arg, print_json
 from npmdesk.core.errors import InvalidValueError, NpmdeskError
 from npmdesk.core.quotes import CITATION_STYLES
 from npmdesk.core.report_style import PAGE_SIZES, TABLE_STYLES
+from npmdesk.formats.refi.exporter import TARGETS
 from npmdesk.formats.reports.export import FORMATS, REPORT_DESCRIPTIONS, REPORTS, ReportOptions, export_report
 from npmdesk.formats.reports.selection import ReportSelection, parse_attribute_condition
 from npmdesk.store import Project
@@ -53,6 +55,9 @@ def register(sub) -> None:
                         "its source line and a CSV 'time' column (default: on when any excerpt has a time)")
     o.add_argument("--examples", type=int, default=0, metavar="N", help="codebook: N example quotes per code")
     o.add_argument("--framework", metavar="NAME", help="alignment: the framework (default: every aligned one)")
+    o.add_argument("--for", dest="target", choices=list(TARGETS), default=None,
+                   help="qdpx: the tool that will read it, positions and line ends as it counts them (as "
+                        "export-qdpx --for; default: the REFI-QDA standard)")
     s = p.add_argument_group("look and citations (default: the project's report settings)")
     s.add_argument("--style", choices=tuple(TABLE_STYLES), help="table style: report, apa (APA 7: horizontal "
                    "rules only) or grid (journal grid: black borders, no shading)")
@@ -106,13 +111,20 @@ def cmd_export(args) -> int:
         if fmt in EXCHANGE:
             if not selection.is_everything():
                 raise InvalidValueError(f".{fmt} export covers the whole project: filters do not apply to it")
+            export = _exchange_function(fmt)
+            if args.target is not None:
+                if fmt != "qdpx":
+                    raise InvalidValueError("--for applies to .qdpx (a .qdc codebook holds no text positions)")
+                export = functools.partial(export, target=args.target)
             if args.deidentified:
                 from npmdesk.formats.deidentified import export_exchange_deidentified
 
-                export_exchange_deidentified(project, _exchange_function(fmt), args.out)
+                export_exchange_deidentified(project, export, args.out)
             else:
-                _exchange_function(fmt)(project, args.out)
+                export(project, args.out)
             what = "the project" if fmt == "qdpx" else "the codebook"
+            if args.target:
+                what += f" for {args.target}"
             count = None
         else:
             style = report_style(project).with_changes(
@@ -130,7 +142,8 @@ def cmd_export(args) -> int:
         project.close()
     if args.json:
         print_json([{"path": str(args.out), "format": fmt, "report": what, "items": count,
-                     "deidentified": args.deidentified}])
+                     "deidentified": args.deidentified,
+                     **({"target": args.target or "standard"} if fmt == "qdpx" else {})}])
     else:
         print(f"wrote {args.out}: " + (what if count is None else f"{args.report}, {count} {NOUNS[args.report]}")
               + (", de-identified" if args.deidentified else ""))

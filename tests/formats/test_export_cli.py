@@ -75,3 +75,32 @@ def test_exchange_formats_dispatch(study, tmp_path, capsys):
     assert (tmp_path / "p.qdpx").read_bytes()[:2] == b"PK"
     code, _, err = run(capsys, "export", study.project.path, "--out", tmp_path / "p2.qdpx", "--code", "Belonging")
     assert code == 1 and "filters do not apply" in err
+
+
+def test_qdpx_export_takes_the_target_tool(study, tmp_path, capsys):
+    """`npmdesk export --format qdpx --for TOOL` writes what `npmdesk export-qdpx --for TOOL` writes
+    (issue 19's targets): NVivo for Windows positions count UTF-16 units, so the study's emoji shift them."""
+    import re
+    import zipfile
+
+    def positions(path):
+        with zipfile.ZipFile(path) as z:
+            qde = z.read("project.qde").decode()
+        return re.findall(r'startPosition="(\d+)" endPosition="(\d+)"', qde), qde
+
+    path = study.project.path
+    code, stdout, err = run(capsys, "export", path, "--out", tmp_path / "nv.qdpx", "--for", "nvivo-windows")
+    assert code == 0, err
+    assert stdout.startswith(f"wrote {tmp_path / 'nv.qdpx'}: the project for nvivo-windows")
+    code, _, err = run(capsys, "export-qdpx", path, "--out", tmp_path / "same.qdpx", "--for", "nvivo-windows")
+    assert code == 0, err
+    code, _, err = run(capsys, "export", path, "--out", tmp_path / "std.qdpx")
+    assert code == 0, err
+    nvivo, qde = positions(tmp_path / "nv.qdpx")
+    assert nvivo and nvivo == positions(tmp_path / "same.qdpx")[0]
+    assert nvivo != positions(tmp_path / "std.qdpx")[0]  # emoji and CRLF counted as NVivo for Windows does
+    assert "nvivo-windows" in qde or "NVivo" in qde  # the target is named in the export notes
+    code, out, _ = run(capsys, "export", path, "--out", tmp_path / "j.qdpx", "--for", "atlasti", "--json")
+    assert code == 0 and json.loads(out)[0]["target"] == "atlasti"
+    code, _, err = run(capsys, "export", path, "--format", "qdc", "--out", tmp_path / "c.qdc", "--for", "maxqda")
+    assert code == 1 and "--for applies to .qdpx" in err
