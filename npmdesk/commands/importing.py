@@ -70,7 +70,10 @@ def _notes(p, d: ImportedDocument, args) -> list[str]:
     """What the researcher may want to know or change about a document just imported."""
     notes = []
     if d.document_id is not None and not args.no_speakers and not args.speaker_pattern:
-        header = header_lines(p.document_text(d.document_id), set(d.speakers))
+        turns = p.turns(d.document_id)
+        text = p.document_text(d.document_id)
+        # A header is above the first turn: only that much is read again, not the whole transcript.
+        header = header_lines(text[:turns[0].start] if turns else text, set(d.speakers))
         if header:
             notes.append("header lines kept as text, not speakers: "
                          + ", ".join(f"{key}: {value}" if value else key for key, value in header))
