@@ -208,6 +208,13 @@ def test_a_long_theme_is_written_a_page_at_a_time(qtbot, window):
         bar.setValue(bar.maximum())
         assert len(view.excerpts) > before
     assert view.count.text() == "160 excerpts" and len(view.excerpts) == 160
+    # Another context rewrites the page up to where the reader is, and keeps that excerpt on top.
+    bar.setValue(bar.maximum() * 2 // 3)
+    top, _ = view._top()
+    assert top > 50
+    choose(qtbot, view.context, "1 paragraph around")
+    qtbot.wait(20)
+    assert view._top()[0] == top and top < len(view.excerpts) < 160
 
 
 def test_print_pdf_and_word_export_as_shown(qtbot, window, tmp_path, monkeypatch, messages):
