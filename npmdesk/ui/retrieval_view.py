@@ -472,6 +472,14 @@ class RetrievalView(QWidget):
         fmt.setLeftMargin(0)
         fmt.setRightMargin(0)
         root.setFrameFormat(fmt)
+        link, found = "Show in transcript", doc.find("Show in transcript")
+        while not found.isNull():  # a link means nothing on paper: it and its " · " go
+            if found.charFormat().isAnchor():
+                end = found.selectionEnd()
+                found.setPosition(end - len(link) - 3)
+                found.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+                found.removeSelectedText()
+            found = doc.find(link, found)
         sel = self.selection()
         cursor = QTextCursor(doc)
         cursor.movePosition(QTextCursor.MoveOperation.Start)

@@ -232,6 +232,9 @@ def test_print_pdf_and_word_export_as_shown(qtbot, window, tmp_path, monkeypatch
     monkeypatch.setattr(QPrintDialog, "exec", accept)
     qtbot.mouseClick(view.print_button, Qt.MouseButton.LeftButton)
     assert printed.read_bytes().startswith(b"%PDF")
+    paper = view.printable().toPlainText()  # what is printed: a heading, no links
+    assert paper.startswith(f"study: {THEME}\n2 of 4 excerpts · participants: NPM-2")
+    assert "Show in transcript" not in paper and "NPM-2 · Interview NPM-2, ¶ 4 · coded by Ana\n" in paper
 
     pdf = tmp_path / "belonging.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(pdf), ""))
