@@ -109,11 +109,13 @@ _META_KEY = re.compile(
     r"recording(?: file| id| name| length)?|recorded(?: on| by| at)?|audio(?: file)?|file(?: ?name)?|"
     r"session(?: number| no\.?| id)?|(?:participant|interviewee|respondent)s?[ -]?(?:id|code|number|no\.?|"
     r"pseudonym)|pseudonym|id|format|mode|platform|medium|language|participants|attendees|present|speakers|"
-    r"number of participants|notes?|consent|title|topic|subject|type|version)"
+    r"number of participants|notes?|consent|title|topic|subject|type|version|"
+    r"datum|fecha|data|ort|lieu|lugar|dauer|dur[ée]e|duraci[oó]n|uhrzeit|hora|heure)"
     r"(?:\s+of\s+(?:the\s+)?(?:interview|recording|session|focus[ -]group|transcript))?")
 _ROLE_KEY = re.compile(
     r"(?:lead |co-?|assistant |second |first )?(?:interviewer|facilitator|moderator|note[ -]?taker|observer|"
-    r"interviewee|participant|respondent|researcher)s?")
+    r"interviewee|participant|respondent|researcher|interviewerin|entrevistadora?|moderatorin|moderadora?|"
+    r"facilitadora?|teilnehmer(?:in)?|participante|enquêteur|enquêtrice|animat(?:eur|rice))s?")
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday)?\.?"
@@ -123,10 +125,12 @@ _SHAPE_TOKEN = "|".join((
     rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?(?:\s+\d{{4}})?",  # 12 March 2026
     rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?",  # March 12, 2026
     rf"{_MONTH}\s+\d{{4}}",  # March 2026
+    r"\d{1,2}\.?\s+[^\W\d_]{3,12}\.?,?\s+\d{4}",  # 12. März 2026, 12 de marzo 2026's day and year
     _WEEKDAY,
     r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?(?:\s*[ap]\.?m\.?)?",  # 14:00, 00:45:12, 2:30 pm
     r"\d{1,2}\s*[ap]\.?m\.?",  # 10 am
-    r"(?:\d+(?:[.,]\d+)?\s*(?:h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?|'|\")\.?\s*)+",  # 1 h 20 min
+    r"(?:\d+(?:[.,]\d+)?\s*(?:h|hrs?|hours?|m|mins?|minutes?|minuten|minutos|s|secs?|seconds?|std|stunden?|"
+    r"heures?|horas?|'|\")\.?\s*)+",  # 1 h 20 min, 45 Minuten
     r"(?:utc|gmt|[ecmp][sd]t|cet|cest|bst)(?:[+-]\d{1,2})?",
 ))
 _SHAPED = re.compile(

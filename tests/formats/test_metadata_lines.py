@@ -102,6 +102,15 @@ def test_what_is_and_is_not_a_header(text, expected):
     assert speakers(text) == expected
 
 
+def test_a_header_in_german_and_spanish():
+    text = ("Datum: 12. März 2026\nOrt: Raum 2\nDauer: 45 Minuten\nInterviewerin: A. Braun\n\n"
+            "Interviewerin: Danke, dass Sie da sind.\nNPM-7: Gern.\nInterviewerin: Gut.\n")
+    assert speakers(text) == ["Interviewerin", "NPM-7", "Interviewerin"]
+    assert [k for k, _ in header_lines(text)] == ["Datum", "Ort", "Dauer", "Interviewerin"]
+    text = "Fecha: 12 de marzo de 2026\nLugar: Zoom\nEntrevistadora: Hola, bienvenida.\nNPM-8: Hola.\n"
+    assert speakers(text) == ["Entrevistadora", "NPM-8"]
+
+
 def test_only_lines_above_the_first_turn_are_a_header():
     text = "Interviewer: Hello there.\nNPM-1: Hi.\nDuration: 45 min\nInterviewer: Thanks.\nNPM-1: Bye.\n"
     assert "Duration" in speakers(text)
