@@ -27,7 +27,8 @@ __all__ = ["TranscriptView", "snap_to_words"]
 
 LAZY_CODINGS = 1500  # above this many codings a transcript is coloured visible-first
 LAZY_STEP = 40  # paragraphs coloured per background step at most
-LAZY_BUDGET = 0.02  # seconds of colouring per background step (a gesture waits at most about this)
+LAZY_BUDGET = 0.008  # seconds of colouring per background step: with the repaint it causes, a step
+# stays within a 16 ms frame, so scrolling and gestures never wait for the colouring
 REFRESH_LIMIT = 20_000  # characters changed above which (and above a quarter of the text) a reload is fresh
 
 
@@ -503,15 +504,23 @@ class TranscriptView(QPlainTextEdit):
         # meanwhile waits for one step, never for 40 heavy paragraphs.
         deadline = time.perf_counter() + LAZY_BUDGET
         done = 0
-        while self._lazy_order and done < LAZY_STEP:
-            block = self._lazy_order.pop()
-            if block in h.pending:
-                h.complete((block,))
-                done += 1
-                if time.perf_counter() >= deadline:
-                    break
+        self._background = True  # colours only: the margin (numbers, stripes) stays as it is
+        try:
+            while self._lazy_order and done < LAZY_STEP:
+                block = self._lazy_order.pop()
+                if block in h.pending:
+                    h.complete((block,))
+                    done += 1
+                    if time.perf_counter() >= deadline:
+                        break
+        finally:
+            self._background = False
+
+    _background = False  # True while a background step colours paragraphs
 
     def _update_margin(self, rect, dy):
+        if self._background and not dy:
+            return  # a paragraph got its colours: nothing in the margin changed
         self._colour_visible()  # a scroll may reveal paragraphs still waiting for their colours
         if dy:
             self.margin.scroll(0, dy)

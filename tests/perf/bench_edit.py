@@ -1,11 +1,15 @@
 """Benchmark: editing a heavily coded transcript, and the de-identified copy (a script, not a unit test).
 
     .venv/bin/python tests/perf/bench_edit.py [--words 20000] [--codings 5000] [--repeat 15] [--corpus full]
+    .venv/bin/python tests/perf/bench_edit.py --codings 10000 --no-copy     # issue 17's edit latency
 
-1. The store edit (Project.edit_text: text, 5,000 codings, turns, participant links, version row;
-   committed with synchronous=FULL) at the start, middle and end of a 20,000-word transcript.
-2. The same through the window: one typed character in edit mode, store commit + the viewer and
-   margin reloaded and repainted.
+1. The store edit (Project.edit_text: text, codings, turns, participant links, version row;
+   committed with synchronous=FULL) at the start, middle and end of a 20,000-word transcript: a
+   same-length replacement (no coding after it moves) and a one-character insertion (every
+   coding after it shifts).
+2. The same through the window: one typed character in edit mode (store commit + the viewer
+   refreshed in place + margin repainted), its undo, and the viewer's own share of it (the
+   in-place refresh the window asks for, without the store).
 3. `save_deidentified_copy` of the benchmark corpus (tests/perf/corpus.py) with a pseudonym table.
 """
 
@@ -43,6 +47,7 @@ def main() -> int:
     ap.add_argument("--codings", type=int, default=5_000)
     ap.add_argument("--repeat", type=int, default=15)
     ap.add_argument("--corpus", default="small", help="corpus size for the de-identified copy (small, medium, full)")
+    ap.add_argument("--no-copy", action="store_true", help="skip the de-identified copy")
     args = ap.parse_args()
     rng = random.Random(7)
     path = Path(_TMP) / "heavy.npmdesk"
@@ -51,16 +56,20 @@ def main() -> int:
     p = Project.open(path, "Bench")
     doc = p.documents()[0].id
     length = len(p.document_text(doc))
-    store = []
+    store, inserts = [], []
     for i in range(args.repeat):
         at = [rng.randrange(0, 200), length // 2, length - 300][i % 3] + rng.randrange(0, 100)
         t = time.perf_counter()
         p.edit_text(doc, [(at, at + 4, "edit")])
         store.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        p.edit_text(doc, [(at, at, "x")])
+        inserts.append(time.perf_counter() - t)
     n = len(p.codings_in_document(doc))
     p.close()
     print(f"transcript: {args.words} words, {n} codings")
-    print(line("store edit (durable)", store))
+    print(line("store edit, same-length replacement (durable)", store))
+    print(line("store edit, one character inserted (durable)", inserts))
 
     from PySide6.QtWidgets import QApplication
 
@@ -76,7 +85,7 @@ def main() -> int:
     editor = window.transcript_edit
     editor.set_editing(True)
     view = window.transcript
-    typed, settled = [], []
+    typed, settled, undone, refresh = [], [], [], []
     for i in range(args.repeat):
         at = view.positions.length // 2 + i
         t = time.perf_counter()
@@ -87,9 +96,38 @@ def main() -> int:
         app.processEvents()
         settled.append(time.perf_counter() - t)
         assert ok
-    print(line("window edit (store + reload + repaint)", typed))
+    for _ in range(args.repeat):
+        t = time.perf_counter()
+        window.undo_stack.undo()
+        view.viewport().repaint()
+        view.margin.repaint()
+        undone.append(time.perf_counter() - t)
+        app.processEvents()
+    print(line("window edit (store + viewer in place + repaint)", typed))
     print(line("window edit, after deferred refreshes", settled))
+    print(line("window undo of an edit (store + viewer in place + repaint)", undone))
+    # The viewer's share: refresh the transcript on show to an edited text (what the window does
+    # after the store has committed), given what the store reads for it.
+    project = window.project
+    text = project.document_text(doc)
+    spans, turns, codes = project.coding_spans(doc), project.turns(doc), project.codes()
+    from npmdesk.core.text_edits import apply_edits
+
+    for i in range(args.repeat):
+        at = len(text) // 2 + i
+        new_text, mapping = apply_edits(text, [(at, at, "x")])
+        moved = type(spans)(spans.ids, spans.code_ids, [mapping.start(s) for s in spans.starts],
+                            [mapping.end(e) for e in spans.ends], spans.coder_ids)
+        t = time.perf_counter()
+        view.load(doc, new_text, moved, turns, codes)
+        view.viewport().repaint()
+        refresh.append(time.perf_counter() - t)
+        view.load(doc, text, spans, turns, codes)
+        app.processEvents()
+    print(line("viewer's share: in-place refresh + repaint", refresh))
     window.close()
+    if args.no_copy:
+        return 0
 
     from tests.perf import corpus
 

@@ -1,6 +1,13 @@
 """Benchmark of the transcript viewer on a heavily coded transcript (a script, not a unit test).
 
     .venv/bin/python tests/perf/bench_viewer.py [--words 20000] [--codings 5000] [--repeat 9]
+    .venv/bin/python tests/perf/bench_viewer.py --heavy 50000 [--repeat 9]
+
+With --heavy N it opens the heavy shape of issue 14 instead (tests/perf/shapes.py: one ~20,000-word
+transcript with N overlapping codings of 100 codes) and reports median and p95 of: reading its
+codings (Project.codings_in_document, and the columns Project.coding_spans), opening it in the
+window until painted and until every paragraph is coloured, the longest background colouring
+step (each must fit a 16 ms frame), and the same open with the columns handed to the viewer.
 
 Generates a 20,000-word synthetic transcript with 5,000 overlapping codings over 40 codes, then
 reports medians for: opening the document in the window, scrolling one page and painting it,
@@ -77,7 +84,10 @@ def main() -> int:
     ap.add_argument("--words", type=int, default=20_000)
     ap.add_argument("--codings", type=int, default=5_000)
     ap.add_argument("--repeat", type=int, default=9)
+    ap.add_argument("--heavy", type=int, metavar="CODINGS", help="the heavy shape with this many codings")
     args = ap.parse_args()
+    if args.heavy:
+        return heavy(args.heavy, args.repeat)
     rng = random.Random(4)
     path = Path(_TMP) / "heavy.npmdesk"
     t = time.perf_counter()
@@ -142,6 +152,81 @@ def main() -> int:
     print(f"apply a code (commit + viewer + tree):           {median_ms(applies)}")
     print(f"apply a code, after the deferred list refresh:   {median_ms(settled)}")
     print(f"undo a coding (commit + viewer + tree):          {median_ms(undo)}")
+    window.close()
+    return 0
+
+
+def _ms(samples: list[float]) -> str:
+    s = sorted(samples)
+    p95 = s[min(len(s) - 1, round(0.95 * (len(s) - 1)))]
+    return f"median {statistics.median(s) * 1000:7.1f} ms, p95 {p95 * 1000:7.1f} ms (n={len(s)})"
+
+
+def heavy(codings: int, repeat: int) -> int:
+    import shutil
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import shapes
+
+    src, _ = shapes.build("heavy", quiet=False, codings=codings)
+    path = Path(_TMP) / "heavy-shape.npmdesk"
+    shutil.copyfile(src, path)
+    app = QApplication.instance() or QApplication([])
+    from npmdesk.ui import MainWindow
+
+    window = MainWindow(path, coder=shapes.CODER)
+    window.resize(1366, 768)
+    window.show()
+    app.processEvents()
+    p = window.project
+    doc = p.db.execute("SELECT document_id FROM codings GROUP BY document_id ORDER BY count(*) DESC "
+                       "LIMIT 1").fetchone()[0]
+    view = window.transcript
+    out: dict[str, list[float]] = {}
+
+    def add(key, seconds):
+        out.setdefault(key, []).append(seconds)
+
+    spans_reader = getattr(p, "coding_spans", None)
+    for _ in range(repeat):
+        t = time.perf_counter()
+        p.codings_in_document(doc)
+        add("read its codings: codings_in_document", time.perf_counter() - t)
+        if spans_reader is not None:
+            t = time.perf_counter()
+            spans_reader(doc)
+            add("read its codings: coding_spans (columns)", time.perf_counter() - t)
+
+    def colour_all(key, t0):
+        steps = []
+        while view.highlighter is not None and view.highlighter.pending:
+            s0 = time.perf_counter()
+            app.processEvents()
+            steps.append(time.perf_counter() - s0)
+        add(f"{key}: every paragraph coloured", time.perf_counter() - t0)
+        add(f"{key}: longest background step", max(steps, default=0.0))
+
+    for _ in range(repeat):
+        view.clear_document()
+        app.processEvents()
+        t0 = time.perf_counter()
+        window.open_document(doc)
+        view.viewport().repaint()
+        add("window opens it: painted", time.perf_counter() - t0)
+        colour_all("window opens it", t0)
+        if spans_reader is not None:
+            # What the window's open does, with the columns read for the viewer.
+            view.clear_document()
+            app.processEvents()
+            t0 = time.perf_counter()
+            view.load(doc, p.document_text(doc), spans_reader(doc), p.turns(doc), p.codes())
+            view.viewport().repaint()
+            add("columns to the viewer: painted", time.perf_counter() - t0)
+            colour_all("columns to the viewer", t0)
+    print(f"heavy transcript: {len(view.index.spans):,} codings, {view.blockCount()} paragraphs, "
+          f"load {os.getloadavg()[0]:.1f}")
+    for key, samples in out.items():
+        print(f"{key:<52} {_ms(samples)}")
     window.close()
     return 0
 
