@@ -123,19 +123,22 @@ _SHAPE_TOKEN = "|".join((
     r"\d{4}-\d{1,2}-\d{1,2}",  # 2026-03-12
     r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}",  # 12/03/2026, 12.03.26
     rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?(?:\s+\d{{4}})?",  # 12 March 2026
+    rf"{_MONTH}\s+\d{{4}}",  # March 2026 (before the next: a token is the first alternative that fits)
     rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?",  # March 12, 2026
-    rf"{_MONTH}\s+\d{{4}}",  # March 2026
     r"\d{1,2}\.?\s+[^\W\d_]{3,12}\.?,?\s+\d{4}",  # 12. März 2026, 12 de marzo 2026's day and year
     _WEEKDAY,
     r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?(?:\s*[ap]\.?m\.?)?",  # 14:00, 00:45:12, 2:30 pm
     r"\d{1,2}\s*[ap]\.?m\.?",  # 10 am
-    r"(?:\d+(?:[.,]\d+)?\s*(?:h|hrs?|hours?|m|mins?|minutes?|minuten|minutos|s|secs?|seconds?|std|stunden?|"
-    r"heures?|horas?|'|\")\.?\s*)+",  # 1 h 20 min, 45 Minuten
+    # one number and unit: "1 h 20 min" is two tokens (a repeat here would backtrack exponentially)
+    r"\d+(?:[.,]\d+)?\s*(?:h|hrs?|hours?|m|mins?|minutes?|minuten|minutos|s|secs?|seconds?|std|stunden?|"
+    r"heures?|horas?|'|\")\.?",  # 45 min, 45 Minuten
     r"(?:utc|gmt|[ecmp][sd]t|cet|cest|bst)(?:[+-]\d{1,2})?",
 ))
+# Tokens are atomic ((?>...)) and end at a word's end: each is matched once where it starts, so a
+# value that is nearly a date costs a linear scan, not a search over every way to split it.
 _SHAPED = re.compile(
-    rf"(?:(?:approx(?:imately)?\.?|about|around|ca\.|c\.|~)\s*)?(?:{_SHAPE_TOKEN})"
-    rf"(?:(?:\s*[,;/–—-]\s*|\s+(?:at|to|from|until|and)\s+|\s+)(?:{_SHAPE_TOKEN}))*\s*\.?",
+    rf"(?:(?:approx(?:imately)?\.?|about|around|ca\.|c\.|~)\s*)?(?>(?:{_SHAPE_TOKEN})(?![^\W\d_]))"
+    rf"(?:(?>\s*[,;/–—-]\s*|\s+(?:at|to|from|until|and)\s+|\s+)(?>(?:{_SHAPE_TOKEN})(?![^\W\d_])))*\s*\.?",
     re.IGNORECASE)
 _NAME_TITLES = {"dr", "dr.", "prof", "prof.", "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "mx", "mx."}
 _NAME_PARTICLES = {"van", "von", "de", "da", "del", "della", "der", "la", "le", "bin", "al", "el", "du", "dos"}

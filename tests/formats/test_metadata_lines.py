@@ -111,6 +111,22 @@ def test_a_header_in_german_and_spanish():
     assert speakers(text) == ["Entrevistadora", "NPM-8"]
 
 
+@pytest.mark.parametrize("value", [
+    "12 March 2026", "Thursday, 3 April 2026", "2026-03-12", "12/03/2026", "March 12, 2026", "March 2026",
+    "14:00–14:45", "2:30 pm", "10 am", "45 minutes", "1 hour 5 minutes", "00:45:12", "approx. 45 min",
+    "12 March 2026 at 2 pm", "14:00 GMT", "12. März 2026"])
+def test_a_dated_value_makes_any_label_a_header_line(value):
+    text = f"Aufnahme: {value}\nInterviewer: Hello, welcome.\nNPM-1: Hi.\nInterviewer: Ok.\n"
+    assert speakers(text) == ["Interviewer", "NPM-1", "Interviewer"]
+
+
+@pytest.mark.parametrize("value", ["Zoom", "I was there", "12 apples", "45", "Thursdays are hard",
+                                   "1h 1h 1h 1h 1h 1h 1h 1h 1h 1h 1h 1h 1h 1h 1h 1h 1h 1h 1h !"])
+def test_other_values_do_not(value):
+    text = f"Aufnahme: {value}\nInterviewer: Hello, welcome.\nNPM-1: Hi.\nInterviewer: Ok.\n"
+    assert speakers(text)[0] == "Aufnahme"
+
+
 def test_only_lines_above_the_first_turn_are_a_header():
     text = "Interviewer: Hello there.\nNPM-1: Hi.\nDuration: 45 min\nInterviewer: Thanks.\nNPM-1: Bye.\n"
     assert "Duration" in speakers(text)
