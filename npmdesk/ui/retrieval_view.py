@@ -597,10 +597,28 @@ def install_retrieval(w) -> RetrievalView:
     def open_view() -> None:
         view.open_for(w.code_tree.current_code())
 
+    def from_panel() -> None:
+        """The panel's code, with its sub-codes choice and document group."""
+        mode = getattr(w, "_excerpts_mode", None)
+        code_id = mode[1] if mode and mode[0] == "code" else w.code_tree.current_code()
+        view.subcodes.blockSignals(True)
+        view.subcodes.setChecked(w.excerpts.subcodes.isChecked())
+        view.subcodes.blockSignals(False)
+        view.fill_filters()
+        at = view.group.findData(w.excerpts.document_group())
+        view.group.blockSignals(True)
+        view.group.setCurrentIndex(max(at, 0))
+        view.group.blockSignals(False)
+        view.open_for(code_id)
+
     w.actions["read_excerpts"] = w.add_action("Analysis", "&Read excerpts as a document", open_view, "Ctrl+Shift+R")
-    w.excerpts.readRequested.connect(open_view)
-    w.code_tree.selectionModel().currentChanged.connect(
-        lambda *_: view.show_code(w.code_tree.current_code()) if view.isVisible() else None)
+    w.excerpts.readRequested.connect(from_panel)
+    def follow_tree() -> None:
+        code_id = w.code_tree.current_code()
+        if view.isVisible() and code_id is not None and code_id != view.code_id:
+            view.show_code(code_id)
+
+    w.code_tree.selectionModel().currentChanged.connect(lambda *_: follow_tree())
     w.projectChanged.connect(view.on_project_changed)
     w.projectSwitched.connect(view.on_project_switched)
     w.installEventFilter(_CloseWithWindow(view))

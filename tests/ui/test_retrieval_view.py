@@ -288,3 +288,16 @@ def test_excerpts_panel_shows_time_stamps_when_the_turn_has_one(qtbot, window):
     assert rows["Interview NPM-1"] == "00:01:16" and rows["Interview NPM-2"] == ""
     click_code(qtbot, window, code_id(window, "Teaching consolidates knowledge"))
     assert [view.topLevelItem(i).text(5) for i in range(view.topLevelItemCount())] == ["00:01:46", "00:02:16"]
+
+
+def test_read_as_document_keeps_the_panels_group_and_sub_code_choice(qtbot, window):
+    window.code_tree.setFocus()
+    click_code(qtbot, window, code_id(window, THEME))
+    choose(qtbot, window.excerpts.group, "Group: Second round")
+    assert window.excerpts.view.topLevelItemCount() == 2
+    qtbot.mouseClick(window.excerpts.read, Qt.MouseButton.LeftButton)
+    view = window.retrieval
+    assert view.group.currentText() == "Second round" and view.subcodes.isChecked()
+    assert view.count.text() == "2 of 4 excerpts"
+    assert {e.coding_id for e in view.excerpts} == {
+        window.excerpts.view.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole + 3)[0] for i in range(2)}
