@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import NamedTuple
 
@@ -34,13 +34,22 @@ _make_span = partial(tuple.__new__, Span)  # Span from a 4-tuple without a Pytho
 
 class SpanColumns:
     """A document's codings as parallel lists in document order (by start, then end): what the
-    viewer needs, read without making an object per coding (store: `Project.coding_spans`)."""
+    viewer needs, read without making an object per coding (store: `Project.coding_spans`).
+    `coder_ids` may be a function that reads them: only a view that hides some coders' codings
+    needs them, and reading them costs a visit to every coding's row."""
 
-    __slots__ = ("ids", "code_ids", "starts", "ends", "coder_ids")
+    __slots__ = ("ids", "code_ids", "starts", "ends", "_coders")
 
     def __init__(self, ids: list[int], code_ids: list[int], starts: list[int], ends: list[int],
-                 coder_ids: list[int]):
-        self.ids, self.code_ids, self.starts, self.ends, self.coder_ids = ids, code_ids, starts, ends, coder_ids
+                 coder_ids: list[int] | Callable[[], list[int]]):
+        self.ids, self.code_ids, self.starts, self.ends = ids, code_ids, starts, ends
+        self._coders = coder_ids
+
+    @property
+    def coder_ids(self) -> list[int]:
+        if callable(self._coders):
+            self._coders = self._coders()
+        return self._coders
 
     @classmethod
     def of(cls, codings: Iterable) -> SpanColumns:
