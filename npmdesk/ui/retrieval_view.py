@@ -25,7 +25,7 @@ from PySide6.QtGui import (
     QAction, QColor, QGuiApplication, QKeySequence, QPalette, QTextBlockFormat, QTextCursor, QTextDocument,
 )
 from PySide6.QtWidgets import (
-    QApplication, QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QProgressDialog, QPushButton,
+    QApplication, QCheckBox, QComboBox, QHBoxLayout, QLabel, QProgressDialog, QPushButton,
     QTextBrowser, QVBoxLayout, QWidget,
 )
 
@@ -33,7 +33,7 @@ from npmdesk.core.errors import NpmdeskError
 from npmdesk.core.model import ExcerptFilter
 from npmdesk.core.wording import plural
 from npmdesk.formats.reports.selection import ReportSelection
-from npmdesk.ui import dialogs
+from npmdesk.ui import retrieval_output
 from npmdesk.ui.retrieval_page import CONTEXTS, PageFacts, excerpt_html, heading_html
 
 PAGE = 50  # excerpts written at a time: a few screens, a few tens of milliseconds
@@ -75,6 +75,7 @@ class RetrievalView(QWidget):
         super().__init__(None, Qt.WindowType.Window)  # not transient: the main window can come in front
         self.w = w
         self.setObjectName("retrievalView")
+        self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)  # the main window's closing ends npmdesk
         self.setWindowTitle("Excerpts — npmdesk")
         self.code_id: int | None = None
         self.title = QLabel(self, objectName="retrievalTitle")
@@ -321,6 +322,11 @@ class RetrievalView(QWidget):
         # The scroll bar takes the page's new length on the next turn of the event loop: again then.
         QTimer.singleShot(0, lambda: bar.setValue(int(top) + offset))
 
+    @property
+    def total(self) -> int:
+        """How many excerpts the page holds under the filters (written or not yet)."""
+        return self._total
+
     def has_more(self) -> bool:
         return self._flt is not None and len(self.excerpts) < self._total
 
@@ -462,115 +468,19 @@ class RetrievalView(QWidget):
         if self._stale:
             self.reload(keep_loaded=True)
 
-    # Print, PDF, Word ------------------------------------------------------------------------------
+    # Print, PDF, Word (ui/retrieval_output.py) -------------------------------------------------------
 
     def printable(self) -> QTextDocument:
-        """The page with a heading saying what it holds (code, filters, count)."""
-        doc = self.page.document().clone(self)
-        root = doc.rootFrame()
-        fmt = root.frameFormat()
-        fmt.setLeftMargin(0)
-        fmt.setRightMargin(0)
-        root.setFrameFormat(fmt)
-        link, found = "Show in transcript", doc.find("Show in transcript")
-        while not found.isNull():  # a link means nothing on paper: it and its " · " go
-            if found.charFormat().isAnchor():
-                end = found.selectionEnd()
-                found.setPosition(end - len(link) - 3)
-                found.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-                found.removeSelectedText()
-            found = doc.find(link, found)
-        sel = self.selection()
-        cursor = QTextCursor(doc)
-        cursor.movePosition(QTextCursor.MoveOperation.Start)
-        filters = "; ".join(sel.describe()[1:] if sel else []) or "no filters"
-        cursor.insertHtml(f"<h2>{_escape(self.w.project.name)}: {_escape(sel.code_paths[0] if sel else '')}</h2>"
-                          f"<p>{_escape(self.count.text().split(' (')[0])} · {_escape(filters)} · "
-                          f"context: {_escape(self.context.currentText().lower())}</p>")
-        cursor.insertBlock()
-        return doc
+        return retrieval_output.printable(self)
 
     def print_page(self) -> bool:
-        if not self._total or not self.load_all():
-            return False
-        try:
-            from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-        except ImportError:  # a bundle built without Qt's print support: PDF still works
-            dialogs.show_info(self, "Print", "Printing is not part of this build of npmdesk; use Save as PDF.")
-            return False
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle("Print excerpts")
-        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
-            return False
-        out = printer.outputFileName()
-        if out:
-            from npmdesk.store.output_paths import check_output_path
-
-            try:  # printing to a file follows the output rules: never over a project
-                check_output_path(out, [self.w.project.path])
-            except NpmdeskError as e:
-                dialogs.show_error(self, f"Nothing was printed.\n\n{e}", "Print refused")
-                return False
-        self.printable().print_(printer)
-        return True
-
-    def _default_name(self, suffix: str) -> str:
-        code = self.w.catalog.get(self.code_id)
-        name = (code.name if code else "excerpts").replace("/", "-")
-        return str(self.w.project.path.with_name(f"{self.w.project.path.stem} {name} excerpts{suffix}"))
+        return retrieval_output.print_page(self)
 
     def save_pdf(self, path: str | None = None) -> Path | None:
-        if not self._total:
-            return None
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Save as PDF", self._default_name(".pdf"), "PDF (*.pdf)")
-            if not path:
-                return None
-        out = Path(path if path.lower().endswith(".pdf") else f"{path}.pdf")
-        if not self.load_all():
-            return None
-        from PySide6.QtGui import QPageSize, QPdfWriter
-
-        from npmdesk.core.report_style import locale_page_size
-        from npmdesk.formats.export_support import atomic_output
-
-        doc = self.printable()
-        try:
-            with atomic_output(out, protect=[self.w.project.path]) as tmp:
-                writer = QPdfWriter(str(tmp))
-                writer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter if locale_page_size() == "letter"
-                                             else QPageSize.PageSizeId.A4))
-                writer.setTitle(self.windowTitle())
-                doc.print_(writer)
-                del writer  # the file is complete once the writer is gone
-        except NpmdeskError as e:
-            dialogs.show_error(self, f"The PDF was not written.\n\n{e}", "Save as PDF failed")
-            return None
-        self.w.statusBar().showMessage(f"Saved {len(self.excerpts)} excerpts as {out}", 10000)
-        return out
+        return retrieval_output.save_pdf(self, path)
 
     def export_word(self, path: str | None = None) -> Path | None:
-        """The coded-excerpts report (formats/reports/excerpts.py) of exactly these excerpts,
-        with their other codes; the project's report settings give its look and citations."""
-        sel = self.selection()
-        if sel is None or not self._total:
-            return None
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Export as shown", self._default_name(".docx"),
-                                                  "Word documents (*.docx)")
-            if not path:
-                return None
-        out = Path(path if path.lower().endswith(".docx") else f"{path}.docx")
-        from npmdesk.formats.reports.export import ReportOptions
-        from npmdesk.ui.export_dialog import run_export
-
-        n = run_export(self, self.w.project, "excerpts", "docx", out, ReportOptions(selection=sel, other_codes=True))
-        if n is None:
-            return None
-        self.w.statusBar().showMessage(f"Exported {plural(n, 'excerpt')} to {out}", 10000)
-        self.count.setText(f"{self.count.text()} · exported to {out.name}")
-        return out
+        return retrieval_output.export_word(self, path)
 
 
 class _CloseWithWindow(QObject):
