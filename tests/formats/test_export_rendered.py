@@ -74,3 +74,24 @@ def test_a_full_contents_page_is_not_followed_by_a_blank_page(tmp_path):
     page_no = int(re.search(r"Code 00\.{3,}\s*(\d+)", pages[at]).group(1))
     assert page_no == at + 2  # and the contents says so (pages count from 1)
     assert all(len([ln for ln in page.splitlines() if ln.strip()]) > 1 for page in pages)  # no blank page
+
+
+def test_matrix_header_ids_do_not_break_at_their_hyphen(tmp_path):
+    """Six participants' IDs over narrow number columns: each stays whole ('NPM-' over '1' was seen)."""
+    from npmdesk.store import Project, TurnSpec
+
+    p = Project.create(tmp_path / "six.npmdesk", "Ana", name="Six")
+    with p.write("set up"):
+        code = p.add_code("Belonging")
+        for i in range(1, 7):
+            text = f"NPM-{i}: I felt I belonged.\n"
+            case = p.add_case(f"NPM-{i}")
+            doc = p.add_document(f"Interview NPM-{i}", text, case_id=case,
+                                 turns=[TurnSpec(0, len(text) - 1, f"NPM-{i}")])
+            p.apply_coding(doc, code, text.index("I felt"), len(text) - 1)
+    out = tmp_path / "matrix.docx"
+    export_report(p, "matrix", "docx", out, ReportOptions())
+    p.close()
+    page = _pdf_text(out, tmp_path)[0]
+    header = next(ln for ln in page.splitlines() if "Code" in ln and "Total" in ln)
+    assert all(f"NPM-{i}" in header.replace("\u2011", "-") for i in range(1, 7)), header

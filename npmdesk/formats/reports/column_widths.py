@@ -28,6 +28,12 @@ def _paras_text(cell: Cell) -> list[str]:
     return [line for p in cell for line in (p if isinstance(p, str) else "".join(t for t, _ in p)).split("\n")]
 
 
+def _bold_ems(word: str) -> float:
+    """The width of a bold word in ems, at least 0.66 a character; capitals ~0.82 (N, M, W are
+    nearly an em wide in DejaVu Sans Bold, the fallback for Calibri)."""
+    return max(len(word) * 0.66, sum(0.82 if c.isupper() else 0.66 for c in word))
+
+
 def natural_widths(header: list[str], rows: Sequence[Sequence[Cell]], em: int,
                    small_header_from: int | None = None) -> tuple[list[int], list[int]]:
     """(least, wanted) width of each column in twips: the least fits its longest word (a header
@@ -41,11 +47,11 @@ def natural_widths(header: list[str], rows: Sequence[Sequence[Cell]], em: int,
         indent = max((p.level for r in rows if isinstance(r[i], list) for p in r[i] if isinstance(p, Indented)),
                      default=0) * INDENT_TWIPS
         longest_word = max((len(w) for w in words), default=1)
-        head_word = max((len(w) for w in h.split()), default=1)
+        head_word = max((_bold_ems(w) for w in h.replace("\n", " ").split(" ") if w), default=0.66)  # not at U+00A0
         # A bold header word in a wide fallback font (DejaVu Sans where Calibri is missing) takes
-        # ~0.66 em a character: it must never break ("Participa/nts").
+        # ~0.66 em a character, capitals more: it must never break ("Participa/nts", "NPM-/1").
         head_em = em * NUMBER_HEADER_SCALE if small_header_from is not None and i >= small_header_from else em
-        mins.append(int(max(head_word * head_em * 0.66, min(longest_word, 18) * char)) + pad + indent)
+        mins.append(int(max(head_word * head_em, min(longest_word, 18) * char)) + pad + indent)
         lengths = sorted(len(line) for line in lines) or [0]
         typical = lengths[int(len(lengths) * 0.9)] if lengths else 0  # the 90th percentile, not the outlier
         wants.append(int(max(min(typical, 60) * char + pad + indent, mins[-1])))

@@ -8,6 +8,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+from npmdesk.core.quotes import non_breaking
 from npmdesk.core.report_style import ReportStyle
 from npmdesk.formats.export_support import Progress, ProgressCallback, atomic_output
 from npmdesk.formats.reports.column_widths import natural_widths
@@ -151,7 +152,7 @@ def export_matrix_docx(project, out: str | Path, selection: ReportSelection | No
                            r.depth) for r in table.rows]
     groups, code_share = matrix_groups(b, people, [[c] for c in code_cells], totals)
     for n, idx in enumerate(groups):
-        header = ["Code", *(people[i] for i in idx), *totals]
+        header = ["Code", *(non_breaking(people[i]) for i in idx), *totals]  # 'NPM-1' never breaks at its hyphen
         rows: list[list[Cell]] = []
         for r, name in zip(table.rows, code_cells):
             cells = [str(int(r.cells[i])) if r.cells[i] else "–" for i in idx]
