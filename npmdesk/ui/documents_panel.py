@@ -6,7 +6,7 @@ and computes every cell only when the view paints it, so 20,000 participants loa
 the list, and a coding updates one row's share (one dataChanged), not the whole dock.
 
 A document is listed under its own participant and under every participant one of its speakers is
-linked to, so a focus group shows under each of its members (issue 18 point 10).
+linked to, so a focus group shows under each of its members.
 """
 
 from __future__ import annotations
