@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QButtonGroup, QDialog, QDialogButtonBox, QInputDialog, QLabel, QLineEdit, QMessageBox,
-    QRadioButton, QVBoxLayout,
+    QPlainTextEdit, QRadioButton, QVBoxLayout,
 )
 
 
@@ -44,19 +45,53 @@ def ask_text(parent, title: str, label: str, text: str = "") -> str | None:
     return value.strip() if ok and value.strip() else None
 
 
-def ask_memo(parent, title: str, text: str) -> str | None:
-    value, ok = QInputDialog.getMultiLineText(parent, title, "Memo:", text)
-    return value if ok else None
+class MemoDialog(QDialog):
+    """A memo in a roomy, word-wrapped editor (Ctrl+Enter saves; Enter is a new line)."""
+
+    def __init__(self, parent, title: str, text: str, label: str = "Memo:"):
+        super().__init__(parent)
+        self.setObjectName("memoDialog")
+        self.setWindowTitle(title)
+        self.editor = QPlainTextEdit(self)
+        self.editor.setObjectName("memoText")
+        self.editor.setAccessibleName(label.rstrip(":"))
+        self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.editor.setPlainText(text)
+        self.editor.installEventFilter(self)
+        caption = QLabel(label, self)
+        caption.setBuddy(self.editor)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(caption)
+        layout.addWidget(self.editor, 1)
+        layout.addWidget(buttons)
+        self.resize(520, 360)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if (obj is self.editor and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self.accept()
+            return True
+        return super().eventFilter(obj, event)
+
+
+def ask_memo(parent, title: str, text: str, label: str = "Memo:") -> str | None:
+    dialog = MemoDialog(parent, title, text, label)
+    return dialog.editor.toPlainText() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
 def choose_code(parent, title: str, label: str, codes, exclude: Collection[int] = frozenset()) -> int | None:
+    """A searchable list of codes (type to narrow it; nothing is chosen until the user chooses)."""
+    from npmdesk.ui.code_picker import pick_code
+
     choices = [c for c in codes if c.id not in exclude]
     if not choices:
         show_error(parent, "There is no other code to choose.")
         return None
-    paths = [c.path for c in choices]
-    value, ok = QInputDialog.getItem(parent, title, label, paths, 0, False)
-    return choices[paths.index(value)].id if ok and value in paths else None
+    return pick_code(parent, title, label, choices)
 
 
 class DeleteCodeDialog(QDialog):

@@ -144,3 +144,29 @@ def test_a_theme_used_only_to_group_is_made_not_codable(window, qtbot, monkeypat
     _drive(monkeypatch, qtbot, check)
     window.actions["describe_code"].trigger()
     assert belonging not in reopen().non_codable_codes()
+
+
+def test_coding_memo_dialog_wraps_and_saves_as_one_step(window, qtbot, monkeypatch, reopen):
+    from npmdesk.ui.dialogs import MemoDialog
+
+    spans = list(window.transcript.index.spans.values())
+    coding = spans[0].coding_id
+    window.transcript.set_current_coding(coding)
+    seen = []
+
+    def fake_exec(self):
+        self.show()
+        self.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is self)
+        seen.append(self)
+        assert self.editor.lineWrapMode() == QPlainTextEdit.LineWrapMode.WidgetWidth
+        assert self.width() >= 500
+        qtbot.keyClicks(self.editor, "Said twice, with feeling.")
+        qtbot.keyClick(self.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        return self.result()
+
+    monkeypatch.setattr(MemoDialog, "exec", fake_exec)
+    window.actions["coding_memo"].trigger()
+    assert seen and seen[0].windowTitle() == "Memo on this coding"
+    assert reopen().memo("coding", coding) == "Said twice, with feeling."
+    assert window.undo_stack.undoText() == "Edit coding memo"
