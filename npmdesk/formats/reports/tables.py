@@ -163,7 +163,7 @@ def export_matrix_docx(project, out: str | Path, selection: ReportSelection | No
                 if len(groups) > 1 else "")
         if n:
             b.page_break()
-        b.caption(f"Codings per code and participant{', ' + scope if scope else ''}{part}.")
+        b.caption(f"Codings per code and participant{f' ({scope})' if scope else ''}{part}.")
         left_out = table.not_credited
         b.table(header, rows, font_half_points=MATRIX_FONT, right_align_from=1, total_row=True,
                 fixed={0: code_share} if len(groups) > 1 else None,
