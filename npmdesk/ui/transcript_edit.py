@@ -4,9 +4,11 @@ The viewer stays read-only by default. In edit mode its border and a status-bar 
 amber, and every change typed, deleted, pasted or cut is turned into one store edit
 (Project.edit_text: codings, turns and participant links follow in the same transaction) run
 through MainWindow.run, so it is undoable; consecutive typing merges into one undo step. The
-QPlainTextEdit never changes its own text: keys are read here and the view is reloaded from the
-store after each edit, so what is shown is always what is stored. Relabel speaker… renames a
-speaker in every turn of the transcript on show.
+QPlainTextEdit never changes its own text: keys are read here, and after the store has committed
+the viewer brings itself up to the stored text in place (TranscriptView._refresh: the edited range
+of its document, the coding index and paragraph maps move; undo and redo the same way), so what is
+shown is always what is stored. Relabel speaker… renames a speaker in every turn of the transcript
+on show.
 """
 
 from __future__ import annotations
