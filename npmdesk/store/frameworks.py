@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from npmdesk.core.errors import InvalidValueError, NameClashError, NotFoundError
 from npmdesk.core.model import Code, Excerpt, ExcerptFilter
 from npmdesk.paths import resources_dir
+from npmdesk.store.attribution import Attributions
 from npmdesk.store.database import now
 from npmdesk.store.base import StoreBase, new_id
 
@@ -305,8 +306,6 @@ class FrameworksMixin(StoreBase):
         store/attribution.py): an interviewer's coded question in NPM-1's interview does not make
         NPM-1 one of a cell's participants, and each exemplar carries its attribution (`credited`)
         so that the view cites it as the interviewer's, as the reports do."""
-        from npmdesk.store.attribution import Attributions
-
         fw = self.framework(framework_id)
         links = self.alignments(framework_id)
         codes = self.codes()
