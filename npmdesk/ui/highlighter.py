@@ -8,6 +8,8 @@ the same words look different from either alone; the margin stripes say exactly 
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat
 
 from npmdesk.core.coding_index import CodingIndex, boundary_events
@@ -122,6 +124,87 @@ class FormatCache:
         return out
 
 
+    def block_runs(self, index: CodingIndex, block: int) -> list[tuple[int, int, QTextCharFormat]]:
+        """`runs(index.entries(block))` in one pass: each coding on the block becomes two events
+        packed in one int (position, code, start or end), so the block's codings are neither
+        turned into entry tuples nor sorted as tuples; the sweep is `runs`'s. A heavy paragraph
+        (150 overlapping codings) is coloured in about half the time."""
+        ids = index.by_block.get(block)
+        if not ids:
+            return []
+        spans = index.spans
+        p = index.positions
+        b_start, b_end = p.block_span(block)
+        astral = p.map.astral_positions
+        local: list[int] | tuple = ()
+        if astral:
+            k0 = bisect_left(astral, b_start)
+            local = astral[k0:bisect_left(astral, b_end, k0)]
+        events: list[int] = []
+        add = events.append
+        for cid in ids:
+            _c, code, start, end = spans[cid]
+            if code >= _CODE_LIMIT or code < 0:
+                return self.runs(index.entries(block))
+            a = start if start > b_start else b_start
+            z = end if end < b_end else b_end
+            if z <= a:
+                continue
+            if local:
+                a += bisect_left(local, a)
+                z += bisect_left(local, z)
+            add(((a - b_start) << _POS_SHIFT) | (code << 1) | 1)
+            add(((z - b_start) << _POS_SHIFT) | (code << 1))
+        if not events:
+            return []
+        events.sort()
+        rgb, grey, by_colour, quantum = self.rgb, (204, 204, 204), self._by_colour, self.QUANTUM
+        active: dict[int, int] = {}
+        r = g = bl = n = 0
+        out: list[tuple[int, int, QTextCharFormat]] = []
+        last_key = None
+        prev = -1
+        i, m = 0, len(events)
+        while i < m:
+            pos = events[i] >> _POS_SHIFT
+            if prev >= 0 and pos > prev and n:
+                q = quantum if n > 1 else 1
+                shade = 0.88 ** (n - 1) / n
+                key = (int(r * shade) // q, int(g * shade) // q, int(bl * shade) // q, n > 1)
+                if key == last_key and out[-1][1] == prev:
+                    out[-1] = (out[-1][0], pos, out[-1][2])
+                else:
+                    fmt = by_colour.get(key)
+                    if fmt is None:
+                        fmt = by_colour[key] = _format(QColor(key[0] * q, key[1] * q, key[2] * q), n > 1)
+                    out.append((prev, pos, fmt))
+                    last_key = key
+            while i < m:
+                ev = events[i]
+                if ev >> _POS_SHIFT != pos:
+                    break
+                code = (ev >> 1) & _CODE_MASK
+                count = active.get(code, 0)
+                if not count:
+                    cr, cg, cb = rgb.get(code, grey)
+                    r, g, bl, n = r + cr, g + cg, bl + cb, n + 1
+                count += 1 if ev & 1 else -1
+                if count:
+                    active[code] = count
+                else:
+                    del active[code]
+                    cr, cg, cb = rgb.get(code, grey)
+                    r, g, bl, n = r - cr, g - cg, bl - cb, n - 1
+                i += 1
+            prev = pos
+        return out
+
+
+_POS_SHIFT = 32  # an event: position << 32 | code << 1 | (1 for a start)
+_CODE_LIMIT = 1 << 31
+_CODE_MASK = _CODE_LIMIT - 1
+
+
 def _format(background: QColor, layered: bool) -> QTextCharFormat:
     fmt = QTextCharFormat()
     fmt.setBackground(background)
@@ -159,7 +242,7 @@ class CodingHighlighter(QSyntaxHighlighter):
             self.setFormat(label[0], label[1] - label[0], self._label_format)
         if block in self.pending:
             return
-        for a, b, fmt in self.cache.runs(self.index.entries(block)):
+        for a, b, fmt in self.cache.block_runs(self.index, block):
             if label is not None and a < label[1]:
                 # Keep the label bold where a coding covers it.
                 bold = QTextCharFormat(fmt)

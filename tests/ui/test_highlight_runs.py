@@ -40,3 +40,22 @@ def test_one_codes_colour_is_exact(qapp):
     cache.set_colors({7: "#e0a3b7"})
     [(a, b, fmt)] = cache.runs([(2, 9, 7, 1), (4, 6, 7, 2)])
     assert (a, b) == (2, 9) and fmt.background().color().name() == "#e0a3b7"
+
+
+def test_block_runs_are_the_runs_of_the_blocks_entries(qapp):
+    from npmdesk.core.coding_index import CodingIndex, Span
+    from npmdesk.core.positions import TextPositions
+
+    text = ("Interviewer: How was it? 😀\nP1: Fine, the café 🩺 was busy 👩🏽‍⚕️ today.\n\n"
+            "P1: 学习很重要, I said.\nInterviewer: And then?\nP1: Nothing more 😀😀.") * 3
+    rng = random.Random(11)
+    cache = FormatCache()
+    cache.set_colors({c: f"#{rng.randrange(0x1000000):06x}" for c in range(1, 12)})
+    index = CodingIndex(TextPositions(text))
+    spans = []
+    for cid in range(1, 400):
+        a = rng.randrange(len(text) - 1)
+        spans.append(Span(cid, rng.randrange(1, 13), a, rng.randrange(a + 1, min(len(text), a + 90) + 1)))
+    index.update(spans)
+    for block in range(index.positions.block_count):
+        assert cache.block_runs(index, block) == cache.runs(index.entries(block)), block
