@@ -1,36 +1,230 @@
-"""The viewer's left margin: paragraph numbers and one coloured stripe per code (as MAXQDA draws).
+"""The viewer's left margin: paragraph numbers, a labelled stripe per code (as MAXQDA and NVivo draw
+them) and, on request, a coding-density bar.
 
-Paints only the blocks between the first visible one and the bottom of the viewport.
+Every code on screen gets a stripe, in a column shared with codes it never meets (core/stripe_layout);
+each stripe runs from the first to the last line of its coded characters (measured in the text
+layout) and carries the code's name at its top. When many codes are on screen the stripes narrow to
+3 px, then the stripe area scrolls sideways (a scroll bar under it, or Shift+wheel). A click on a
+stripe locates its coding (drawn, not selected: a later click on a code never codes it); hover
+tells code path, coder and first words; right-click offers Remove this coding / Go to code in tree.
+
+Painting costs what is on screen: only the visible blocks' codings are measured, once per paint.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QWidget
+from collections.abc import Callable
+from typing import NamedTuple
 
-STRIPE = 5
-MAX_STRIPES = 8
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QPainter, QPen, QTextCursor
+from PySide6.QtWidgets import QApplication, QMenu, QScrollBar, QToolTip, QWidget
+
+from npmdesk import settings
+from npmdesk.core.model import split_path
+from npmdesk.core.stripe_layout import (
+    coder_initials,
+    columns_needed,
+    density,
+    layout_stripes,
+    merge_runs,
+    stripe_width,
+)
+
+STRIPE_WIDTHS = (5, 4, 3)  # px: stripes narrow in these steps before the area scrolls
+MAX_AREA = 160  # px: the stripe area never takes more of the viewer than this; beyond, it scrolls
+MIN_LABEL = 48  # px kept below each stripe's top for its label before another code shares the column
+DENSITY_W = 7
+SCROLLBAR_H = 10
+LABEL_PX = 9  # label font pixel size
+OPTIONS = {"stripes": True, "density": False, "by_coder": False}
+SETTINGS_KEY = "transcript_margin"
+HEAVY = 1500  # codings: above this a document's columns are estimated from its number of codes
+
+
+class Piece(NamedTuple):
+    """One coding as measured on screen."""
+
+    coding_id: int
+    key: object  # code id, or (code id, coder id) with stripes by coder
+    top: float
+    bottom: float
 
 
 class TranscriptMargin(QWidget):
+    """Signals: removeCodingRequested(coding id), goToCodeRequested(code id)."""
+
+    removeCodingRequested = Signal(int)
+    goToCodeRequested = Signal(int)
+
     def __init__(self, view):
         super().__init__(view)
         self.view = view
         self.setObjectName("transcriptMargin")
+        self.setMouseTracking(True)
+        stored = settings.load().get(SETTINGS_KEY)
+        stored = stored if isinstance(stored, dict) else {}
+        self.options = {k: bool(stored.get(k, v)) for k, v in OPTIONS.items()}
+        self.label_font = QFont(self.font())
+        self.label_font.setPixelSize(LABEL_PX)
+        self.lane = QFontMetrics(self.label_font).height()  # a rotated label's width beside its stripe
+        self.project_source: Callable[[], object] | None = None  # the open Project (install_margin_menu)
+        self._coders_of: dict[int, int] = {}  # coding id -> coder id, read for the open document
+        self._coders_doc: tuple | None = None
+        self.coder_names: dict[int, str] = {}
+        self.initials: dict[int, str] = {}
+        self.hscroll = QScrollBar(Qt.Orientation.Horizontal, self)
+        self.hscroll.setObjectName("marginScroll")
+        self.hscroll.setToolTip("More code stripes: scroll sideways (or Shift+wheel over the stripes)")
+        self.hscroll.valueChanged.connect(lambda *_: self.update())
+        self.hscroll.hide()
+        self._hint_cache: tuple | None = None
+        self._seen_columns = 0  # the most columns a screen of this document has needed
+        self._growing = False
+        # The last paint's measurements, for hover, click and menu (and for tests).
+        self.pieces: list[Piece] = []
+        self.column_of: dict = {}
+        self.columns = 0
+        self.stripe_w = STRIPE_WIDTHS[0]
+        self.line_counts: list[tuple[float, float, int]] = []  # density: (top, bottom, codes) per line
+        self.last_paint_ms = 0.0
 
-    def stripes_width(self) -> int:
-        return MAX_STRIPES * STRIPE + 6
+    # Geometry ------------------------------------------------------------------------------------
 
     def numbers_width(self) -> int:
         digits = len(str(max(1, len(self.view.paragraph_numbers))))
         return self.fontMetrics().horizontalAdvance("9") * (digits + 1) + 4
 
+    def column_width(self, stripe: int | None = None) -> int:
+        return (self.stripe_w if stripe is None else stripe) + self.lane + 2
+
+    def density_x(self) -> int:
+        return self.numbers_width()
+
+    def area_x(self) -> int:
+        return self.numbers_width() + (DENSITY_W + 2 if self.options["density"] else 0)
+
+    def area_width(self) -> int:
+        """The stripe area: room for the columns this document needs at full width, at most MAX_AREA."""
+        if not self.options["stripes"]:
+            return 0
+        return min(MAX_AREA, max(1, self._document_columns()) * self.column_width(STRIPE_WIDTHS[0]))
+
+    def _document_columns(self) -> int:
+        """Columns the open document needs, estimated from its codings' character spans (a
+        label's room counted in characters of text), or from its number of codes when heavily
+        coded; at least as many as a screen has needed. Cached until the codings change."""
+        index = self.view.index
+        if index is None:
+            return 0
+        by_coder = self.options["by_coder"]
+        stamp = (self.view.document_id, id(index), len(index.spans), by_coder)
+        if self._hint_cache is None or self._hint_cache[0] != stamp:
+            if self._hint_cache is None or self._hint_cache[0][:2] != stamp[:2]:
+                self._seen_columns = 0  # another document
+            cap = MAX_AREA // self.column_width(STRIPE_WIDTHS[-1]) + 1
+            spans = index.spans.values()
+            if len(index.spans) > HEAVY:
+                count = min(cap, len({self.key_of(s.code_id, s.coding_id) for s in spans}))
+            else:
+                # Claims in characters: a label's room is about MIN_LABEL px of lines of text.
+                fm = self.view.fontMetrics()
+                per_line = max(20.0, self.view.viewport().width() / max(1, fm.averageCharWidth()))
+                room = MIN_LABEL / max(1, fm.lineSpacing()) * per_line
+                intervals = [(self.key_of(s.code_id, s.coding_id), s.start, s.end) for s in spans]
+                count = columns_needed(intervals, self._order({k for k, _, _ in intervals}), room, cap)
+            self._hint_cache = (stamp, count)
+        return max(self._hint_cache[1], self._seen_columns)
+
     def sizeHint(self) -> QSize:  # noqa: N802
-        return QSize(self.numbers_width() + self.stripes_width(), 0)
+        return QSize(self.area_x() + self.area_width() + (2 if self.options["stripes"] else 0), 0)
+
+    def relayout(self) -> None:
+        """Take the width the options and codes need (the view's margin follows it)."""
+        if self._hint_cache is not None:
+            self._hint_cache = (self._hint_cache[0][:2] + (None, None), 0)  # recount, same document
+        width = self.sizeHint().width()
+        view = self.view
+        view.setViewportMargins(width, 0, 0, 0)
+        cr = view.contentsRect()
+        self.setGeometry(cr.left(), cr.top(), width, cr.height())
+        self.update()
+
+    def scroll(self, dx: int, dy: int) -> None:  # type: ignore[override]
+        """The view scrolled: redraw (labels stay at the top of the screen, columns follow the codes)."""
+        self.update()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._place_scrollbar()
+
+    def _place_scrollbar(self) -> None:
+        self.hscroll.setGeometry(self.area_x(), self.height() - SCROLLBAR_H, self.area_width(), SCROLLBAR_H)
+
+    # Options -------------------------------------------------------------------------------------
+
+    def set_option(self, name: str, on: bool) -> None:
+        if self.options.get(name) == bool(on):
+            return
+        self.options[name] = bool(on)
+        data = settings.load()
+        data[SETTINGS_KEY] = dict(self.options)
+        try:
+            settings.save(data)
+        except OSError:
+            pass  # an unwritable config dir: the option still holds for this session
+        if name == "by_coder":
+            self.forget_coders()
+        self.relayout()
+
+    def forget_coders(self) -> None:
+        self.coder_names = {}
+        self.initials = {}
+        self._coders_of = {}
+        self._coders_doc = None
+
+    def _project(self):
+        return self.project_source() if self.project_source is not None else None
+
+    def _coder_name(self, coder_id) -> str:
+        if coder_id is not None and coder_id not in self.coder_names:
+            project = self._project()
+            if project is not None:
+                self.coder_names = {c["id"]: c["name"] for c in project.coders()}
+                self.initials = coder_initials(self.coder_names)
+        return self.coder_names.get(coder_id, "")
+
+    def coder_of(self, coding_id: int) -> int | None:
+        """Who made a coding. The view keeps no coders (hiding a coder filters before it), so they
+        are read from the project once per document, and again for codings made since."""
+        doc = (self.view.document_id, id(self.view.index))
+        if doc != self._coders_doc or coding_id not in self._coders_of:
+            project = self._project()
+            if project is None or self.view.document_id is None:
+                return None
+            columns = project.coding_spans(self.view.document_id)
+            self._coders_of = dict(zip(columns.ids, columns.coder_ids))
+            self._coders_doc = doc
+        return self._coders_of.get(coding_id)
+
+    def key_of(self, code_id: int, coding_id: int):
+        if self.options["by_coder"]:
+            return (code_id, self.coder_of(coding_id))
+        return code_id
+
+    def label_of(self, key) -> str:
+        code_id, coder = key if isinstance(key, tuple) else (key, None)
+        path = self.view.code_names.get(code_id, "?")
+        name = split_path(path)[-1] if path else "?"
+        if coder is None:
+            return name
+        self._coder_name(coder)
+        return f"{self.initials.get(coder, '?')} · {name}"
+
+    # Measuring -----------------------------------------------------------------------------------
 
     def visible_blocks(self):
-        """(block number, top, bottom) for each block on screen."""
+        """(block, top, bottom) for each block on screen."""
         view = self.view
         block = view.firstVisibleBlock()
         offset = view.contentOffset()
@@ -40,37 +234,319 @@ class TranscriptMargin(QWidget):
             if geo.top() > height:
                 break
             if block.isVisible():
-                yield block.blockNumber(), int(geo.top()), int(geo.bottom())
+                yield block, geo.top(), geo.bottom()
             block = block.next()
 
+    def measure(self, blocks) -> tuple[list[Piece], list[tuple[float, float]]]:
+        """Each on-screen coding's extent from the first to the last line of its characters, and the
+        screen's lines (for density)."""
+        index = self.view.index
+        extent: dict[int, list] = {}
+        lines: list[tuple[float, float]] = []
+        want_lines = self.options["density"]
+        for block, top, _bottom in blocks:
+            layout = block.layout()
+            count = layout.lineCount()
+            if count == 0:
+                continue
+            if want_lines:
+                for i in range(count):
+                    line = layout.lineAt(i)
+                    lines.append((top + line.y(), top + line.y() + line.height()))
+            entries = index.entries(block.blockNumber()) if index is not None else ()
+            last = layout.lineAt(count - 1)
+            for a, z, code, cid in entries:
+                first = layout.lineForTextPosition(a)
+                if not first.isValid():
+                    first = last
+                end = layout.lineForTextPosition(z - 1) if z > a else first
+                if not end.isValid():
+                    end = last
+                y0 = top + first.y()
+                y1 = top + end.y() + end.height()
+                known = extent.get(cid)
+                if known is None:
+                    extent[cid] = [code, y0, y1]
+                else:
+                    known[1] = min(known[1], y0)
+                    known[2] = max(known[2], y1)
+        pieces = [Piece(cid, self.key_of(code, cid), y0, y1) for cid, (code, y0, y1) in extent.items()]
+        return pieces, lines
+
+    def _order(self, keys) -> list:
+        order = self.view.code_order
+
+        def rank(key):
+            code, coder = key if isinstance(key, tuple) else (key, 0)
+            return (order.get(code, len(order) + code), coder or 0)
+
+        return sorted(keys, key=rank)
+
+    # Painting ------------------------------------------------------------------------------------
+
     def paintEvent(self, event) -> None:  # noqa: N802
-        view = self.view
+        import time
+
+        started = time.perf_counter()
         painter = QPainter(self)
         pal = self.palette()
         painter.fillRect(event.rect(), pal.window())
         blocks = list(self.visible_blocks())
-        index = view.index
-        order = view.code_order
-        codes_by_block = {n: index.codes_on_block(n) for n, _, _ in blocks} if index else {}
-        on_screen = sorted({c for cs in codes_by_block.values() for c in cs}, key=lambda c: order.get(c, c))
-        column = {c: i for i, c in enumerate(on_screen[:MAX_STRIPES])}
-        x0 = self.numbers_width()
-        number_color = pal.placeholderText().color()
-        painter.setPen(number_color)
-        fm_h = self.fontMetrics().height()
-        for n, top, bottom in blocks:
-            painter.setPen(number_color)
-            number = view.paragraph_numbers.get(n)
-            if number is not None:
-                painter.drawText(QRect(0, top, x0 - 6, fm_h), Qt.AlignmentFlag.AlignRight, str(number))
-            codes = codes_by_block.get(n, ())
-            for c in codes:
-                col = column.get(c)
-                if col is None:
-                    continue
-                painter.fillRect(QRect(x0 + col * STRIPE, top, STRIPE - 1, max(1, bottom - top)),
-                                 view.formats_color(c))
-            if len(codes) > len([c for c in codes if c in column]):
-                painter.setPen(pal.text().color())
-                painter.drawText(QRect(x0, top, self.stripes_width(), fm_h), Qt.AlignmentFlag.AlignRight, "+")
+        self._paint_numbers(painter, blocks)
+        pieces, lines = self.measure(blocks)
+        runs = merge_runs((p.key, p.top, p.bottom) for p in pieces)
+        if self.options["density"]:
+            self._paint_density(painter, lines, runs)
+        else:
+            self.line_counts = []
+        self.pieces = pieces
+        if self.options["stripes"]:
+            self._paint_stripes(painter, pieces)
+        else:
+            self.column_of, self.columns = {}, 0
+            self.hscroll.hide()
         painter.end()
+        self.last_paint_ms = (time.perf_counter() - started) * 1000
+
+    def _paint_numbers(self, painter: QPainter, blocks) -> None:
+        pal = self.palette()
+        numbers = self.view.paragraph_numbers
+        x0 = self.numbers_width()
+        fm_h = self.fontMetrics().height()
+        painter.setPen(pal.placeholderText().color())
+        for block, top, _bottom in blocks:
+            number = numbers.get(block.blockNumber())
+            if number is not None:
+                painter.drawText(QRect(0, int(top), x0 - 6, fm_h), Qt.AlignmentFlag.AlignRight, str(number))
+
+    def _paint_density(self, painter: QPainter, lines, runs) -> None:
+        counts = density(lines, runs)
+        self.line_counts = [(t, b, n) for (t, b), n in zip(lines, counts)]
+        x = self.density_x()
+        base = self.palette().text().color()
+        painter.fillRect(QRect(x, 0, DENSITY_W, self.height()), self.palette().base())
+        for (top, bottom), n in zip(lines, counts):
+            if n:
+                shade = QColor(base)
+                shade.setAlphaF(min(1.0, 0.18 + 0.16 * (n - 1)))  # 1 code: light; 6 or more: full
+                painter.fillRect(QRect(x, int(top), DENSITY_W, max(1, int(bottom) - int(top))), shade)
+
+    def _paint_stripes(self, painter: QPainter, pieces: list[Piece]) -> None:
+        view = self.view
+        height = self.height()
+        area_x, area_w = self.area_x(), self.area_width()
+        keys = {p.key for p in pieces}
+        # First the columns at full width; the screen's columns decide how wide the stripes can be.
+        layout = layout_stripes(((p.key, p.top, p.bottom) for p in pieces), self._order(keys),
+                                view_top=0, view_bottom=height, min_extent=MIN_LABEL)
+        self.column_of, self.columns = layout.column_of, layout.columns
+        self.stripe_w = stripe_width(layout.columns, area_w, self.lane + 2, STRIPE_WIDTHS)
+        col_w = self.column_width()
+        content = layout.columns * col_w
+        if content > area_w:
+            if area_w < MAX_AREA and not self._growing and layout.columns > self._seen_columns:
+                self._seen_columns = layout.columns  # more than estimated: widen once, after this paint
+                self._growing = True
+                QTimer.singleShot(0, self._grow)
+            self.hscroll.setRange(0, content - area_w)
+            self.hscroll.setPageStep(area_w)
+            self.hscroll.setSingleStep(col_w)
+            if not self.hscroll.isVisible():
+                self._place_scrollbar()
+                self.hscroll.show()
+            bottom_limit = height - SCROLLBAR_H
+        else:
+            self.hscroll.hide()
+            self.hscroll.setValue(0)
+            bottom_limit = height
+        shift = self.hscroll.value() if self.hscroll.isVisible() else 0
+        painter.save()
+        painter.setClipRect(QRect(area_x, 0, area_w, bottom_limit))
+        s = self.stripe_w
+        current = view.current_coding
+        highlight = self.palette().highlight().color()
+        for p in sorted(pieces, key=lambda p: p.bottom - p.top, reverse=True):  # short ones on top
+            x = area_x + self.column_of[p.key] * col_w - shift
+            code = p.key[0] if isinstance(p.key, tuple) else p.key
+            rect = QRect(x, int(p.top), s, max(2, int(p.bottom) - int(p.top) - 1))
+            painter.fillRect(rect, view.formats_color(code))
+            if p.coding_id == current:
+                painter.setPen(QPen(highlight, 2))
+                painter.drawRect(rect.adjusted(-1, -1, 1, 1))
+        painter.setFont(self.label_font)
+        fm = QFontMetrics(self.label_font)
+        painter.setPen(self.palette().text().color())
+        for run in layout.runs:
+            room = int(run.label_room) - 4
+            text = fm.elidedText(self.label_of(run.key), Qt.TextElideMode.ElideRight, room) if room > 0 else ""
+            if not text or text == "…":
+                continue
+            x = area_x + run.column * col_w - shift + s + 1
+            painter.save()
+            painter.translate(x, int(run.label_top) + 2)
+            painter.rotate(90)  # reads top to bottom, beside the stripe's top
+            painter.drawText(QRect(0, -self.lane, room, self.lane), Qt.AlignmentFlag.AlignVCenter, text)
+            painter.restore()
+        painter.restore()
+
+    def _grow(self) -> None:
+        self._growing = False
+        self.relayout()
+
+    # Hit testing, hover, click, menu ---------------------------------------------------------------
+
+    def codings_at(self, x: int, y: int) -> list[int]:
+        """The codings whose stripe (or its label lane) is under (x, y), shortest first."""
+        if not self.options["stripes"]:
+            return []
+        area_x, area_w = self.area_x(), self.area_width()
+        if not area_x <= x < area_x + area_w:
+            return []
+        shift = self.hscroll.value() if self.hscroll.isVisible() else 0
+        col = (x - area_x + shift) // self.column_width()
+        hits = [p for p in self.pieces if self.column_of.get(p.key) == col and p.top <= y < p.bottom]
+        return [p.coding_id for p in sorted(hits, key=lambda p: (p.bottom - p.top, p.coding_id))]
+
+    def first_words(self, coding_id: int, limit: int = 90) -> str:
+        view = self.view
+        span = view.index.spans.get(coding_id) if view.index is not None else None
+        if span is None or view.positions is None:
+            return ""
+        a, b = view.positions.span_to_qt(span.start, span.end)
+        cur = QTextCursor(view.document())
+        cur.setPosition(a)
+        cur.setPosition(min(b, a + limit + 40), QTextCursor.MoveMode.KeepAnchor)
+        text = " ".join(cur.selectedText().replace("\u2029", " ").split())
+        if len(text) > limit or b > a + limit + 40:
+            text = text[:limit].rsplit(" ", 1)[0] + "…"
+        return text
+
+    def describe(self, coding_id: int) -> str:
+        view = self.view
+        span = view.index.spans.get(coding_id) if view.index is not None else None
+        if span is None:
+            return ""
+        path = view.code_names.get(span.code_id, "?")
+        coder = self._coder_name(self.coder_of(coding_id))
+        head = f"{path}  ({coder})" if coder else path
+        return f"{head}\n“{self.first_words(coding_id)}”"
+
+    def tooltip_at(self, x: int, y: int) -> str:
+        hits = self.codings_at(x, y)
+        if not hits:
+            row = next((n for t, b, n in self.line_counts if t <= y < b), None)
+            if row is not None and self.density_x() <= x < self.density_x() + DENSITY_W:
+                return f"{row} code{'s' if row != 1 else ''} on this line"
+            return ""
+        text = "\n\n".join(self.describe(c) for c in hits[:4])
+        if len(hits) > 4:
+            text += f"\n\n… and {len(hits) - 4} more"
+        return text + "\n\nClick: show this coding · Right-click: remove, go to code"
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            tip = self.tooltip_at(event.pos().x(), event.pos().y())
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        p = event.position().toPoint()
+        on = bool(self.codings_at(p.x(), p.y()))
+        self.setCursor(Qt.CursorShape.PointingHandCursor if on else Qt.CursorShape.ArrowCursor)
+        super().mouseMoveEvent(event)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        p = event.position().toPoint()
+        if event.button() == Qt.MouseButton.LeftButton:
+            hits = self.codings_at(p.x(), p.y())
+            if hits:
+                self.select_coding(hits[0])
+                event.accept()
+                return
+        super().mousePressEvent(event)
+
+    def select_coding(self, coding_id: int) -> None:
+        """What a click on a coded passage does, but located (drawn, not selected), as a jump is:
+        the passage is shown, and a later click on a code never codes it."""
+        view = self.view
+        span = view.index.spans.get(coding_id)
+        if span is None:
+            return
+        bar = view.verticalScrollBar()
+        keep = bar.value()
+        view.locate(span.start, span.end)
+        bar.setValue(keep)  # the stripe was on screen: the text stays where it was
+        view.set_current_coding(coding_id)
+        view.codingClicked.emit(coding_id)
+        self.update()
+
+    def wheelEvent(self, event) -> None:  # noqa: N802
+        delta = event.angleDelta()
+        sideways = delta.x() or (delta.y() if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 0)
+        if sideways and self.hscroll.isVisible():
+            steps = max(1, abs(sideways) // 120)
+            self.hscroll.setValue(self.hscroll.value() - (steps if sideways > 0 else -steps) * self.column_width())
+            event.accept()
+            return
+        QApplication.sendEvent(self.view.viewport(), event)  # a plain wheel scrolls the text
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802
+        hits = self.codings_at(event.pos().x(), event.pos().y())
+        if not hits:
+            event.ignore()
+            return
+        self.coding_menu(hits).exec(event.globalPos())
+
+    def coding_menu(self, hits: list[int]) -> QMenu:
+        menu = QMenu(self)
+        menu.setObjectName("marginMenu")
+        view = self.view
+        for cid in hits[:6]:
+            span = view.index.spans.get(cid)
+            if span is None:
+                continue
+            if len(hits) > 1:
+                coder = self._coder_name(self.coder_of(cid))
+                menu.addSection(view.code_names.get(span.code_id, "?") + (f" ({coder})" if coder else ""))
+            remove = QAction("Remove this coding", menu)
+            remove.triggered.connect(lambda *_, c=cid: self.removeCodingRequested.emit(c))
+            go = QAction("Go to code in tree", menu)
+            go.triggered.connect(lambda *_, c=span.code_id: self.goToCodeRequested.emit(c))
+            menu.addAction(remove)
+            menu.addAction(go)
+        return menu
+
+
+def install_margin_menu(w) -> QMenu:
+    """View > Transcript margin (stripes, density, by coder), and the margin's menu wired to the window."""
+    margin: TranscriptMargin = w.transcript.margin
+    menu = w.menus["View"].addMenu("Transcript &margin")
+    menu.setObjectName("marginOptionsMenu")
+    for name, text, tip in (
+            ("stripes", "Code &stripes", "A labelled stripe beside the text for each code"),
+            ("density", "Coding &density", "A bar shaded by how many codes each line has"),
+            ("by_coder", "Stripes by &coder", "One stripe per code and coder, labelled with the coder's initials")):
+        action = QAction(text, w)
+        action.setCheckable(True)
+        action.setChecked(margin.options[name])
+        action.setStatusTip(tip)
+        action.toggled.connect(lambda on, n=name: margin.set_option(n, on))
+        menu.addAction(action)
+        w.actions[f"margin_{name}"] = action
+    margin.project_source = lambda: w.project
+    w.projectSwitched.connect(margin.forget_coders)
+    margin.removeCodingRequested.connect(lambda cid: w.coding.remove_coding(cid))
+
+    def go_to_code(code_id: int) -> None:
+        w.docks["codesDock"].show()
+        w.docks["codesDock"].raise_()
+        w.code_tree.select_code(code_id)
+        w.code_tree.setFocus()
+
+    margin.goToCodeRequested.connect(go_to_code)
+    return menu
