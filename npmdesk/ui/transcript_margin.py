@@ -5,7 +5,7 @@ Every code on screen gets a stripe, in a column shared with codes it never meets
 each stripe runs from the first to the last line of its coded characters (measured in the text
 layout) and carries the code's name at its top. When many codes are on screen the stripes narrow to
 3 px, then the stripe area scrolls sideways (a scroll bar under it, or Shift+wheel). A click on a
-stripe locates its coding (drawn, not selected: a later click on a code never codes it); hover
+stripe makes its coding the current one, selecting no text (a later click on a code codes nothing); hover
 tells code path, coder and first words; right-click offers Remove this coding / Go to code in tree.
 
 Painting costs what is on screen: only the visible blocks' codings are measured, once per paint.
@@ -102,7 +102,7 @@ class TranscriptMargin(QWidget):
         return self.numbers_width()
 
     def area_x(self) -> int:
-        return self.numbers_width() + (DENSITY_W + 2 if self.options["density"] else 0)
+        return self.numbers_width() + (DENSITY_W + 2 if self.options["density"] else 0) + 2
 
     def area_width(self) -> int:
         """The stripe area: room for the columns this document needs at full width, at most MAX_AREA."""
@@ -361,7 +361,7 @@ class TranscriptMargin(QWidget):
             bottom_limit = height
         shift = self.hscroll.value() if self.hscroll.isVisible() else 0
         painter.save()
-        painter.setClipRect(QRect(area_x, 0, area_w, bottom_limit))
+        painter.setClipRect(QRect(area_x - 2, 0, area_w + 2, bottom_limit))  # room for an outline
         s = self.stripe_w
         current = view.current_coding
         highlight = self.palette().highlight().color()
@@ -471,16 +471,21 @@ class TranscriptMargin(QWidget):
         super().mousePressEvent(event)
 
     def select_coding(self, coding_id: int) -> None:
-        """What a click on a coded passage does, but located (drawn, not selected), as a jump is:
-        the passage is shown, and a later click on a code never codes it."""
+        """What a click on a coded passage does: the coding becomes the current one (outlined in
+        the text and the margin; Delete, Ctrl+E and the Code menu act on it) and its code is shown
+        in the tree. Any selection is dropped, and nothing is selected in its place: a later click
+        on a code codes nothing (issue 18.1); the text stays where it was."""
         view = self.view
-        span = view.index.spans.get(coding_id)
-        if span is None:
+        if view.index is None or coding_id not in view.index.spans:
             return
         bar = view.verticalScrollBar()
         keep = bar.value()
-        view.locate(span.start, span.end)
-        bar.setValue(keep)  # the stripe was on screen: the text stays where it was
+        cur = view.textCursor()
+        if cur.hasSelection():
+            cur.clearSelection()
+            view.setTextCursor(cur)
+        view.located = None  # an earlier jump's passage is no longer what Enter would code
+        bar.setValue(keep)
         view.set_current_coding(coding_id)
         view.codingClicked.emit(coding_id)
         self.update()

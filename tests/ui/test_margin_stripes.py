@@ -11,7 +11,7 @@ from PySide6.QtGui import QTextCursor, QWheelEvent
 from PySide6.QtWidgets import QApplication, QMenu, QToolTip
 
 from npmdesk.store import Project
-from tests.ui.conftest import click_code
+from tests.ui.conftest import click_code, select_text
 
 WORDS = ("mentor feedback belonging exam wards library cohort schedule explain reflect listen "
          "confidence imposter honest teach family college system").split()
@@ -170,21 +170,29 @@ def test_a_plain_wheel_over_the_margin_scrolls_the_text(qtbot, busy):
     assert bar.value() > 0
 
 
-def test_click_locates_the_coding_and_a_later_code_click_codes_nothing(qtbot, window, reopen):
+def test_click_makes_the_coding_current_and_a_later_code_click_codes_nothing(qtbot, window, reopen):
     view, margin = window.transcript, window.transcript.margin
     margin.repaint()
     piece = margin.pieces[0]
     span = view.index.spans[piece.coding_id]
     before = len(reopen().codings_in_document(window.current_document))
+    select_text(view, "Interviewer")  # a selection the user made earlier
+    scroll = view.verticalScrollBar().value()
     qtbot.mouseClick(margin, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                      stripe_point(margin, piece.coding_id))
     assert view.current_coding == piece.coding_id
-    assert view.located == (span.start, span.end)  # drawn as found, not selected
-    assert not view.textCursor().hasSelection()
+    assert not view.textCursor().hasSelection() and view.located is None
+    assert view.verticalScrollBar().value() == scroll
     assert window.code_tree.current_code() == span.code_id
+    margin.repaint()
+    pt = stripe_point(margin, piece.coding_id)  # the current coding's stripe is outlined
+    outline = margin.palette().highlight().color()
+    assert pixel(margin, pt.x() - 2, pt.y()) == outline
     other = next(c for c in window.code_panel.model.codes if c != span.code_id)
     click_code(qtbot, window, other)
     assert len(reopen().codings_in_document(window.current_document)) == before  # nothing coded
+    window.actions["remove_coding"].trigger()  # Delete acts on the clicked coding
+    assert piece.coding_id not in {c.id for c in reopen().codings_in_document(window.current_document)}
 
 
 def test_hover_tells_code_path_coder_and_first_words(qtbot, window):
