@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 
-from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, print_json
+from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, print_json, quoted
 from npmdesk.core.errors import InvalidValueError, NpmdeskError
 from npmdesk.core.timecode import format_hms, parse_hms
 from npmdesk.core.wording import plural
@@ -64,10 +65,10 @@ def cmd_media(args) -> int:
         if args.turn_time:
             number, when = args.turn_time
             if not number.isdigit() or not 1 <= int(number) <= len(turns):
-                raise InvalidValueError(f"{doc.name} has turns 1 to {len(turns)}; there is no turn {number!r}")
+                raise InvalidValueError(f"{doc.name} has turns 1 to {len(turns)}; there is no turn {quoted(number)}")
             ms = None if when.lower() == "none" else parse_hms(when)
             if ms is None and when.lower() != "none":
-                raise InvalidValueError(f"a turn time is hh:mm:ss or mm:ss (got {when!r})")
+                raise InvalidValueError(f"a turn time is hh:mm:ss or mm:ss (got {quoted(when)})")
             project.set_turn_time(turns[int(number) - 1].id, ms)
             print(f"{doc.name}: turn {number} starts at {format_hms(ms) if ms is not None else '(no time)'}")
             return 0
@@ -78,7 +79,7 @@ def cmd_media(args) -> int:
             return 0
         if link is None:
             print(f"{doc.name}: no recording linked (link one with `npmdesk media {args.project} --doc "
-                  f"{doc.name!r} --link FILE`)")
+                  f"{shlex.quote(doc.name)} --link FILE`)")
         else:
             where = str(found) if found else "NOT FOUND (moved or deleted; link it again with --link)"
             print(f"{doc.name}: {link.kind} {link.stored_path}, {format_hms(link.duration_ms) or 'length unknown'}, "
@@ -108,7 +109,7 @@ def cmd_transcribe(args) -> int:
     kind = args.kind or ("focus-group" if args.speakers >= 3 else "interview")
     with open_project(args) as project:
         if any(d.name == name for d in project.documents()):
-            raise NpmdeskError(f"a document named {name!r} already exists in this project (choose --name)")
+            raise NpmdeskError(f"a document named {quoted(name)} already exists in this project (choose --name)")
         if args.restart:
             speech.discard_checkpoint(info.sha256)
         result = speech.transcribe(info.path, info.sha256, language=args.language, progress=_progress)
