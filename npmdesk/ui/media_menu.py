@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QThread, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QContextMenuEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -64,7 +64,7 @@ class MediaController(QObject):
         w.transcript.viewport().installEventFilter(self)
         w.installEventFilter(self)
         w.projectChanged.connect(self._project_changed)
-        w.projectSwitched.connect(lambda: self.show_document(None))
+        w.projectSwitched.connect(self._project_switched)
         self._shown_file: Path | None = None  # the recording the player holds
         self._install_actions()
         self._install_documents_menu()
@@ -116,6 +116,12 @@ class MediaController(QObject):
         if self.w.current_document != self._doc:
             self.show_document(self.w.current_document)
 
+    def _project_switched(self) -> None:
+        # Sent after the new project's first transcript is on show: the player shows its recording
+        # (it said "No transcript open." beside an open transcript), not the old project's.
+        self._doc = None
+        self.show_document(self.w.current_document if self.w.project is not None else None)
+
     def _project_changed(self, changes) -> None:
         doc = self.w.current_document
         if changes.everything or doc != self._doc or doc in changes.documents:
@@ -164,6 +170,10 @@ class MediaController(QObject):
             if event.type() == QEvent.Type.Close and self.job is not None:
                 self.job.worker.cancelled = True  # the checkpoint keeps what is done
                 self.job.wait()
+            return False
+        if obj is self._documents_viewport:
+            if event.type() == QEvent.Type.ContextMenu:  # the Menu key: the current row, not the one mid-view
+                self._menu_by_keyboard = event.reason() == QContextMenuEvent.Reason.Keyboard
             return False
         if event.type() == QEvent.Type.MouseButtonRelease and event.button() == Qt.MouseButton.LeftButton \
                 and not self.w.transcript.textCursor().hasSelection():
@@ -245,6 +255,9 @@ class MediaController(QObject):
         docs = self.w.documents
         docs.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         docs.customContextMenuRequested.connect(self._documents_menu_requested)
+        self._menu_by_keyboard = False
+        self._documents_viewport = docs.viewport()  # kept: compared in eventFilter without calling Qt
+        self._documents_viewport.installEventFilter(self)
 
     def documents_menu(self, doc_id: int) -> QMenu:
         """The Documents dock's menu for one transcript: its recording, Link…, Unlink."""
@@ -266,7 +279,12 @@ class MediaController(QObject):
 
     def _documents_menu_requested(self, pos: QPoint) -> None:
         docs = self.w.documents
-        doc = docs.model_.document_at(docs.indexAt(pos))
+        by_keyboard, self._menu_by_keyboard = self._menu_by_keyboard, False
+        if by_keyboard and docs.current_document() is not None:
+            doc = docs.current_document()
+            pos = docs.visualRect(docs.currentIndex()).center()
+        else:
+            doc = docs.model_.document_at(docs.indexAt(pos))
         if doc is None or self.w.project is None:
             return
         menu = self.documents_menu(doc.id)

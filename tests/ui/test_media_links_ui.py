@@ -259,3 +259,30 @@ def test_documents_dock_menu_of_another_document_links_that_one(qtbot, window, t
     assert p.media_link(doc_named(p, "Focus group").id) is not None
     assert p.media_link(doc_named(p, "Interview NPM-1").id) is None
     assert window.current_document == doc_named(p, "Interview NPM-1").id  # the view stayed where it was
+
+
+def test_the_menu_key_opens_the_documents_menu_of_the_current_document(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QContextMenuEvent
+
+    wav = recording(tmp_path, "group.wav")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(wav), ""))
+    group = doc_named(window.project, "Focus group")
+    dock_menu(qtbot, window, "Focus group", "Link a &recording…")
+    window.open_document(group.id)  # the current row is the last; the Menu key must not take a middle one
+    docs = window.documents
+    docs.setFocus()
+    seen: list[str] = []
+
+    def read():
+        menu = QApplication.activePopupWidget()
+        assert isinstance(menu, QMenu)
+        seen.append(menu.actions()[0].text())
+        menu.close()
+
+    QTimer.singleShot(50, read)
+    middle = QPoint(docs.viewport().width() // 2, docs.visualRect(docs.model_.index(1, 0)).center().y())
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, middle, docs.viewport().mapToGlobal(middle))
+    QApplication.sendEvent(docs.viewport(), event)
+    qtbot.waitUntil(lambda: bool(seen))
+    assert seen == ["Recording: group.wav — 00:00:08"]
