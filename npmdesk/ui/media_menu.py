@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSpinBox,
+    QWidget,
 )
 
 from npmdesk import settings
@@ -56,6 +57,8 @@ class MediaController(QObject):
         self._playing_span: tuple[int, int] | None = None
         self._key_actions: dict[str, QAction] = {}
         self.job: TranscriptionJob | None = None
+        self._documents_viewport: QWidget | None = None  # the Documents dock's (its context menu)
+        self._menu_by_keyboard = False
         self.panel.linkRequested.connect(self.link_recording)
         self.panel.turnTimeRequested.connect(self.set_turn_time)
         self.panel.positionMoved.connect(self._follow_position)
@@ -255,7 +258,6 @@ class MediaController(QObject):
         docs = self.w.documents
         docs.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         docs.customContextMenuRequested.connect(self._documents_menu_requested)
-        self._menu_by_keyboard = False
         self._documents_viewport = docs.viewport()  # kept: compared in eventFilter without calling Qt
         self._documents_viewport.installEventFilter(self)
 
