@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 from npmdesk.core.errors import InvalidValueError, NotFoundError
 from npmdesk.core.model import split_path
+from npmdesk.core.wording import quoted  # noqa: F401  (re-exported: commands import it from here)
 from npmdesk.store import Project
 
 
@@ -47,12 +48,6 @@ def parse_span(text: str, option: str = "--span", example: str = "120:245") -> t
         raise InvalidValueError(f"{option} takes START:END in characters, e.g. {example} (got {quoted(text)})"
                                 ) from None
     return start, end
-
-
-def quoted(text: str) -> str:
-    """A name or phrase in a message as the user typed it: 'we're' reads "we're", not Python's
-    repr with its escapes."""
-    return f'"{text}"' if "'" in text else f"'{text}'"
 
 
 def find_code(project, path: str):

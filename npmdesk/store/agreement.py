@@ -20,6 +20,7 @@ from operator import itemgetter
 from npmdesk.core.agreement import MEASURES, Table, bootstrap, measures, total
 from npmdesk.core.agreement_units import NEITHER_MEANS, UNITS, unit_table
 from npmdesk.core.errors import InvalidValueError, NotFoundError
+from npmdesk.core.wording import quoted
 
 CI_CHOICES = ("pooled", "all", "none")
 
@@ -89,7 +90,7 @@ def coder_ids(project, names) -> list[int]:
             ids.append(project.coder_by_name(name))
         except NotFoundError:
             known = ", ".join(c["name"] for c in project.coders()) or "none yet"
-            raise NotFoundError(f"no coder named {name!r} in this project (coders: {known})") from None
+            raise NotFoundError(f"no coder named {quoted(name)} in this project (coders: {known})") from None
     return ids
 
 
@@ -161,9 +162,9 @@ def compute_agreement(project, coders, *, code_ids=None, unit: str = "character"
                       seed: int = 15) -> AgreementResult:
     """Agreement of the named coders (names, in order: the first is "A")."""
     if unit not in UNITS:
-        raise InvalidValueError(f"unknown unit {unit!r} (use {', '.join(UNITS)})")
+        raise InvalidValueError(f"unknown unit {quoted(unit)} (use {', '.join(UNITS)})")
     if ci not in CI_CHOICES:
-        raise InvalidValueError(f"unknown confidence-interval choice {ci!r} (use {', '.join(CI_CHOICES)})")
+        raise InvalidValueError(f"unknown confidence-interval choice {quoted(ci)} (use {', '.join(CI_CHOICES)})")
     if not 0 < overlap <= 1:
         raise InvalidValueError("--overlap is a share of the passage: more than 0, at most 1 (e.g. 0.8)")
     names = tuple(coders)

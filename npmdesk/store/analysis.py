@@ -22,6 +22,7 @@ from typing import Any
 from npmdesk.core import intervals
 from npmdesk.core.errors import InvalidValueError, NotFoundError
 from npmdesk.core.model import DOCUMENT_KINDS, ExcerptFilter, Matrix
+from npmdesk.core.wording import quoted
 from npmdesk.store.database import now
 from npmdesk.store.base import StoreBase
 
@@ -77,7 +78,7 @@ class AnalysisMixin(StoreBase):
         `coder_ids` counts only those coders' codings (a consensus coder's, one team member's)."""
         coders = _coder_json(coder_ids)
         if measure not in MEASURES:
-            raise InvalidValueError(f"unknown measure {measure!r} (use {', '.join(MEASURES)})")
+            raise InvalidValueError(f"unknown measure {quoted(measure)} (use {', '.join(MEASURES)})")
         rdim = self._axis(rows, code_ids)
         cdim = self._axis(cols, code_ids)
         if rows == cols == "codes":
@@ -139,13 +140,13 @@ class AnalysisMixin(StoreBase):
             if type_ == "boolean":  # stored true/false; shown as the yes/no researchers typed
                 return [{"true": "yes", "false": "no"}.get(v, v) for v in values], values
             return values, values
-        raise InvalidValueError(f"unknown matrix axis {kind!r} (use {', '.join(DIMENSIONS)})")
+        raise InvalidValueError(f"unknown matrix axis {quoted(kind)} (use {', '.join(DIMENSIONS)})")
 
     def _attribute_id(self, kind: str) -> int:
         name = kind.split(":", 1)[1].strip()
         row = self.db.execute("SELECT id FROM attributes WHERE name = ?", (name,)).fetchone()
         if row is None:
-            raise NotFoundError(f"no participant attribute named {name!r}")
+            raise NotFoundError(f"no participant attribute named {quoted(name)}")
         return row[0]
 
     def _dimension_sql(self, kind: str, aggregate: bool) -> tuple[str, tuple]:

@@ -25,6 +25,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from npmdesk.core.errors import NotFoundError, NpmdeskError, ProjectOpenError
+from npmdesk.core.wording import quoted
 from npmdesk.paths import backups_dir
 
 KEEP_DAYS = 7
@@ -239,7 +240,7 @@ def find_backup(project: str | Path, which: str | Path) -> Path:
     for b in list_backups(project):
         if str(which) in (b.path.name, b.day.isoformat()):
             return b.path
-    raise NotFoundError(f"no backup {str(which)!r} of {project}; `npmdesk backups {project}` lists them")
+    raise NotFoundError(f"no backup {quoted(str(which))} of {project}; `npmdesk backups {project}` lists them")
 
 
 def restore(project: str | Path, which: str | Path, out: str | Path) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from npmdesk.core.attributes import check_attribute_value, natural_key
 from npmdesk.core.errors import InvalidValueError, NameClashError, NotFoundError
 from npmdesk.core.model import ATTRIBUTE_TYPES, Attribute, Case
+from npmdesk.core.wording import quoted
 from npmdesk.store.database import new_guid, now
 from npmdesk.store.base import StoreBase, new_id
 
@@ -13,7 +14,7 @@ class CasesMixin(StoreBase):
         name = self._clean_name(name, "participant")
         with self.write("add case", name=name) as c:
             if c.execute("SELECT 1 FROM cases WHERE name = ?", (name,)).fetchone():
-                raise NameClashError(f"a participant named {name!r} already exists")
+                raise NameClashError(f"a participant named {quoted(name)} already exists")
             return new_id(c.execute(
                 "INSERT INTO cases(name, description, guid, created) VALUES (?,?,?,?)",
                 (name, description, guid or new_guid(), now()),
@@ -43,14 +44,14 @@ class CasesMixin(StoreBase):
     def case_by_name(self, name: str) -> Case:
         row = self.db.execute("SELECT id FROM cases WHERE name = ?", (name.strip(),)).fetchone()
         if row is None:
-            raise NotFoundError(f"no participant named {name!r}")
+            raise NotFoundError(f"no participant named {quoted(name)}")
         return self.case(row[0])
 
     def rename_case(self, case_id: int, new_name: str) -> None:
         new_name = self._clean_name(new_name, "participant")
         with self.write("rename case", case=case_id, new=new_name) as c:
             if c.execute("SELECT 1 FROM cases WHERE name = ? AND id != ?", (new_name, case_id)).fetchone():
-                raise NameClashError(f"a participant named {new_name!r} already exists")
+                raise NameClashError(f"a participant named {quoted(new_name)} already exists")
             self._require_updated(c.execute("UPDATE cases SET name = ? WHERE id = ?", (new_name, case_id)),
                                   f"no participant with id {case_id}")
 
@@ -71,10 +72,10 @@ class CasesMixin(StoreBase):
     def add_attribute(self, name: str, type_: str = "text", *, guid: str | None = None) -> int:
         name = self._clean_name(name, "attribute")
         if type_ not in ATTRIBUTE_TYPES:
-            raise InvalidValueError(f"unknown attribute type {type_!r} (use {', '.join(ATTRIBUTE_TYPES)})")
+            raise InvalidValueError(f"unknown attribute type {quoted(type_)} (use {', '.join(ATTRIBUTE_TYPES)})")
         with self.write("add attribute", name=name, type=type_) as c:
             if c.execute("SELECT 1 FROM attributes WHERE name = ?", (name,)).fetchone():
-                raise NameClashError(f"an attribute named {name!r} already exists")
+                raise NameClashError(f"an attribute named {quoted(name)} already exists")
             return new_id(c.execute("INSERT INTO attributes(name, type, guid) VALUES (?,?,?)",
                              (name, type_, guid or new_guid())))
 
@@ -82,7 +83,7 @@ class CasesMixin(StoreBase):
         new_name = self._clean_name(new_name, "attribute")
         with self.write("rename attribute", attribute=attribute_id, new=new_name) as c:
             if c.execute("SELECT 1 FROM attributes WHERE name = ? AND id != ?", (new_name, attribute_id)).fetchone():
-                raise NameClashError(f"an attribute named {new_name!r} already exists")
+                raise NameClashError(f"an attribute named {quoted(new_name)} already exists")
             self._require_updated(c.execute("UPDATE attributes SET name = ? WHERE id = ?", (new_name, attribute_id)),
                                   f"no attribute with id {attribute_id}")
 

@@ -7,6 +7,7 @@ import re
 from npmdesk.core.errors import InvalidValueError, NameClashError, NotFoundError
 from npmdesk.core.model import DOCUMENT_KINDS, Document, Speaker, Turn, TurnSpec
 from npmdesk.core.offsets import normalise_newlines
+from npmdesk.core.wording import quoted
 from npmdesk.store.database import new_guid, now
 from npmdesk.store.base import StoreBase, new_id
 
@@ -41,11 +42,11 @@ class DocumentsMixin(StoreBase):
         """Store a new document; its text is normalised to LF and never changes afterwards."""
         name = self._clean_name(name, "document")
         if kind not in DOCUMENT_KINDS:
-            raise InvalidValueError(f"unknown document kind {kind!r} (use {', '.join(DOCUMENT_KINDS)})")
+            raise InvalidValueError(f"unknown document kind {quoted(kind)} (use {', '.join(DOCUMENT_KINDS)})")
         text = normalise_newlines(text)
         with self.write("add document", name=name) as c:
             if c.execute("SELECT 1 FROM documents WHERE name = ?", (name,)).fetchone():
-                raise NameClashError(f"a document named {name!r} already exists in this project")
+                raise NameClashError(f"a document named {quoted(name)} already exists in this project")
             position = c.execute("SELECT ifnull(max(position), 0) + 1 FROM documents").fetchone()[0]
             cur = c.execute(
                 "INSERT INTO documents(name, kind, case_id, position, source_name, source_format, "
@@ -99,7 +100,7 @@ class DocumentsMixin(StoreBase):
     def document_by_name(self, name: str) -> Document:
         for d in self._documents_where("d.name = ?", (name,)):
             return d
-        raise NotFoundError(f"no document named {name!r}")
+        raise NotFoundError(f"no document named {quoted(name)}")
 
     def _documents_where(self, where: str, params: tuple) -> list[Document]:
         rows = self.db.execute(
@@ -118,7 +119,7 @@ class DocumentsMixin(StoreBase):
 
     def set_document_kind(self, doc_id: int, kind: str) -> None:
         if kind not in DOCUMENT_KINDS:
-            raise InvalidValueError(f"unknown document kind {kind!r} (use {', '.join(DOCUMENT_KINDS)})")
+            raise InvalidValueError(f"unknown document kind {quoted(kind)} (use {', '.join(DOCUMENT_KINDS)})")
         with self.write("set document kind", document=doc_id, kind=kind) as c:
             self._require_updated(c.execute("UPDATE documents SET kind = ? WHERE id = ?", (kind, doc_id)),
                                   f"no document with id {doc_id}")
@@ -162,7 +163,7 @@ class DocumentsMixin(StoreBase):
             self._require_updated(
                 c.execute("UPDATE speakers SET case_id = ? WHERE document_id = ? AND name = ?",
                           (case_id, doc_id, speaker)),
-                f"no speaker {speaker!r} in document {doc_id}",
+                f"no speaker {quoted(speaker)} in document {doc_id}",
             )
             self._refresh_coding_cases(c, doc_id)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from npmdesk.core.errors import InvalidValueError, NameClashError, NotFoundError
 from npmdesk.core.model import Code, Excerpt, ExcerptFilter
+from npmdesk.core.wording import quoted
 from npmdesk.paths import resources_dir
 from npmdesk.store.attribution import Attributions
 from npmdesk.store.database import now
@@ -136,8 +137,8 @@ class FrameworksMixin(StoreBase):
         starts = [f for f in frameworks if f.name.lower().startswith(wanted)]
         if len(starts) == 1:
             return starts[0]
-        names = ", ".join(repr(f.name) for f in frameworks) or "none yet"
-        raise NotFoundError(f"no framework named {name!r} (the project has {names})")
+        names = ", ".join(quoted(f.name) for f in frameworks) or "none yet"
+        raise NotFoundError(f"no framework named {quoted(name)} (the project has {names})")
 
     def element_by_name(self, name: str, framework_id: int | None = None) -> Element:
         """An element by its name (case-insensitive), within one framework or unambiguous overall."""
@@ -146,10 +147,10 @@ class FrameworksMixin(StoreBase):
         if not found:
             everything = [e.name for f in self.frameworks() if framework_id in (None, f.id) for e in f.elements]
             close = difflib.get_close_matches(name.strip(), everything, n=1, cutoff=0.5)
-            raise NotFoundError(f"no framework element named {name!r}"
-                                + (f" (did you mean {close[0]!r}?)" if close else ""))
+            raise NotFoundError(f"no framework element named {quoted(name)}"
+                                + (f" (did you mean {quoted(close[0])}?)" if close else ""))
         if len(found) > 1:
-            raise InvalidValueError(f"{name!r} is in several frameworks: name the framework too")
+            raise InvalidValueError(f"{quoted(name)} is in several frameworks: name the framework too")
         return found[0]
 
     def add_framework(self, name: str, description: str = "", source: str = "",
@@ -157,7 +158,7 @@ class FrameworksMixin(StoreBase):
         name = self._clean_name(name, "framework")
         with self.write("add framework", name=name) as c:
             if c.execute("SELECT 1 FROM frameworks WHERE name = ?", (name,)).fetchone():
-                raise NameClashError(f"a framework named {name!r} already exists")
+                raise NameClashError(f"a framework named {quoted(name)} already exists")
             fid = new_id(c.execute("INSERT INTO frameworks(name, description, source) VALUES (?,?,?)",
                             (name, description, source)))
             for el_name, el_desc in elements:
@@ -166,7 +167,7 @@ class FrameworksMixin(StoreBase):
 
     def add_builtin_framework(self, key: str) -> int:
         if key not in BUILTIN_FRAMEWORKS:
-            raise InvalidValueError(f"unknown built-in framework {key!r} (use {', '.join(BUILTIN_FRAMEWORKS)})")
+            raise InvalidValueError(f"unknown built-in framework {quoted(key)} (use {', '.join(BUILTIN_FRAMEWORKS)})")
         name, description = BUILTIN_FRAMEWORKS[key]
         return self.add_framework(name, description, source=key, elements=builtin_elements(key))
 
@@ -177,7 +178,7 @@ class FrameworksMixin(StoreBase):
                 raise NotFoundError(f"no framework with id {framework_id}")
             if c.execute("SELECT 1 FROM framework_elements WHERE framework_id = ? AND name = ?",
                          (framework_id, name)).fetchone():
-                raise NameClashError(f"the framework already has an element named {name!r}")
+                raise NameClashError(f"the framework already has an element named {quoted(name)}")
             pos = c.execute("SELECT ifnull(max(position), -1) + 1 FROM framework_elements WHERE framework_id = ?",
                             (framework_id,)).fetchone()[0]
             return new_id(c.execute("INSERT INTO framework_elements(framework_id, name, description, position) "
@@ -235,8 +236,8 @@ class FrameworksMixin(StoreBase):
             # quotes of unaligned themes went into the competency table).
             if element_id not in {e.id for e in self.aligned_elements(row[0])}:
                 name = c.execute("SELECT name FROM framework_elements WHERE id = ?", (element_id,)).fetchone()[0]
-                raise InvalidValueError(f"coding {coding_id}'s code (and its themes) is not aligned with {name!r}: "
-                                        "align the theme first (npmdesk align), then mark its quotes")
+                raise InvalidValueError(f"coding {coding_id}'s code (and its themes) is not aligned with "
+                                        f"{quoted(name)}: align the theme first (npmdesk align), then mark its quotes")
             c.execute("INSERT OR IGNORE INTO element_exemplars(element_id, coding_id) VALUES (?, ?)",
                       (element_id, coding_id))
 
