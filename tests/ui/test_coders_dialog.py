@@ -120,3 +120,12 @@ def test_clearing_a_role_goes_back_to_initials(qtbot, window, opened, reopen):
     assert cells(opened, "Ben Okafor")[3] == "B.O."
     qtbot.mouseClick(opened.save, Qt.MouseButton.LeftButton)
     assert reopen().coder_roles()["Ben Okafor"] == ""
+
+
+def test_a_role_too_long_is_refused_whole_and_stays_typed(qtbot, window, opened, reopen, messages):
+    type_role(qtbot, opened, "Ana", "PI")
+    type_role(qtbot, opened, "Ben Okafor", "R" * 61)
+    qtbot.mouseClick(opened.save, Qt.MouseButton.LeftButton)
+    assert any("at most 60 characters" in m for m in messages)
+    assert reopen().coder_roles() == {"Ana": "", "Ben Okafor": ""}  # neither role: one step, refused whole
+    assert opened.pending() == {"Ana": "PI", "Ben Okafor": "R" * 61}
