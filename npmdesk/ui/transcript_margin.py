@@ -32,7 +32,7 @@ from npmdesk.core.stripe_layout import (
 )
 
 STRIPE_WIDTHS = (5, 4, 3)  # px: stripes narrow in these steps before the area scrolls
-MAX_AREA = 160  # px: the stripe area never takes more of the viewer than this; beyond, it scrolls
+MAX_AREA = 128  # px: the stripe area never takes more of the viewer than this; beyond, it scrolls
 MIN_LABEL = 48  # px kept below each stripe's top for its label before another code shares the column
 DENSITY_W = 7
 SCROLLBAR_H = 10
@@ -73,6 +73,8 @@ class TranscriptMargin(QWidget):
         self._coders_doc: tuple | None = None
         self.coder_names: dict[int, str] = {}
         self.initials: dict[int, str] = {}
+        self._labels: dict = {}
+        self._labels_for: dict | None = None
         self.hscroll = QScrollBar(Qt.Orientation.Horizontal, self)
         self.hscroll.setObjectName("marginScroll")
         self.hscroll.setToolTip("More code stripes: scroll sideways (or Shift+wheel over the stripes)")
@@ -178,6 +180,7 @@ class TranscriptMargin(QWidget):
         self.relayout()
 
     def forget_coders(self) -> None:
+        self._labels_for = None
         self.coder_names = {}
         self.initials = {}
         self._coders_of = {}
@@ -213,6 +216,16 @@ class TranscriptMargin(QWidget):
         return code_id
 
     def label_of(self, key) -> str:
+        """The code's name (its last path part), after the coder's initials with stripes by coder."""
+        names = self.view.code_names
+        if self._labels_for is not names:  # the view makes a new dict when codes change
+            self._labels, self._labels_for = {}, names
+        label = self._labels.get(key)
+        if label is None:
+            label = self._labels[key] = self._label(key)
+        return label
+
+    def _label(self, key) -> str:
         code_id, coder = key if isinstance(key, tuple) else (key, None)
         path = self.view.code_names.get(code_id, "?")
         name = split_path(path)[-1] if path else "?"
@@ -338,7 +351,7 @@ class TranscriptMargin(QWidget):
         keys = {p.key for p in pieces}
         # First the columns at full width; the screen's columns decide how wide the stripes can be.
         layout = layout_stripes(((p.key, p.top, p.bottom) for p in pieces), self._order(keys),
-                                view_top=0, view_bottom=height, min_extent=MIN_LABEL)
+                                view_top=0, view_bottom=height, min_extent=MIN_LABEL, resolution=1)
         self.column_of, self.columns = layout.column_of, layout.columns
         self.stripe_w = stripe_width(layout.columns, area_w, self.lane + 2, STRIPE_WIDTHS)
         col_w = self.column_width()
@@ -365,11 +378,18 @@ class TranscriptMargin(QWidget):
         s = self.stripe_w
         current = view.current_coding
         highlight = self.palette().highlight().color()
-        for p in sorted(pieces, key=lambda p: p.bottom - p.top, reverse=True):  # short ones on top
+        # Only the columns scrolled into view are drawn.
+        first_col, last_col = shift // col_w, (shift + area_w) // col_w
+        shown = [p for p in pieces if first_col <= self.column_of[p.key] <= last_col]
+        colours: dict[int, QColor] = {}
+        for p in sorted(shown, key=lambda p: p.bottom - p.top, reverse=True):  # short ones on top
             x = area_x + self.column_of[p.key] * col_w - shift
             code = p.key[0] if isinstance(p.key, tuple) else p.key
             rect = QRect(x, int(p.top), s, max(2, int(p.bottom) - int(p.top) - 1))
-            painter.fillRect(rect, view.formats_color(code))
+            colour = colours.get(code)
+            if colour is None:
+                colour = colours[code] = view.formats_color(code)
+            painter.fillRect(rect, colour)
             if p.coding_id == current:
                 painter.setPen(QPen(highlight, 2))
                 painter.drawRect(rect.adjusted(-1, -1, 1, 1))
@@ -378,6 +398,8 @@ class TranscriptMargin(QWidget):
         painter.setPen(self.palette().text().color())
         for run in layout.runs:
             room = int(run.label_room) - 4
+            if not first_col <= run.column <= last_col:
+                continue
             text = fm.elidedText(self.label_of(run.key), Qt.TextElideMode.ElideRight, room) if room > 0 else ""
             if not text or text == "…":
                 continue
