@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from npmdesk.core.errors import InvalidValueError
+from npmdesk.core.wording import quoted
 
 NOT_UNDOABLE = "coder roles are not part of the undo history"
 
@@ -44,7 +45,7 @@ def set_coder_roles(project, roles: dict[str, str]) -> int:
     wanted = {name: " ".join(str(role).split()) for name, role in roles.items()}
     for name in wanted:
         if name not in current:
-            raise InvalidValueError(f"no coder named {name!r} in this project")
+            raise InvalidValueError(f"no coder named {quoted(name)} in this project")
     changed = {name: role for name, role in wanted.items() if current[name] != role}
     if not changed:
         return 0
