@@ -41,6 +41,22 @@ def build_many(path: str | Path, n_codes: int = 15, paragraphs: int = 30, coder:
     return p
 
 
+@pytest.fixture(autouse=True)
+def default_margin_options():
+    """Margin options are remembered in the settings: each test starts from, and leaves, the defaults."""
+    from npmdesk import settings
+    from npmdesk.ui.transcript_margin import SETTINGS_KEY
+
+    def reset() -> None:
+        data = settings.load()
+        data.pop(SETTINGS_KEY, None)
+        settings.save(data)
+
+    reset()
+    yield
+    reset()
+
+
 @pytest.fixture
 def busy(qtbot, tmp_path, messages):
     from npmdesk.ui import MainWindow
@@ -272,6 +288,12 @@ def test_coding_density_bar_shades_lines_by_their_number_of_codes(qtbot, busy):
     x = margin.density_x() + 2
     dark, light = pixel(margin, x, int((busiest[0] + busiest[1]) / 2)), pixel(margin, x, int((empty[0] + empty[1]) / 2))
     assert dark != light
+    tip = margin.tooltip_at(x, int((busiest[0] + busiest[1]) / 2))
+    assert tip == f"{busiest[2]} codes on this line"
+    # Remembered: the next window's margin starts with density on.
+    from npmdesk.ui.transcript_margin import TranscriptMargin
+
+    assert TranscriptMargin(w.transcript).options["density"]
     # Stripes can be switched off: density instead of stripes.
     w.actions["margin_stripes"].trigger()
     margin.repaint()
