@@ -65,6 +65,7 @@ class MainWindow(ReviewMixin, QMainWindow):
 
     projectChanged = Signal(object)  # Changes
     projectSwitched = Signal()
+    documentOpened = Signal(int)  # the user (or a jump) opened a document, even the one on show
 
     def __init__(self, project_path: str | Path | None = None, coder: str | None = None):
         super().__init__()
@@ -308,6 +309,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         self._load_document(doc_id)
         self.documents.select_document(doc_id)
         self._update_memo_targets()
+        self.documentOpened.emit(doc_id)
         if self._excerpts_mode and self._excerpts_mode[0] == "search" and not self._excerpts_mode[2]:
             self._excerpts_mode = None
 

@@ -63,6 +63,7 @@ class MediaController(QObject):
         self.panel.turnTimeRequested.connect(self.set_turn_time)
         self.panel.positionMoved.connect(self._follow_position)
         w.transcript.textChanged.connect(self._document_maybe_switched)
+        w.documentOpened.connect(self.show_document)  # opened again: the recording is looked for again
         w.transcript.codingClicked.connect(self._seek_to_coding)
         w.transcript.viewport().installEventFilter(self)
         w.installEventFilter(self)
