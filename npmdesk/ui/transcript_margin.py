@@ -396,13 +396,12 @@ class TranscriptMargin(QWidget):
         painter.setFont(self.label_font)
         fm = QFontMetrics(self.label_font)
         painter.setPen(self.palette().text().color())
+        least = fm.horizontalAdvance("Abc…")  # a label cut shorter than this says nothing
         for run in layout.runs:
             room = int(run.label_room) - 4
-            if not first_col <= run.column <= last_col:
+            if room < least or not first_col <= run.column <= last_col:
                 continue
-            text = fm.elidedText(self.label_of(run.key), Qt.TextElideMode.ElideRight, room) if room > 0 else ""
-            if not text or text == "…":
-                continue
+            text = fm.elidedText(self.label_of(run.key), Qt.TextElideMode.ElideRight, room)
             x = area_x + run.column * col_w - shift + s + 1
             painter.save()
             painter.translate(x, int(run.label_top) + 2)
