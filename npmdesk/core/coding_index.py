@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from typing import NamedTuple
 
@@ -40,13 +40,13 @@ class SpanColumns:
 
     __slots__ = ("ids", "code_ids", "starts", "ends", "_coders")
 
-    def __init__(self, ids: list[int], code_ids: list[int], starts: list[int], ends: list[int],
-                 coder_ids: list[int] | Callable[[], list[int]]):
+    def __init__(self, ids: Sequence[int], code_ids: Sequence[int], starts: Sequence[int], ends: Sequence[int],
+                 coder_ids: Sequence[int] | Callable[[], Sequence[int]]):
         self.ids, self.code_ids, self.starts, self.ends = ids, code_ids, starts, ends
         self._coders = coder_ids
 
     @property
-    def coder_ids(self) -> list[int]:
+    def coder_ids(self) -> Sequence[int]:
         if callable(self._coders):
             self._coders = self._coders()
         return self._coders

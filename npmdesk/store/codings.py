@@ -110,7 +110,7 @@ class CodingsMixin(StoreBase):
 
     def coding_spans(self, doc_id: int) -> SpanColumns:
         """A document's codings as the viewer needs them: id, code, start and end as parallel
-        lists in document order (start, end, code, id), read from the covering index
+        sequences in document order (start, end, code, id), read from the covering index
         codings_by_document (no table row is visited) with no object per coding: a heavy
         transcript's 50,000 in about a quarter of `codings_in_document`'s time. Their coders
         are read only if asked for (`SpanColumns.coder_ids`: a view hiding a coder's codings)."""
@@ -119,7 +119,7 @@ class CodingsMixin(StoreBase):
                                    "ORDER BY start, end, code_id, id", (doc_id,)).fetchall()
             if not rows:
                 return SpanColumns([], [], [], [], [])
-            ids, codes, starts, ends = map(list, zip(*rows))
+            ids, codes, starts, ends = zip(*rows)  # tuples: no copy into lists
 
         def coders() -> list[int]:
             by_id = dict(self.db.execute("SELECT id, coder_id FROM codings INDEXED BY codings_unique_span "
