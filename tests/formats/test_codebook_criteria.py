@@ -18,11 +18,12 @@ def _entries(path) -> dict[str, list[tuple[str, str]]]:
     out: dict[str, list[tuple[str, str]]] = {}
     current = None
     for p in docx.Document(str(path)).paragraphs:
-        if p.style.name.startswith("Heading"):
+        style = p.style.name if p.style is not None else ""
+        if style.startswith("Heading"):
             current = p.text.replace("\u00a0", "").strip()
             out[current] = []
         elif current is not None:
-            out[current].append((p.style.name, p.text))
+            out[current].append((style, p.text))
     return out
 
 
