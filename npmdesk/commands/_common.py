@@ -87,3 +87,13 @@ def close_code_paths(paths: list[str], wanted: str, n: int = 3) -> list[str]:
     if not found:
         found = difflib.get_close_matches(wanted, paths, n=n, cutoff=0.6)
     return list(dict.fromkeys(found))[:n]
+
+
+def add_coder_names_arg(parser) -> None:
+    """--coder-names: how a de-identified output names the coders (one option for every such command)."""
+    from npmdesk.core.deidentify import CODER_NAMES
+
+    parser.add_argument("--coder-names", choices=CODER_NAMES, default="role",
+                        help="de-identified: coders named by their role (initials when none is set; the default), "
+                             "by initials, or kept by name (set roles with npmdesk pseudonym --coder-role or File > Team > Coders…)")
+

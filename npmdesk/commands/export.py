@@ -10,7 +10,7 @@ import functools
 import importlib
 from pathlib import Path
 
-from npmdesk.commands._common import add_json_arg, add_project_arg, print_json
+from npmdesk.commands._common import add_coder_names_arg, add_json_arg, add_project_arg, print_json
 from npmdesk.core.errors import InvalidValueError, NpmdeskError
 from npmdesk.core.quotes import CITATION_STYLES
 from npmdesk.core.report_style import PAGE_SIZES, TABLE_STYLES
@@ -49,6 +49,7 @@ def register(sub) -> None:
     o.add_argument("--deidentified", action="store_true",
                    help="write it de-identified: the pseudonym table applied to quotes, names and cells, identifying "
                         "attributes left out, coders named by role or initials (see npmdesk pseudonym)")
+    add_coder_names_arg(o)
     o.add_argument("--other-codes", action="store_true", help="excerpts: list other codes on the same passage")
     o.add_argument("--times", action=argparse.BooleanOptionalAction, default=None,
                    help="excerpts: each quote's time stamp (hh:mm:ss, when its turn begins in the recording) in "
@@ -119,7 +120,7 @@ def cmd_export(args) -> int:
             if args.deidentified:
                 from npmdesk.formats.deidentified import export_exchange_deidentified
 
-                export_exchange_deidentified(project, export, args.out)
+                export_exchange_deidentified(project, export, args.out, args.coder_names)
             else:
                 export(project, args.out)
             what = "the project" if fmt == "qdpx" else "the codebook"
@@ -135,7 +136,8 @@ def cmd_export(args) -> int:
                 aggregate_only=args.aggregate_only, show_rationale=args.rationale, show_subcodes=args.sub_codes)
             options = ReportOptions(selection=selection, other_codes=args.other_codes, examples=args.examples,
                                     framework=args.framework, style=style,
-                                    deidentified=args.deidentified, times=args.times)
+                                    deidentified=args.deidentified, coder_names=args.coder_names,
+                                    times=args.times)
             count = export_report(project, args.report, fmt, args.out, options)
             what = args.report
     finally:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 
-from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, parse_span, print_json, quoted
+from npmdesk.commands._common import (add_coder_names_arg, add_json_arg, add_project_arg, open_project, parse_span,
+                                     print_json, quoted)
 from npmdesk.core.errors import InvalidValueError
 
 
@@ -25,6 +26,7 @@ def register(sub) -> None:
                                           "original is not changed)")
     add_project_arg(p)
     p.add_argument("--out", required=True, metavar="COPY", help="the new project file to write")
+    add_coder_names_arg(p)
     add_json_arg(p)
     p.set_defaults(run=cmd_deidentify)
 
@@ -84,7 +86,7 @@ def cmd_deidentify(args) -> int:
 
     with open_project(args, read_only=True) as project:
         t0 = time.perf_counter()
-        report = save_deidentified_copy(project, args.out)
+        report = save_deidentified_copy(project, args.out, coder_names=args.coder_names)
         seconds = time.perf_counter() - t0
     if args.json:
         print_json({"out": str(report.path), "documents_changed": report.documents_changed,

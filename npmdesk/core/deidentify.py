@@ -134,3 +134,30 @@ class Deidentifier:
 
     def __call__(self, text: str) -> str:
         return apply(text, self.replacements(text))
+
+
+CODER_NAMES = ("role", "initials", "keep")  # how a de-identified output names coders
+
+
+def initials(name: str) -> str:
+    """'Ana Ruiz' -> 'A.R.'; 'ana' -> 'A.'."""
+    parts = [p for p in name.replace("-", " ").replace(".", " ").split() if p]
+    return "".join(p[0].upper() + "." for p in parts) or "Coder"
+
+
+def coder_alias(name: str, role: str | None, coder_names: str = "role") -> str:
+    """The name a de-identified output gives a coder: their role (initials when none is set), their
+    initials, or their name as it is ("keep": a team that publishes who coded)."""
+    if coder_names not in CODER_NAMES:
+        raise ValueError(f"coder names are one of {', '.join(CODER_NAMES)}")
+    if coder_names == "keep":
+        return name
+    if coder_names == "role" and role:
+        return role
+    return initials(name)
+
+
+def coder_note(coder_names: str = "role") -> str:
+    return {"role": "coders are named by role or initials", "initials": "coders are named by their initials",
+            "keep": "coders keep their names"}[coder_names]
+

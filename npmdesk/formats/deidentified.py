@@ -2,7 +2,8 @@
 
 `deidentified(project)` makes the rules once — the project's pseudonym table (terms marked replace),
 the values of attributes marked identifying (written as "[attribute]"), and coder names (written as
-their role, or their initials when no role is set) — and, while it is active:
+their role, or their initials when no role is set, or as `coder_names` asks) — the same rules as the
+de-identified copy (store/deidentified_copy.copy_rules) — and, while it is active:
 - every text a Word report writes (quotes, headings, table cells, citations, document and
   participant names, the footer and the document properties) and every CSV cell passes through
   `scrub()`, which applies the rules (whole words, any case; core/deidentify.py);
@@ -15,7 +16,6 @@ and only the words written out are replaced.
 
 from __future__ import annotations
 
-import importlib
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,50 +24,39 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from npmdesk.core.deidentify import Deidentifier, Rule, apply
-from npmdesk.core.errors import NpmdeskError
+from npmdesk.core.deidentify import CODER_NAMES, Deidentifier, Rule, apply, coder_note, initials
+from npmdesk.core.errors import InvalidValueError
+from npmdesk.store.deidentified_copy import copy_rules, save_deidentified_copy
 
-NOTE = ("De-identified: names and other identifiers are replaced by pseudonyms or category labels from the "
-        "project's pseudonym table; identifying attributes are left out; coders are named by role or initials.")
+__all__ = ["CODER_NAMES", "Deidentification", "DeidentifiedProject", "active", "deidentified",
+           "export_exchange_deidentified", "initials", "note", "scrub"]
 
 
-def initials(name: str) -> str:
-    """'Ana Ruiz' -> 'A.R.'; 'ana' -> 'A.'."""
-    parts = [p for p in name.replace("-", " ").replace(".", " ").split() if p]
-    return "".join(p[0].upper() + "." for p in parts) or "Coder"
+def note(coder_names: str = "role") -> str:
+    """What a de-identified report's title page says was done."""
+    return ("names and other identifiers are replaced by pseudonyms or category labels from the project's "
+            f"pseudonym table; identifying attributes are left out; {coder_note(coder_names)}.")
 
 
 class Deidentification:
     """The rules of one project, compiled once."""
 
-    def __init__(self, rules: list[Rule], identifying: set[str]):
+    def __init__(self, rules: list[Rule], identifying: set[str], coder_names: str = "role"):
         self.rules = rules
         self.identifying = identifying
+        self.coder_names = coder_names
         self._apply = Deidentifier(rules)
 
+    @property
+    def note(self) -> str:
+        return note(self.coder_names)
+
     @classmethod
-    def of(cls, project) -> Deidentification:
-        rules = list(project.pseudonym_rules())
-        known = {" ".join(r.term.split()).casefold() for r in rules}
-        keep = {p.term.casefold() for p in project.pseudonyms() if p.action != "replace"}
-
-        def add(term: str, replacement: str) -> None:
-            key = " ".join(term.split()).casefold()
-            if key and key not in known and key not in keep:
-                known.add(key)
-                rules.append(Rule(term, replacement))
-
-        identifying = set(project.identifying_attributes())
-        if identifying:
-            types = {a.name: a.type for a in project.attributes()}
-            for case in project.cases():
-                for attr, value in case.attributes.items():
-                    if attr in identifying and types.get(attr) == "text" and isinstance(value, str) \
-                            and len(value.strip()) >= 3:
-                        add(value.strip(), f"[{attr}]")
-        for name, role in project.coder_roles().items():
-            add(name, role or initials(name))
-        return cls(rules, identifying)
+    def of(cls, project, coder_names: str = "role") -> Deidentification:
+        """The same rules as the de-identified copy (store/deidentified_copy.copy_rules): one rule set."""
+        if coder_names not in CODER_NAMES:
+            raise InvalidValueError(f"coders in a de-identified output are named by {', '.join(CODER_NAMES)}")
+        return cls(copy_rules(project, coder_names), set(project.identifying_attributes()), coder_names)
 
     def __call__(self, text: str) -> str:
         # Reports print IDs with non-breaking hyphens and spaces ("NPM\u20111"): match them as the
@@ -125,12 +114,12 @@ class DeidentifiedProject:
 
 
 @contextmanager
-def deidentified(project) -> Iterator[DeidentifiedProject]:
+def deidentified(project, coder_names: str = "role") -> Iterator[DeidentifiedProject]:
     """Exports inside write de-identified text; `project` seen without identifying attributes."""
     if isinstance(project, DeidentifiedProject):
         yield project
         return
-    deid = Deidentification.of(project)
+    deid = Deidentification.of(project, coder_names)
     token = _ACTIVE.set(deid)
     try:
         yield DeidentifiedProject(project, deid)
@@ -138,32 +127,19 @@ def deidentified(project) -> Iterator[DeidentifiedProject]:
         _ACTIVE.reset(token)
 
 
-def export_exchange_deidentified(project, export: Callable[[Any, Any], Any], out) -> None:
+def export_exchange_deidentified(project, export: Callable[[Any, Any], Any], out, coder_names: str = "role") -> None:
     """A de-identified .qdpx/.qdc: REFI-QDA files carry full texts with positions, so they are written
     from a de-identified temporary copy of the project (store/deidentified_copy.py: texts replaced,
     codings moved exactly), never by rewriting positions on the way out. The copy is deleted after."""
-    make_copy = _copy_function()
     from npmdesk.store import Project
 
     with tempfile.TemporaryDirectory(prefix="npmdesk-deid-") as tmp:
         copy_path = Path(tmp) / "deidentified.npmdesk"
-        make_copy(project, copy_path)
+        save_deidentified_copy(project, copy_path, coder_names=coder_names)
         copy = Project.open(copy_path, project.coder_name, read_only=True)
         try:
-            with deidentified(copy) as view:
+            with deidentified(copy, coder_names) as view:
                 export(view, out)
         finally:
             copy.close()
 
-
-def _copy_function() -> Callable[..., Any]:
-    try:
-        module = importlib.import_module("npmdesk.store.deidentified_copy")
-    except ImportError:
-        module = None
-    fn = getattr(module, "save_deidentified_copy", None) if module else None
-    if fn is None:
-        raise NpmdeskError("a de-identified REFI-QDA file is written from a de-identified copy of the project, "
-                           "which this build of npmdesk cannot make; Word and CSV reports can be exported "
-                           "--deidentified")
-    return fn

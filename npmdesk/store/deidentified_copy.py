@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from npmdesk.core.deidentify import Rule, compile_rules, find_with
+from npmdesk.core.deidentify import Rule, coder_alias, compile_rules, find_with
 from npmdesk.core.text_edits import apply_edits
 from npmdesk.store.database import save_copy
 from npmdesk.store.documents import count_words
@@ -43,21 +43,17 @@ class CopyReport:
                 f"identifying attributes left out: {dropped}")
 
 
-def _initials(name: str) -> str:
-    parts = [p for p in name.replace("-", " ").replace(".", " ").split() if p]
-    return "".join(p[0].upper() + "." for p in parts) or "Coder"
-
-
-def copy_rules(project) -> list[Rule]:
+def copy_rules(project, coder_names: str = "role") -> list[Rule]:
     """The pseudonym table's rules, plus identifying attributes' text values as "[attribute]"
-    and coder names as their role or initials (as de-identified exports do)."""
+    and coder names as their role or initials (or as `coder_names` asks; core/deidentify.coder_alias):
+    the one rule set the de-identified copy and every de-identified export apply."""
     rules = list(project.pseudonym_rules())
     known = {" ".join(r.term.split()).casefold() for r in rules}
     keep = {p.term.casefold() for p in project.pseudonyms() if p.action != "replace"}
 
-    def add(term: str, replacement: str) -> None:
+    def add(term: str, replacement: str, shortest: int = 3) -> None:
         key = " ".join(term.split()).casefold()
-        if len(key) >= 3 and key not in known and key not in keep:
+        if len(key) >= shortest and key not in known and key not in keep and term != replacement:
             known.add(key)
             rules.append(Rule(term, replacement))
 
@@ -67,16 +63,16 @@ def copy_rules(project) -> list[Rule]:
         if isinstance(value, str):
             add(value.strip(), f"[{attr}]")
     for name, role in project.coder_roles().items():
-        add(name, role or _initials(name))
+        add(name, coder_alias(name, role, coder_names), shortest=1)
     return rules
 
 
-def save_deidentified_copy(project, target: str | Path,
-                           progress: Callable[[int, int], bool] | None = None) -> CopyReport:
+def save_deidentified_copy(project, target: str | Path, progress: Callable[[int, int], bool] | None = None,
+                           coder_names: str = "role") -> CopyReport:
     """Write the de-identified copy of `project` to `target` (a new file; never over a project).
     `progress(done, total)` returning False cancels (the partial file is removed)."""
     target = Path(target)
-    rules = copy_rules(project)
+    rules = copy_rules(project, coder_names)
     check_output_path(target, [project.path])  # never over the project, nor over another one
     tmp = target.with_name(target.name + ".deidentifying")
     tmp.unlink(missing_ok=True)
@@ -84,7 +80,7 @@ def save_deidentified_copy(project, target: str | Path,
     try:
         conn = sqlite3.connect(str(tmp), isolation_level=None)
         try:
-            report = _rewrite(conn, rules, target, progress)
+            report = _rewrite(conn, rules, target, progress, coder_names)
         finally:
             conn.close()
         tmp.replace(target)
@@ -99,7 +95,7 @@ class _Cancelled(Exception):
 
 
 def _rewrite(conn: sqlite3.Connection, rules: list[Rule], target: Path,
-             progress: Callable[[int, int], bool] | None) -> CopyReport:
+             progress: Callable[[int, int], bool] | None, coder_names: str = "role") -> CopyReport:
     pattern, folded = compile_rules(rules)
 
     def scrub(text: str) -> str:
@@ -148,7 +144,7 @@ def _rewrite(conn: sqlite3.Connection, rules: list[Rule], target: Path,
         conn.execute("DELETE FROM case_attributes "
                      "WHERE attribute_id IN (SELECT id FROM attributes WHERE identifying = 1)")
         conn.execute("DELETE FROM attributes WHERE identifying = 1")
-        coders = {cid: role or _initials(cname)
+        coders = {cid: coder_alias(cname, role, coder_names)
                   for cid, cname, role in conn.execute("SELECT id, name, role FROM coders")}
         _rename(conn, "coders", "name", lambda n: n, wanted=coders)
         conn.execute("DELETE FROM pseudonyms")

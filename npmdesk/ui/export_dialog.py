@@ -94,11 +94,18 @@ class ExportDialog(QDialog):
         self._add_style_controls(form, report_style(project))
 
         replaced = sum(p.action == "replace" for p in project.pseudonyms())
-        self.deidentified = QCheckBox(f"&De-identified: apply the pseudonym table ({replaced} terms), leave out "
-                                      "identifying attributes, name coders by role or initials",
-                                      objectName="exportDeidentified")
+        self.deidentified = QCheckBox(f"&De-identified: apply the pseudonym table ({replaced} terms) and leave out "
+                                      "identifying attributes", objectName="exportDeidentified")
         self.deidentified.setToolTip("Mark terms in Edit > Find identifiers…; the project itself is not changed")
         form.addRow("", self.deidentified)
+        self.coder_names = QComboBox(objectName="exportCoderNames")
+        for label, key in (("by role (initials when none is set)", "role"), ("by initials", "initials"),
+                           ("by name, as they are", "keep")):
+            self.coder_names.addItem(label, key)
+        self.coder_names.setToolTip("Roles are set in File > Team > Coders…")
+        self.coder_names.setEnabled(False)
+        self.deidentified.toggled.connect(self.coder_names.setEnabled)
+        form.addRow("De-identified coders named:", self.coder_names)
 
         self.path_edit = QLineEdit(objectName="exportPath")
         browse = QPushButton("Choose…")
@@ -258,6 +265,7 @@ class ExportDialog(QDialog):
         return ReportOptions(selection=selection, other_codes=self.other_codes.isChecked(),
                              examples=self.examples.value(), framework=self.framework.currentData(),
                              style=self.style(), deidentified=self.deidentified.isChecked(),
+                             coder_names=self.coder_names.currentData(),
                              times=self.times.isChecked() if key == "excerpts" else None)
 
 

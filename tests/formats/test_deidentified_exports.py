@@ -140,3 +140,47 @@ def test_qdpx_is_written_from_a_de_identified_copy(marked, tmp_path, capsys):
         body = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith((".qde", ".txt")))
     assert not re.search(r"NPM-[123]\b", body) and "[hospital] system" in body and "hospital system" not in body
     assert digest(path) == before
+
+
+@pytest.mark.parametrize("coder_names, shown, hidden, says", [
+    ("initials", ["A.", "B."], ["Ana", "Bea", "PI"], "coders are named by their initials"),
+    ("keep", ["Ana", "Bea"], ["PI"], "coders keep their names"),
+])
+def test_coders_can_be_named_by_initials_or_kept(marked, tmp_path, coder_names, shown, hidden, says):
+    p = marked.project
+    out = tmp_path / "excerpts.docx"
+    export_report(p, "excerpts", "docx", out, ReportOptions(deidentified=True, coder_names=coder_names))
+    text = all_text(out)
+    assert "NPM-1" not in text and "P-01" in text  # the pseudonyms apply whatever coders are called
+    coders_line = next(line for line in text.splitlines() if line.startswith("Coders: "))
+    for name in shown:
+        assert name in coders_line, (coder_names, coders_line)
+    for name in hidden:
+        assert name not in coders_line, (coder_names, coders_line)
+    assert says in text
+
+
+def test_cli_coder_names_for_an_export_and_the_copy(marked, tmp_path, capsys):
+    p = marked.project
+    path = str(p.path)
+    p.close()
+    out = tmp_path / "excerpts.csv"
+    assert main(["export", path, "--report", "excerpts", "--out", str(out), "--deidentified",
+                 "--coder-names", "keep"]) == 0
+    body = out.read_text(encoding="utf-8-sig")
+    assert "Ana" in body and "PI" not in body and "NPM-1" not in body
+    copy = tmp_path / "shared.npmdesk"
+    assert main(["deidentify", path, "--out", str(copy), "--coder-names", "initials"]) == 0
+    from npmdesk.store import Project
+
+    shared = Project.open(copy, "Reviewer", read_only=True)
+    try:
+        names = {c for c in shared.coder_roles()}
+    finally:
+        shared.close()
+    assert {"A.", "B."} <= names and not {"Ana", "Bea", "PI"} & names
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as refused:
+        main(["deidentify", path, "--out", str(tmp_path / "x.npmdesk"), "--coder-names", "nicknames"])
+    assert refused.value.code == 2 and not (tmp_path / "x.npmdesk").exists()
+    assert "invalid choice" in capsys.readouterr().err

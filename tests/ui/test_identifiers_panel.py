@@ -134,3 +134,16 @@ def test_export_dialog_writes_a_de_identified_report(qtbot, window, tmp_path):
     body = "\n".join(p.text for p in docx.Document(out).paragraphs).replace("\u2011", "-")
     assert "NPM-1" not in body and "P-01" in body and "De-identified:" in body
     assert "NPM-1" in window.project.document_text(window.project.documents()[0].id)
+
+
+def test_export_dialog_names_de_identified_coders_as_chosen(qtbot, window, tmp_path):
+    from npmdesk.ui.export_dialog import ExportDialog
+
+    dialog = ExportDialog(window, window.project)
+    qtbot.addWidget(dialog)
+    names = dialog.findChild(type(dialog.report), "exportCoderNames")
+    assert names is dialog.coder_names and not names.isEnabled()  # only for a de-identified export
+    qtbot.mouseClick(dialog.deidentified, Qt.MouseButton.LeftButton)
+    assert names.isEnabled() and dialog.options().coder_names == "role"
+    names.setCurrentIndex(names.findData("keep"))
+    assert dialog.options().deidentified and dialog.options().coder_names == "keep"

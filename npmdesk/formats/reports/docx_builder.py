@@ -25,7 +25,6 @@ from docx.shared import Inches, Pt, RGBColor
 
 from npmdesk import __version__
 from npmdesk.core.report_style import ReportStyle
-from npmdesk.formats.deidentified import NOTE as DEIDENTIFIED_NOTE
 from npmdesk.formats.deidentified import active as deidentification_active
 from npmdesk.formats.deidentified import scrub
 from npmdesk.formats.reports.column_widths import INDENT_TWIPS, NUMBER_HEADER_SCALE, Cell, Indented, Run, content_widths
@@ -175,8 +174,9 @@ class ReportBuilder:
             self.paragraph(subtitle, "Subtitle")
         for label, value in facts:
             self.paragraph([(f"{label}: ", {"b": True}), (value, {})], "ReportFact")
-        if deidentification_active():
-            self.paragraph([("De-identified: ", {"b": True}), (DEIDENTIFIED_NOTE.split(": ", 1)[1], {})], "ReportFact")
+        deid = deidentification_active()
+        if deid is not None:
+            self.paragraph([("De-identified: ", {"b": True}), (deid.note, {})], "ReportFact")
 
     def toc(self, levels: int = 3) -> None:
         """A 'Contents' heading; the TOC field is inserted after it by save(), when every heading

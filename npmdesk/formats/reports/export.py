@@ -41,6 +41,7 @@ class ReportOptions:
     framework: str | None = None  # alignment: which framework (default: every aligned one)
     style: ReportStyle | None = None  # look and citations (None: the project's remembered settings)
     deidentified: bool = False  # the pseudonym table applied on the way out (formats/deidentified.py)
+    coder_names: str = "role"  # de-identified: coders named by role, initials, or kept ("keep")
     times: bool | None = None  # excerpts: each quote's time stamp hh:mm:ss (None: when any excerpt has one)
 
 
@@ -60,7 +61,7 @@ def export_report(project, report: str, fmt: str, out: str | Path, options: Repo
     if o.deidentified:
         from npmdesk.formats.deidentified import deidentified
 
-        with deidentified(project) as view:
+        with deidentified(project, o.coder_names) as view:
             hidden = {a.casefold() for a in view.deidentification.identifying}
             style = style_of(project, o.style)  # citations are not tagged with identifying attributes
             style = replace(style, tags=tuple(t for t in style.tags or () if t.strip().casefold() not in hidden))
