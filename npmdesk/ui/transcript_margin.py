@@ -131,7 +131,9 @@ class TranscriptMargin(QWidget):
             else:
                 # Claims in characters: a label's room is about MIN_LABEL px of lines of text.
                 fm = self.view.fontMetrics()
-                per_line = max(20.0, self.view.viewport().width() / max(1, fm.averageCharWidth()))
+                # The view's own width (not its viewport's, which this margin narrows): the estimate
+                # must not change with the width it decides.
+                per_line = max(20.0, (self.view.width() - 60) / max(1, fm.averageCharWidth()))
                 room = MIN_LABEL / max(1, fm.lineSpacing()) * per_line
                 intervals = [(self.key_of(s.code_id, s.coding_id), s.start, s.end) for s in spans]
                 count = columns_needed(intervals, self._order({k for k, _, _ in intervals}), room, cap)
@@ -301,6 +303,9 @@ class TranscriptMargin(QWidget):
         import time
 
         started = time.perf_counter()
+        if self.sizeHint().width() != self.width() and not self._growing:
+            self._growing = True  # codes came or went: take the new width after this paint
+            QTimer.singleShot(0, self._grow)
         painter = QPainter(self)
         pal = self.palette()
         painter.fillRect(event.rect(), pal.window())
@@ -347,7 +352,8 @@ class TranscriptMargin(QWidget):
     def _paint_stripes(self, painter: QPainter, pieces: list[Piece]) -> None:
         view = self.view
         height = self.height()
-        area_x, area_w = self.area_x(), self.area_width()
+        area_x = self.area_x()
+        area_w = max(0, min(self.area_width(), self.width() - area_x - 2))  # until the new width is taken
         keys = {p.key for p in pieces}
         # First the columns at full width; the screen's columns decide how wide the stripes can be.
         layout = layout_stripes(((p.key, p.top, p.bottom) for p in pieces), self._order(keys),

@@ -326,3 +326,20 @@ def test_stripes_by_coder_and_hiding_a_coder(qtbot, window, reopen):
     window.team.show_coder(ben, True)
     margin.repaint()
     assert (span.code_id, ben) in {p.key for p in margin.pieces}
+
+
+def test_the_margin_widens_when_new_codes_need_more_columns(qtbot, window):
+    focus = next(d.id for d in window.document_list if d.name == "Focus group")
+    window.open_document(focus)
+    view, margin = window.transcript, window.transcript.margin
+    assert not view.index.spans
+    width = margin.width()
+    codes = list(window.code_panel.model.codes)[:3]
+    for code, phrase in zip(codes, ("More structured feedback", "structured feedback", "feedback sessions")):
+        select_text(view, phrase)  # three overlapping passages, coded by clicks on the code tree
+        click_code(qtbot, window, code)
+    qtbot.waitUntil(lambda: margin.width() > width)
+    margin.repaint()
+    assert {p.key for p in margin.pieces} == set(codes)
+    assert margin.columns == 3 and not margin.hscroll.isVisible()
+    assert view.viewportMargins().left() == margin.width()  # the text moved over with it
