@@ -390,7 +390,7 @@ class TranscriptMargin(QWidget):
         colours: dict[int, QColor] = {}
         for p in sorted(shown, key=lambda p: p.bottom - p.top, reverse=True):  # short ones on top
             x = area_x + self.column_of[p.key] * col_w - shift
-            code = p.key[0] if isinstance(p.key, tuple) else p.key
+            code: int = p.key[0] if isinstance(p.key, tuple) else p.key  # type: ignore[assignment]
             rect = QRect(x, int(p.top), s, max(2, int(p.bottom) - int(p.top) - 1))
             colour = colours.get(code)
             if colour is None:
