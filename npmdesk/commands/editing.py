@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from bisect import bisect_right
 
-from npmdesk.commands._common import add_json_arg, add_project_arg, open_project, print_json
+from npmdesk.commands._common import add_json_arg, add_project_arg, find_code, open_project, print_json, quoted
 from npmdesk.core.errors import InvalidValueError
 from npmdesk.core.paragraphs import Paragraphs
 from npmdesk.store.attribution import exemplar_warning
@@ -82,7 +82,7 @@ def register(sub) -> None:
 
 def _edit(args, action, done: str) -> int:
     with open_project(args) as p:
-        action(p, p.code_by_path(args.code).id)
+        action(p, find_code(p, args.code).id)
     print(done)
     return 0
 
@@ -98,7 +98,7 @@ def cmd_show(args) -> int:
             items.append({"start": at, "end": at + len(args.find), "text": args.find})
             at = text.find(args.find, at + 1)
         if not items:
-            raise InvalidValueError(f"{args.find!r} does not occur in {doc.name!r}")
+            raise InvalidValueError(f"{quoted(args.find)} does not occur in {quoted(doc.name)}")
     else:
         # Numbered as the window's margin and the Word reports number them (core/paragraphs.py).
         items = [{"paragraph": n, "start": start, "end": end, "speaker": _speaker_at(turns, start),
@@ -122,8 +122,8 @@ def _speaker_at(turns, offset: int) -> str | None:
 
 def cmd_move(args) -> int:
     with open_project(args) as p:
-        code = p.code_by_path(args.code).id
-        parent = None if args.to.strip() == "/" else p.code_by_path(args.to).id
+        code = find_code(p, args.code).id
+        parent = None if args.to.strip() == "/" else find_code(p, args.to).id
         p.move_code(code, parent)
         print(f"moved to {p.code(code).path}")
     return 0
@@ -136,7 +136,7 @@ def cmd_describe(args) -> int:
     codable = False if args.category else True if args.codable else None
     edits = {k: v for k, v in fields.items() if v is not None}
     with open_project(args, read_only=not edits and codable is None) as p:
-        code = p.code_by_path(args.code)
+        code = find_code(p, args.code)
         if edits or codable is not None:
             p.set_code_definition(code.id, **edits, codable=codable)
             print(f"described {code.path}")
@@ -155,7 +155,7 @@ def cmd_describe(args) -> int:
 
 def cmd_merge(args) -> int:
     with open_project(args) as p:
-        source, target = p.code_by_path(args.source).id, p.code_by_path(args.target).id
+        source, target = find_code(p, args.source).id, find_code(p, args.target).id
         p.merge_codes(source, target)
         counts = p.code_counts().get(target)
     print(f"merged {args.source} into {args.target} ({counts.codings if counts else 0} codings)")
@@ -169,7 +169,7 @@ def cmd_memo(args) -> int:
         elif args.doc:
             target, target_id = "document", p.document_by_name(args.doc).id
         elif args.code:
-            target, target_id = "code", p.code_by_path(args.code).id
+            target, target_id = "code", find_code(p, args.code).id
         elif args.case:
             target, target_id = "case", p.case_by_name(args.case).id
         else:
