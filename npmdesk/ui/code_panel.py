@@ -1,4 +1,4 @@
-"""The code tree dock: a type-to-filter box over the tree, drag-and-drop, recent codes.
+"""The code tree dock: a type-to-filter box over the tree, drag-and-drop, the quick-code bar.
 
 The view never changes the store: it emits requests (apply, create, move, merge, rename, delete)
 that the window turns into undoable commands. Drops are decoded here and then reported to Qt as
@@ -7,16 +7,16 @@ ignored, because Qt's own row move would copy and delete the rows and lose their
 
 from __future__ import annotations
 
-import html
 from typing import cast
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTreeView, QVBoxLayout, QWidget,
+    QAbstractItemView, QHeaderView, QLineEdit, QTreeView, QVBoxLayout, QWidget,
 )
 
 from npmdesk.ui import mime as mimes
 from npmdesk.ui.code_tree_model import CodeTreeModel
+from npmdesk.ui.quick_codes import QuickCodeBar
 
 EDGE = 0.25  # top/bottom share of a row that means "drop between rows" rather than "onto"
 
@@ -155,7 +155,7 @@ class CodeTreeView(QTreeView):
 
 
 class CodePanel(QWidget):
-    """Filter box, tree and the recent-codes line. `createRequested(name)`: Enter on a filter text
+    """Filter box, tree and the quick-code bar (keys 1–9). `createRequested(name)`: Enter on a filter text
     that names no code."""
 
     createRequested = Signal(str)
@@ -184,14 +184,12 @@ class CodePanel(QWidget):
         for col in (1, 2, 3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
         self.fit_count_columns()
-        self.recent = QLabel(self)
-        self.recent.setObjectName("recentCodes")
-        self.recent.setWordWrap(True)
+        self.quick_bar = QuickCodeBar(self)  # number keys 1–9 (ui/quick_codes.py fills it)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.filter)
         layout.addWidget(self.tree, 1)
-        layout.addWidget(self.recent)
+        layout.addWidget(self.quick_bar)
         self.filter.textChanged.connect(self._filter_changed)
         self.filter.returnPressed.connect(self._filter_enter)
         self.filter.installEventFilter(self)
@@ -281,16 +279,3 @@ class CodePanel(QWidget):
                 self.filter.clear()
                 return True
         return super().eventFilter(obj, event)
-
-    def set_recent(self, numbered: list[tuple[int, str]]) -> None:
-        """(number key, code name) pairs; a number keeps its code while the code is among them."""
-        if numbered:
-            shown = [(i, n if len(n) <= RECENT_LABEL else n[:RECENT_LABEL - 1].rstrip() + "…") for i, n in numbered]
-            self.recent.setText("Keys 1–9: " + "   ".join(f"<b>{i}</b> {html.escape(n)}" for i, n in shown))
-            self.recent.setToolTip("\n".join(f"{i}  {n}" for i, n in numbered))
-        else:
-            self.recent.setText("Keys 1–9 apply your most recent codes.")
-
-
-RECENT_LABEL = 28  # characters of a code name in the keys line (the tooltip has them whole)
-
