@@ -9,12 +9,14 @@ window turns into undoable commands.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
 from npmdesk.core.code_catalog import ZERO as _ZERO
 from npmdesk.core.code_catalog import CodeCatalog
+from npmdesk.store.codes import CodeDefinition
 from npmdesk.ui import mime as mimes
 
 CODE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -33,6 +35,10 @@ class CodeTreeModel(QAbstractItemModel):
         self._counts: tuple[dict, dict] = ({}, {})
         self.row_of: dict[int, int] = {}
         self.editable = True  # names can be edited in place (not in a read-only project)
+        # Where tooltips read definitions and criteria from (Project.code_definitions: one query for
+        # every code), read at the first hover after the codes changed, not once per hover.
+        self.definitions_from: Callable[[], dict[int, CodeDefinition]] | None = None
+        self._definitions: dict[int, CodeDefinition] | None = None
 
     @property
     def codes(self):
@@ -56,6 +62,7 @@ class CodeTreeModel(QAbstractItemModel):
         look different are repainted (a coding changes one code and its ancestors)."""
         codes, children = dict(self.catalog.codes), {k: list(v) for k, v in self.catalog.children.items()}
         old_codes, (old_own, old_total) = self._codes, self._counts
+        self._definitions = None  # a definition may be what changed
         if children != self._children:
             self.beginResetModel()
             self._codes, self._children = codes, children
@@ -78,6 +85,7 @@ class CodeTreeModel(QAbstractItemModel):
 
     def load(self, project) -> None:
         """Fill the catalog from a project (or empty it) and show it."""
+        self.definitions_from = None if project is None else project.code_definitions
         if project is None:
             self.catalog.load([], {}, {})
         else:
@@ -159,8 +167,14 @@ class CodeTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             total = self.total.get(cid, _ZERO)
             tip = f"<b>{_esc_lines(code.path)}</b>"
-            if code.description.strip():
-                tip += f"<br>{_esc_lines(code.description)}"
+            definition = self._definition(cid)
+            description = definition.description if definition is not None else code.description
+            if description.strip():
+                tip += f"<br>{_esc_lines(description.strip())}"
+            for label, text in definition.criteria if definition is not None else ():
+                tip += f"<br><b>{label}:</b> {_esc_lines(text)}"
+            if definition is not None and not definition.codable:
+                tip += "<br><i>A category: groups codes, not applied itself</i>"
             tip += (f"<br><i>{total.codings} codings in {total.documents} documents, "
                     f"{total.participants} participants</i>")
             return tip
@@ -171,6 +185,11 @@ class CodeTreeModel(QAbstractItemModel):
         if role == CODE_ID_ROLE:
             return cid
         return None
+
+    def _definition(self, code_id: int) -> CodeDefinition | None:
+        if self._definitions is None:
+            self._definitions = self.definitions_from() if self.definitions_from is not None else {}
+        return self._definitions.get(code_id)
 
     def flags(self, index):
         base = Qt.ItemFlag.ItemIsDropEnabled
