@@ -353,6 +353,8 @@ class QuickCodes(QObject):
             label = f"&{k}"
             if holder is not None and holder != code_id and holder in codes:
                 label += f"   (now {codes[holder].name}{', pinned' if k in self.keys.pins else ''})"
+            elif holder == code_id and k != pinned:
+                label += "   (its number now)"
             act = sub.addAction(label, self._pinning(code_id, k))
             act.setCheckable(True)
             act.setChecked(k == pinned)
