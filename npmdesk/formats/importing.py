@@ -15,7 +15,7 @@ from pathlib import Path
 from npmdesk.core.errors import BadInputError, CancelledError, DuplicateSourceError, NpmdeskError
 from npmdesk.core.model import DOCUMENT_KINDS, MAX_NAME, fit_name
 from npmdesk.core.offsets import normalise_newlines
-from npmdesk.formats.speakers import compile_speaker_pattern, detect_turns
+from npmdesk.formats.speakers import compile_speaker_pattern, detect_turns, header_lines
 from npmdesk.formats.readers.text import decode_text
 from npmdesk.core.model import TurnSpec
 from npmdesk.formats.timestamps import stamp_turns
@@ -26,6 +26,9 @@ MAX_SOURCE_BYTES = 200 * 1024 * 1024
 # be larger on disk because of pictures, which are not read).
 MAX_TEXT_BYTES = 50 * 1024 * 1024
 PLAIN_TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".vtt", ".srt")
+# How the import preview names a transcript's header ("Date: 12 March 2026"); `npmdesk import`
+# reports the header of the stored document itself, so this note stays with the preview.
+HEADER_NOTE = "header lines kept as text, not speakers: "
 
 
 @dataclass
@@ -155,8 +158,19 @@ def read_source(path: str | Path, options: ImportOptions | None = None) -> Parse
         raise BadInputError(path, "the file contains no text")
     if parsed.turns is None:
         parsed.turns = detect_turns(parsed.text, options.speaker_pattern) if options.detect_speakers else []
+        if options.detect_speakers and not options.speaker_pattern:
+            parsed.notes.extend(_header_notes(parsed.text, parsed.turns))
     parsed.turns = stamp_turns(parsed.text, _fit_speakers(parsed.turns))
     return parsed
+
+
+def _header_notes(text: str, turns: list[TurnSpec]) -> list[str]:
+    """The header above the first turn, as one note: what the transcription service wrote about
+    the interview (date, place, length), shown so that a preview tells one file from another."""
+    header = header_lines(text[:turns[0].start] if turns else text, {t.speaker for t in turns if t.speaker})
+    if not header:
+        return []
+    return [HEADER_NOTE + ", ".join(f"{key}: {value}" if value else key for key, value in header)]
 
 
 def _fit_speakers(turns: list[TurnSpec]) -> list[TurnSpec]:
@@ -228,7 +242,7 @@ def import_files(
             doc_id = project.add_document(
                 name, src.text, kind=kind, case_id=case_id, source_name=path.name, source_format=src.format,
                 source_sha256=sha, encoding=src.encoding, turns=src.turns)
-            notes = list(src.notes)
+            notes = [n for n in src.notes if not n.startswith(HEADER_NOTE)]
             for speaker in project.speakers(doc_id):
                 if speaker.name in case_ids:
                     project.link_speaker(doc_id, speaker.name, case_ids[speaker.name])
