@@ -45,6 +45,7 @@ class MemoPanel(QWidget):
         self.editor.setObjectName("memoEditor")
         self.editor.setAccessibleName("Memo text")
         self.editor.setPlaceholderText("Write a memo; it is saved as you type.")
+        self.editor.setMinimumHeight(48)  # three lines: the dock may be short on a 768-px laptop
         self.state = QLabel(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

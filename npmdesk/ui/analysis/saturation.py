@@ -33,7 +33,7 @@ class SaturationChart(QWidget):
         super().__init__(parent)
         self.setObjectName("saturationChart")
         self.points: list = []
-        self.setMinimumSize(420, 260)
+        self.setMinimumSize(420, 120)  # readable at 120 px; taller would push a 768-px laptop off screen
         self._bars: list[tuple[QRectF, int]] = []
 
     def sizeHint(self) -> QSize:  # noqa: N802
