@@ -12,6 +12,7 @@ from npmdesk.core.names import check_name
 from npmdesk.store import database
 from npmdesk.store.analysis import AnalysisMixin
 from npmdesk.store.cases import CasesMixin
+from npmdesk.store.code_keys import CodeKeysMixin
 from npmdesk.store.codes import CodesMixin
 from npmdesk.store.codings import CodingsMixin
 from npmdesk.store.base import new_id
@@ -37,6 +38,7 @@ class Project(
     TextEditsMixin,
     CasesMixin,
     CodesMixin,
+    CodeKeysMixin,
     CodingsMixin,
     ExchangeMixin,
     GroupsMixin,

@@ -162,8 +162,8 @@ class CodingController:
             self.w.transcript.selection_coded = True
             self._status(f"Coded with “{catalog.codes[code_id].path}”")
             self.w.transcript.setFocus()  # Ctrl+Z next undoes this step, not the typing
+            self.w.remember_code(code_id)  # a number key goes with a coding, never with creation alone
         self.w.code_tree.select_code(code_id)
-        self.w.remember_code(code_id)
         return code_id
 
     def in_vivo(self) -> int | None:
@@ -250,10 +250,10 @@ class CodingController:
             self.w.run("Recolour code", lambda: self.project.recolour_code(code_id, color.name()))
 
     def describe_code(self, code_id: int) -> None:
-        code = self.project.code(code_id)
-        text = ask_memo(self.w, f"Definition of “{code.name}”", code.description)
-        if text is not None and text != code.description:
-            self.w.run("Edit code definition", lambda: self.project.set_code_description(code_id, text))
+        """Definition, inclusion/exclusion criteria, example, codable: one dialog, one undo step."""
+        from npmdesk.ui.definition_dialog import edit_definition
+
+        edit_definition(self.w, code_id)
 
     def drop_code(self, source: int, target, position, merge: bool) -> None:
         if merge and target is not None:
@@ -264,8 +264,9 @@ class CodingController:
     def merge_code(self, source: int, target: int | None = None) -> None:
         codes = self.w.catalog.codes
         if target is None:
-            target = choose_code(self.w, "Merge code", f"Merge “{codes[source].path}” into:",
-                                 self.project.codes(), exclude={source})
+            from npmdesk.ui.merge_dialog import choose_merge_target
+
+            target = choose_merge_target(self.w, self.project.codes(), source)
             if target is None:
                 return
         self.w.run(f"Merge into “{codes[target].path}”", lambda: self.project.merge_codes(source, target))
@@ -371,6 +372,8 @@ class CodingController:
             menu.addAction("Definition…", lambda: self.describe_code(code_id))
             menu.addAction("Merge into…", lambda: self.merge_code(code_id))
             menu.addAction("Move to top level", lambda: self.move_code(code_id, None, None))
+            menu.addSeparator()
+            self.w.quick_codes.add_pin_menu(menu, code_id)  # Pin to key ▸ 1…9, Unpin key
             menu.addSeparator()
             menu.addAction("Delete…", lambda: self.delete_code(code_id))
         menu.exec(tree.viewport().mapToGlobal(pos))

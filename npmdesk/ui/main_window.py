@@ -33,12 +33,11 @@ from npmdesk.ui.gui_import import import_with_progress
 from npmdesk.ui.import_dialog import choose_import_options
 from npmdesk.ui.memo_dock import MemoPanel
 from npmdesk.ui.menus import build_menus
+from npmdesk.ui.quick_codes import QuickCodes
 from npmdesk.ui.start_page import StartPage
 from npmdesk.ui.theme import app_icon
 from npmdesk.ui.transcript_view import TranscriptView
 from npmdesk.ui.window_review import ReviewMixin
-
-RECENT_CODES = 9
 
 
 class MainWindow(ReviewMixin, QMainWindow):
@@ -74,9 +73,6 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.coder = coder or settings.default_coder()
         self.project: Project | None = None
         self.current_document: int | None = None
-        self.recent_codes: list[int] = []  # slot n-1 is number key n
-        self._recent_used: dict[int, int] = {}
-        self._recent_clock = 0
         self.undo_stack = QUndoStack(self)
         self.catalog = CodeCatalog()
         self._running = 0  # inside run(): writes seen then belong to a step on the stack
@@ -90,6 +86,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         self._excerpts_timer.timeout.connect(self._follow_excerpts)  # ui/window_review.py
         self._build_widgets()
         self.coding = CodingController(self)
+        self.quick_codes = QuickCodes(self)  # number keys, pins, the quick-code bar
         build_menus(self)
         # The start page's buttons are the File menu's own actions (one path, one behaviour).
         self.start_page.newRequested.connect(lambda: self.actions["new"].trigger())
@@ -107,8 +104,15 @@ class MainWindow(ReviewMixin, QMainWindow):
         install_identifiers(self)
         from npmdesk.ui.transcript_edit import install_transcript_edit  # Edit > Edit transcript text
         self.transcript_edit = install_transcript_edit(self)
+        from npmdesk.ui.retrieval_view import install_retrieval  # Analysis > Read excerpts as a document
+        self.retrieval = install_retrieval(self)
         self.external = ExternalChangeWatcher(self)
+        from npmdesk.ui.theme import install_theme_menu
+        from npmdesk.ui.toolbar import install_toolbar  # the common actions; View > Toolbar, View > Theme
+        self.toolbar = install_toolbar(self)
+        install_theme_menu(self)
         self._restore_layout()
+        self.toolbar.show_as_remembered()  # the View > Toolbar choice wins over an older saved layout
         self.setAcceptDrops(True)
         self.fit_to_screen(remembered=self.restored_geometry)
         if project_path is not None:
@@ -221,9 +225,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         except OSError:
             pass  # the recent list is a convenience; the project is open all the same
         self.undo_stack.clear()
-        self.recent_codes = self._load_recent()  # number keys as they were last time (pruned on show)
-        self._recent_used = {c: i for i, c in enumerate(self.recent_codes)}
-        self._recent_clock = len(self.recent_codes)
+        self.quick_codes.project_opened()  # number keys as they were last time (pruned on show)
         self._show_project(project)
 
     def _show_project(self, project) -> None:
@@ -231,6 +233,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         self._excerpts_mode = None
         self.memos.set_project(project)
         self.code_panel.model.editable = project is None or not project.read_only
+        self.code_panel.model.definitions_from = lambda: self.project.code_definitions() if self.project else {}
         for a in self._project_actions:
             a.setEnabled(project is not None)
         for dock in self.docks.values():
@@ -278,7 +281,6 @@ class MainWindow(ReviewMixin, QMainWindow):
                 self.current_document = None
         if changes.everything or changes.codes:
             self.catalog.load(p.codes(), p.code_counts(), p.code_counts(with_descendants=True))
-            self._prune_recent()
         if self.current_document is None:
             self.transcript.clear_document()
         elif changes.everything or self.current_document in changes.documents and (
@@ -287,7 +289,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         elif changes.codes:
             self.transcript.set_codes(list(self.catalog.codes.values()))
             if self.current_document in changes.documents:
-                self.transcript.set_codings(p.codings_in_document(self.current_document))
+                self.transcript.set_codings(p.coding_spans(self.current_document))
         elif self.current_document in changes.documents:
             # Exactly the codings the step touched, so the viewer repaints one passage, not all.
             touched = [c for c in p.codings_by_id(changes.codings_added | changes.codings_changed)
@@ -318,7 +320,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         same = doc_id == self.transcript.document_id
         self.current_document = doc_id
         p = self.project
-        self.transcript.load(doc_id, p.document_text(doc_id), p.codings_in_document(doc_id), p.turns(doc_id),
+        self.transcript.load(doc_id, p.document_text(doc_id), p.coding_spans(doc_id), p.turns(doc_id),
                              p.codes())
         if keep_scroll and same:
             self.transcript.verticalScrollBar().setValue(scroll)
@@ -352,48 +354,19 @@ class MainWindow(ReviewMixin, QMainWindow):
             self.code_tree.select_code(span.code_id)
         self._update_memo_targets()
 
-    # Recent codes ----------------------------------------------------------------------------------
+    # Number keys (ui/quick_codes.py) -------------------------------------------------------------
+
+    @property
+    def recent_codes(self) -> list[int | None]:
+        """The code on each number key, pinned or not (slot n-1 is key n; None: a free key)."""
+        slots = self.quick_codes.slots()
+        while slots and slots[-1] is None:
+            slots.pop()
+        return slots
 
     def remember_code(self, code_id: int) -> None:
-        """Give a code a number key. A code keeps its number while it is among the nine, so fingers
-        can learn it: a new code takes the next free number, or the least recently used one."""
-        self._recent_clock += 1
-        self._recent_used[code_id] = self._recent_clock
-        if code_id not in self.recent_codes:
-            if None in self.recent_codes:  # the number of a code that was deleted
-                self.recent_codes[self.recent_codes.index(None)] = code_id
-            elif len(self.recent_codes) < RECENT_CODES:
-                self.recent_codes.append(code_id)
-            else:
-                oldest = min(self.recent_codes, key=lambda c: self._recent_used.get(c, 0))
-                self.recent_codes[self.recent_codes.index(oldest)] = code_id
-            self._save_recent()
-        self._show_recent()
-
-    def _save_recent(self) -> None:
-        if self.project is None:
-            return
-        data = settings.load()
-        data.setdefault("recent_codes", {})[str(self.project.path.resolve())] = self.recent_codes
-        try:
-            settings.save(data)
-        except OSError:
-            pass  # number keys are a convenience; coding goes on without them being remembered
-
-    def _load_recent(self) -> list[int]:
-        saved = settings.load().get("recent_codes", {}).get(str(self.project.path.resolve()), [])
-        return [c if isinstance(c, int) else None for c in saved][:RECENT_CODES]
-
-    def _prune_recent(self) -> None:
-        # A code that is gone leaves its number empty rather than moving the others up.
-        self.recent_codes = [c if c in self.catalog else None for c in self.recent_codes]
-        while self.recent_codes and self.recent_codes[-1] is None:
-            self.recent_codes.pop()
-        self._show_recent()
-
-    def _show_recent(self) -> None:
-        codes = self.catalog.codes
-        self.code_panel.set_recent([(n, codes[c].name) for n, c in enumerate(self.recent_codes, 1) if c in codes])
+        """A code was applied: it gets a number key if it has none (ui/quick_codes.py)."""
+        self.quick_codes.remember(code_id)
 
     # Commands and errors --------------------------------------------------------------------------
 

@@ -93,7 +93,7 @@ def build_menus(w) -> None:
         context=Qt.ShortcutContext.WidgetShortcut)
     w.code_tree.addAction(w.actions["rename_code"])
     act("recolour_code", "Code", "Code &colour…", lambda: current() and c.recolour_code(current()))
-    act("describe_code", "Code", "Code &definition…", lambda: current() and c.describe_code(current()))
+    act("describe_code", "Code", "Edit &definition…", lambda: current() and c.describe_code(current()))
     act("merge_code", "Code", "Mer&ge code into…", lambda: current() and c.merge_code(current()), "Ctrl+Alt+M")
     act("delete_code", "Code", "&Delete code…", lambda: current() and c.delete_code(current()))
     # Analysis
@@ -118,6 +118,10 @@ def build_menus(w) -> None:
     w.menus["View"].addSeparator()
     for dock in w.docks.values():
         w.menus["View"].addAction(dock.toggleViewAction())
+    from npmdesk.ui.transcript_margin import install_margin_menu  # stripes, density, stripes by coder
+
+    install_margin_menu(w)
+    w.menus["View"].addAction(w.quick_codes.toggle_action)  # ui/quick_codes.py
     # Help
     act("guide", "Help", "&User guide", lambda: show_guide(w), SK.HelpContents, False)
     act("shortcuts", "Help", "&Keyboard shortcuts", lambda: show_shortcuts(w), "Ctrl+/", False)
@@ -183,7 +187,7 @@ def save_copy(w) -> None:
 
 
 def shortcut_rows(w) -> list[tuple[str, str]]:
-    rows = [("1 … 9", "Apply a recent code to the selection (in the transcript)"),
+    rows = [("1 … 9", "Apply the code on that key (pinned or recent; see the quick-code bar) to the selection"),
             ("Enter / click", "Apply the code under the cursor in the code tree to the selection"),
             ("Enter in the filter box", "Apply the code of that name, or create it and apply it"),
             ("Delete (code tree)", "Delete the code (asks first)"),
