@@ -91,7 +91,6 @@ class ExchangeMixin(StoreBase):
             "document kinds": "SELECT count(*) FROM documents WHERE kind != 'interview'",
             "turn times": "SELECT count(*) FROM turns WHERE begin_ms IS NOT NULL",
             "linked recordings": "SELECT count(*) FROM media",
-            "code criteria": "SELECT count(*) FROM codes WHERE inclusion != '' OR exclusion != '' OR example != ''",
             "pseudonyms": "SELECT count(*) FROM pseudonyms",
             "quick-code keys": "SELECT count(*) FROM code_keys",
             "identifying attributes": "SELECT count(*) FROM attributes WHERE identifying = 1",

@@ -131,7 +131,8 @@ class _Builder:
         if codes:
             book = _el(root, "CodeBook")
             counts["codes"] = append_codes(_el(book, "Codes"), codes, NS, self.refs.get("code"),
-                                           non_codable=p.non_codable_codes(), uncoloured=uncoloured_codes(p, codes))
+                                           non_codable=p.non_codable_codes(), uncoloured=uncoloured_codes(p, codes),
+                                           definitions=p.code_definitions())
         attributes = p.attributes()
         attr_guid = {a.name: export_guid(a.guid) for a in attributes}
         attr_type = {a.name: a.type for a in attributes}
@@ -286,7 +287,6 @@ _LOSSES = {
     "document kinds": "document kind(s) other than interview (focus group, field notes, ...)",
     "turn times": "turn time(s) in the recording",
     "linked recordings": "linked recording(s) (the media files are not in the .qdpx)",
-    "code criteria": "code(s) with inclusion/exclusion criteria or an example (the description is exported)",
     "pseudonyms": "pseudonym(s) in the de-identification table",
     "quick-code keys": "quick-code key(s)",
     "identifying attributes": "attribute(s) marked identifying",
@@ -307,6 +307,11 @@ def build_project(project, target: str = "standard") -> tuple[bytes, dict[str, s
                          f"{'CRLF' if t.newline == chr(13) + chr(10) else 'LF'} line ends")
     for what, n in project.exchange_losses().items():
         summary.notes.append(f"not carried by REFI-QDA: {n} {_LOSSES[what]}")
+    described = sum(1 for d in project.code_definitions().values() if d.criteria)
+    if described:
+        summary.notes.append(f"{described} code(s) with inclusion/exclusion criteria or an example: written into "
+                             "the code's Description as labelled lines (Inclusion: …, Exclusion: …, Example: …), "
+                             "which npmdesk reads back into their fields")
     speakers_linked = [s for s in project.speakers() if s.case_id is not None]
     if speakers_linked:
         summary.notes.append(f"{len(speakers_linked)} speaker-participant link(s) are written as each "

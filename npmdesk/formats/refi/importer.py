@@ -210,6 +210,8 @@ class _Importer:
             # A colour for a code without one, as add_code would pick it (without counting the codes each time).
             color = node.color or PALETTE[self.counts["codes"] % len(PALETTE)]
             code_id = self.p.add_code(name, parent_id, color=color, description=node.description, guid=guid)
+            if node.criteria():  # labelled lines of the Description (formats/refi/criteria.py)
+                self.p.set_code_definition(code_id, **node.criteria())
             if node.guid:
                 if node.guid in self.codes:
                     self.report.notes.append(f"two codes share the id {node.guid!r}: codings refer to the first")

@@ -16,6 +16,7 @@ from lxml import etree
 from npmdesk import __version__
 from npmdesk.core.errors import BadInputError
 from npmdesk.store.codes import PALETTE
+from npmdesk.formats.refi.criteria import join_description, split_description
 from npmdesk.formats.refi.untrusted import (
     CODEBOOK_NS,
     MAX_XML_BYTES,
@@ -52,9 +53,20 @@ class RefiCode:
     note_refs: list[str] = field(default_factory=list)
     children: list[RefiCode] = field(default_factory=list)
     codable: bool = True  # isCodable="false": a category that groups codes but is never applied
+    # Criteria read back from labelled lines of the Description (formats/refi/criteria.py).
+    inclusion: str = ""
+    exclusion: str = ""
+    example: str = ""
+
+    def criteria(self) -> dict[str, str]:
+        """The criteria that are filled in, as keyword arguments of Project.set_code_definition."""
+        return {k: v for k, v in (("inclusion", self.inclusion), ("exclusion", self.exclusion),
+                                  ("example", self.example)) if v}
 
     def plain(self) -> CodebookNode:
-        return CodebookNode(self.name, self.description, self.color, tuple(c.plain() for c in self.children))
+        """As plain data, with the description whole (criteria included) as the file has it."""
+        text = join_description(self.description, self.inclusion, self.exclusion, self.example)
+        return CodebookNode(self.name, text, self.color, tuple(c.plain() for c in self.children))
 
 
 @dataclass
@@ -73,9 +85,13 @@ def read_codes(codes_el) -> list[RefiCode]:
     """The Code elements under a <Codes> (or <Code>) element, recursively."""
     out = []
     for el in children(codes_el, "Code"):
+        described = split_description(child_text(el, "Description").strip())
         code = RefiCode(
             name=clean_name(el.get("name"), "(unnamed code)"),
-            description=child_text(el, "Description").strip(),
+            description=described.description,
+            inclusion=described.inclusion,
+            exclusion=described.exclusion,
+            example=described.example,
             color=norm_color(el.get("color")),
             guid=norm_id(el.get("guid")),
             note_refs=[g for g in (norm_id(r.get("targetGUID")) for r in children(el, "NoteRef")) if g],
@@ -136,8 +152,9 @@ def uncoloured_codes(project, codes) -> set[int]:
 
 
 def append_codes(parent_el, codes, ns: str, note_refs: dict[int, list[str]] | None = None, *,
-                 non_codable=frozenset(), uncoloured=frozenset()) -> int:
-    """Write project codes (in tree order, from Project.codes()) as nested <Code> elements."""
+                 non_codable=frozenset(), uncoloured=frozenset(), definitions=None) -> int:
+    """Write project codes (in tree order, from Project.codes()) as nested <Code> elements; with
+    `definitions` (Project.code_definitions()), each Description carries the code's criteria too."""
     by_parent: dict[int | None, list] = {}
     for c in codes:
         by_parent.setdefault(c.parent_id, []).append(c)
@@ -149,8 +166,10 @@ def append_codes(parent_el, codes, ns: str, note_refs: dict[int, list[str]] | No
             if c.id not in uncoloured:
                 attrs["color"] = c.color
             code_el = etree.SubElement(el, f"{{{ns}}}Code", attrs)
-            if c.description.strip():
-                etree.SubElement(code_el, f"{{{ns}}}Description").text = xml_text(c.description)
+            d = (definitions or {}).get(c.id)
+            text = join_description(c.description, d.inclusion, d.exclusion, d.example) if d else c.description
+            if text.strip():
+                etree.SubElement(code_el, f"{{{ns}}}Description").text = xml_text(text)
             for note in (note_refs or {}).get(c.id, ()):
                 etree.SubElement(code_el, f"{{{ns}}}NoteRef", targetGUID=note)
             walk(code_el, c.id)
@@ -164,7 +183,7 @@ def codebook_xml(project) -> bytes:
     codes_el = etree.SubElement(root, f"{{{CODEBOOK_NS}}}Codes")
     codes = project.codes()
     append_codes(codes_el, codes, CODEBOOK_NS, non_codable=project.non_codable_codes(),
-                 uncoloured=uncoloured_codes(project, codes))
+                 uncoloured=uncoloured_codes(project, codes), definitions=project.code_definitions())
     groups = [g for g in project.groups("code")]
     if groups:
         guids = {c.id: export_guid(c.guid) for c in codes}
@@ -179,8 +198,8 @@ def codebook_xml(project) -> bytes:
 
 
 def export_qdc(project, out: str | Path) -> dict:
-    """Write the code tree (names, nesting, colours, descriptions) as a .qdc; memos are not part
-    of a codebook. Written to a temporary file first, so `out` appears whole or not at all."""
+    """Write the code tree (names, nesting, colours, descriptions with their criteria) as a .qdc;
+    memos are not part of a codebook. Written to a temporary file first, so `out` appears whole or not at all."""
     out = Path(out)
     codes = project.codes()
     if not codes:
@@ -200,7 +219,7 @@ def write_atomically(out: Path, data: bytes, protect=()) -> None:
 
 def import_qdc(project, path: str | Path) -> QdcImportReport:
     """Merge a codebook into the project's tree by name path: a code whose path exists is kept
-    (and gets the file's description if it had none); new codes are added; sets become code
+    (and gets the file's description and each criterion it had none of); new codes are added; sets become code
     groups. One transaction. Every merge the file itself forces (two same-named codes under one
     parent) is reported."""
     path = Path(path)
@@ -215,6 +234,7 @@ def import_qdc(project, path: str | Path) -> QdcImportReport:
     from_file: set[tuple[int | None, str]] = set()
     by_file_id: dict[str, int] = {}
     count = len(existing)  # colours without one as add_code would, without it counting every code again
+    criteria = {cid: d.criteria for cid, d in project.code_definitions().items()}  # [(label, text)] set
     with project.write("import codebook", file=str(path)):
         def walk(nodes, parent_id, parent_path):
             nonlocal count
@@ -227,16 +247,27 @@ def import_qdc(project, path: str | Path) -> QdcImportReport:
                 if have is not None:
                     if key not in from_file:
                         report.matched += 1
+                    described = False
                     if node.description and not have.description.strip():
                         project.set_code_description(have.id, node.description)
                         have = _Seen(have.id, node.description)
                         by_parent_name[key] = have
-                        report.described += 1
+                        described = True
+                    kept = {label.lower() for label, _ in criteria.get(have.id, ())}
+                    fill = {k: v for k, v in node.criteria().items() if k not in kept}
+                    if fill:
+                        project.set_code_definition(have.id, **fill)
+                        criteria[have.id] = [*criteria.get(have.id, ()), *((k.title(), v) for k, v in fill.items())]
+                        described = True
+                    report.described += described
                     code_id = have.id
                 else:
                     guid = store_guid(node.guid) if node.guid and node.guid not in taken_guids else None
                     code_id = project.add_code(node.name, parent_id, color=node.color or PALETTE[count % len(PALETTE)],
                                                description=node.description, guid=guid)
+                    if node.criteria():
+                        project.set_code_definition(code_id, **node.criteria())
+                        criteria[code_id] = [(k.title(), v) for k, v in node.criteria().items()]
                     if not node.codable:
                         project.set_code_codable(code_id, False)
                     count += 1
