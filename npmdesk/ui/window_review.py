@@ -227,6 +227,7 @@ class ReviewMixin:
                         lambda: [p.apply_coding(d, code_id, a, b) for d, a, b in todo])
         if not done.ok:
             return 0
+        self.remember_code(code_id)  # applied: it gets a number key, as any coding gesture gives
         self.statusBar().showMessage(f"Coded {len(todo)} {_UNIT_WORDS[unit]}(s) with {name}{note}.", 8000)
         return len(todo)
 

@@ -72,6 +72,7 @@ def test_code_all_hits_with_a_code_is_one_undoable_step(qtbot, window, monkeypat
     assert window.undo_stack.count() == depth + 1
     assert f"Coded {len(hits) - 1} search hit(s)" in window.statusBar().currentMessage()
     assert "1 already coded" in window.statusBar().currentMessage()
+    assert target in window.recent_codes  # applied by a gesture: it now has a number key
     window.undo_stack.undo()
     again = {(c.document_id, c.start, c.end) for doc in {h[0] for h in hits}
              for c in p.codings_in_document(doc) if c.code_id == target}
