@@ -249,7 +249,8 @@ def test_number_keys_keep_their_codes_and_survive_a_restart(qtbot, window, reope
     for phrase, code in (("the schedule", a), ("anatomy exam", b)):
         select_text(window.transcript, phrase)
         click_code(qtbot, window, code)
-    window.coding.new_code("Brand new")  # nothing selected: it still gets the next number
+    assert window.transcript.selected_span() is not None  # "anatomy exam" is still selected:
+    window.coding.new_code("Brand new")  # the new code codes it, so it takes the next number
     new = next(c.id for c in reopen().codes() if c.name == "Brand new")
     assert window.recent_codes == [a, b, new]
     p = window.project
