@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import sys
 from contextlib import contextmanager
 
 from npmdesk.core.errors import InvalidValueError, NotFoundError
-from npmdesk.core.model import split_path
+from npmdesk.core.names import close_code_paths
 from npmdesk.core.wording import quoted  # noqa: F401  (re-exported: commands import it from here)
 from npmdesk.store import Project
 
@@ -66,34 +65,12 @@ def did_you_mean(paths: list[str]) -> str:
     return " (did you mean " + " or ".join(quoted(p) for p in paths) + "?)"
 
 
-def close_code_paths(paths: list[str], wanted: str, n: int = 3) -> list[str]:
-    """The code paths `wanted` most likely means, best first (at most n)."""
-    try:
-        parts = [x.casefold() for x in split_path(wanted)]
-    except ValueError:
-        return []
-    if not parts:
-        return []
-    folded = {p: [x.casefold() for x in split_path(p)] for p in paths}
-    # The same path in another case, or the path as the end of a longer one (moved under a theme).
-    found = [p for p, names in folded.items() if names == parts]
-    found += [p for p, names in folded.items() if len(names) > len(parts) and names[-len(parts):] == parts]
-    if not found:  # a typo in the last name, wherever it is now
-        leaves: dict[str, list[str]] = {}
-        for p, names in folded.items():
-            leaves.setdefault(names[-1], []).append(p)
-        for leaf in difflib.get_close_matches(parts[-1], list(leaves), n=n, cutoff=0.75):
-            found += leaves[leaf]
-    if not found:
-        found = difflib.get_close_matches(wanted, paths, n=n, cutoff=0.6)
-    return list(dict.fromkeys(found))[:n]
-
-
 def add_coder_names_arg(parser) -> None:
     """--coder-names: how a de-identified output names the coders (one option for every such command)."""
     from npmdesk.core.deidentify import CODER_NAMES
 
     parser.add_argument("--coder-names", choices=CODER_NAMES, default="role",
                         help="de-identified: coders named by their role (initials when none is set; the default), "
-                             "by initials, or kept by name (set roles with npmdesk pseudonym --coder-role or File > Team > Coders…)")
+                             "by initials, or kept by name (roles: npmdesk pseudonym --coder-role, or File > Team > "
+                             "Coders…)")
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from npmdesk.core.errors import InvalidValueError
-from npmdesk.core.model import MAX_NAME, UNSAFE_NAME_CHARS
+from npmdesk.core.model import MAX_NAME, UNSAFE_NAME_CHARS, split_path
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -39,3 +40,29 @@ def check_color(color: str) -> str:
     if not _COLOR.match(color or ""):
         raise InvalidValueError(f"{color!r} is not a colour of the form #rrggbb")
     return color.lower()
+
+
+def close_code_paths(paths: list[str], wanted: str, n: int = 3) -> list[str]:
+    """The code paths `wanted` most likely means, best first (at most n): the same path in another
+    case, the path as the end of a longer one (a code moved under a theme: 'Belonging' ->
+    'Identity/Belonging'), a typo in its last name wherever that code now is, else the nearest whole
+    path. One rule for the store's messages and the command line's."""
+    try:
+        parts = [x.casefold() for x in split_path(wanted)]
+    except ValueError:
+        return []
+    if not parts:
+        return []
+    folded = {p: [x.casefold() for x in split_path(p)] for p in paths}
+    found = [p for p, names in folded.items() if names == parts]
+    found += [p for p, names in folded.items() if len(names) > len(parts) and names[-len(parts):] == parts]
+    if not found:
+        leaves: dict[str, list[str]] = {}
+        for p, names in folded.items():
+            leaves.setdefault(names[-1], []).append(p)
+        for leaf in difflib.get_close_matches(parts[-1], list(leaves), n=n, cutoff=0.75):
+            found += leaves[leaf]
+    if not found:
+        found = difflib.get_close_matches(wanted, paths, n=n, cutoff=0.6)
+    return list(dict.fromkeys(found))[:n]
+

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 from npmdesk.core.errors import InvalidValueError, NameClashError, NotFoundError
 from npmdesk.core.model import Code, CodeCounts, join_path, split_path
-from npmdesk.core.names import check_color
+from npmdesk.core.names import check_color, close_code_paths
 from npmdesk.core.wording import quoted
 from npmdesk.store.counts_cache import cache_of
 from npmdesk.store.database import new_guid, now
@@ -77,8 +76,9 @@ class CodesMixin(StoreBase):
                 "SELECT id FROM codes WHERE ifnull(parent_id, 0) = ifnull(?, 0) AND name = ?", (parent, name)
             ).fetchone()
             if row is None:
-                close = _close_paths([c.path for c in self.codes()], path)
-                raise NotFoundError(f"no code {quoted(path)}" + (f" (did you mean {quoted(close)}?)" if close else ""))
+                close = close_code_paths([c.path for c in self.codes()], path, n=1)
+                hint = f" (did you mean {quoted(close[0])}?)" if close else ""
+                raise NotFoundError(f"no code {quoted(path)}{hint}")
             code_id = parent = row[0]
         if code_id is None:
             raise NotFoundError(f"no code {quoted(path)}")
@@ -337,33 +337,6 @@ class CodesMixin(StoreBase):
         ids = [r[0] for r in c.execute(
             "SELECT id FROM codes WHERE parent_id IS ? ORDER BY position, id", (parent_id,))]
         c.executemany("UPDATE codes SET position = ? WHERE id = ?", [(i, x) for i, x in enumerate(ids)])
-
-
-def _close_paths(paths: list[str], wanted: str) -> str | None:
-    """The code path `wanted` most likely means: the same path in another case, the path as the end
-    of a longer one (a code moved under a theme: 'Belonging' -> 'Identity/Belonging'), a typo in its
-    last name wherever that code now is, else the nearest whole path."""
-    try:
-        parts = [x.casefold() for x in split_path(wanted)]
-    except ValueError:
-        return None
-    if not parts:
-        return None
-    folded = {p: [x.casefold() for x in split_path(p)] for p in paths}
-    for p, names in folded.items():
-        if names == parts:
-            return p
-    for p, names in folded.items():
-        if len(names) > len(parts) and names[-len(parts):] == parts:
-            return p
-    by_leaf: dict[str, str] = {}
-    for p, names in folded.items():
-        by_leaf.setdefault(names[-1], p)
-    leaf = difflib.get_close_matches(parts[-1], list(by_leaf), n=1, cutoff=0.75)
-    if leaf:
-        return by_leaf[leaf[0]]
-    close = difflib.get_close_matches(wanted, paths, n=1, cutoff=0.6)
-    return close[0] if close else None
 
 
 def _split(path: str) -> list[str]:

@@ -51,7 +51,8 @@ class MediaController(QObject):
         self.dock = QDockWidget("Recording", w)
         self.dock.setObjectName("playerDock")
         self.dock.setWidget(self.panel)
-        w.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, self.dock)  # above the transcript: adds height, never width
+        # Above the transcript: it adds height, never width (beside the bottom docks it did).
+        w.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, self.dock)
         self.dock.hide()
         self._doc: int | None = None
         self._playing_span: tuple[int, int] | None = None
