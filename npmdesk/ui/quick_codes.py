@@ -199,6 +199,12 @@ class QuickCodeBar(QWidget):
                     "while it is among your nine most recent codes (right-click to pin it)"
                 b.setToolTip(f"{k}  {path}\nKey {k}, {how}.\nClick: code the selection with it.")
                 b.setAccessibleName(f"Key {k}: {path}" + (" (pinned)" if pinned else ""))
+        # Rows of free keys below the last used one are folded away (the code tree keeps the room);
+        # the first row always shows, so a free key can still be right-clicked to pin.
+        used = [k for k, name, *_ in slots if name is not None]
+        last_row = (max(used) - 1) // COLUMNS if used else 0
+        for k, b in self.buttons.items():
+            b.setVisible((k - 1) // COLUMNS <= last_row)
         self._elide()
 
     def text_of(self, key: int) -> str:

@@ -272,3 +272,14 @@ def test_an_unpinned_code_displaced_with_no_free_key_loses_its_number_only():
     assert keys.reconcile({4: 50}, {*range(11, 20), 50}) is True
     assert keys.slots()[3] == 50 and 14 not in keys.slots()  # key 4's code had nowhere to go
     assert keys.slots()[:3] == [11, 12, 13] and keys.slots()[4:] == list(range(15, 20))
+
+
+def test_rows_of_free_keys_fold_away_until_a_key_there_is_used(qtbot, window):
+    bar = window.quick_codes.bar
+    shown = lambda: [k for k, b in bar.buttons.items() if b.isVisibleTo(bar)]  # noqa: E731
+    assert shown() == [1, 2, 3]  # no keys yet: one row, the code tree keeps the room
+    target = code_id(window, "Seeing the system")
+    assert window.run("Pin to key 7", lambda: window.project.pin_code_key(target, 7)).ok
+    assert shown() == list(range(1, 10)) and bar.text_of(7).startswith("7  Seeing")
+    window.undo_stack.undo()  # unpinned, the code keeps 7 as an ordinary key: the rows stay
+    assert shown() == list(range(1, 10)) and not bar.buttons[7].property("pinned")
