@@ -34,6 +34,7 @@ from collections import Counter
 from pathlib import Path
 
 from npmdesk.core.model import CodeCounts
+from npmdesk.store.journal import ensure_shifting
 
 FORMAT = 3
 # After the first save, later states are written at most this often while coding goes on (a write
@@ -45,6 +46,9 @@ _TRIGGERS = (
     "sign INTEGER)",
     "CREATE TEMP TABLE IF NOT EXISTS npm_case_log(code_id INTEGER, case_id INTEGER, sign INTEGER)",
     "CREATE TEMP TABLE IF NOT EXISTS npm_tree_log(code_id INTEGER)",
+    "CREATE TEMP TABLE IF NOT EXISTS npm_shift_log(document_id INTEGER)",
+    "CREATE TEMP TRIGGER IF NOT EXISTS npm_shifting_ai AFTER INSERT ON temp.npm_shifting WHEN new.tbl = 'codings' "
+    "BEGIN INSERT INTO npm_shift_log VALUES (new.document_id); END",
     "CREATE TEMP TRIGGER IF NOT EXISTS npm_codings_ai AFTER INSERT ON main.codings BEGIN "
     " INSERT INTO npm_span_log VALUES (new.code_id, new.document_id, new.start, new.end, 1); END",
     # Before the row goes (and its coding_cases rows with it), while its participants can be read.
@@ -52,8 +56,11 @@ _TRIGGERS = (
     " INSERT INTO npm_case_log SELECT old.code_id, case_id, -1 FROM main.coding_cases WHERE coding_id = old.id; END",
     "CREATE TEMP TRIGGER IF NOT EXISTS npm_codings_ad AFTER DELETE ON main.codings BEGIN "
     " INSERT INTO npm_span_log VALUES (old.code_id, old.document_id, old.start, old.end, -1); END",
+    # A shift (store/journal.py shift_rows) moves a document's codings by one amount: no count
+    # changes, so its rows are not logged one by one; the document's coded characters are counted
+    # again instead (npm_shift_log).
     "CREATE TEMP TRIGGER IF NOT EXISTS npm_codings_au AFTER UPDATE OF code_id, document_id, start, end "
-    "ON main.codings BEGIN "
+    "ON main.codings WHEN NOT EXISTS (SELECT 1 FROM temp.npm_shifting) BEGIN "
     " INSERT INTO npm_span_log VALUES (old.code_id, old.document_id, old.start, old.end, -1),"
     "  (new.code_id, new.document_id, new.start, new.end, 1);"
     " INSERT INTO npm_case_log SELECT old.code_id, case_id, -1 FROM main.coding_cases"
@@ -189,12 +196,13 @@ class CountsCache:
         weakref.finalize(project, self.flush)  # on close-and-collect, or at exit
 
     def _install(self) -> None:
+        ensure_shifting(self.db.conn)
         for sql in _TRIGGERS:
             self.db.execute(sql)
         self._clear_log()
 
     def _clear_log(self) -> None:
-        for table in ("npm_span_log", "npm_case_log", "npm_tree_log"):
+        for table in ("npm_span_log", "npm_case_log", "npm_tree_log", "npm_shift_log"):
             self.db.execute(f"DELETE FROM temp.{table}")
 
     # Reading ---------------------------------------------------------------------------------------
@@ -237,7 +245,8 @@ class CountsCache:
                                    "GROUP BY case_id, code_id").fetchall()
         tree_log = [r[0] for r in self.db.execute("SELECT DISTINCT code_id FROM temp.npm_tree_log "
                                                   "WHERE code_id IS NOT NULL")]
-        if not (span_log or case_log or tree_log):
+        shifted = {r[0] for r in self.db.execute("SELECT DISTINCT document_id FROM temp.npm_shift_log")}
+        if not (span_log or case_log or tree_log or shifted):
             return
         self._clear_log()
         parents = dict(self.db.execute("SELECT id, parent_id FROM codes").fetchall())
@@ -308,7 +317,16 @@ class CountsCache:
 
         self._fold(net, 1, in_document, chain, subtree, recomputed)
         self._fold({(case, code): n for code, case, n in case_log if n}, 2, for_case, chain, subtree, recomputed)
-        self._fold_spans(span_log)
+        self._fold_spans([r for r in span_log if r[1] not in shifted])
+        if shifted:  # shifted codings are not in the log: those documents' coded characters afresh
+            covered = covered_characters(self.db, shifted)
+            shares = shares_from(self.db, covered)
+            for doc in shifted:
+                if doc in shares:
+                    self.covered[doc], self.shares[doc] = covered[doc], shares[doc]
+                else:
+                    self.covered.pop(doc, None)
+                    self.shares.pop(doc, None)
         self.synced_key = key = self._key()
         if time.monotonic() - self.last_save > SAVE_EVERY_S:
             self._save(key)

@@ -9,12 +9,19 @@ first checks that the row is still exactly as the step left it; if another progr
 used it meanwhile, the undo is refused as a whole and nothing is lost. The inverse's own entries
 are the redo.
 
+A shift (every coding or turn of a document after an edit moved by one amount) is journalled as
+ONE entry, not one per row: the ids it moved, the amount, and a digest of those rows as the shift
+left them. Its inverse checks the digest (so another writer's change is still refused) and shifts
+the same ids back, itself as one entry. The per-row triggers stay quiet while a shift runs (they
+read temp.npm_shifting, which the counts cache watches too: a shift moves no count).
+
 Not journalled: the audit trail (history is not undone), coders (a coder row may outlive an
 undone step harmlessly) and the full-text index (its own triggers follow document_texts).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -27,6 +34,9 @@ _UNJOURNALLED = {"audit", "coders", "sqlite_sequence", "sqlite_stat1"}
 # Columns too large to copy on insert; undo of an insert needs only the row's identity, and the
 # redo gets the whole row back from the undo's own delete.
 _HEAVY = {"document_texts": ("text",)}
+# While a shift runs this temp table holds one row (table, document): row triggers stay quiet.
+SHIFTING = "npm_shifting"
+_PARK = 1 << 40  # parks shifted rows past any real offset when a shift meets a unique span midway
 # A step bigger than this is done but cannot be undone (its journal would not fit in memory well).
 MAX_UNDO_ROWS = 2_000_000
 
@@ -40,7 +50,7 @@ class Entry:
     """One row change: an insert has `new`, a delete `old`, an update both."""
 
     table: str
-    op: str  # "i" insert, "d" delete, "u" update
+    op: str  # "i" insert, "d" delete, "u" update, "s" shift: old = (document, delta, ids JSON, digest)
     old: tuple | None
     new: tuple | None
     refs: tuple | None = None  # identities of the rows `old` refers to, one per foreign key (see Journal)
@@ -106,6 +116,7 @@ class Journal:
         refs_cols = ", ".join(f"r{k}" for k in range(self.ref_width))
         conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {TABLE} (seq INTEGER PRIMARY KEY, tbl TEXT NOT NULL, "
                      f"op TEXT NOT NULL, {refs_cols}, {olds}, {news})")
+        ensure_shifting(conn)
         self._triggers: list[tuple[str, str]] = []
         for name, cols in self.columns.items():
             heavy = _HEAVY.get(name, ())
@@ -119,10 +130,11 @@ class Journal:
                     ("i", "INSERT", n_cols, new_light),
                     ("d", "DELETE", f"{r_cols}{o_cols}", f"{refs_sql}{old_all}"),
                     ("u", "UPDATE", f"{r_cols}{o_cols}, {n_cols}", f"{refs_sql}{old_all}, {new_all}")):
+                quiet = f" WHEN NOT EXISTS (SELECT 1 FROM temp.{SHIFTING})" if op == "u" else ""
                 self._triggers.append((
                     f"npmdesk_journal_{name}_{op}",
-                    f'CREATE TEMP TRIGGER IF NOT EXISTS "npmdesk_journal_{name}_{op}" AFTER {when} ON main."{name}" '
-                    f"BEGIN INSERT INTO {TABLE}(tbl, op, {columns}) VALUES ('{name}', '{op}', {values}); END"))
+                    f'CREATE TEMP TRIGGER IF NOT EXISTS "npmdesk_journal_{name}_{op}" AFTER {when} ON main."{name}"'
+                    f"{quiet} BEGIN INSERT INTO {TABLE}(tbl, op, {columns}) VALUES ('{name}', '{op}', {values}); END"))
         self.resume()
 
     def suspend(self) -> None:
@@ -134,6 +146,52 @@ class Journal:
     def resume(self) -> None:
         for _name, sql in self._triggers:
             self.conn.execute(sql)
+
+    def recording(self, table: str) -> bool:
+        """Whether updates of `table` are journalled now (not inside unjournalled())."""
+        return self.conn.execute("SELECT 1 FROM temp.sqlite_master WHERE type = 'trigger' AND name = ?",
+                                 (f"npmdesk_journal_{table}_u",)).fetchone() is not None
+
+    def shift(self, table: str, document_id: int, from_start: int, delta: int) -> list[int]:
+        """Shift the rows of `table` (codings, turns) of a document starting at or after
+        `from_start` by `delta`, journalled as one entry; returns their ids."""
+        ids = shift_rows(self.conn, table, document_id, "start >= ?", (from_start,), delta)
+        self._record_shift(table, document_id, delta, ids)
+        return ids
+
+    def _record_shift(self, table: str, document_id: int, delta: int, ids: list[int]) -> None:
+        if not ids or not self.recording(table):
+            return
+        ids_json = json.dumps(ids)
+        self.conn.execute(f"INSERT INTO temp.{TABLE}(tbl, op, o0, o1, o2, o3) VALUES (?, 's', ?, ?, ?, ?)",
+                          (table, document_id, delta, ids_json, self._digest(table, ids_json)))
+
+    def _digest(self, table: str, ids_json: str) -> str:
+        """A digest of the rows `ids_json` names, in id order, every column with its type (JSON
+        keeps integers, reals and text apart; quote() where a row holds a blob, which JSON cannot):
+        equal only if each row is exactly as it was."""
+        cols = ", ".join(f'"{c}"' for c in self.columns[table])
+        sql = ("SELECT count(*) || ':' || ifnull(group_concat(r, ';'), '') FROM (SELECT {row} AS r FROM "
+               f'main."{table}" WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id)')
+        try:
+            text = self.conn.execute(sql.format(row=f"json_array({cols})"), (ids_json,)).fetchone()[0]
+        except sqlite3.OperationalError:  # a blob
+            quoted = " || ',' || ".join(f'quote("{c}")' for c in self.columns[table])
+            text = "q" + self.conn.execute(sql.format(row=quoted), (ids_json,)).fetchone()[0]
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def _revert_shift(self, e: Entry) -> None:
+        document_id, delta, ids_json, digest = e.before
+        if self._digest(e.table, ids_json) != digest:
+            raise UndoConflictError(_conflict(e.table, "another program or window has changed or removed what "
+                                                       "this step wrote"))
+        ids = json.loads(ids_json)
+        moved = shift_rows(self.conn, e.table, document_id, "id IN (SELECT value FROM json_each(?))", (ids_json,),
+                           -delta)
+        if len(moved) != len(ids):
+            raise UndoConflictError(_conflict(e.table, "another program or window has changed or removed what "
+                                                       "this step wrote"))
+        self._record_shift(e.table, document_id, -delta, ids)
 
     def _fingerprint(self, parent: str) -> str:
         """SQL for what identifies a parent row beyond its id: its guid, else its natural key (the
@@ -170,6 +228,9 @@ class Journal:
         o0, n0 = 3 + rw, 3 + rw + w
         for r in rows:
             table, op = r[1], r[2]
+            if op == "s":
+                out.append(Entry(table, op, tuple(r[o0:o0 + 4]), None))
+                continue
             n = len(self.columns[table])
             old = tuple(r[o0:o0 + n]) if op != "i" else None
             new = tuple(r[n0:n0 + n]) if op != "d" else None
@@ -199,7 +260,7 @@ class Journal:
         # With every row back, each restored row must refer to the very rows it referred to.
         restored: dict[str, list[Entry]] = {}
         for e in entries:
-            if e.op != "i" and self.refs.get(e.table):
+            if e.op in ("d", "u") and self.refs.get(e.table):
                 restored.setdefault(e.table, []).append(e)
         for table, rows in restored.items():
             self._check_refs(table, rows)
@@ -213,6 +274,10 @@ class Journal:
             raise UndoConflictError(f"the project's table {table!r} is no longer there")
         where = self._where(table)
         try:
+            if op == "s":
+                for e in run:
+                    self._revert_shift(e)
+                return
             if op == "i":
                 cur = self.conn.executemany(f'DELETE FROM main."{table}" WHERE {where}',
                                             [self._match_params(table, e.after) for e in run])
@@ -285,8 +350,15 @@ class Journal:
         cased_codings: set[int] = set()
         col = self._column_index
         for e in entries:
-            rows = [r for r in (e.old, e.new) if r is not None]
             t = e.table
+            if e.op == "s":  # a shift: those rows moved, no count changed (core/changes.py)
+                sets["documents"].add(e.before[0])
+                if t == "codings":
+                    moved = json.loads(e.before[2])
+                    coding_ids.update(moved)
+                    sets["codings_changed"].update(moved)
+                continue
+            rows = [r for r in (e.old, e.new) if r is not None]
             if t == "codings":
                 cid = rows[0][col(t, "id")]
                 coding_ids.add(cid)
@@ -336,6 +408,33 @@ class Journal:
 
     def _column_index(self, table: str, column: str) -> int:
         return self._positions[table][column]
+
+
+def ensure_shifting(conn: sqlite3.Connection) -> None:
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {SHIFTING}(tbl TEXT NOT NULL, document_id INTEGER NOT NULL)")
+
+
+def shift_rows(conn: sqlite3.Connection, table: str, document_id: int, where: str, params: tuple,
+               delta: int) -> list[int]:
+    """`UPDATE table SET start += delta, end += delta` for a document's rows matching `where`, with
+    the row triggers quiet (temp.npm_shifting says a shift runs); returns the ids moved. SQLite
+    checks a unique span row by row, so a shift can meet a row that has not moved yet (spans
+    exactly `delta` apart): then the rows are parked past any offset and moved back."""
+    ensure_shifting(conn)
+    conn.execute(f"INSERT INTO temp.{SHIFTING}(tbl, document_id) VALUES (?, ?)", (table, document_id))
+    try:
+        sql = (f'UPDATE main."{table}" SET start = start + ?, end = end + ? '
+               f"WHERE document_id = ? AND {where} RETURNING id")
+        try:
+            return [r[0] for r in conn.execute(sql, (delta, delta, document_id, *params)).fetchall()]
+        except sqlite3.IntegrityError:  # the statement is undone as a whole; the transaction goes on
+            parked = json.dumps([r[0] for r in conn.execute(sql, (_PARK + delta, _PARK + delta, document_id,
+                                                                   *params)).fetchall()])
+            return [r[0] for r in conn.execute(
+                f'UPDATE main."{table}" SET start = start - ?, end = end - ? '
+                "WHERE id IN (SELECT value FROM json_each(?)) RETURNING id", (_PARK, _PARK, parked)).fetchall()]
+    finally:
+        conn.execute(f"DELETE FROM temp.{SHIFTING}")
 
 
 def _by_changed_columns(run: list[Entry]) -> dict[tuple[int, ...], list[Entry]]:

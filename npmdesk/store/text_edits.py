@@ -23,6 +23,7 @@ from npmdesk.core.text_edits import Edit, EditError, SpanMap, apply_edits
 from npmdesk.store.base import StoreBase
 from npmdesk.store.database import now
 from npmdesk.store.documents import count_words
+from npmdesk.store.journal import Journal, shift_rows
 
 _SHIFT = 1 << 40  # parks moved codings past any real offset while their spans are rewritten
 
@@ -185,13 +186,21 @@ class TextEditsMixin(StoreBase):
                           [(_SHIFT, _SHIFT, cid) for _s, _e, cid in updates])
         shifted: list[int] = []
         if delta:
-            shifted = _shift_codings(c, doc_id, last_end, delta)
+            shifted = self._shift(c, "codings", doc_id, last_end, delta)
         if updates:
             c.executemany("UPDATE codings SET start = ?, end = ? WHERE id = ?", updates)
         moved = {cid for _s, _e, cid in updates}
         moved.update(shifted)
         moved.difference_update(tail_removed)
         return moved, removed
+
+    def _shift(self, c: sqlite3.Connection, table: str, doc_id: int, from_start: int, delta: int) -> list[int]:
+        """Move the document's codings or turns starting at or after `from_start` by `delta`: one
+        statement, and (in a project's write) one journal entry (store/journal.py); their ids."""
+        journal: Journal | None = getattr(self, "_journal", None)
+        if journal is not None:
+            return journal.shift(table, doc_id, from_start, delta)
+        return shift_rows(c, table, doc_id, "start >= ?", (from_start,), delta)
 
     def _move_turns(self, c: sqlite3.Connection, doc_id: int, mapping: SpanMap) -> int:
         if not mapping.starts:
@@ -206,9 +215,8 @@ class TextEditsMixin(StoreBase):
             elif (ns, max(ne, ns)) != (s, e):
                 updates.append((ns, max(ne, ns), tid))
         c.executemany("DELETE FROM turns WHERE id = ?", gone)
-        if delta:  # the turns after the last edit shift by one amount (no unique span to collide)
-            c.execute("UPDATE turns SET start = start + ?, end = end + ? WHERE document_id = ? AND start >= ?",
-                      (delta, delta, doc_id, last_end))
+        if delta:  # the turns after the last edit shift by one amount: one statement, one journal entry
+            self._shift(c, "turns", doc_id, last_end, delta)
         c.executemany("UPDATE turns SET start = ?, end = ? WHERE id = ?", updates)
         return len(gone)
 
@@ -261,22 +269,6 @@ def record_version(c: sqlite3.Connection, doc_id: int, old: str, new: str, summa
     c.execute("INSERT INTO document_versions(document_id, version, text_sha256, created, coder_id, summary) "
               "VALUES (?, ?, ?, ?, ?, ?)", (doc_id, last + 1, new_sha256 or text_sha256(new), now(), coder_id, summary))
     return last + 1
-
-
-def _shift_codings(c: sqlite3.Connection, doc_id: int, from_start: int, delta: int) -> list[int]:
-    """Shift every coding starting at or after `from_start` by `delta` in one statement; returns
-    their ids. SQLite checks the unique span row by row, so a shift can meet a coding of the same
-    code that has not moved yet (spans exactly `delta` apart): then they are parked and moved back."""
-    try:
-        return [r[0] for r in c.execute(
-            "UPDATE codings SET start = start + ?, end = end + ? WHERE document_id = ? AND start >= ? RETURNING id",
-            (delta, delta, doc_id, from_start)).fetchall()]
-    except sqlite3.IntegrityError:  # the statement is undone as a whole; the transaction goes on
-        c.execute("UPDATE codings SET start = start + ?, end = end + ? WHERE document_id = ? AND start >= ?",
-                  (_SHIFT + delta, _SHIFT + delta, doc_id, from_start))
-        return [r[0] for r in c.execute(
-            "UPDATE codings SET start = start - ?, end = end - ? WHERE document_id = ? AND start >= ? RETURNING id",
-            (_SHIFT, _SHIFT, doc_id, _SHIFT)).fetchall()]
 
 
 def edited_word_count(old: str, new: str, mapping: SpanMap, stored: int | None) -> int:
