@@ -1,0 +1,126 @@
+"""A text edit journals the codings and turns it shifts as ONE entry each (ids, amount, digest), not
+one per row; undo and redo stay exact, another writer's change to a shifted row is still refused,
+and the counts cache takes a shift for what it is (no count moves; coded characters recounted)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from npmdesk.core.model import TurnSpec
+from npmdesk.store import Project
+from npmdesk.store.counts_cache import covered_characters, forget, full_counts, shares_from
+from npmdesk.store.journal import UndoConflictError
+from tests.store.test_journal import _dump
+
+
+@pytest.fixture
+def coded(tmp_path):
+    rng = random.Random(3)
+    lines, turns, at = [], [], 0
+    for k in range(40):
+        speaker = "Interviewer" if k % 2 == 0 else "NPM-1"
+        line = f"{speaker}: " + " ".join(rng.choice(("mentor", "café", "😀", "belonging", "e\u0301tude"))
+                                        for _ in range(8))
+        lines.append(line)
+        turns.append(TurnSpec(at, at + len(line), speaker))
+        at += len(line) + 1
+    text = "\n".join(lines)
+    p = Project.create(tmp_path / "s.npmdesk", "Ana")
+    doc = p.add_document("Interview", text, turns=turns)
+    p.link_speaker(doc, "NPM-1", p.add_case("NPM-1"))
+    early, late = p.add_code("Early"), p.add_code("Late")
+    with p.write("setup"):
+        for s in range(0, len(text) - 12, 7):
+            p.apply_coding(doc, early if s < 60 else late, s, s + 12)
+    p.doc, p.early, p.late = doc, early, late
+    yield p
+    p.close()
+
+
+def _shifted_ids(p, doc, from_start):
+    return {r[0] for r in p.db.execute("SELECT id FROM codings WHERE document_id = ? AND start >= ?",
+                                       (doc, from_start))}
+
+
+def test_an_insertion_journals_each_shift_as_one_entry_and_undo_redo_are_exact(coded):
+    p = coded
+    at = 40
+    shifted = _shifted_ids(p, p.doc, at)
+    assert len(shifted) > 100
+    before = _dump(p.path)
+    p.edit_text(p.doc, [(at, at, "x")])
+    step = p.last_step
+    after = _dump(p.path)
+    shifts = [e for e in step.entries if e.op == "s"]
+    assert sorted(e.table for e in shifts) == ["codings", "turns"]
+    assert not [e for e in step.entries if e.table == "codings" and e.op == "u" and e.before[0] in shifted]
+    assert len(step.entries) < 20  # not one per shifted row
+    c = step.changes
+    assert shifted <= c.codings_changed and c.documents == {p.doc}
+    assert p.late not in (c.counted_codes or ())  # a shift moves no count
+    redo = p.revert(step, "edit")
+    assert _dump(p.path) == before
+    assert [e.op for e in redo.entries].count("s") == 2
+    p.revert(redo, "redo edit")
+    assert _dump(p.path) == after
+
+
+def test_a_deletion_that_parks_colliding_spans_undoes_exactly(coded):
+    p = coded
+    # Spans of one code exactly one character apart: a one-character shift meets them midway.
+    with p.write("more"):
+        for s in range(300, 330):
+            p.apply_coding(p.doc, p.late, s, s + 3)
+    before = _dump(p.path)
+    p.edit_text(p.doc, [(250, 251, "")])
+    step = p.last_step
+    after = _dump(p.path)
+    assert any(e.op == "s" and e.table == "codings" for e in step.entries)
+    redo = p.revert(step, "edit")
+    assert _dump(p.path) == before
+    p.revert(redo, "redo edit")
+    assert _dump(p.path) == after
+
+
+@pytest.mark.parametrize("meddle", [
+    lambda other, cid, doc: other.set_exemplar(cid, True),
+    lambda other, cid, doc: other.remove_coding(cid),
+    lambda other, cid, doc: other.change_coding_span(cid, 2, 5),
+])
+def test_undo_of_a_shift_refuses_when_another_program_changed_a_shifted_coding(coded, meddle):
+    p = coded
+    p.edit_text(p.doc, [(40, 40, "xyz")])
+    step = p.last_step
+    victim = max(_shifted_ids(p, p.doc, 500))
+    other = Project.open(p.path, "Cli")
+    meddle(other, victim, p.doc)
+    other.close()
+    before = _dump(p.path)
+    with pytest.raises(UndoConflictError, match="Nothing was undone"):
+        p.revert(step, "edit")
+    assert _dump(p.path) == before
+
+
+def test_counts_and_coded_shares_follow_edits_and_undo_without_recounting_shifts(coded):
+    p = coded
+    p.code_counts()  # the cache is loaded: later reads fold only what the log says
+    steps = []
+    for edit in ([(40, 40, "inserted words")], [(10, 200, "")], [(0, 5, "")], [(400, 400, "\n")]):
+        p.edit_text(p.doc, edit)
+        steps.append(p.last_step)
+        _assert_cache_matches_tables(p)
+    for step in reversed(steps):
+        p.revert(step, "edit")
+        _assert_cache_matches_tables(p)
+
+
+def _assert_cache_matches_tables(p):
+    for with_descendants in (False, True):
+        want = {c: v for c, v in full_counts(p.db, with_descendants).items() if v.codings}
+        assert p.code_counts(with_descendants=with_descendants) == want
+    shares = p.coded_shares()
+    assert shares == shares_from(p.db, covered_characters(p.db))
+    forget(p)
+    assert p.coded_shares() == shares
