@@ -127,7 +127,7 @@ def deidentified(project, coder_names: str = "role") -> Iterator[DeidentifiedPro
         _ACTIVE.reset(token)
 
 
-def export_exchange_deidentified(project, export: Callable[[Any, Any], Any], out, coder_names: str = "role") -> None:
+def export_exchange_deidentified(project, export: Callable[[Any, Any], Any], out, coder_names: str = "role") -> Any:
     """A de-identified .qdpx/.qdc: REFI-QDA files carry full texts with positions, so they are written
     from a de-identified temporary copy of the project (store/deidentified_copy.py: texts replaced,
     codings moved exactly), never by rewriting positions on the way out. The copy is deleted after."""
@@ -139,7 +139,7 @@ def export_exchange_deidentified(project, export: Callable[[Any, Any], Any], out
         copy = Project.open(copy_path, project.coder_name, read_only=True)
         try:
             with deidentified(copy, coder_names) as view:
-                export(view, out)
+                return export(view, out)
         finally:
             copy.close()
 

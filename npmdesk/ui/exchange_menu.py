@@ -146,9 +146,42 @@ def choose_positions(w, analysis) -> tuple[bool, str | None]:
     return True, dialog.choice() or None
 
 
+_AS_IS = ""
+
+
+def choose_deidentified(w, what: str) -> str | None:
+    """'' to write the file as it is, a coder-names choice ('role', 'initials', 'keep') to write it
+    de-identified, None when cancelled. Asked only once the project has something to de-identify
+    (terms marked for replacement in Find identifiers, or identifying attributes)."""
+    p = w.project
+    if not any(x.action == "replace" for x in p.pseudonyms()) and not p.identifying_attributes():
+        return _AS_IS
+    choices = [(_AS_IS, "As it is (real names)"),
+               ("role", "De-identified: pseudonym table applied, coders by role (or initials)"),
+               ("initials", "De-identified: pseudonym table applied, coders by initials"),
+               ("keep", "De-identified: pseudonym table applied, coders keep their names")]
+    dialog = ChoiceDialog(w, "Write de-identified?", f"The project has a pseudonym table. Write the {what} as "
+                          "it is, or de-identified (the texts written with the replacements, codings moved "
+                          "exactly, identifying attributes left out; the project itself is not changed)?",
+                          choices, object_name="exchangeDeidentifiedDialog")
+    return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def _write_exchange(w, export, out: Path, coder_names: str):
+    """Write a .qdpx/.qdc, de-identified when `coder_names` is set (formats/deidentified.py)."""
+    if not coder_names:
+        return export(w.project, out)
+    from npmdesk.formats.deidentified import export_exchange_deidentified
+
+    return export_exchange_deidentified(w.project, export, out, coder_names)
+
+
 def export_project_qdpx(w) -> None:
     target = choose_export_target(w)
     if target is None:
+        return
+    coder_names = choose_deidentified(w, "project")
+    if coder_names is None:
         return
     out = _save_path(w, "Export project as REFI-QDA", ".qdpx", "REFI-QDA projects")
     if out is None:
@@ -156,26 +189,30 @@ def export_project_qdpx(w) -> None:
     from npmdesk.formats.refi.exporter import export_qdpx
 
     try:
-        summary = export_qdpx(w.project, out, target)
+        summary = _write_exchange(w, lambda project, path: export_qdpx(project, path, target), out, coder_names)
     except (NpmdeskError, OSError) as e:
         show_error(w, f"The project was not exported.\n\n{e}", "Export failed")
         return
     counts = ", ".join(f"{v} {k}" for k, v in summary.counts.items())
-    show_info(w, "Export finished", f"Wrote {out.name}: {counts}.", "\n".join(summary.notes))
+    how = ", de-identified" if coder_names else ""
+    show_info(w, "Export finished", f"Wrote {out.name}{how}: {counts}.", "\n".join(summary.notes))
 
 
 def export_codebook_qdc(w) -> None:
+    coder_names = choose_deidentified(w, "codebook")
+    if coder_names is None:
+        return
     out = _save_path(w, "Export codebook as REFI-QDA", ".qdc", "REFI-QDA codebooks")
     if out is None:
         return
     from npmdesk.formats.refi.qdc import export_qdc
 
     try:
-        export_qdc(w.project, out)
+        _write_exchange(w, export_qdc, out, coder_names)
     except (NpmdeskError, OSError) as e:
         show_error(w, f"The codebook was not exported.\n\n{e}", "Export failed")
         return
-    show_info(w, "Export finished", f"Wrote the codebook to {out.name}.")
+    show_info(w, "Export finished", f"Wrote the codebook to {out.name}" + (", de-identified." if coder_names else "."))
 
 
 def import_codebook_qdc(w) -> None:

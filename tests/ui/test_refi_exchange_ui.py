@@ -85,3 +85,34 @@ def test_a_category_is_refused_in_the_window(window, qtbot, reopen):
     click_code(qtbot, window, code.id)
     assert "is a category and cannot be applied" in window.statusBar().currentMessage()
     assert len(reopen().codings_in_document(window.current_document)) == before
+
+
+def test_export_offers_a_de_identified_file_once_there_is_a_pseudonym_table(window, tmp_path, monkeypatch,
+                                                                             messages):
+    import zipfile
+
+    p = window.project
+    out = tmp_path / "shared.qdpx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(exchange_menu, "show_info", lambda *a, **k: messages.append(" | ".join(map(str, a[1:]))))
+    asked = []
+
+    def choose(dialog):
+        asked.append(dialog.objectName())
+        if dialog.objectName() == "exchangeDeidentifiedDialog":
+            dialog.combo.setCurrentIndex(dialog.combo.findData("initials"))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(exchange_menu.ChoiceDialog, "exec", choose)
+    exchange_menu.export_project_qdpx(window)  # nothing to de-identify yet: not asked
+    assert asked == ["exportTargetDialog"]
+    assert window.run("Pseudonym", lambda: p.set_pseudonym("NPM-1", "replace", "P-01")).ok
+    asked.clear()
+    before = p.path.read_bytes()
+    exchange_menu.export_project_qdpx(window)
+    assert asked == ["exportTargetDialog", "exchangeDeidentifiedDialog"]
+    with zipfile.ZipFile(out) as z:
+        body = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+    assert "NPM-1" not in body and "P-01" in body and 'name="Ana"' not in body and 'name="A."' in body
+    assert "de-identified" in messages[-1]
+    assert p.path.read_bytes() == before  # the project itself is not changed
