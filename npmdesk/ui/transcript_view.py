@@ -356,20 +356,28 @@ class TranscriptView(QPlainTextEdit):
         if self.positions is None:
             return
         sels = []
+        shaded: list[tuple[int, int, QColor]] = []  # (start, end, background), later ones on top
         playing = getattr(self, "_playing", None)
         if playing is not None:
+            shaded.append((playing[0], playing[1], QColor("#d6eaff")))
             sels.append(self._extra(playing[0], playing[1], background=QColor("#d6eaff"),
                                     outline=False))
         for start, end in self._search_marks:
+            shaded.append((start, end, QColor("#ffe066")))
             sels.append(self._extra(start, end, background=QColor("#ffe066"), outline=False))
         if self.located is not None:
+            shaded.append((*self.located, QColor("#ffd6a5")))
             located = self._extra(*self.located, background=QColor("#ffd6a5"), outline=False)
             located.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
             located.format.setUnderlineColor(QColor("#c05600"))
             sels.append(located)
         span = self.index.spans.get(self.current_coding) if self.current_coding is not None else None
         if span is not None:
-            sels.append(self._extra(span.start, span.end, background=None, outline=True))
+            # Over a shaded mark the outline carries that mark's colours: an outline without them,
+            # drawn over a shaded range, left its words invisible (Qt paints the later range's text
+            # without the earlier one's pen).
+            for a, b, background in _pieces(span.start, span.end, shaded):
+                sels.append(self._extra(a, b, background=background, outline=True))
         self.setExtraSelections(sels)
 
     def _extra(self, start, end, background, outline):
@@ -531,3 +539,15 @@ class TranscriptView(QPlainTextEdit):
         super().resizeEvent(event)
         cr = self.contentsRect()
         self.margin.setGeometry(cr.left(), cr.top(), self.margin.sizeHint().width(), cr.height())
+
+
+def _pieces(start: int, end: int, shaded: list[tuple[int, int, QColor]]) -> list[tuple[int, int, QColor | None]]:
+    """[start, end) cut where shaded ranges begin or end, each piece with the background of the
+    last shaded range covering it (None where none does)."""
+    cuts = sorted({start, end} | {x for a, b, _ in shaded for x in (a, b) if start < x < end})
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        cover = [bg for s0, e0, bg in shaded if s0 <= a and b <= e0]
+        out.append((a, b, cover[-1] if cover else None))
+    return out
+

@@ -90,3 +90,24 @@ def test_alt_drag_selects_exact_characters(qtbot, window, reopen):
     code = code_id(window, "Seeing the system")
     click_code(qtbot, window, code)
     assert (code, "body te") in stored(reopen, doc)
+
+
+def test_a_located_passage_that_is_also_the_current_coding_keeps_its_words_visible(qtbot, window):
+    """Found by the stripes work: a jump's mark under the current coding's outline left the words
+    invisible (the rectangle painted, no text)."""
+    from PySide6.QtGui import QTextCursor
+
+    t = window.transcript
+    coding_id, span = next(iter(t.index.spans.items()))
+    t.locate(span.start, span.end)
+    t.set_current_coding(coding_id)
+    qtbot.wait(20)
+    image = t.viewport().grab().toImage()
+    a, _ = t.positions.span_to_qt(span.start, span.start)
+    cur = QTextCursor(t.document())
+    cur.setPosition(a)
+    rect = t.cursorRect(cur)
+    dark = sum(1 for x in range(rect.x(), min(rect.x() + 120, image.width()))
+               for y in range(rect.y(), rect.y() + rect.height())
+               if image.pixelColor(x, y).lightness() < 90)
+    assert dark > 40  # glyphs of the first words are drawn
