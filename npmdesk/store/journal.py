@@ -353,10 +353,9 @@ class Journal:
             t = e.table
             if e.op == "s":  # a shift: those rows moved, no count changed (core/changes.py)
                 sets["documents"].add(e.before[0])
-                if t == "codings":
-                    moved = json.loads(e.before[2])
-                    coding_ids.update(moved)
-                    sets["codings_changed"].update(moved)
+                if t == "codings":  # not in coding_ids: their codes are unknown here, so a change of
+                    # who they speak for (coding_cases) makes every code's count suspect
+                    sets["codings_changed"].update(json.loads(e.before[2]))
                 continue
             rows = [r for r in (e.old, e.new) if r is not None]
             if t == "codings":

@@ -9,7 +9,8 @@
    coding after it shifts).
 2. The same through the window: one typed character in edit mode (store commit + the viewer
    refreshed in place + margin repainted), its undo, and the viewer's own share of it (the
-   in-place refresh the window asks for, without the store).
+   in-place refresh the window asks for, without the store), and the size of one typed
+   character's undo journal (a shift is one entry, not one per moved row).
 3. `save_deidentified_copy` of the benchmark corpus (tests/perf/corpus.py) with a pseudonym table.
 """
 
@@ -96,6 +97,8 @@ def main() -> int:
         app.processEvents()
         settled.append(time.perf_counter() - t)
         assert ok
+    last = window.undo_stack.command(window.undo_stack.index() - 1).step
+    shifts = sum(e.op == "s" for e in last.entries)
     for _ in range(args.repeat):
         t = time.perf_counter()
         window.undo_stack.undo()
@@ -106,6 +109,9 @@ def main() -> int:
     print(line("window edit (store + viewer in place + repaint)", typed))
     print(line("window edit, after deferred refreshes", settled))
     print(line("window undo of an edit (store + viewer in place + repaint)", undone))
+    print(f"undo journal of one typed character: {len(last.entries)} entries ({shifts} of them shifts, one per "
+          f"table), {len(last.changes.codings_changed)} codings moved, {len(last.changes.counted_codes or ())} codes "
+          "to recount")
     # The viewer's share: refresh the transcript on show to an edited text (what the window does
     # after the store has committed), given what the store reads for it.
     project = window.project

@@ -124,3 +124,14 @@ def _assert_cache_matches_tables(p):
     assert shares == shares_from(p.db, covered_characters(p.db))
     forget(p)
     assert p.coded_shares() == shares
+
+
+def test_a_relabel_that_changes_who_shifted_codings_speak_for_recounts_their_codes(coded):
+    p = coded
+    p.code_counts()
+    p.relabel_speaker(p.doc, "NPM-1", "Interviewer")  # joins the unlinked speaker: NPM-1's codings lose her
+    c = p.last_step.changes
+    assert any(e.op == "s" for e in p.last_step.entries)
+    assert c.counted_codes is None or p.late in c.counted_codes
+    assert p.code_counts()[p.late].participants == 0
+    _assert_cache_matches_tables(p)
