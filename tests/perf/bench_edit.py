@@ -97,7 +97,11 @@ def main() -> int:
         app.processEvents()
         settled.append(time.perf_counter() - t)
         assert ok
-    last = window.undo_stack.command(window.undo_stack.index() - 1).step
+    from npmdesk.ui.commands import StoreStep
+
+    command = window.undo_stack.command(window.undo_stack.index() - 1)
+    assert isinstance(command, StoreStep)
+    last = command.step
     shifts = sum(e.op == "s" for e in last.entries)
     for _ in range(args.repeat):
         t = time.perf_counter()
