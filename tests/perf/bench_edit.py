@@ -86,6 +86,7 @@ def main() -> int:
     editor = window.transcript_edit
     editor.set_editing(True)
     view = window.transcript
+    assert view.positions is not None
     typed, settled, undone, refresh = [], [], [], []
     for i in range(args.repeat):
         at = view.positions.length // 2 + i
@@ -119,6 +120,7 @@ def main() -> int:
     # The viewer's share: refresh the transcript on show to an edited text (what the window does
     # after the store has committed), given what the store reads for it.
     project = window.project
+    assert project is not None
     text = project.document_text(doc)
     spans, turns, codes = project.coding_spans(doc), project.turns(doc), project.codes()
     from npmdesk.core.text_edits import apply_edits
