@@ -50,12 +50,19 @@ def test_every_span_reads_what_the_arithmetic_predicts(case):
     new, mapping = apply_edits(text, edits)
     for s, e in spans:
         moved = mapping.span(s, e)
-        want = expected_text(text, sorted(edits), s, e)
+        # Stable by position: two insertions at one offset keep their given order, as apply_edits does.
+        want = expected_text(text, sorted(edits, key=lambda x: x[:2]), s, e)
         if moved is None:
             assert want == ""
         else:
             assert new[moved[0]:moved[1]] == want
             assert 0 <= moved[0] < moved[1] <= len(new)
+
+
+def test_two_insertions_at_one_offset_keep_their_order():
+    new, mapping = apply_edits("ab", [(1, 1, "z"), (1, 1, "c")])
+    assert new == "azcb" and new[slice(*mapping.span(0, 2))] == "azcb"
+    assert expected_text("ab", [(1, 1, "z"), (1, 1, "c")], 0, 2) == "azcb"
 
 
 @settings(max_examples=300, deadline=None)
