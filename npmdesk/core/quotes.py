@@ -178,7 +178,19 @@ def _ends_sentence(text: str, doc: str, end: int, ceiling: int) -> bool:
     if t and t[-1] in _SENTENCE_END:
         return True
     rest = doc[end:ceiling]
-    return not rest.strip() or rest.lstrip(" \t").startswith("\n")
+    if not rest.strip() or rest.lstrip(" \t").startswith("\n"):
+        return True
+    # Coded up to the sentence's closing mark but not over it (selections snap to words, which
+    # leaves the full stop out): the sentence is whole, so no ellipsis.
+    k = 0
+    while k < len(rest) and rest[k] in _CLOSERS:
+        k += 1
+    if k < len(rest) and rest[k] in _SENTENCE_END:
+        k += 1
+        while k < len(rest) and (rest[k] in _CLOSERS or rest[k] in _SENTENCE_END):
+            k += 1
+        return k == len(rest) or rest[k] in " \t\n"
+    return False
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,11 @@ def test_quote_text_labels_ellipses_and_curly_marks():
     start = text.index("Permission")
     assert quote_text(quote_parts(text, start, start + 11, d.attribute(start, start + 11), nested=False)) \
         == "Permission,\u2026"  # starts after the label: no leading ellipsis
+    k = text.index("Permission, honestly") + len("Permission, honestly")  # up to the full stop, not over it
+    assert quote_text(quote_parts(text, start, k, d.attribute(start, k), nested=False)) == "Permission, honestly"
+    m = text.index("My mentor said")
+    n = text.index('you belong"') + len("you belong")  # inside the closing mark: mid-sentence still
+    assert quote_text(quote_parts(text, m, n, d.attribute(m, n), nested=False)).endswith("belong\u2026")
     assert curly("'90s \"quoted\" isn't", nested=False) == "\u201990s \u201cquoted\u201d isn\u2019t"
 
 
