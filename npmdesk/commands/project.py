@@ -178,8 +178,10 @@ def _new_code_note(p, path: str, new_code: bool) -> str | None:
     except NotFoundError:
         pass
     paths = [c.path for c in p.codes()]
-    close = close_code_paths(paths, path)
     wanted = [x.casefold() for x in split_path(path)]
+    # The theme a new sub-code goes under is not what was "meant" instead of it.
+    close = [c for c in close_code_paths(paths, path)
+             if [x.casefold() for x in split_path(c)] != wanted[:len(split_path(c))]]
     same = [c for c in close if [x.casefold() for x in split_path(c)][-len(wanted):] == wanted]
     if same and not new_code:
         raise NotFoundError(f"no code {quoted(path)}{did_you_mean(same)}; use that path, or add --new-code "

@@ -91,6 +91,14 @@ def test_coding_with_a_short_name_refuses_a_duplicate_code(tmp_path, capsys):
         assert sorted(c.path for c in p.codes()) == ["Belonging", "Identity", "Identity/Belonging"]
 
 
+def test_a_new_sub_code_is_not_told_it_meant_its_own_theme(tmp_path, capsys):
+    proj = _coded_project(tmp_path, capsys)
+    code, _, err = run(capsys, "code", proj, "--doc", "fg", "--code", "Identity/Othering", "--find", "Hey")
+    assert code == 0 and "did you mean 'Identity'" not in err
+    with Project.open(proj, "Ana", read_only=True) as p:
+        assert "Identity/Othering" in [c.path for c in p.codes()]
+
+
 def test_phrases_are_quoted_as_typed(tmp_path, capsys):
     proj = _coded_project(tmp_path, capsys)
     code, _, err = run(capsys, "code", proj, "--doc", "fg", "--code", "X", "--find", "we are")
