@@ -35,8 +35,9 @@ _PATTERNS = re.compile("|".join((
     rf"|{_MONTH}\s+\d{{4}})(?!\w))",
     r"(?P<phone>(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,5}\)[\s.-]?)?\d{2,5}(?:[\s.-]\d{2,5}){1,3}(?![\w-]))",
 )))
-# A word: a letter, then letters, digits, apostrophes or hyphens. Capitalised: its first letter is upper case.
-_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+# A word: a letter (not inside another word, as the B of '2B'), then letters, digits, apostrophes or hyphens.
+# Capitalised: its first letter is upper case.
+_WORD = re.compile(r"(?<![\w'’\-])[^\W\d_][\w'’\-]*")
 _SPACES = re.compile(r"\s+")
 _SENTENCE_END = frozenset(".!?:;\"“”(\n")
 

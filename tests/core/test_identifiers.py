@@ -35,3 +35,9 @@ def test_unicode_capitals_and_most_frequent_first():
     found = find_identifiers([("d", "we met Zoë and Łukasz, then Zoë again; ok José. and ßtraße")],
                              common_words=COMMON)
     assert [(f.term, f.count) for f in found][:3] == [("Zoë", 2), ("José", 1), ("Łukasz", 1)]
+
+
+def test_a_letter_inside_a_room_number_is_not_a_name():
+    found = by_term(find_identifiers([("Interview 1", "We met in room 2B with Priya Raman, then in 4C.")],
+                                     common_words=COMMON))
+    assert "B" not in found and "C" not in found and "Priya Raman" in found
