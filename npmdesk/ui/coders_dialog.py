@@ -3,8 +3,9 @@ de-identified exports ("PI", "Research assistant"; their initials when no role i
 
 A coder's name is who they open the project as, and a merge matches coders by it, so names are
 shown, not edited. Roles are edited in the table and saved together with Save roles. Coders are not
-journalled (store/coders.py), so saving roles cannot be undone: the dialog asks first, and the
-window says so and starts its undo history again, as it does for every step it cannot undo."""
+journalled (store/coders.py), so saving roles cannot be undone: the dialog asks first. Nor do they
+touch a journalled table, so the window keeps its undo history (run(..., keeps_history=True)):
+every earlier step stays exactly undoable."""
 
 from __future__ import annotations
 
@@ -101,7 +102,7 @@ class CodersDialog(QDialog):
             lines.append("The project is open read-only: roles cannot be changed.")
         else:
             lines.append("Saving roles cannot be undone with Ctrl+Z (coders are not part of the undo history): "
-                         "change a role back here.")
+                         "change a role back here. Your other steps stay undoable.")
         self.note.setText(" ".join(lines))
         self._update_save()
 
@@ -141,17 +142,16 @@ class CodersDialog(QDialog):
         listed = "\n".join(f"{name}: {role or '(initials)'}" for name, role in roles.items())
         answer = QMessageBox.question(
             self, "Save coder roles",
-            f"Save {plural(len(roles), 'role')}?\n\n{listed}\n\nCoder roles are not part of the undo history: "
-            "Ctrl+Z will not take this back, and the steps before it can no longer be undone either. "
-            "A role can be changed back here at any time.",
+            f"Save {plural(len(roles), 'role')}?\n\n{listed}\n\nRoles are saved at once; Ctrl+Z does not take "
+            "them back. Your other steps stay undoable. A role can be changed back here at any time.",
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
         if answer != QMessageBox.StandardButton.Save:
             return False
         outcome = self.w.run(f"Set {plural(len(roles), 'coder role')}", lambda: set_coder_roles(p, roles),
-                             undoable=False)
+                             undoable=False, keeps_history=True)
         if not outcome.ok:
             return False  # the window showed why; the typed roles stay, to correct
-        self.fill()  # what is stored now; the window has said that it cannot be undone
+        self.fill()  # what is stored now; the window has said that Ctrl+Z does not take it back
         return True
 
     def reject(self) -> None:

@@ -52,7 +52,9 @@ class MainWindow(ReviewMixin, QMainWindow):
       returns a QAction (and keeps it enabled only while a project is open).
     - ``run(text, operation, undoable=True)``: the one way the window changes the project. The
       operation (a callable using ``project``'s mutators) runs as one transaction; undoable ones
-      go on ``undo_stack`` as a StoreStep, one that cannot be undone says so and clears the stack.
+      go on ``undo_stack`` as a StoreStep, one that cannot be undone says so and clears the stack
+      (``keeps_history=True``: one that writes only tables the journal leaves out, such as coder
+      roles, says so and keeps the stack, whose steps stay exactly undoable).
       Returns an Outcome (``ok``, ``value``); a refusal has been shown to the user.
     - Signal ``projectChanged(Changes)`` after every committed change (from any source: a step,
       its undo or redo, another program's write); each view decides from it what to redraw.
@@ -370,12 +372,18 @@ class MainWindow(ReviewMixin, QMainWindow):
 
     # Commands and errors --------------------------------------------------------------------------
 
-    def run(self, text: str, operation, *, undoable: bool = True, merge_key=None, on_error=None) -> Outcome:
+    def run(self, text: str, operation, *, undoable: bool = True, keeps_history: bool = False, merge_key=None,
+            on_error=None) -> Outcome:
         """Change the project: the one entry point (see the class docstring). The store does the
         step first; only a step that changed something goes on the undo stack, so a refusal (or
         a step that changed nothing) leaves Undo and Redo as they were. `on_error` takes a refusal
         instead of the standard error message; `merge_key` merges consecutive steps with the same
-        key into one (a memo typed in bursts)."""
+        key into one (a memo typed in bursts).
+
+        `keeps_history=True` is for a step that cannot be undone but writes no journalled table
+        (store/journal.py leaves out coders and the audit trail): every row an earlier step wrote
+        is as that step left it, so the earlier steps stay on the stack, exactly undoable. Only
+        such writes may pass it; a step that wrote journalled rows all the same clears the stack."""
         if self.project is None:
             return Outcome(False)
         with self.own_writes():
@@ -387,7 +395,11 @@ class MainWindow(ReviewMixin, QMainWindow):
         if not step.entries and step.changes.undoable:
             return Outcome(True, value)  # nothing changed: no step to undo
         if not undoable or not step.undoable:
-            self.cannot_undo(text)
+            if keeps_history and not step.entries:
+                self.statusBar().showMessage(f"{text}: done. Ctrl+Z does not take it back; your other steps "
+                                             "stay undoable.", 12000)
+            else:
+                self.cannot_undo(text)
             return Outcome(True, value)
         self.undo_stack.push(StoreStep(self, text, step, merge_key))
         self._sync_undo_actions()

@@ -1,14 +1,17 @@
 """File > Team > Coders…: coders listed with initials and role; a role typed in the table is saved
-after a confirmation (it cannot be undone), and de-identified exports name the coder by it."""
+after a confirmation (Ctrl+Z does not take it back, but every earlier step stays undoable), and
+de-identified exports name the coder by it."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMessageBox
 
 import npmdesk.ui.coders_dialog as cd
 from npmdesk.formats.deidentified import Deidentification
+from npmdesk.store.journal import Journal
+from tests.ui.conftest import click_code, code_id, select_text
 
 
 @pytest.fixture
@@ -54,7 +57,7 @@ def type_role(qtbot, dialog, name: str, role: str) -> None:
     qtbot.mouseClick(t.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(t.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     editor = QApplication.focusWidget()
-    assert editor is not None and editor is not t
+    assert isinstance(editor, QLineEdit) and editor is not t
     editor.selectAll()
     if role:
         qtbot.keyClicks(editor, role)
@@ -82,18 +85,20 @@ def test_coders_are_listed_with_initials_role_and_their_work(opened):
 
 def test_a_typed_role_is_saved_after_confirmation_and_names_the_coder_in_exports(qtbot, window, opened, reopen):
     p = window.project
-    code = p.ensure_code_path("Belonging")
-    assert window.run("Add code", lambda: p.rename_code(code, "Belonging (kept)")).ok
+    assert window.run("Add code", lambda: p.ensure_code_path("Belonging")).ok
     assert window.undo_stack.canUndo()
     type_role(qtbot, opened, "Ben Okafor", "Research assistant")
     assert cells(opened, "Ben Okafor")[3] == "Research assistant"
     assert opened.save.isEnabled() and opened.save.text() == "&Save 1 role"
     assert reopen().coder_roles()["Ben Okafor"] == ""  # typed, not yet saved
     qtbot.mouseClick(opened.save, Qt.MouseButton.LeftButton)
-    assert "Ben Okafor: Research assistant" in opened.asked[-1] and "Ctrl+Z will not" in opened.asked[-1]
+    asked = opened.asked[-1]
+    assert "Ben Okafor: Research assistant" in asked and "Ctrl+Z does not take them back" in asked
+    assert "Your other steps stay undoable" in asked
     assert reopen().coder_roles() == {"Ana": "", "Ben Okafor": "Research assistant"}
-    qtbot.waitUntil(lambda: not window.undo_stack.canUndo())  # said, and the history starts again
-    assert "cannot be undone" in window.statusBar().currentMessage()
+    qtbot.wait(50)  # a step that cannot be undone would clear the stack on the next turn of the loop
+    assert window.undo_stack.canUndo() and window.undo_stack.undoText() == "Add code"
+    assert "other steps stay undoable" in window.statusBar().currentMessage()
     assert not opened.save.isEnabled()
     deid = Deidentification.of(reopen())
     assert deid("Coded by Ben Okafor and Ana.") == "Coded by Research assistant and A.."
@@ -129,3 +134,48 @@ def test_a_role_too_long_is_refused_whole_and_stays_typed(qtbot, window, opened,
     assert any("at most 60 characters" in m for m in messages)
     assert reopen().coder_roles() == {"Ana": "", "Ben Okafor": ""}  # neither role: one step, refused whole
     assert opened.pending() == {"Ana": "PI", "Ben Okafor": "R" * 61}
+
+
+def stored_spans(reopen, doc_id) -> set[tuple[int, str]]:
+    p = reopen()
+    text = p.document_text(doc_id)
+    return {(c.code_id, text[c.start:c.end]) for c in p.codings_in_document(doc_id)}
+
+
+def journalled_rows(project) -> dict[str, list[tuple]]:
+    """Every row of every table the undo journal records (store/journal.py), as stored."""
+    tables = sorted(Journal(project.db.conn).columns)
+    return {t: sorted(project.db.conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}
+
+
+def test_saving_a_role_keeps_the_coding_before_it_undoable(qtbot, window, opened, reopen):
+    """Coder roles touch no journalled table, so the undo history stays valid: Ctrl+Z after
+    saving a role still takes back the coding made before it, exactly."""
+    tables = Journal(reopen().db.conn).columns
+    assert "coders" not in tables and "audit" not in tables  # roles and their audit row: not journalled
+    assert {"codings", "codes", "documents"} <= set(tables)
+    # The user codes a passage in the window (the dialog is kept open beside it in this test).
+    doc = window.current_document
+    code = code_id(window, "Seeing the system")
+    phrase = "the exam calendar"
+    select_text(window.transcript, phrase)
+    click_code(qtbot, window, code)
+    assert (code, phrase) in stored_spans(reopen, doc)
+    before = journalled_rows(reopen())
+    type_role(qtbot, opened, "Ben Okafor", "PI")
+    qtbot.mouseClick(opened.save, Qt.MouseButton.LeftButton)
+    assert reopen().coder_roles()["Ben Okafor"] == "PI"
+    assert journalled_rows(reopen()) == before  # saving the role wrote no row the journal tracks
+    qtbot.wait(50)
+    assert window.undo_stack.canUndo()
+    opened.close()
+    assert window.undo_stack.undoText() == "Code “Seeing the system”"  # the coding, still the last step
+    window.activateWindow()  # back to the window: Ctrl+Z is its shortcut
+    qtbot.waitUntil(window.isActiveWindow)
+    window.transcript.setFocus()
+    qtbot.keyClick(window.transcript, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert (code, phrase) not in stored_spans(reopen, doc)
+    assert reopen().coder_roles()["Ben Okafor"] == "PI"  # the role stays: it is not in the history
+    qtbot.keyClick(window.transcript, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert (code, phrase) in stored_spans(reopen, doc)
