@@ -9,6 +9,7 @@ transaction, so the window's undo takes it back exactly.
 from __future__ import annotations
 
 from npmdesk.core.errors import InvalidValueError, NotFoundError
+from npmdesk.core.wording import quoted
 from npmdesk.store.base import StoreBase
 
 KEYS = range(0, 10)  # what the table allows; the window offers 1–9
@@ -23,12 +24,18 @@ class CodeKeysMixin(StoreBase):
 
     def pin_code_key(self, code_id: int, key: int) -> None:
         """Pin `key` to a code. The code's earlier pin, and the key's earlier code, are let go: a key
-        pinned again moves, and a code has one pinned key."""
+        pinned again moves, and a code has one pinned key. A category (not codable) is refused."""
         if not isinstance(key, int) or key not in KEYS:
             raise InvalidValueError(f"a quick-code key is a number from 0 to 9, not {key!r}")
+        # Format 1 (read, or written by its own tests, before the upgrade) has no codable column.
+        codable = "codable" if getattr(self, "schema_version", 2) >= 2 else "1"
         with self.write("pin code key", code=code_id, key=key) as c:
-            if c.execute("SELECT 1 FROM codes WHERE id = ?", (code_id,)).fetchone() is None:
+            row = c.execute(f"SELECT name, {codable} FROM codes WHERE id = ?", (code_id,)).fetchone()
+            if row is None:
                 raise NotFoundError(f"no code with id {code_id}")
+            if not row[1]:  # a key applies its code, and a category is never applied
+                raise InvalidValueError(f"{quoted(row[0])} is a category (not codable), so it cannot be pinned "
+                                        "to a key: pin one of its codes")
             held = c.execute("SELECT code_id FROM code_keys WHERE key = ?", (key,)).fetchone()
             if held is not None and held[0] == code_id:
                 return  # pinned there already: nothing to write, nothing to undo

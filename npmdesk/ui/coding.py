@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QColorDialog, QMenu
 from npmdesk.core.model import split_path
 from npmdesk.store.attribution import exemplar_warning
 from npmdesk.ui.dialogs import DeleteCodeDialog, ask_memo, ask_text, choose_code
+from npmdesk.ui.errors import nothing_to_do
 
 IN_VIVO_MAX = 60
 
@@ -86,12 +87,20 @@ class CodingController:
                                            "applied: code the passage with one of its codes.", 8000)
             return False
         ok = self.w.run(f"Code “{code.name}”" if code else "Apply code",
-                        lambda: p.apply_coding(doc_id, code_id, *span)).ok
+                        lambda: p.apply_coding(doc_id, code_id, *span), on_error=self._refused).ok
         if ok:
             self.w.remember_code(code_id)
             self.w.transcript.selection_coded = True
             self._status(f"Coded with “{code.path if code else code_id}”")
         return ok
+
+    def _refused(self, exc: BaseException) -> None:
+        """A coding refused: a passage that has the code already is a note (nothing to do), not an error."""
+        note = nothing_to_do(exc)
+        if note is None:
+            self.w.report_error(exc)
+        else:
+            self.w.statusBar().showMessage(note, 8000)
 
     def tree_activated(self, code_id: int) -> None:
         """A click (or Enter) on a code codes the selection only if it was made since the last
@@ -116,7 +125,14 @@ class CodingController:
 
     def quick_code(self, n: int) -> None:
         if 1 <= n <= len(self.w.recent_codes) and self.w.recent_codes[n - 1] is not None:
-            self.apply_code(self.w.recent_codes[n - 1])
+            code_id = self.w.recent_codes[n - 1]
+            if self.project is not None and (self.w.current_document is None
+                                             or self.w.transcript.coding_span() is None):
+                code = self.w.catalog.get(code_id)
+                self._status(f"Select the words to code first, then press {n} for "
+                             f"“{code.path if code else code_id}”.")
+                return
+            self.apply_code(code_id)
         else:
             self._status(f"No recent code {n} yet: apply a code once and it gets a number key.")
 

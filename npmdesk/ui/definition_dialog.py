@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QCheckBox, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget,
 )
 
+from npmdesk.core.wording import plural
 from npmdesk.store.codes import CodeDefinition
 
 # (field, label with its Alt key, placeholder, share of the height)
@@ -57,7 +58,8 @@ class DefinitionDialog(QDialog):
                                 "applied to a passage itself (and is exported to REFI-QDA as not codable).")
         if definition.codable and codings:
             self.codable.setEnabled(False)  # the store would refuse: its codings would be on a category
-            self.codable.setToolTip(f"It has {codings} coding{'s' * (codings != 1)}: move them to a sub-code "
+            them = "it" if codings == 1 else "them"
+            self.codable.setToolTip(f"It has {plural(codings, 'coding')}: move {them} to a sub-code "
                                     "(or merge it) before making it a category that is never applied.")
         layout.addWidget(self.codable)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)

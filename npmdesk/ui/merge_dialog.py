@@ -1,5 +1,6 @@
 """Choosing the code to merge another into: the code tree with a filter box, nothing chosen until
-the user chooses (a merge into the first code of a list, by a stray Enter, is a bad surprise).
+the user chooses (a merge into the first code of a list, by a stray Enter, is a bad surprise), or
+types a filter that leaves one code only.
 
 The code being merged and its sub-codes are left out (a code cannot be merged into itself or one
 of its own sub-codes). A category that is never applied cannot take a code's codings, so it is
@@ -59,6 +60,7 @@ class MergeDialog(QDialog):
             (parent_item.addChild(item) if parent_item is not None else self.tree.addTopLevelItem(item))
             items[c.id] = item
         self.items = items
+        self._auto_chosen: QTreeWidgetItem | None = None  # chosen by the filter, not by the user
         self.paths = {cid: by_id[cid].path.casefold() for cid in items}
         self.tree.expandAll()
         self.tree.clearSelection()  # nothing chosen until the user chooses
@@ -149,7 +151,21 @@ class MergeDialog(QDialog):
         for cid, item in self.items.items():
             item.setHidden(cid not in shown)
         self.tree.expandAll()
+        self._choose_the_only_one()
         self._chosen_changed()
+
+    def _choose_the_only_one(self) -> None:
+        """A filter that leaves one code to choose chooses it (so Merge can be clicked, not only
+        Enter pressed); once the filter leaves several again, that choice, which was not the
+        user's own, is dropped."""
+        left = [i for i in self._choosable() if self._matches(i)] if self.filter.text().split() else []
+        if len(left) == 1:
+            self.tree.setCurrentItem(left[0])
+            self._auto_chosen = left[0]
+        elif self._auto_chosen is not None:
+            if self._auto_chosen.isSelected():
+                self.tree.clearSelection()
+            self._auto_chosen = None
 
 
 def _swatch(color: str) -> QIcon:

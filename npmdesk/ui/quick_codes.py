@@ -304,6 +304,10 @@ class QuickCodes(QObject):
         p, code = self.w.project, self.w.catalog.get(code_id)
         if p is None or code is None:
             return False
+        if code_id in p.non_codable_codes():  # the menus grey it out; a direct call is refused too
+            self.w.statusBar().showMessage(f"“{code.path}” is a category, so it cannot be pinned to key {key}: "
+                                           "pin one of its codes.", 8000)
+            return False
         return self._keeping_selection(lambda: self.w.run(
             f"Pin “{code.name}” to key {key}", lambda: p.pin_code_key(code_id, key)).ok)
 

@@ -39,6 +39,7 @@ SCROLLBAR_H = 10
 LABEL_PX = 9  # label font pixel size
 OPTIONS = {"stripes": True, "density": False, "by_coder": False}
 SETTINGS_KEY = "transcript_margin"
+MENU_WORDS = 32  # characters of a coding's text in its right-click menu header
 HEAVY = 1500  # codings: above this a document's columns are estimated from its number of codes
 
 
@@ -544,7 +545,9 @@ class TranscriptMargin(QWidget):
                 continue
             if len(hits) > 1:
                 coder = self._coder_name(self.coder_of(cid))
-                menu.addSection(view.code_names.get(span.code_id, "?") + (f" ({coder})" if coder else ""))
+                words = self.first_words(cid, limit=MENU_WORDS)  # two codings of one code read apart
+                menu.addSection(view.code_names.get(span.code_id, "?") + (f" ({coder})" if coder else "")
+                                + (f" “{words}”" if words else ""))
             remove = QAction("Remove this coding", menu)
             remove.triggered.connect(lambda *_, c=cid: self.removeCodingRequested.emit(c))
             go = QAction("Go to code in tree", menu)
