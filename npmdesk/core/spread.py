@@ -11,8 +11,9 @@ paragraph; a sentence never crosses a paragraph.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
-from npmdesk.core.paragraphs import LINE_BREAK
+from npmdesk.core.paragraphs import LINE_BREAK, Paragraphs
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)")
 
@@ -118,3 +119,52 @@ def context_after(text: str, end: int, unit: str) -> tuple[int, int]:
         following = _sentences(text, nxt, nb)
         return end, following[0][1] if following else nb
     return end, sentences[0][1]
+
+
+CONTEXT_UNITS = ("none", "paragraph", "turn")
+
+
+class ExcerptContext:
+    """The one rule for the context shown around an excerpt (the retrieval page and the coded-excerpts
+    report both use it): "none"; "paragraph", the rest of its paragraph(s) and the paragraph each
+    side (blank lines skipped); or "turn", the rest of its speaker turn(s) (paragraphs where the
+    document has no turns). `turns` are the document's (start, end) spans, sorted by start. Lines
+    and turns are found by bisection, never by scanning."""
+
+    def __init__(self, text: str, turns: list[tuple[int, int]] | None = None, numbers: Paragraphs | None = None):
+        self.text = text
+        self._numbers = numbers
+        self._turns = turns or []
+        self._starts = [t[0] for t in self._turns]
+
+    @property
+    def numbers(self) -> Paragraphs:
+        if self._numbers is None:
+            self._numbers = Paragraphs(self.text)
+        return self._numbers
+
+    def span(self, start: int, end: int, unit: str) -> tuple[int, int]:
+        """[a, b) around the passage [start, end): the context is text[a:start] and text[end:b]."""
+        if unit not in CONTEXT_UNITS:
+            raise ValueError(f"unknown context {unit!r} (use {', '.join(CONTEXT_UNITS)})")
+        if unit == "none":
+            return start, end
+        if unit == "turn" and self._turns:
+            first = self._turns[max(0, bisect_right(self._starts, start) - 1)]
+            last = self._turns[max(0, bisect_right(self._starts, max(start, end - 1)) - 1)]
+            return min(first[0], start), max(last[1], end)
+        numbers = self.numbers
+        first_line, last_line = numbers.line_of(start), numbers.line_of(max(start, end - 1))
+        before, after = first_line - 1, last_line + 1  # the nearest lines with text each side
+        while before >= 0 and not numbers.filled[before]:
+            before -= 1
+        while after < len(numbers.filled) and not numbers.filled[after]:
+            after += 1
+        a = numbers.span(before)[0] if before >= 0 else numbers.span(first_line)[0]
+        b = numbers.span(after)[1] if after < len(numbers.filled) else numbers.span(last_line)[1]
+        return min(a, start), max(b, end)
+
+    def around(self, start: int, end: int, unit: str) -> tuple[str, str]:
+        """The text before and after the passage under `unit`."""
+        a, b = self.span(start, end, unit)
+        return self.text[a:start], self.text[end:b]

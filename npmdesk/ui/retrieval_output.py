@@ -113,9 +113,14 @@ def save_pdf(view, path: str | None = None) -> Path | None:
     return out
 
 
+WORD_TOOLTIP = ("The coded-excerpts report of exactly these excerpts, with the context chosen here and "
+                "their other codes; the coders are named once, on its title page, not beside each quote")
+
+
 def export_word(view, path: str | None = None) -> Path | None:
-    """The coded-excerpts report (formats/reports/excerpts.py) of exactly these excerpts,
-    with their other codes; the project's report settings give its look and citations."""
+    """The coded-excerpts report (formats/reports/excerpts.py) of exactly these excerpts, with the
+    page's context around each quote and their other codes; the project's report settings give its
+    look and citations. The report names its coders once ("Coders:"), not per excerpt."""
     sel = view.selection()
     if sel is None or not view.total:
         return None
@@ -128,7 +133,8 @@ def export_word(view, path: str | None = None) -> Path | None:
     from npmdesk.formats.reports.export import ReportOptions
     from npmdesk.ui.export_dialog import run_export
 
-    n = run_export(view, view.w.project, "excerpts", "docx", out, ReportOptions(selection=sel, other_codes=True))
+    n = run_export(view, view.w.project, "excerpts", "docx", out, ReportOptions(
+        selection=sel, other_codes=True, context=view.context.currentData() or "none"))
     if n is None:
         return None
     view.w.statusBar().showMessage(f"Exported {plural(n, 'excerpt')} to {out}", 10000)

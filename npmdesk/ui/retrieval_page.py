@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import html
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 
 from npmdesk.core.model import Code, Excerpt
 from npmdesk.core.paragraphs import Paragraphs
+from npmdesk.core.spread import ExcerptContext
 from npmdesk.core.timecode import format_hms
 from npmdesk.formats.reports.selection import paragraph_label
 
@@ -29,7 +30,7 @@ class PageFacts:
         self.codes = codes
         self._texts: dict[int, str] = {}
         self._paragraphs: dict[int, Paragraphs] = {}
-        self._turns: dict[int, tuple[list[int], list]] = {}
+        self._contexts: dict[tuple[int, bool], ExcerptContext] = {}
         self._codings: dict[int, tuple[list[int], list, int]] = {}
 
     def text(self, doc_id: int) -> str:
@@ -48,39 +49,16 @@ class PageFacts:
         return paragraph_label(*self._numbers(e.document_id).range(e.start, e.end))
 
     def context(self, e: Excerpt, unit: str) -> tuple[str, str]:
-        """The text before and after the passage: none; the rest of its paragraph(s) and the
-        paragraph each side (blank lines skipped); or the rest of its speaker turn(s) (paragraphs
-        where the document has no turns). Lines are found by bisection, never by scanning."""
+        """The text before and after the passage, by the one rule reports use too (core/spread.py)."""
         if unit == "none":
             return "", ""
-        text = self.text(e.document_id)
-        if unit == "turn":
-            span = self._turn_span(e)
-            if span is not None:
-                return text[span[0]:e.start], text[e.end:span[1]]
-        numbers = self._numbers(e.document_id)
-        first, last = numbers.line_of(e.start), numbers.line_of(max(e.start, e.end - 1))
-        before, after = first - 1, last + 1  # the nearest lines with text each side
-        while before >= 0 and not numbers.filled[before]:
-            before -= 1
-        while after < len(numbers.filled) and not numbers.filled[after]:
-            after += 1
-        a = numbers.span(before)[0] if before >= 0 else numbers.span(first)[0]
-        b = numbers.span(after)[1] if after < len(numbers.filled) else numbers.span(last)[1]
-        a, b = min(a, e.start), max(b, e.end)
-        return text[a:e.start], text[e.end:b]
-
-    def _turn_span(self, e: Excerpt) -> tuple[int, int] | None:
-        known = self._turns.get(e.document_id)
-        if known is None:
-            turns = self.project.turns(e.document_id)
-            known = self._turns[e.document_id] = ([t.start for t in turns], turns)
-        starts, turns = known
-        if not turns:
-            return None
-        first = turns[max(0, bisect_right(starts, e.start) - 1)]
-        last = turns[max(0, bisect_right(starts, max(e.start, e.end - 1)) - 1)]
-        return min(first.start, e.start), max(last.end, e.end)
+        key = (e.document_id, unit == "turn")
+        rule = self._contexts.get(key)
+        if rule is None:
+            turns = [(t.start, t.end) for t in self.project.turns(e.document_id)] if unit == "turn" else None
+            rule = self._contexts[key] = ExcerptContext(self.text(e.document_id), turns,
+                                                        self._numbers(e.document_id))
+        return rule.around(e.start, e.end, unit)
 
     def other_codes(self, e: Excerpt) -> list[Code]:
         """Codes of other codings overlapping the passage (any coder), in code-tree order."""

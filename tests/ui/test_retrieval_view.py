@@ -243,13 +243,18 @@ def test_print_pdf_and_word_export_as_shown(qtbot, window, tmp_path, monkeypatch
 
     word = tmp_path / "as shown.docx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(word), ""))
+    choose(qtbot, view.context, "1 paragraph around")  # the Word file holds the context shown
+    assert "How did it go?" in view.page.toPlainText()
     qtbot.mouseClick(view.word_button, Qt.MouseButton.LeftButton)
     import docx
 
-    body = "\n".join(par.text for par in docx.Document(str(word)).paragraphs)
+    paragraphs = docx.Document(str(word)).paragraphs
+    body = "\n".join(par.text for par in paragraphs)
     assert "first in the family to go to college" in body and "Better than I expected" in body
     assert "I felt like I belonged" not in body  # NPM-1's excerpts were filtered out of the page
     assert "participants: NPM-2" in body
+    context = [par for par in paragraphs if "How did it go?" in par.text]  # shown around a quote, not coded
+    assert context and all(par.style.name == "Quote" and par.runs[0].font.size.pt == 9 for par in context)
 
 
 def test_outputs_never_overwrite_a_project(qtbot, window, tmp_path, monkeypatch):

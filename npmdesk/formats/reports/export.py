@@ -43,6 +43,7 @@ class ReportOptions:
     deidentified: bool = False  # the pseudonym table applied on the way out (formats/deidentified.py)
     coder_names: str = "role"  # de-identified: coders named by role, initials, or kept ("keep")
     times: bool | None = None  # excerpts: each quote's time stamp hh:mm:ss (None: when any excerpt has one)
+    context: str = "none"  # excerpts (Word): text around each quote, "none" | "paragraph" | "turn"
 
 
 def export_report(project, report: str, fmt: str, out: str | Path, options: ReportOptions | None = None,
@@ -69,8 +70,11 @@ def export_report(project, report: str, fmt: str, out: str | Path, options: Repo
     docx = fmt == "docx"
     style = _checked(project, style_of(project, o.style))
     if report == "excerpts":
-        excerpts = export_excerpts_docx if docx else csv_export.export_excerpts_csv
-        return excerpts(project, out, sel, other_codes=o.other_codes, progress=progress, style=style, times=o.times)
+        if docx:
+            return export_excerpts_docx(project, out, sel, other_codes=o.other_codes, progress=progress,
+                                        style=style, times=o.times, context=o.context)
+        return csv_export.export_excerpts_csv(project, out, sel, other_codes=o.other_codes, progress=progress,
+                                              style=style, times=o.times)
     if report == "codebook":
         if docx:
             return export_codebook_docx(project, out, examples=o.examples, progress=progress, style=style)
