@@ -446,7 +446,7 @@ class TranscriptMargin(QWidget):
         cur.setPosition(min(b, a + limit + 40), QTextCursor.MoveMode.KeepAnchor)
         text = " ".join(cur.selectedText().replace("\u2029", " ").split())
         if len(text) > limit or b > a + limit + 40:
-            text = text[:limit].rsplit(" ", 1)[0] + "…"
+            text = text[:limit].rsplit(" ", 1)[0].rstrip(",;:—-– ") + "…"  # "was vague…", not "vague,…"
         return text
 
     def describe(self, coding_id: int) -> str:

@@ -132,7 +132,7 @@ def test_margin_menu_headers_tell_two_codings_of_one_code_apart(qtbot, window):
     mine = [h for h in headers if "Honest feedback" in h]
     assert len(mine) == 2 and mine[0] != mine[1], headers
     assert any("(Ana) “How honest the feedback was”" in h for h in mine), mine
-    assert any("(Ana) “She told me when I was vague,…”" in h for h in mine), mine
+    assert any("(Ana) “She told me when I was vague…”" in h for h in mine), mine
 
 
 # 4. A number key with nothing to code ---------------------------------------------------------------------
