@@ -1,6 +1,10 @@
 """File > Export…: choose a report, its filters, its look and citation style, and a file; write it
 with progress and cancel. The look and citations are the project's report settings: changed here,
-they are remembered in the project (one undoable step through window.run)."""
+they are remembered in the project (one undoable step through window.run).
+
+The code selected in the tree is pre-ticked for the coded-excerpts report only (and the dialog says
+so); the tables and the codebook start from the whole project. Whenever a filter is active a line by
+the Export button says what the report will hold, so a one-row matrix is never a surprise."""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from npmdesk.core.errors import CancelledError, NpmdeskError
 from npmdesk.core.quotes import CITATION_STYLES
+from npmdesk.core.wording import plural
 from npmdesk.core.report_style import TABLE_STYLES, ReportStyle, locale_page_size
 from npmdesk.formats.reports.data import has_times
 from npmdesk.formats.reports.empty import EmptyReportError
@@ -34,6 +39,7 @@ REPORT_TITLES = {
 }
 FILTERABLE = {"excerpts", "participants", "matrix"}
 WORD_ONLY = {"methods"}
+ITEM_WORDS = {"excerpts": "excerpt", "codebook": "code", "participants": "participant"}  # else "item"
 CITATION_LABELS = {"id": "Participant ID", "spaced": "ID with a space", "tagged": "ID and attributes",
                    "located": "ID, document and ¶"}
 
@@ -61,8 +67,14 @@ class ExportDialog(QDialog):
 
         # Indented names read as the tree does; the full path is the item's data and tooltip.
         self.codes = _checklist("exportCodes", [("    " * _depth(c.path) + c.name, c.path) for c in project.codes()])
+        # The tree's code is a default for the excerpts report only, until the user ticks codes.
+        self.current_code = current_code
+        self._codes_by_user = False
+        self._defaulting = False
+        self.only_current = QLabel(objectName="exportOnlyCode", wordWrap=True)
         if current_code is not None:
-            _check(self.codes, {current_code.path})
+            self.only_current.setText(f"Only: {current_code.path} — untick for every code")
+        self.only_current.setVisible(False)
         self.with_children = QCheckBox("Include sub-codes of the chosen codes", checked=True)
         self.participants = _checklist("exportParticipants", [(c.name, c.name) for c in project.cases()])
         self.coders = _checklist("exportCoders", [(c["name"], c["name"]) for c in project.coders()])
@@ -81,6 +93,7 @@ class ExportDialog(QDialog):
         self.filters = QWidget()
         fl = QFormLayout(self.filters)
         fl.setContentsMargins(0, 0, 0, 0)
+        fl.addRow("", self.only_current)
         fl.addRow("Codes (none ticked: all):", self.codes)
         fl.addRow("", self.with_children)
         fl.addRow("Participants (none ticked: all):", self.participants)
@@ -121,6 +134,14 @@ class ExportDialog(QDialog):
         self.ok = buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
+        self.summary = QLabel(objectName="exportSummary")
+        self.summary.setToolTip("What the filters above leave in the report")
+        bold = self.summary.font()
+        bold.setBold(True)
+        self.summary.setFont(bold)  # a filtered report is never a surprise
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.summary, 1)
+        bottom.addWidget(buttons)
         layout = QVBoxLayout(self)
         self.setMinimumWidth(640)
         # The form is taller than a 1366x768 laptop's screen: it scrolls, the buttons stay in view.
@@ -132,13 +153,62 @@ class ExportDialog(QDialog):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(scroll, 1)
-        layout.addWidget(buttons)
+        layout.addLayout(bottom)
         screen = (parent.screen() if parent is not None else None) or QApplication.primaryScreen()
         room = screen.availableGeometry().height() - 80 if screen is not None else 700
         self.resize(max(body.sizeHint().width() + 40, 640), min(body.sizeHint().height() + 60, max(room, 400)))
         self.report.currentIndexChanged.connect(self._update)
         self.format.currentIndexChanged.connect(self._update)
+        self.codes.itemChanged.connect(self._codes_ticked)
+        for lst in (self.participants, self.coders):
+            lst.itemChanged.connect(lambda *_: self._summarise())
+        for box in (self.with_children, self.exemplars):
+            box.toggled.connect(lambda *_: self._summarise())
         self._update()
+
+    def _codes_ticked(self, *_) -> None:
+        if not self._defaulting:
+            self._codes_by_user = True
+        self._summarise()
+
+    def _default_codes(self) -> None:
+        """The current code ticked for the excerpts report, none for the others, until the user ticks."""
+        if self._codes_by_user or self.current_code is None:
+            return
+        wanted = {self.current_code.path} if self.report_key() == "excerpts" else set()
+        self._defaulting = True
+        try:
+            for i in range(self.codes.count()):
+                item = self.codes.item(i)
+                on = item.data(Qt.ItemDataRole.UserRole) in wanted
+                item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+        finally:
+            self._defaulting = False
+
+    def filter_summary(self) -> str:
+        """'Filtered: 1 code, 2 participants' for the report chosen, or '' when it covers everything."""
+        key = self.report_key()
+        if key not in FILTERABLE:
+            return ""
+        parts = []
+        codes = _checked(self.codes) if key != "participants" else []
+        if codes:
+            parts.append(plural(len(codes), "code") + (" with sub-codes" if self.with_children.isChecked() else ""))
+        if people := _checked(self.participants):
+            parts.append(plural(len(people), "participant"))
+        if coders := _checked(self.coders):
+            parts.append(plural(len(coders), "coder"))
+        if key == "excerpts" and self.exemplars.isChecked():
+            parts.append("exemplar quotes only")
+        return f"Filtered: {', '.join(parts)}" if parts else ""
+
+    def _summarise(self) -> None:
+        text = self.filter_summary()
+        self.summary.setText(text)
+        self.summary.setVisible(bool(text))
+        codes = _checked(self.codes)
+        self.only_current.setVisible(self.current_code is not None and self.report_key() == "excerpts"
+                                     and codes == [self.current_code.path])
 
     def _add_style_controls(self, form: QFormLayout, style: ReportStyle) -> None:
         """The project's report settings: citation style, table style, page size and options."""
@@ -216,6 +286,8 @@ class ExportDialog(QDialog):
     def _update(self) -> None:
         key = self.report_key()
         self.description.setText(REPORT_DESCRIPTIONS[key].capitalize() + ".")
+        self._default_codes()
+        self._summarise()
         self.filters.setEnabled(key in FILTERABLE)
         self.exemplars.setEnabled(key == "excerpts")  # the tables count codings: no exemplar filter
         self.codes.setEnabled(key != "participants")
@@ -312,8 +384,9 @@ def export_interactively(w) -> None:
         w.run("Report settings", lambda: set_report_style(w.project, style))
     n = run_export(w, w.project, dialog.report_key(), dialog.format_key(), out, dialog.options())
     if n is not None:
-        w.statusBar().showMessage(f"Exported {REPORT_TITLES[dialog.report_key()].lower()} ({n} items) to {out}", 10000)
-        show_info(w, "Export finished", f"Wrote {out.name} ({n} items"
+        items = plural(n, ITEM_WORDS.get(dialog.report_key(), "item"))
+        w.statusBar().showMessage(f"Exported {REPORT_TITLES[dialog.report_key()].lower()} ({items}) to {out}", 10000)
+        show_info(w, "Export finished", f"Wrote {out.name} ({items}"
                   + (", de-identified" if dialog.deidentified.isChecked() else "") + ").", str(out))
 
 
@@ -328,12 +401,6 @@ def _checklist(name: str, items: list[tuple[str, str]]) -> QListWidget:
         lst.addItem(item)
     lst.setMaximumHeight(110)
     return lst
-
-
-def _check(lst: QListWidget, values: set[str]) -> None:
-    for i in range(lst.count()):
-        if lst.item(i).data(Qt.ItemDataRole.UserRole) in values:
-            lst.item(i).setCheckState(Qt.CheckState.Checked)
 
 
 def _checked(lst: QListWidget) -> list[str]:
