@@ -125,3 +125,12 @@ def test_unknown_context_is_refused_and_writes_nothing(study, tmp_path):
     with pytest.raises(InvalidValueError, match="unknown context"):
         export_report(study, "excerpts", "docx", out, ReportOptions(context="sentence"))
     assert not out.exists()
+
+
+def test_de_identified_context_applies_the_pseudonyms(study, tmp_path):
+    with study.write("pseudonyms"):
+        study.set_pseudonym("October", "replace", "[month]")
+    out = tmp_path / "deid.docx"
+    export_report(study, "excerpts", "docx", out, ReportOptions(context="turn", deidentified=True))
+    _, _, after = _around_quote(out)
+    assert after.endswith("By [month] I was helping others.") and "October" not in after
