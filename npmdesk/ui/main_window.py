@@ -40,6 +40,9 @@ from npmdesk.ui.transcript_view import TranscriptView
 from npmdesk.ui.window_review import ReviewMixin
 
 
+TRANSCRIPT_MIN_WIDTH = 520  # what the first-start layout leaves the transcript, where the screen allows
+
+
 class MainWindow(ReviewMixin, QMainWindow):
     """The npmdesk window over one open project.
 
@@ -82,6 +85,8 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.actions: dict[str, object] = {}
         self._project_actions: list = []
         self._excerpts_mode: tuple | None = None
+        self.restored_state = False  # a saved dock layout was restored (_restore_layout)
+        self._docks_fitted = True  # False: a first start's docks are sized again once shown (fit_docks)
         self.document_list: list = []  # the open project's documents, in order (as last read)
         self._excerpts_timer = QTimer(self)  # long lists follow a change on the next turn of the loop
         self._excerpts_timer.setSingleShot(True)
@@ -478,11 +483,12 @@ class MainWindow(ReviewMixin, QMainWindow):
     def _restore_layout(self) -> None:
         data = settings.load()
         self.restored_geometry = False
+        self.restored_state = False  # no saved dock layout: fit_to_screen sizes the docks to the window
         try:
             if data.get("window_geometry"):
                 self.restored_geometry = self.restoreGeometry(QByteArray(base64.b64decode(data["window_geometry"])))
             if data.get("window_state"):
-                self.restoreState(QByteArray(base64.b64decode(data["window_state"])))
+                self.restored_state = self.restoreState(QByteArray(base64.b64decode(data["window_state"])))
         except (ValueError, TypeError):
             pass  # a damaged layout entry only costs the default layout
 
@@ -500,6 +506,30 @@ class MainWindow(ReviewMixin, QMainWindow):
         frame = self.frameGeometry().size() - self.geometry().size()  # title bar and borders
         self.resize(max(320, width - frame.width()), max(240, height - frame.height()))
         self.move(free.x() + (free.width() - width) // 2, free.y() + (free.height() - height) // 2)
+        if not self.restored_state:
+            self._docks_fitted = False  # sized once the window is laid out at this size (showEvent)
+            self.fit_docks()
+
+    def fit_docks(self) -> None:
+        """First start (no saved layout): the side docks take a share of the window's width,
+        Documents about 18% (at least 260 px: a name, its kind, how much is coded) and Codes about
+        26% (at least 400 px: names beside three counts), the transcript the rest, never less
+        than 520 px while the sides can give way. Sizes given before the window is laid out are
+        scaled down to its default size, so showEvent sizes them again once it is."""
+        width = self.width()
+        documents, codes = max(260, round(width * 0.18)), max(400, round(width * 0.26))
+        room = width - TRANSCRIPT_MIN_WIDTH - 16  # the dock separators and the transcript's frame
+        if documents + codes > room > 0:
+            documents, codes = (max(160, documents * room // (documents + codes)),
+                                max(200, codes * room // (documents + codes)))
+        self.resizeDocks([self.docks["documentsDock"], self.docks["codesDock"]], [documents, codes],
+                         Qt.Orientation.Horizontal)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._docks_fitted:
+            self._docks_fitted = True
+            QTimer.singleShot(0, self.fit_docks)  # after the layout has taken the window's size
 
     def save_layout(self) -> None:
         data = settings.load()
