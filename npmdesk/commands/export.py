@@ -13,6 +13,7 @@ from pathlib import Path
 from npmdesk.commands._common import add_coder_names_arg, add_json_arg, add_project_arg, print_json
 from npmdesk.core.errors import InvalidValueError, NpmdeskError
 from npmdesk.core.quotes import CITATION_STYLES
+from npmdesk.core.spread import CONTEXT_UNITS
 from npmdesk.core.report_style import PAGE_SIZES, TABLE_STYLES
 from npmdesk.formats.refi.exporter import TARGETS
 from npmdesk.formats.reports.export import FORMATS, REPORT_DESCRIPTIONS, REPORTS, ReportOptions, export_report
@@ -50,6 +51,9 @@ def register(sub) -> None:
                    help="write it de-identified: the pseudonym table applied to quotes, names and cells, identifying "
                         "attributes left out, coders named by role or initials (see npmdesk pseudonym)")
     add_coder_names_arg(o)
+    o.add_argument("--context", choices=CONTEXT_UNITS, default="none",
+                   help="excerpts (Word): the text around each quote, in smaller grey type: the rest of its "
+                        "paragraph and one paragraph each side, or its whole speaker turn")
     o.add_argument("--other-codes", action="store_true", help="excerpts: list other codes on the same passage")
     o.add_argument("--times", action=argparse.BooleanOptionalAction, default=None,
                    help="excerpts: each quote's time stamp (hh:mm:ss, when its turn begins in the recording) in "
@@ -136,8 +140,11 @@ def cmd_export(args) -> int:
                 aggregate_only=args.aggregate_only, show_rationale=args.rationale, show_subcodes=args.sub_codes)
             options = ReportOptions(selection=selection, other_codes=args.other_codes, examples=args.examples,
                                     framework=args.framework, style=style,
-                                    deidentified=args.deidentified, coder_names=args.coder_names,
+                                    deidentified=args.deidentified, coder_names=args.coder_names, context=args.context,
                                     times=args.times)
+            if args.context != "none" and (args.report != "excerpts" or fmt != "docx"):
+                raise InvalidValueError("--context applies to the coded-excerpts Word report (--report excerpts, "
+                                        ".docx)")
             count = export_report(project, args.report, fmt, args.out, options)
             what = args.report
     finally:

@@ -92,6 +92,7 @@ class RetrievalView(QWidget):
         self.print_button = QPushButton("&Print…", self, objectName="retrievalPrint")
         self.pdf_button = QPushButton("Save as P&DF…", self, objectName="retrievalPdf")
         self.word_button = QPushButton("Export as shown (&Word)…", self, objectName="retrievalWord")
+        self.word_button.setToolTip(retrieval_output.WORD_TOOLTIP)
         self.page = _Page(self)
         self.page.setObjectName("retrievalPage")
         self.page.setAccessibleName("Excerpts as a document")

@@ -134,3 +134,18 @@ def test_de_identified_context_applies_the_pseudonyms(study, tmp_path):
     export_report(study, "excerpts", "docx", out, ReportOptions(context="turn", deidentified=True))
     _, _, after = _around_quote(out)
     assert after.endswith("By [month] I was helping others.") and "October" not in after
+
+
+def test_cli_context_option(study, tmp_path, capsys):
+    from npmdesk.cli import main
+
+    path = str(study.path)
+    study.close()
+    out = tmp_path / "turn.docx"
+    assert main(["export", path, "--report", "excerpts", "--out", str(out), "--context", "turn"]) == 0
+    before, quote, after = _around_quote(out)
+    assert quote == PHRASE and before and "It was a lot" in before
+    csv_out = tmp_path / "x.csv"
+    assert main(["export", path, "--report", "excerpts", "--out", str(csv_out), "--context", "turn"]) == 1
+    assert "--context applies to the coded-excerpts Word report" in capsys.readouterr().err
+    assert not csv_out.exists()
