@@ -1,5 +1,6 @@
 """File > Import… and files dropped on the window: import with a cancellable progress dialog,
-then say what was found in each file, or why nothing was imported. Recordings chosen in the
+then say what was found in each file and its notes (the header lines kept as text, as
+`npmdesk import` prints them), or why nothing was imported. Recordings chosen in the
 preview are read (hash, length) first and linked in the import's own step: one Ctrl+Z takes the
 documents and their links away together, and an unreadable recording refuses the whole import."""
 
@@ -14,7 +15,8 @@ from npmdesk import settings
 from npmdesk.core.errors import BadInputError, CancelledError, DuplicateSourceError
 from npmdesk.core.timecode import format_hms
 from npmdesk.formats import media as media_files
-from npmdesk.formats.importing import ImportOptions, import_files, supported_suffixes
+from npmdesk.formats.importing import HEADER_NOTE, ImportedDocument, ImportOptions, import_files, supported_suffixes
+from npmdesk.formats.speakers import header_lines
 from npmdesk.ui.dialogs import show_error, show_info
 
 
@@ -87,10 +89,27 @@ def import_with_progress(parent, project, paths: list[str], options: ImportOptio
         return None
     result = outcome.value
     progress.close()
+    for d in result.imported:
+        d.notes[:0] = header_notes(project, d, options or ImportOptions())
     lines = [d.summary() + ("".join(f"\n   note: {n}" for n in d.notes) if d.notes else "")
              for d in result.imported]
     lines += [f"skipped {Path(p).name}: {reason}" for p, reason in result.skipped]
     shown = "\n\n".join(lines[:8]) + ("\n\n…" if len(lines) > 8 else "")
+    noted = len(lines) > 8 or any(d.notes for d in result.imported)  # every file's notes, in full
     show_info(parent, "Import finished", f"Imported {len(result.imported)} document(s).\n\n{shown}",
-              "\n".join(lines) if len(lines) > 8 else "")
+              "\n\n".join(lines) if noted else "")
     return result
+
+
+def header_notes(project, d: ImportedDocument, options: ImportOptions) -> list[str]:
+    """The header lines above a stored document's first turn ("Date: 12 March 2026"), kept as
+    text and not taken for speakers: the note `npmdesk import` prints (import_files leaves it to
+    the caller, since the preview has already shown it), read back from what was stored."""
+    if d.document_id is None or not options.detect_speakers or options.speaker_pattern:
+        return []
+    turns = project.turns(d.document_id)
+    text = project.document_text(d.document_id)
+    header = header_lines(text[:turns[0].start] if turns else text, set(d.speakers))
+    if not header:
+        return []
+    return [HEADER_NOTE + ", ".join(f"{key}: {value}" if value else key for key, value in header)]
