@@ -86,7 +86,8 @@ class MainWindow(ReviewMixin, QMainWindow):
         self._project_actions: list = []
         self._excerpts_mode: tuple | None = None
         self.restored_state = False  # a saved dock layout was restored (_restore_layout)
-        self._docks_fitted = True  # False: a first start's docks are sized again once shown (fit_docks)
+        self._fit_first_start = False  # no saved layout, on a screen with room: fit_docks
+        self._docks_fitted = False  # the docks are fitted to the window once it is first shown
         self.document_list: list = []  # the open project's documents, in order (as last read)
         self._excerpts_timer = QTimer(self)  # long lists follow a change on the next turn of the loop
         self._excerpts_timer.setSingleShot(True)
@@ -506,8 +507,11 @@ class MainWindow(ReviewMixin, QMainWindow):
         frame = self.frameGeometry().size() - self.geometry().size()  # title bar and borders
         self.resize(max(320, width - frame.width()), max(240, height - frame.height()))
         self.move(free.x() + (free.width() - width) // 2, free.y() + (free.height() - height) // 2)
-        if not self.restored_state:
-            self._docks_fitted = False  # sized once the window is laid out at this size (showEvent)
+        # A first start on a laptop or desktop screen sizes the docks to it (and again once laid
+        # out at this size, showEvent); a screen under 1024 px has no room for both docks' minimums
+        # beside the transcript, and keeps the built-in layout.
+        self._fit_first_start = not self.restored_state and free.width() >= 1024
+        if self._fit_first_start:
             self.fit_docks()
 
     def fit_docks(self) -> None:
@@ -529,7 +533,13 @@ class MainWindow(ReviewMixin, QMainWindow):
         super().showEvent(event)
         if not self._docks_fitted:
             self._docks_fitted = True
-            QTimer.singleShot(0, self.fit_docks)  # after the layout has taken the window's size
+            # A first start: laid out at the shown size now, not on a later turn of the loop
+            # (when the user may already be reading).
+            layout = self.layout()
+            if self._fit_first_start and layout is not None:
+                layout.activate()
+                self.fit_docks()
+                layout.activate()
 
     def save_layout(self) -> None:
         data = settings.load()

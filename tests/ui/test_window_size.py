@@ -32,12 +32,13 @@ class _Screen:
         return QRect(self.free)
 
 
-def _first_start(qtbot, study, monkeypatch, tmp_path, width: int | None = None, height: int = 0):
+def _first_start(qtbot, study, monkeypatch, tmp_path, width: int | None = None, height: int = 0,
+                 config: str = ""):
     """A window on fresh settings (tmp_path's), on a screen of `width`×`height` (None: the test
     platform's own screen, which restoreGeometry also reads)."""
     from npmdesk.ui import MainWindow
 
-    monkeypatch.setenv("NPMDESK_CONFIG_DIR", str(tmp_path / f"config-{width or 'own'}"))  # fresh settings
+    monkeypatch.setenv("NPMDESK_CONFIG_DIR", str(tmp_path / (config or f"config-{width or 'own'}")))  # fresh
     if width is not None:
         monkeypatch.setattr(MainWindow, "screen", lambda self: _Screen(width, height))
     w = MainWindow(study, coder="Ana")
@@ -70,7 +71,7 @@ def test_a_saved_layout_is_kept_instead_of_the_first_start_sizes(qtbot, study, m
 
     w = _first_start(qtbot, study, monkeypatch, tmp_path)
     assert not w.restored_state
-    wanted = w.docks["documentsDock"].width() + 60
+    wanted = w.docks["documentsDock"].width() - 30
     w.resizeDocks([w.docks["documentsDock"]], [wanted], Qt.Orientation.Horizontal)  # the user drags the edge
     qtbot.waitUntil(lambda: abs(w.docks["documentsDock"].width() - wanted) <= 2)
     w.close()  # saves the layout
@@ -78,3 +79,12 @@ def test_a_saved_layout_is_kept_instead_of_the_first_start_sizes(qtbot, study, m
     assert again.restored_state
     assert abs(again.docks["documentsDock"].width() - wanted) <= 2
     again.close()
+    # On a screen where a first start would size the docks, a saved layout is not sized again.
+    fitted: list[int] = []
+    monkeypatch.setattr(type(w), "fit_docks", lambda self: fitted.append(self.width()))
+    laptop = _first_start(qtbot, study, monkeypatch, tmp_path, 1366, 768, config="config-own")
+    assert laptop.restored_state and not fitted
+    laptop.close()
+    _first_start(qtbot, study, monkeypatch, tmp_path, 1366, 768, config="config-fresh").close()
+    assert fitted  # (and without one it is)
+
