@@ -1,6 +1,6 @@
 """Render the main window off-screen to a PNG, on the demo project (or the small test study).
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/ui/render_window.py /tmp/npmdesk-main.png [--dark] [--study]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/ui/render_window.py /tmp/npmdesk-main.png [--dark] [--study] [--size=1366x768]
 """
 
 from __future__ import annotations
@@ -39,7 +39,9 @@ def main(argv: list[str]) -> int:
     from npmdesk.ui import MainWindow
 
     window = MainWindow(path, coder="Ana")
-    window.resize(1440, 900)
+    size = next((a.split("=", 1)[1] for a in argv if a.startswith("--size=")), "1440x900")
+    width, height = (int(x) for x in size.split("x"))
+    window.resize(width, height)
     window.show()
     app.processEvents()
     model = window.code_panel.model
