@@ -44,6 +44,19 @@ def multimedia_available() -> bool:
     return util.find_spec("PySide6.QtMultimedia") is not None
 
 
+# System libraries Qt Multimedia loads on Linux, with the Debian/Ubuntu package of each.
+SYSTEM_MEDIA_LIBS = {"libpulse.so.0": "libpulse0", "libpulse-mainloop-glib.so.0": "libpulse-mainloop-glib0",
+                     "libasound.so.2": "libasound2"}
+
+
+def missing_library_message(error: str) -> str:
+    """What the player says when Qt Multimedia cannot load a system library (the window still works)."""
+    soname = error.split(":", 1)[0].strip()
+    package = SYSTEM_MEDIA_LIBS.get(soname)
+    how = f" (on Debian or Ubuntu: sudo apt-get install {package})" if package else ""
+    return f"Playing recordings needs the system library {soname}{how}; everything else works without it."
+
+
 def player_keys() -> dict[str, str]:
     saved = settings.load().get("player_keys") or {}
     return {k: str(saved.get(k) or v) for k, v in DEFAULT_KEYS.items()}
@@ -132,8 +145,14 @@ class PlayerPanel(QWidget):
         self.link_button.clicked.connect(self.linkRequested.emit)
         self.set_time_button.clicked.connect(lambda: self.turnTimeRequested.emit(self.position()))
         self.keys_actions: dict[str, QAction] = {}
+        self._cannot_play = f"playing it needs the optional media part: {MEDIA_HINT}"
         if multimedia_available():
-            self._make_player()
+            try:
+                self._make_player()
+            except ImportError as e:  # Qt Multimedia is there, a system library it loads is not
+                self.player = None
+                self._cannot_play = missing_library_message(str(e))
+                self.title.setText(self._cannot_play)
         else:
             self.title.setText(f"Playing recordings needs the optional media part: {MEDIA_HINT}")
         self._set_enabled(False)
@@ -176,7 +195,7 @@ class PlayerPanel(QWidget):
         self._duration_changed(0)
         if self.player is None:
             if path is not None:
-                self.title.setText(f"{label} — playing it needs the optional media part: {MEDIA_HINT}")
+                self.title.setText(f"{label} — {self._cannot_play}")
             return
         self.player.stop()
         self.player.setSource(QUrl.fromLocalFile(str(path)) if path is not None else QUrl())

@@ -168,3 +168,23 @@ def test_cancelling_keeps_the_project_unchanged(window, qtbot, monkeypatch, mess
     assert len(window.document_list) == before
     assert "cancelled" in window.statusBar().currentMessage()
     speech.discard_checkpoint(media_files.describe(FIXTURE).sha256)
+
+
+def test_a_missing_sound_library_names_its_package_and_the_window_opens(qtbot, recorded, messages, monkeypatch):
+    """Found by CI on a fresh machine: Qt Multimedia installed, libpulse.so.0 not — the window
+    failed to open with an ImportError."""
+    from npmdesk.ui import MainWindow, player
+
+    def no_pulse(self):
+        raise ImportError("libpulse.so.0: cannot open shared object file: No such file or directory")
+
+    monkeypatch.setattr(player, "multimedia_available", lambda: True)
+    monkeypatch.setattr(player.PlayerPanel, "_make_player", no_pulse)
+    w = MainWindow(recorded, coder="Ana")
+    qtbot.addWidget(w)
+    w.show()
+    open_first(w)
+    title = w.media.panel.title.text()
+    assert "libpulse.so.0" in title and "apt-get install libpulse0" in title
+    assert not w.media.panel.play_button.isEnabled() and w.document_list  # the rest of the window works
+    w.close()
