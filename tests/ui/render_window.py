@@ -1,6 +1,7 @@
 """Render the main window off-screen to a PNG, on the demo project (or the small test study).
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/ui/render_window.py /tmp/npmdesk-main.png [--dark] [--study] [--size=1366x768]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/ui/render_window.py /tmp/npmdesk-main.png \
+        [--dark] [--study] [--size=1366x768]
 """
 
 from __future__ import annotations
