@@ -128,6 +128,10 @@ def main() -> int:
         print(f"{row['minutes']:6.2f} min of speech: real-time factor median {row['rtf_median']:.3f}, "
               f"max {row['rtf_max']:.3f} ({words} words) — 90 minutes would take "
               f"{90 * row['rtf_median']:.0f} min")
+        if words == 0:  # a figure over nothing transcribed measures nothing
+            print("  no words were transcribed from this recording: the figure is not a measure of speech "
+                  "(install espeak-ng for varied synthetic speech)")
+            over = True
     if args.json:
         args.json.write_text(json.dumps({"budget_rtf": BUDGET_RTF, "results": results}, indent=2))
     return 1 if over else 0
