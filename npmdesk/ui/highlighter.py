@@ -12,7 +12,7 @@ from bisect import bisect_left
 
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat
 
-from npmdesk.core.coding_index import CodingIndex, boundary_events
+from npmdesk.core.coding_index import CodingIndex
 
 
 def blend(colors: list[tuple[int, int, int]]) -> QColor:
@@ -76,53 +76,19 @@ class FormatCache:
             self.formats[codes] = fmt
         return fmt
 
-
     def runs(self, entries) -> list[tuple[int, int, QTextCharFormat]]:
-        """A block's codings cut into coloured runs in one sweep over their sorted boundaries:
-        (start, end, format). The blend is kept as running sums (a code joining or leaving the
-        run adds or takes away its colour), so a run costs the same with 2 or 40 codes on it,
-        and no tuple of codes is built per run (as `segments` + `get` would)."""
-        events = boundary_events(entries)
-        if not events:
-            return []
-        rgb, grey, by_colour, quantum = self.rgb, (204, 204, 204), self._by_colour, self.QUANTUM
-        active: dict[int, int] = {}
-        r = g = bl = n = 0
-        out: list[tuple[int, int, QTextCharFormat]] = []
-        last_key = None
-        prev = None
-        i, m = 0, len(events)
-        while i < m:
-            pos = events[i][0]
-            if prev is not None and pos > prev and n:
-                q = quantum if n > 1 else 1
-                shade = 0.88 ** (n - 1) / n
-                key = (int(r * shade) // q, int(g * shade) // q, int(bl * shade) // q, n > 1)
-                if key == last_key and out[-1][1] == prev:
-                    out[-1] = (out[-1][0], pos, out[-1][2])
-                else:
-                    fmt = by_colour.get(key)
-                    if fmt is None:
-                        fmt = by_colour[key] = _format(QColor(key[0] * q, key[1] * q, key[2] * q), n > 1)
-                    out.append((prev, pos, fmt))
-                    last_key = key
-            while i < m and events[i][0] == pos:
-                _, delta, code = events[i]
-                count = active.get(code, 0)
-                if not count:
-                    cr, cg, cb = rgb.get(code, grey)
-                    r, g, bl, n = r + cr, g + cg, bl + cb, n + 1
-                count += delta
-                if count:
-                    active[code] = count
-                else:
-                    del active[code]
-                    cr, cg, cb = rgb.get(code, grey)
-                    r, g, bl, n = r - cr, g - cg, bl - cb, n - 1
-                i += 1
-            prev = pos
-        return out
-
+        """A block's codings, as (start, end, code, coding id) entries, cut into coloured runs:
+        (start, end, format). Codes are numbered locally so that any code id packs into an event."""
+        local: dict[int, int] = {}
+        events: list[int] = []
+        for a, b, code, _ in entries:
+            if b > a:
+                k = local.setdefault(code, len(local))
+                events.append((a << _POS_SHIFT) | (k << 1) | 1)
+                events.append((b << _POS_SHIFT) | (k << 1))
+        events.sort()
+        grey = (204, 204, 204)
+        return self._sweep(events, {k: self.rgb.get(code, grey) for code, k in local.items()})
 
     def block_runs(self, index: CodingIndex, block: int) -> list[tuple[int, int, QTextCharFormat]]:
         """`runs(index.entries(block))` in one pass: each coding on the block becomes two events
@@ -158,7 +124,13 @@ class FormatCache:
         if not events:
             return []
         events.sort()
-        rgb, grey, by_colour, quantum = self.rgb, (204, 204, 204), self._by_colour, self.QUANTUM
+        return self._sweep(events, self.rgb)
+
+    def _sweep(self, events: list[int], rgb) -> list[tuple[int, int, QTextCharFormat]]:
+        """One pass over sorted packed events (position << 32 | code << 1 | start). The blend is kept
+        as running sums (a code joining or leaving the run adds or takes away its colour), so a run
+        costs the same with 2 or 40 codes on it, and no tuple of codes is built per run."""
+        grey, by_colour, quantum = (204, 204, 204), self._by_colour, self.QUANTUM
         active: dict[int, int] = {}
         r = g = bl = n = 0
         out: list[tuple[int, int, QTextCharFormat]] = []
