@@ -229,21 +229,16 @@ def _draw_icon(p: QPainter, kind: str, ink: QColor) -> None:
             p.drawLine(QPointF(12, 16), QPointF(12, 4))
             p.drawPolyline([QPointF(7, 9), QPointF(12, 4), QPointF(17, 9)])
     elif kind in ("undo", "redo"):
+        if kind == "redo":  # undo's arrow, mirrored
+            p.translate(24, 0)
+            p.scale(-1, 1)
         path = QPainterPath()
-        if kind == "undo":
-            path.moveTo(6, 10)
-            path.lineTo(15, 10)
-            path.cubicTo(22, 10, 22, 20, 15, 20)
-            path.lineTo(9, 20)
-            p.drawPath(path)
-            p.drawPolyline([QPointF(10, 6), QPointF(6, 10), QPointF(10, 14)])
-        else:
-            path.moveTo(18, 10)
-            path.lineTo(9, 10)
-            path.cubicTo(2, 10, 2, 20, 9, 20)
-            path.lineTo(15, 20)
-            p.drawPath(path)
-            p.drawPolyline([QPointF(14, 6), QPointF(18, 10), QPointF(14, 14)])
+        path.moveTo(6, 10)
+        path.lineTo(15, 10)
+        path.cubicTo(22, 10, 22, 20, 15, 20)
+        path.lineTo(9, 20)
+        p.drawPath(path)
+        p.drawPolyline([QPointF(10, 6), QPointF(6, 10), QPointF(10, 14)])
     elif kind == "search":
         p.drawEllipse(QPointF(10, 10), 6, 6)
         p.setPen(QPen(ink, 3.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))

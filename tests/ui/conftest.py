@@ -130,3 +130,23 @@ def drag_and_drop(target, pos: QPoint, mime, modifiers=Qt.KeyboardModifier.NoMod
     drop = QDropEvent(QPointF(pos), actions, mime, button, modifiers)
     QApplication.sendEvent(target, drop)
     return drop
+
+
+def drive_dialog(monkeypatch, qtbot, dialog_class, act) -> list:
+    """Run `act(dialog)` when a `dialog_class` dialog opens, shown and active as a user meets it,
+    instead of blocking in its exec(); returns the dialogs seen."""
+    from PySide6.QtWidgets import QApplication
+
+    seen: list = []
+
+    def fake_exec(self):
+        self.show()
+        self.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is self)
+        seen.append(self)
+        act(self)
+        return self.result()
+
+    monkeypatch.setattr(dialog_class, "exec", fake_exec)
+    return seen
+

@@ -5,25 +5,14 @@ double-click confirms; the merge is one undoable step."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QTreeWidgetItemIterator
+from PySide6.QtWidgets import QDialogButtonBox, QTreeWidgetItemIterator
 
 from npmdesk.ui.merge_dialog import MergeDialog
-from tests.ui.conftest import click_code, code_id
+from tests.ui.conftest import click_code, code_id, drive_dialog
 
 
 def _drive(monkeypatch, qtbot, act):
-    seen: list[MergeDialog] = []
-
-    def fake_exec(self):
-        self.show()
-        self.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is self)
-        seen.append(self)
-        act(self)
-        return self.result()
-
-    monkeypatch.setattr(MergeDialog, "exec", fake_exec)
-    return seen
+    return drive_dialog(monkeypatch, qtbot, MergeDialog, act)
 
 
 def _visible_paths(d: MergeDialog) -> list[str]:

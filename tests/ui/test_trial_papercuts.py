@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 from npmdesk.core.errors import InvalidValueError
 from npmdesk.ui.definition_dialog import DefinitionDialog
 from npmdesk.ui.merge_dialog import MergeDialog
-from tests.ui.conftest import click_code, code_id, select_text
+from tests.ui.conftest import click_code, code_id, drive_dialog, select_text
 
 
 def stored(reopen, doc_id) -> list[tuple[int, str]]:
@@ -30,20 +30,7 @@ def nothing_selected(window) -> None:
     t.located = None
 
 
-def drive(monkeypatch, qtbot, dialog_class, act):
-    """Run `act(dialog)` when the dialog opens, instead of blocking in its exec()."""
-    seen: list = []
-
-    def fake_exec(self):
-        self.show()
-        self.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is self)
-        seen.append(self)
-        act(self)
-        return self.result()
-
-    monkeypatch.setattr(dialog_class, "exec", fake_exec)
-    return seen
+drive = drive_dialog
 
 
 # 1. A code applied twice to one passage -------------------------------------------------------------
