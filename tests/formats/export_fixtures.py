@@ -29,7 +29,8 @@ FOCUS = (
 )
 
 
-def _turns(text: str) -> list[TurnSpec]:
+def labelled_turns(text: str) -> list[TurnSpec]:
+    """One turn per line with a "Speaker:" label."""
     out, pos = [], 0
     for line in text.split("\n"):
         if ":" in line:
@@ -61,9 +62,9 @@ def build_study(path) -> Study:
             p.set_case_attribute(cid, "year", year, "integer")
             p.set_case_attribute(cid, "background", background)
             p.set_case_attribute(cid, "rural", rural, "boolean")
-        d1 = p.add_document("Interview 1", INTERVIEW_1, case_id=c1, turns=_turns(INTERVIEW_1))
-        d2 = p.add_document("Interview 2", INTERVIEW_2, case_id=c2, turns=_turns(INTERVIEW_2))
-        d3 = p.add_document("Focus group", FOCUS, kind="focus-group", turns=_turns(FOCUS))
+        d1 = p.add_document("Interview 1", INTERVIEW_1, case_id=c1, turns=labelled_turns(INTERVIEW_1))
+        d2 = p.add_document("Interview 2", INTERVIEW_2, case_id=c2, turns=labelled_turns(INTERVIEW_2))
+        d3 = p.add_document("Focus group", FOCUS, kind="focus-group", turns=labelled_turns(FOCUS))
         p.link_speaker(d3, "NPM-1", c1)
         p.link_speaker(d3, "NPM-3", c3)
         social = p.add_code("Socialisation into medicine", color="#f4d35e",

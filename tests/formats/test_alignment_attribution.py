@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from npmdesk.cli import main
-from npmdesk.store import Project, TurnSpec
+from npmdesk.store import Project
+from tests.formats.export_fixtures import labelled_turns, span
 
 INTERVIEW = (
     "Interviewer: Did your mentor ever tell you how to ask for feedback?\n"
@@ -27,20 +28,6 @@ FOCUS = (
 QUESTION = "Did your mentor ever tell you how to ask for feedback?"
 
 
-def _turns(text: str) -> list[TurnSpec]:
-    out, pos = [], 0
-    for line in text.split("\n"):
-        if ":" in line:
-            out.append(TurnSpec(pos, pos + len(line), line.split(":", 1)[0]))
-        pos += len(line) + 1
-    return out
-
-
-def _span(text: str, phrase: str) -> tuple[int, int]:
-    i = text.index(phrase)
-    return i, i + len(phrase)
-
-
 @pytest.fixture
 def aligned(tmp_path):
     """'Asking for feedback' is aligned with Interpersonal and Communication Skills; its only
@@ -49,13 +36,13 @@ def aligned(tmp_path):
     p = Project.create(tmp_path / "aligned.npmdesk", "Ana", name="Feedback study")
     with p.write("set up"):
         c1, c2, c3 = (p.add_case(n) for n in ("NPM-1", "NPM-2", "NPM-3"))
-        d1 = p.add_document("Interview NPM-1", INTERVIEW, case_id=c1, turns=_turns(INTERVIEW))
-        d2 = p.add_document("Focus group 1", FOCUS, kind="focus-group", turns=_turns(FOCUS))
+        d1 = p.add_document("Interview NPM-1", INTERVIEW, case_id=c1, turns=labelled_turns(INTERVIEW))
+        d2 = p.add_document("Focus group 1", FOCUS, kind="focus-group", turns=labelled_turns(FOCUS))
         p.link_speaker(d2, "NPM-2", c2)
         p.link_speaker(d2, "NPM-3", c3)
         asking = p.add_code("Asking for feedback")
         safety = p.add_code("Safety with peers")
-        question = p.apply_coding(d1, asking, *_span(INTERVIEW, QUESTION), exemplar=True)
+        question = p.apply_coding(d1, asking, *span(INTERVIEW, QUESTION), exemplar=True)
         both = p.apply_coding(d2, safety, FOCUS.index("Feedback from"), FOCUS.index(", it felt safe.") + 15,
                               exemplar=True)
         fid = p.add_builtin_framework("acgme")
