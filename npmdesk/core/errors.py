@@ -41,6 +41,11 @@ class NameClashError(NpmdeskError):
     pass
 
 
+class AlreadyDoneError(NameClashError):
+    """The change asked for is in the project already (the same code on the same passage): nothing
+    to do, nothing wrong. The CLI reports it as a clash; the window as a status note."""
+
+
 class InvalidSpanError(NpmdeskError):
     pass
 

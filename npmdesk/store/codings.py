@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from npmdesk.core.coding_index import SpanColumns
-from npmdesk.core.errors import InvalidSpanError, InvalidValueError, NameClashError, NotFoundError
+from npmdesk.core.errors import AlreadyDoneError, InvalidSpanError, InvalidValueError, NotFoundError
 from npmdesk.core.gc_pause import gc_paused
 from npmdesk.core.model import Coding, Excerpt, ExcerptFilter
 from npmdesk.store import excerpts as excerpt_query
@@ -45,7 +45,7 @@ class CodingsMixin(StoreBase):
                                       "or make it codable in its definition")
             if c.execute("SELECT 1 FROM codings WHERE document_id = ? AND code_id = ? AND start = ? AND end = ? "
                          "AND coder_id = ?", (doc_id, code_id, start, end, coder)).fetchone():
-                raise NameClashError("this passage already has this code")
+                raise AlreadyDoneError("this passage already has this code")
             made = new_id(c.execute(
                 "INSERT INTO codings(id, document_id, code_id, start, end, coder_id, exemplar, created, guid) "
                 "VALUES (?,?,?,?,?,?,?,?,?)",
@@ -70,7 +70,7 @@ class CodingsMixin(StoreBase):
             if c.execute("SELECT 1 FROM codings WHERE document_id = ? AND code_id = ? AND start = ? AND end = ? "
                          "AND coder_id = ? AND id != ?",
                          (old.document_id, old.code_id, start, end, old.coder_id, coding_id)).fetchone():
-                raise NameClashError("that passage already has this code")
+                raise AlreadyDoneError("that passage already has this code")
             c.execute("UPDATE codings SET start = ?, end = ? WHERE id = ?", (start, end, coding_id))
             c.execute("DELETE FROM coding_cases WHERE coding_id = ?", (coding_id,))
             self._assign_coding_cases(c, coding_id, old.document_id, start, end)

@@ -7,7 +7,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from npmdesk.core.errors import NameClashError, NpmdeskError
+from npmdesk.core.errors import AlreadyDoneError, NpmdeskError
 from npmdesk.paths import data_dir
 from npmdesk.store.storage_errors import translate
 
@@ -47,20 +47,13 @@ def message_for(exc: BaseException) -> str:
             f"Your coding so far is saved in the project file. Details were written to {log_path()}.")
 
 
-# Refusals that mean "it is done already": the step asked for is in the project as it stands, so
-# there is nothing to do and nothing is wrong. Such a refusal is a status-bar note, never an error dialog.
-NOTHING_TO_DO = (
-    (NameClashError, "passage already has this code"),  # the same code applied twice to one passage
-)
-
-
 def nothing_to_do(exc: BaseException) -> str | None:
-    """The status-bar sentence for a refusal that only says it is done already, else None."""
-    for kind, words in NOTHING_TO_DO:
-        if isinstance(exc, kind) and words in str(exc):
-            text = str(exc).strip().rstrip(".")
-            return text[:1].upper() + text[1:] + ": nothing to do."
-    return None
+    """The status-bar sentence for a refusal that only says it is done already (AlreadyDoneError:
+    the step asked for is in the project as it stands), else None. Never an error dialog."""
+    if not isinstance(exc, AlreadyDoneError):
+        return None
+    text = str(exc).strip().rstrip(".")
+    return text[:1].upper() + text[1:] + ": nothing to do."
 
 
 def install_excepthook(parent_getter=lambda: None) -> None:
