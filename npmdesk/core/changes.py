@@ -19,6 +19,10 @@ class Changes:
     codings_added: frozenset[int] = _EMPTY
     codings_removed: frozenset[int] = _EMPTY
     codings_changed: frozenset[int] = _EMPTY  # span or exemplar flag edited
+    # Of codings_changed, those only moved by a text edit's shift (all later codings by one
+    # amount): a view that applies the edit's arithmetic need not read them again.
+    shifted: frozenset[int] = _EMPTY
+    texts: frozenset[int] = _EMPTY  # documents whose text changed (an edit, its undo or redo)
     # Codes whose counts may differ now; None: any code's (e.g. a speaker now speaks for someone).
     counted_codes: frozenset[int] | None = _EMPTY
     documents: frozenset[int] = _EMPTY  # documents whose codings, turns, speakers or metadata changed

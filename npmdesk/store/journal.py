@@ -15,6 +15,11 @@ left them. Its inverse checks the digest (so another writer's change is still re
 the same ids back, itself as one entry. The per-row triggers stay quiet while a shift runs (they
 read temp.npm_shifting, which the counts cache watches too: a shift moves no count).
 
+A document's text edited is journalled as what changed (its start, the text removed, the text put
+in, and a digest of the whole text as the step left it), not as the whole text before and after:
+the undo history of a morning's typing stays small. Its inverse checks the digest and puts the
+removed text back.
+
 Not journalled: the audit trail (history is not undone), coders (a coder row may outlive an
 undone step harmlessly) and the full-text index (its own triggers follow document_texts).
 """
@@ -28,6 +33,7 @@ from dataclasses import dataclass
 
 from npmdesk.core.changes import Changes
 from npmdesk.core.errors import NpmdeskError
+from npmdesk.core.text_edits import diff_edit
 
 TABLE = "npmdesk_journal"
 _UNJOURNALLED = {"audit", "coders", "sqlite_sequence", "sqlite_stat1"}
@@ -50,7 +56,9 @@ class Entry:
     """One row change: an insert has `new`, a delete `old`, an update both."""
 
     table: str
-    op: str  # "i" insert, "d" delete, "u" update, "s" shift: old = (document, delta, ids JSON, digest)
+    # "i" insert, "d" delete, "u" update, "s" shift: old = (document, delta, ids JSON, digest),
+    # "t" a document's text edited: old = (document, start, removed text, inserted text, digest)
+    op: str
     old: tuple | None
     new: tuple | None
     refs: tuple | None = None  # identities of the rows `old` refers to, one per foreign key (see Journal)
@@ -193,6 +201,17 @@ class Journal:
                                                        "this step wrote"))
         self._record_shift(e.table, document_id, -delta, ids)
 
+    def _revert_text(self, e: Entry) -> None:
+        document_id, start, removed, inserted, digest = e.before
+        row = self.conn.execute("SELECT text FROM main.document_texts WHERE document_id = ?",
+                                (document_id,)).fetchone()
+        if row is None or _sha256(row[0]) != digest:
+            raise UndoConflictError(_conflict(e.table, "another program or window has changed or removed what "
+                                                       "this step wrote"))
+        text = row[0]
+        self.conn.execute("UPDATE main.document_texts SET text = ? WHERE document_id = ?",
+                          (text[:start] + removed + text[start + len(inserted):], document_id))
+
     def _fingerprint(self, parent: str) -> str:
         """SQL for what identifies a parent row beyond its id: its guid, else its natural key (the
         columns of a UNIQUE constraint), else its whole row."""
@@ -230,6 +249,10 @@ class Journal:
             table, op = r[1], r[2]
             if op == "s":
                 out.append(Entry(table, op, tuple(r[o0:o0 + 4]), None))
+                continue
+            if op == "u" and table == "document_texts":
+                k = self._positions[table]
+                out.append(_text_entry(table, r[o0 + k["document_id"]], r[o0 + k["text"]], r[n0 + k["text"]]))
                 continue
             n = len(self.columns[table])
             old = tuple(r[o0:o0 + n]) if op != "i" else None
@@ -277,6 +300,10 @@ class Journal:
             if op == "s":
                 for e in run:
                     self._revert_shift(e)
+                return
+            if op == "t":
+                for e in run:
+                    self._revert_text(e)
                 return
             if op == "i":
                 cur = self.conn.executemany(f'DELETE FROM main."{table}" WHERE {where}',
@@ -343,7 +370,8 @@ class Journal:
     def changes_of(self, entries: tuple[Entry, ...], *, undoable: bool = True) -> Changes:
         """The Changes record that a list of entries amounts to (see core/changes.py)."""
         sets: dict[str, set[int]] = {k: set() for k in (
-            "codes", "codings_added", "codings_removed", "codings_changed", "counted", "documents")}
+            "codes", "codings_added", "codings_removed", "codings_changed", "counted", "documents", "shifted",
+            "texts")}
         flags: dict[str, bool] = dict(document_list=False, memos=False, cases=False, frameworks=False, meta=False,
                                       everything=False)
         coding_ids: set[int] = set()
@@ -355,7 +383,9 @@ class Journal:
                 sets["documents"].add(e.before[0])
                 if t == "codings":  # not in coding_ids: their codes are unknown here, so a change of
                     # who they speak for (coding_cases) makes every code's count suspect
-                    sets["codings_changed"].update(json.loads(e.before[2]))
+                    ids = json.loads(e.before[2])
+                    sets["codings_changed"].update(ids)
+                    sets["shifted"].update(ids)
                 continue
             rows = [r for r in (e.old, e.new) if r is not None]
             if t == "codings":
@@ -375,6 +405,8 @@ class Journal:
                 flags["document_list"] = True
                 key = "id" if t == "documents" else "document_id"
                 sets["documents"].update(r[col(t, key)] for r in rows)
+                if t == "document_texts":
+                    sets["texts"].update(r[col(t, key)] for r in rows)
             elif t == "document_versions":  # an edit's version row: that document changed
                 sets["documents"].update(r[col(t, "document_id")] for r in rows)
             elif t == "media":
@@ -401,12 +433,27 @@ class Journal:
         return Changes(codes=frozenset(sets["codes"]), codings_added=frozenset(codings_added),
                        codings_removed=frozenset(codings_removed), codings_changed=frozenset(changed - codings_added
                                                                                              - codings_removed),
+                       shifted=frozenset(sets["shifted"] - coding_ids - codings_removed),
+                       texts=frozenset(sets["texts"]),
                        counted_codes=counted, documents=frozenset(sets["documents"]), undoable=undoable,
                        document_list=flags["document_list"], memos=flags["memos"], cases=flags["cases"],
                        frameworks=flags["frameworks"], meta=flags["meta"], everything=flags["everything"])
 
     def _column_index(self, table: str, column: str) -> int:
         return self._positions[table][column]
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _text_entry(table: str, document_id: int, old: str, new: str) -> Entry:
+    """A text update kept as what it changed, not as two copies of the whole text (a typed
+    character in a 150,000-character transcript: a few bytes instead of 300 kB per keystroke
+    held by the undo history), with a digest of the text it left for undo's check."""
+    edit = diff_edit(old, new) or (0, 0, "")
+    start, old_end, inserted = edit
+    return Entry(table, "t", (document_id, start, old[start:old_end], inserted, _sha256(new)), None)
 
 
 def ensure_shifting(conn: sqlite3.Connection) -> None:

@@ -135,3 +135,46 @@ def test_a_relabel_that_changes_who_shifted_codings_speak_for_recounts_their_cod
     assert c.counted_codes is None or p.late in c.counted_codes
     assert p.code_counts()[p.late].participants == 0
     _assert_cache_matches_tables(p)
+
+
+def test_a_text_edit_is_journalled_as_what_it_changed_not_the_whole_text(coded):
+    p = coded
+    text = p.document_text(p.doc)
+    before = _dump(p.path)
+    p.edit_text(p.doc, [(50, 53, "typed")])
+    step = p.last_step
+    [entry] = [e for e in step.entries if e.table == "document_texts"]
+    assert entry.op == "t" and entry.before[:4] == (p.doc, 50, text[50:53], "typed")
+    assert sum(len(str(v)) for v in entry.before) < 100  # not 2 × the transcript's length
+    c = step.changes
+    assert c.texts == {p.doc} and p.doc in c.documents
+    assert c.shifted and c.shifted <= c.codings_changed  # moved only by the shift
+    redo = p.revert(step, "edit")
+    assert _dump(p.path) == before and p.document_text(p.doc) == text
+    [again] = [e for e in redo.entries if e.table == "document_texts"]
+    assert again.op == "t" and again.before[2:4] == ("typed", text[50:53])
+    p.revert(redo, "redo")
+    assert p.document_text(p.doc) == text[:50] + "typed" + text[53:]
+
+
+def test_undo_of_a_text_edit_refuses_when_another_program_changed_the_text(coded):
+    p = coded
+    p.edit_text(p.doc, [(10, 10, "one")])
+    step = p.last_step
+    other = Project.open(p.path, "Cli")
+    other.edit_text(p.doc, [(300, 300, "two")])
+    other.close()
+    before = _dump(p.path)
+    with pytest.raises(UndoConflictError, match="Nothing was undone"):
+        p.revert(step, "edit")
+    assert _dump(p.path) == before
+
+
+def test_shares_stay_exact_when_a_coding_follows_an_edit_before_they_are_asked_for(coded):
+    p = coded
+    p.coded_shares()
+    p.edit_text(p.doc, [(40, 40, "inserted words")])
+    p.code_counts()  # the tree's recount: the edited document's coded characters are left for later
+    p.apply_coding(p.doc, p.early, 0, 400)
+    p.edit_text(p.doc, [(5, 9, "")])
+    _assert_cache_matches_tables(p)
