@@ -273,6 +273,29 @@ class CodingIndex:
                 by_block.setdefault(b, []).append(cid)
         return touched
 
+    def sync_window(self, lo: int, hi: int, columns: SpanColumns) -> set[int]:
+        """Make the held codings with end >= lo and start <= hi exactly `columns` (the stored
+        codings of that window, Project.coding_spans(window=...)); the rest are left as they are.
+        Such a coding covers a character of [lo - 1, hi], so it is listed on one of those
+        paragraphs. Returns the touched blocks."""
+        p = self.positions
+        spans, by_block = self.spans, self.by_block
+        held: set[int] = set()
+        for b in range(p.block_of(max(lo - 1, 0)), p.block_of(max(min(hi, p.length - 1), 0)) + 1):
+            for cid in by_block.get(b, ()):
+                s = spans[cid]
+                if s.end >= lo and s.start <= hi:
+                    held.add(cid)
+        changed = []
+        for cid, code, start, end in zip(columns.ids, columns.code_ids, columns.starts, columns.ends):
+            have = spans.get(cid)
+            if have is None or have[1] != code or have[2] != start or have[3] != end:
+                changed.append(_make_span((cid, code, start, end)))
+        gone = held.difference(columns.ids)
+        if not changed and not gone:
+            return set()
+        return self.apply_delta(changed, gone)
+
     def apply_delta(self, added=(), removed=()) -> set[int]:
         """Add and remove single codings (what one command changed); return the touched blocks."""
         touched: set[int] = set()

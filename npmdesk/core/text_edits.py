@@ -121,20 +121,45 @@ def diff_edit(old: str, new: str) -> Edit | None:
     if old == new:
         return None
     limit = min(len(old), len(new))
-    lo, hi = 0, limit  # old[:lo] == new[:lo]
+    p = _common_prefix(old, new, limit)
+    lo = _common_suffix(old, new, limit - p)
+    return p, len(old) - lo, new[p:len(new) - lo]
+
+
+def _common_prefix(a: str, b: str, limit: int) -> int:
+    """How many leading characters a and b share (at most `limit`), by bisection in C."""
+    lo, hi = 0, limit
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if old.startswith(new[lo:mid], lo):
+        if a.startswith(b[lo:mid], lo):
             lo = mid
         else:
             hi = mid - 1
-    p = lo
-    la, lb = len(old), len(new)
-    lo, hi = 0, limit - p  # the last lo characters agree
+    return lo
+
+
+def _common_suffix(a: str, b: str, limit: int) -> int:
+    la, lb = len(a), len(b)
+    lo, hi = 0, limit
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if old.startswith(new[lb - mid:lb - lo], la - mid):
+        if a.startswith(b[lb - mid:lb - lo], la - mid):
             lo = mid
         else:
             hi = mid - 1
-    return p, la - lo, new[p:lb - lo]
+    return lo
+
+
+def edit_bounds(old: str, new: str) -> tuple[int, int] | None:
+    """The stretch [lo, hi) of `old` that every single edit turning it into `new` lies within
+    (None: equal texts). Where the changed text repeats ("a" typed beside an "a"), the edit could
+    have been made at several places; `diff_edit` names the rightmost, this spans them all: from
+    the start of the leftmost (the longest common suffix kept) to the end of the rightmost (the
+    longest common prefix kept). Outside it, spans before are where they were and spans after
+    moved by len(new) - len(old), wherever exactly the edit was."""
+    if old == new:
+        return None
+    limit = min(len(old), len(new))
+    hi = len(old) - _common_suffix(old, new, limit - _common_prefix(old, new, limit))
+    lo = _common_prefix(old, new, limit - _common_suffix(old, new, limit))
+    return lo, hi

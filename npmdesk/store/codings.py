@@ -108,24 +108,35 @@ class CodingsMixin(StoreBase):
                                    "WHERE cg.document_id = ? ORDER BY cg.start, cg.end", (doc_id,)).fetchall()
             return [_coding(r) for r in rows]
 
-    def coding_spans(self, doc_id: int) -> SpanColumns:
+    def coding_spans(self, doc_id: int, window: tuple[int, int] | None = None) -> SpanColumns:
         """A document's codings as the viewer needs them: id, code, start and end as parallel
         sequences in document order (start, end, code, id), read from the covering index
         codings_by_document (no table row is visited) with no object per coding: a heavy
         transcript's 50,000 in about a quarter of `codings_in_document`'s time. Their coders
-        are read only if asked for (`SpanColumns.coder_ids`: a view hiding a coder's codings)."""
+        are read only if asked for (`SpanColumns.coder_ids`: a view hiding a coder's codings).
+
+        `window=(lo, hi)`: only the codings with end >= lo and start <= hi (what a text edit
+        may have moved otherwise than by its shift: TranscriptView.follow_text_edit)."""
+        where = "document_id = ?"  # the whole document
+        params: tuple[int, ...] = (doc_id,)
+        if window is not None:
+            where, params = "document_id = ? AND start <= ? AND end >= ?", (doc_id, window[1], window[0])
         with gc_paused():
-            rows = self.db.execute("SELECT id, code_id, start, end FROM codings WHERE document_id = ? "
-                                   "ORDER BY start, end, code_id, id", (doc_id,)).fetchall()
+            rows = self.db.execute(f"SELECT id, code_id, start, end FROM codings WHERE {where} "
+                                   "ORDER BY start, end, code_id, id", params).fetchall()
             if not rows:
                 return SpanColumns([], [], [], [], [])
             ids, codes, starts, ends = zip(*rows)  # tuples: no copy into lists
 
         def coders() -> list[int]:
             by_id = dict(self.db.execute("SELECT id, coder_id FROM codings INDEXED BY codings_unique_span "
-                                         "WHERE document_id = ?", (doc_id,)).fetchall())
+                                         f"WHERE {where}", params).fetchall())
             return [by_id.get(i, 0) for i in ids]
         return SpanColumns(ids, codes, starts, ends, coders)
+
+    def coding_count(self, doc_id: int) -> int:
+        """How many codings the document has (an index count: a check, not a read)."""
+        return self.db.execute("SELECT count(*) FROM codings WHERE document_id = ?", (doc_id,)).fetchone()[0]
 
     def excerpts(self, flt: ExcerptFilter | None = None, *, limit: int | None = None,
                  offset: int = 0) -> list[Excerpt]:

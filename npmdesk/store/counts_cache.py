@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 import time
 import weakref
 from collections import Counter
@@ -188,6 +189,9 @@ class CountsCache:
         self.agg: dict[int, list[int]] = {}  # the same over each code's subtree
         self.covered: dict[int, int] = {}  # document -> coded characters
         self.shares: dict[int, float] = {}
+        # Documents whose coded characters a text edit's shift left to count again: counted when
+        # a coded share is asked for (or the state saved), not on the edit's way to the screen.
+        self.stale_covered: set[int] = set()
         self.data_version = None
         self.saved_key = self.synced_key = None
         self.last_save = 0.0
@@ -221,6 +225,8 @@ class CountsCache:
         if self.db.conn.in_transaction:
             return shares_from(self.db, covered_characters(self.db, document_ids))
         self.sync()
+        if self.stale_covered and (document_ids is None or not self.stale_covered.isdisjoint(document_ids)):
+            self._settle_covered()
         if document_ids is None:
             return dict(self.shares)
         return {d: self.shares[d] for d in document_ids if d in self.shares}
@@ -233,6 +239,7 @@ class CountsCache:
             key = self._key()
             # Whatever the log holds is already in the tables we are about to read or load.
             self._clear_log()
+            self.stale_covered = set()
             if not self._load(key):
                 self._compute()
                 self._save(key)
@@ -317,16 +324,10 @@ class CountsCache:
 
         self._fold(net, 1, in_document, chain, subtree, recomputed)
         self._fold({(case, code): n for code, case, n in case_log if n}, 2, for_case, chain, subtree, recomputed)
-        self._fold_spans([r for r in span_log if r[1] not in shifted])
-        if shifted:  # shifted codings are not in the log: those documents' coded characters afresh
-            covered = covered_characters(self.db, shifted)
-            shares = shares_from(self.db, covered)
-            for doc in shifted:
-                if doc in shares:
-                    self.covered[doc], self.shares[doc] = covered[doc], shares[doc]
-                else:
-                    self.covered.pop(doc, None)
-                    self.shares.pop(doc, None)
+        # Shifted codings are not in the log: those documents' coded characters are counted afresh
+        # when next asked for; until then no span change is folded into their stale totals.
+        self.stale_covered |= shifted
+        self._fold_spans([r for r in span_log if r[1] not in self.stale_covered])
         self.synced_key = key = self._key()
         if time.monotonic() - self.last_save > SAVE_EVERY_S:
             self._save(key)
@@ -335,6 +336,17 @@ class CountsCache:
         """Save the state if it is newer than the saved one and still describes the file."""
         if self.synced_key is not None and self.synced_key != self.saved_key:
             self._save(self.synced_key)
+
+    def _settle_covered(self) -> None:
+        docs, self.stale_covered = self.stale_covered, set()
+        covered = covered_characters(self.db, docs)
+        shares = shares_from(self.db, covered)
+        for doc in docs:
+            if doc in shares:
+                self.covered[doc], self.shares[doc] = covered[doc], shares[doc]
+            else:
+                self.covered.pop(doc, None)
+                self.shares.pop(doc, None)
 
     def _fold(self, net: dict, slot: int, probe, chain, subtree, recomputed: set[int]) -> None:
         """Fold net changes per (container, code) into the counts. `slot` is 1 for documents, 2 for
@@ -491,6 +503,11 @@ class CountsCache:
         """Write the state for `key` if the file is still at `key` (no commit raced the counting)."""
         if key is None or key == self.saved_key or self._key() != key:
             return
+        if self.stale_covered:
+            try:
+                self._settle_covered()
+            except sqlite3.Error:  # closed meanwhile: the saved state would be short of those documents
+                return
         target = self._file(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -167,12 +167,16 @@ class DocumentsMixin(StoreBase):
             )
             self._refresh_coding_cases(c, doc_id)
 
-    def turns(self, doc_id: int) -> list[Turn]:
+    def turns(self, doc_id: int, starting: tuple[int, int] | None = None) -> list[Turn]:
+        """A document's turns in order; `starting=(lo, hi)`: only those starting in [lo, hi]."""
+        where = "t.document_id = ?"  # the whole document
+        params: tuple[int, ...] = (doc_id,)
+        if starting is not None:
+            where, params = "t.document_id = ? AND t.start BETWEEN ? AND ?", (doc_id, *starting)
         rows = self.db.execute(
             "SELECT t.id, t.document_id, t.start, t.end, s.name, t.speaker_id, t.begin_ms, t.end_ms "
-            "FROM turns t LEFT JOIN speakers s ON s.id = t.speaker_id "
-            "WHERE t.document_id = ? ORDER BY t.start",
-            (doc_id,),
+            f"FROM turns t LEFT JOIN speakers s ON s.id = t.speaker_id WHERE {where} ORDER BY t.start",
+            params,
         ).fetchall()
         return [Turn(*r) for r in rows]
 

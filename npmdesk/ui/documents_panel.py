@@ -70,7 +70,7 @@ class DocumentModel(QAbstractItemModel):
         self._groups: list[tuple[str, list]] = []
         self._rows: list = []  # a participant's name (str) or a Document, in display order
         self._group_rows: list[int] = []  # the row of each participant
-        self._shares: dict[int, float] = {}
+        self._shares: dict[int, float] = {}  # as shown
         self._where: dict[int, int] = {}  # document id -> its (first) row
         self._also: dict[int, list[int]] = {}  # document id -> its other rows (under other participants)
         self._links: Mapping[int, Iterable[str]] = {}
@@ -102,6 +102,10 @@ class DocumentModel(QAbstractItemModel):
 
     def clear(self) -> None:
         self.load((), {})
+
+    def shares(self) -> dict[int, float]:
+        """The coded shares as shown."""
+        return self._shares
 
     def update_shares(self, shares: dict[int, float], only: Iterable[int] | None = None) -> None:
         """New coded shares; with `only`, just those documents' rows are repainted."""
@@ -297,15 +301,19 @@ class DocumentList(QTableView):
 
     def on_project_changed(self, window, changes) -> None:
         """The list reloads when documents or participants changed; coded shares of the documents
-        a step touched follow on the next turn of the event loop (several codings, one query)."""
+        a step touched follow on the next turn of the event loop (several codings, one query). A
+        text edit reloads the list with the shares it had, and its document's share follows."""
         if window.project is None:
             return
         if changes.everything or changes.document_list or changes.cases:
-            self._pending_shares = set()
+            edit_only = changes.texts and not (changes.everything or changes.cases or changes.codes)
             docs = getattr(window, "document_list", None)  # the window has just read them for this change
-            self.load(docs if docs is not None else window.project.documents(), window.project.coded_shares(),
+            self.load(docs if docs is not None else window.project.documents(),
+                      self.model_.shares() if edit_only else window.project.coded_shares(),
                       window.current_document, speaker_links(window.project.speakers()))
-            return
+            if not edit_only:
+                self._pending_shares = set()
+                return
         if changes.codings or changes.codes:
             pending = self._pending_shares
             if changes.codes or pending is None:  # a deleted or merged code may touch any document

@@ -291,6 +291,8 @@ class MainWindow(ReviewMixin, QMainWindow):
             self.catalog.load(p.codes(), p.code_counts(), p.code_counts(with_descendants=True))
         if self.current_document is None:
             self.transcript.clear_document()
+        elif not changes.everything and self.current_document in changes.texts and self._follow_text_edit(changes):
+            pass  # an edit of the transcript on show (or its undo): followed in place
         elif changes.everything or self.current_document in changes.documents and (
                 changes.document_list or len(changes.codings) > 200):
             self._load_document(self.current_document, keep_scroll=True)
@@ -305,6 +307,18 @@ class MainWindow(ReviewMixin, QMainWindow):
             self.transcript.apply_delta(touched, changes.codings_removed | changes.codings_changed)
         self._update_memo_targets()
         self._update_status()
+
+    def _follow_text_edit(self, changes: Changes) -> bool:
+        """The transcript on show was edited: the viewer applies the edit and reads back only the
+        stretch it touched, what the step wrote besides its shift, and the coding count."""
+        p, doc = self.project, self.current_document
+        assert p is not None and doc is not None
+        ids = changes.codings_added | (changes.codings_changed - changes.shifted)
+        changed = [c for c in p.codings_by_id(ids) if c.document_id == doc] if ids else []
+        return self.transcript.follow_text_edit(
+            p.document_text(doc), lambda lo, hi: p.coding_spans(doc, window=(lo, hi)),
+            lambda lo, hi: p.turns(doc, starting=(lo, hi)), changed, changes.codings_removed,
+            lambda: p.coding_count(doc), list(self.catalog.codes.values()) if changes.codes else None)
 
     def _update_status(self) -> None:
         if self.project is None:

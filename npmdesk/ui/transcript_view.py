@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextOpti
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip
 
 from npmdesk.core.paragraphs import Paragraphs
-from npmdesk.core.text_edits import diff_edit, span_map
+from npmdesk.core.text_edits import diff_edit, edit_bounds, span_map
 from npmdesk.ui import mime as mimes
 from npmdesk.core.coding_index import CodingIndex, Span, SpanColumns, positions_for
 from npmdesk.ui.highlighter import CodingHighlighter, FormatCache
@@ -147,59 +147,114 @@ class TranscriptView(QPlainTextEdit):
     def _refresh(self, text: str, columns: SpanColumns, turns, codes) -> bool:
         """Bring the document on show up to date in place; False when a fresh load is better
         (most of the text changed)."""
-        h, index, old = self.highlighter, self.index, self.positions
-        if h is None or index is None or old is None:
+        h, index = self.highlighter, self.index
+        if h is None or index is None or self.positions is None:
             return False
         edit = diff_edit(self._text, text)
         touched: set[int] = set()
         if edit is not None:
             start, old_end, middle = edit
-            if (old_end - start) + len(middle) > max(REFRESH_LIMIT, len(text) // 4):
+            if self._edit_in_place(text, start, old_end, middle,
+                                   lambda b0, b1, nb1: self._speaker_labels(text, turns)) is None:
                 return False
-            new = positions_for(text)
-            new_end = start + len(middle)
-            mapping = span_map([edit])
-            index.apply_text_edit(new, start, old_end, new_end)  # Qt re-highlights the edited blocks
-            b0, b1, nb1 = old.block_of(start), old.block_of(old_end), new.block_of(new_end)
-            shift = nb1 - b1
-            renumber = lambda b: b if b < b0 else b + shift  # noqa: E731 (blocks after the edit)
-            h.pending = {renumber(b) for b in h.pending if not b0 <= b <= b1}
-            self._lazy_order = [renumber(b) for b in self._lazy_order if not b0 <= b <= b1]
-            a_qt, z_qt = old.span_to_qt(start, old_end)
-            self.positions = new
-            self._text = text
-            # The highlighter colours the edited paragraphs as Qt re-lays them out: the index,
-            # labels and positions it reads are the new text's already.
-            h.labels = self._speaker_labels(text, turns)
-            cur = QTextCursor(self.document())
-            cur.setPosition(a_qt)
-            cur.setPosition(z_qt, QTextCursor.MoveMode.KeepAnchor)
-            cur.insertText(middle)
-            if self.document().blockCount() != new.block_count:
-                return False
-            self.paragraph_numbers = _paragraph_numbers(text)
-            self._search_marks = [m for m in (mapping.span(a, z) for a, z in self._search_marks) if m]
-            if self.located is not None:
-                self.located = mapping.span(*self.located)
-            playing = getattr(self, "_playing", None)
-            if playing is not None:
-                self._playing = mapping.span(*playing)
         else:
             labels = self._speaker_labels(text, turns)
             touched |= {b for b in set(labels) | set(h.labels) if labels.get(b) != h.labels.get(b)}
             h.labels = labels
         touched |= index.sync(self._shown(columns))
-        self._set_codes(codes)
-        changed = self.formats.set_colors({c.id: c.color for c in codes})
-        if changed:
-            touched |= index.blocks_of_codes(changed)
+        self._finish_refresh(touched, codes)
+        return True
+
+    def follow_text_edit(self, text: str, codings_in, turns_starting, changed=(), removed=(), count=None,
+                         codes=None) -> bool:
+        """The stored text of the document on show was edited (or an edit undone) and its codings
+        and turns moved with it: come up to the stored state reading only what the edit can have
+        moved otherwise than by its shift. Everything before the stretch any such edit lies in
+        (core/text_edits.edit_bounds) is where it was and everything after it moved by the change
+        in length, whatever the store's rule; `codings_in(lo, hi)` gives the stored codings of the
+        stretch (end >= lo, start <= hi) and `turns_starting(lo, hi)` the turns starting in its
+        paragraphs. `changed` (store Codings) and `removed` (ids) are what the step wrote besides
+        its shift; `count()` the stored number of codings, checked at the end. False when a
+        fresh load is better (nothing in place to follow, most of the text changed, codings of
+        some coders hidden, or the count disagrees: the caller then loads the document)."""
+        h, index, old = self.highlighter, self.index, self.positions
+        if h is None or index is None or old is None or self.hidden_coders:
+            return False
+        bounds = edit_bounds(self._text, text)
+        if bounds is None:
+            return False
+        lo, old_hi = bounds
+        hi = old_hi + len(text) - len(self._text)
+        if (old_hi - lo) + (hi - lo) > max(REFRESH_LIMIT, len(text) // 4):
+            return False
+
+        def relabel(b0: int, b1: int, nb1: int) -> dict[int, tuple[int, int]]:
+            # Paragraphs outside the edit keep their labels (renumbered); those in it are read again.
+            new = self.positions
+            labels = {(b if b < b0 else b + nb1 - b1): v for b, v in h.labels.items() if not b0 <= b <= b1}
+            labels.update(self._speaker_labels(text, turns_starting(new.block_starts[b0], new.block_span(nb1)[1])))
+            return labels
+
+        if self._edit_in_place(text, lo, old_hi, text[lo:hi], relabel) is None:
+            return False
+        touched = index.sync_window(lo, hi, codings_in(lo, hi))
+        touched |= index.apply_delta([Span(c.id, c.code_id, c.start, c.end) for c in changed], removed)
+        if count is not None and count() != len(index.spans):
+            return False
+        self._finish_refresh(touched, codes)
+        return True
+
+    def _edit_in_place(self, text: str, start: int, old_end: int, middle: str, relabel) -> tuple[int, int, int] | None:
+        """Replace [start, old_end) of the shown document by `middle` (text being the result):
+        positions, coding index, speaker labels (`relabel(b0, b1, nb1)`: the old first and last
+        and the new last block of the edit), paragraph numbers and marks follow. Those blocks,
+        or None when the blocks came out wrong (reload)."""
+        h, index, old = self.highlighter, self.index, self.positions
+        assert h is not None and index is not None and old is not None
+        new = positions_for(text)
+        new_end = start + len(middle)
+        mapping = span_map([(start, old_end, middle)])
+        index.apply_text_edit(new, start, old_end, new_end)  # Qt re-highlights the edited blocks
+        b0, b1, nb1 = old.block_of(start), old.block_of(old_end), new.block_of(new_end)
+        shift = nb1 - b1
+        renumber = lambda b: b if b < b0 else b + shift  # noqa: E731 (blocks after the edit)
+        h.pending = {renumber(b) for b in h.pending if not b0 <= b <= b1}
+        self._lazy_order = [renumber(b) for b in self._lazy_order if not b0 <= b <= b1]
+        a_qt, z_qt = old.span_to_qt(start, old_end)
+        self.positions = new
+        self._text = text
+        # The highlighter colours the edited paragraphs as Qt re-lays them out: the index,
+        # labels and positions it reads are the new text's already.
+        h.labels = relabel(b0, b1, nb1)
+        cur = QTextCursor(self.document())
+        cur.setPosition(a_qt)
+        cur.setPosition(z_qt, QTextCursor.MoveMode.KeepAnchor)
+        cur.insertText(middle)
+        if self.document().blockCount() != new.block_count:
+            return None
+        self.paragraph_numbers = _paragraph_numbers(text)
+        self._search_marks = [m for m in (mapping.span(a, z) for a, z in self._search_marks) if m]
+        if self.located is not None:
+            self.located = mapping.span(*self.located)
+        playing = getattr(self, "_playing", None)
+        if playing is not None:
+            self._playing = mapping.span(*playing)
+        return b0, b1, nb1
+
+    def _finish_refresh(self, touched: set[int], codes) -> None:
+        h, index = self.highlighter, self.index
+        assert h is not None and index is not None
+        if codes is not None:
+            self._set_codes(codes)
+            changed = self.formats.set_colors({c.id: c.color for c in codes})
+            if changed:
+                touched |= index.blocks_of_codes(changed)
         if self.current_coding is not None and self.current_coding not in index.spans:
             self.current_coding = None
         h.rehighlight_blocks(touched - h.pending)
         self._refresh_marks()
         self._update_margin_width()
         self.margin.update()
-        return True
 
     def clear_document(self) -> None:
         self.load(None, "", [], [], [])

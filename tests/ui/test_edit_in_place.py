@@ -107,3 +107,127 @@ def test_random_edits_in_a_heavy_transcript_match_a_fresh_load(qtbot, tmp_path, 
     assert shown["text"] == w.project.document_text(doc)
     assert shown == _fresh(w, qtbot, doc)
     w.close()
+
+
+def _followed(view, monkeypatch):
+    """What each follow_text_edit (the window's path for an edit of the transcript on show) said."""
+    results = []
+    original = view.follow_text_edit
+    monkeypatch.setattr(view, "follow_text_edit", lambda *a, **k: results.append(original(*a, **k)) or results[-1])
+    return results
+
+
+def _matches_store(w, doc):
+    spans = w.project.coding_spans(doc)
+    held = w.transcript.index.spans
+    return w.transcript.document().toPlainText() == w.project.document_text(doc) and {
+        cid: (code, s, e) for cid, code, s, e in zip(spans.ids, spans.code_ids, spans.starts, spans.ends)
+    } == {cid: (s.code_id, s.start, s.end) for cid, s in held.items()}
+
+
+def test_edits_whose_place_the_text_does_not_tell_match_the_store(qtbot, tmp_path, messages, monkeypatch):
+    """A character typed beside the same character, one of a double letter deleted, a selection
+    replaced by text that starts or ends as it did: the viewer cannot know from the texts where
+    the store made the edit (and so which codings it grew, shrank or shifted); it reads back the
+    stretch any such edit lies in, so what it shows is what is stored, after each step, its undo
+    and its redo, without a reload."""
+    from npmdesk.ui import MainWindow
+
+    path = tmp_path / "heavy.npmdesk"
+    doc = heavy_project(path)
+    w = MainWindow(path, coder="Ana")
+    qtbot.addWidget(w)
+    w.resize(1000, 700)
+    w.show()
+    qtbot.waitExposed(w)
+    w.open_document(doc)
+    view = w.transcript
+    w.transcript_edit.set_editing(True)
+    loads = _no_reload(view, monkeypatch)
+    followed = _followed(view, monkeypatch)
+    rng = random.Random(11)
+    for step in range(40):
+        text = w.project.document_text(doc)
+        a = rng.randrange(1, len(text) - 40)
+        kind = step % 5
+        if kind == 0:  # the character before, typed again
+            edit = (a, a, text[a - 1])
+        elif kind == 1:  # a run of one letter: delete its first
+            while a < len(text) - 2 and text[a] != text[a + 1]:
+                a += 1
+            edit = (a, a + 1, "")
+        elif kind == 2:  # a selection replaced by itself with its middle changed
+            edit = (a, a + 9, text[a:a + 4] + "Z" + text[a + 5:a + 9])
+        elif kind == 3:  # text typed over a selection that it starts with
+            edit = (a, a + 6, text[a:a + 6] + "more")
+        else:  # a paragraph break typed beside another edit's place
+            edit = (a, a, "\n")
+        assert w.transcript_edit.replace(*edit, label=f"edit {step}")
+        assert _matches_store(w, doc), f"after edit {step} {edit}"
+        if rng.random() < 0.4:
+            w.actions["undo"].trigger()
+            assert _matches_store(w, doc), f"after undoing edit {step}"
+            if rng.random() < 0.5:
+                w.actions["redo"].trigger()
+                assert _matches_store(w, doc), f"after redoing edit {step}"
+    assert not loads and followed and all(followed), "every edit was followed in place"
+    assert _shown(w, qtbot) == _fresh(w, qtbot, doc)
+    w.close()
+
+
+def test_with_a_coder_hidden_an_edit_is_shown_by_the_full_path(qtbot, tmp_path, messages, monkeypatch):
+    from npmdesk.ui import MainWindow
+
+    path = tmp_path / "heavy.npmdesk"
+    doc = heavy_project(path)
+    w = MainWindow(path, coder="Ana")
+    qtbot.addWidget(w)
+    w.show()
+    w.open_document(doc)
+    view = w.transcript
+    view.hidden_coders = frozenset({12345})  # a coder with no codings here: nothing is hidden
+    followed = _followed(view, monkeypatch)
+    w.transcript_edit.set_editing(True)
+    assert w.transcript_edit.replace(40, 40, "abc")
+    assert followed == [False]  # the window then refreshes from the whole stored document
+    assert _matches_store(w, doc)
+    w.close()
+
+
+def test_a_letter_typed_or_deleted_in_a_double_letter_moves_the_codings_as_stored(qtbot, tmp_path, messages,
+                                                                                   monkeypatch):
+    """"feedback": the store puts an "e" typed between the two e's before a coding that starts
+    at the second, and deletes the first "e" when asked to; the texts alone would say the edit
+    was one place to the right (and leave that coding where it was). What is shown is what is
+    stored, with no reload."""
+    from npmdesk.store import Project
+    from npmdesk.ui import MainWindow
+
+    path = tmp_path / "double.npmdesk"
+    text = "NPM-1: good feedback helps\nNPM-2: yes, feedback\n"
+    p = Project.create(path, "Ana")
+    doc = p.add_document("double", text)
+    code = p.ensure_code_path("Feedback")
+    other = p.ensure_code_path("Help")
+    e2 = text.index("feedback") + 2  # the second "e"
+    p.apply_coding(doc, code, e2, e2 + 6)  # "edback"
+    p.apply_coding(doc, other, e2 - 1, e2)  # the first "e" alone
+    p.apply_coding(doc, other, e2 + 1, e2 + 12)  # after both
+    p.close()
+    w = MainWindow(path, coder="Ana")
+    qtbot.addWidget(w)
+    w.show()
+    w.open_document(doc)
+    view = w.transcript
+    w.transcript_edit.set_editing(True)
+    loads = _no_reload(view, monkeypatch)
+    followed = _followed(view, monkeypatch)
+    for edit in ((e2, e2, "e"), (e2 - 1, e2, ""), (e2, e2 + 1, ""), (e2 + 1, e2 + 1, "d")):
+        assert w.transcript_edit.replace(*edit, label="edit")
+        assert _matches_store(w, doc), f"after {edit}"
+        w.actions["undo"].trigger()
+        assert _matches_store(w, doc), f"after undoing {edit}"
+        w.actions["redo"].trigger()
+        assert _matches_store(w, doc), f"after redoing {edit}"
+    assert not loads and all(followed) and len(followed) == 12
+    w.close()
