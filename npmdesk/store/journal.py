@@ -10,9 +10,13 @@ used it meanwhile, the undo is refused as a whole and nothing is lost. The inver
 are the redo.
 
 A shift (every coding or turn of a document after an edit moved by one amount) is journalled as
-ONE entry, not one per row: the ids it moved, the amount, and a digest of those rows as the shift
+ONE entry, not one per row: the ids it moved, the amount, and a digest of those rows as the step
 left them. Its inverse checks the digest (so another writer's change is still refused) and shifts
-the same ids back, itself as one entry. The per-row triggers stay quiet while a shift runs (they
+the same ids back, itself as one entry. The digest is taken after the commit, off the edit's way
+to the screen (`seal`: the window asks once the edit is shown, and every write seals what is
+pending before it begins); a shift that another program's commit got to first is never sealed,
+and its undo is refused. Rows of the shift that the same step also wrote otherwise (parked
+while a unique span was in the way) are checked by those entries and left out of the digest. The per-row triggers stay quiet while a shift runs (they
 read temp.npm_shifting, which the counts cache watches too: a shift moves no count).
 
 A document's text edited is journalled as what changed (its start, the text removed, the text put
@@ -51,6 +55,20 @@ class UndoConflictError(NpmdeskError):
     """The rows a step wrote were changed or used by someone else since; nothing was undone."""
 
 
+class Seal:
+    """The digest of a shift's rows as its step left them, filled in after the commit (see the
+    module docstring). `ids` are the rows it covers; `digest` stays None if it could not be taken."""
+
+    __slots__ = ("table", "ids", "digest")
+
+    def __init__(self, table: str, ids: list[int]):
+        self.table, self.ids = table, ids
+        self.digest: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Seal({self.table}, {len(self.ids)} rows, {self.digest})"
+
+
 @dataclass(frozen=True)
 class Entry:
     """One row change: an insert has `new`, a delete `old`, an update both."""
@@ -58,6 +76,7 @@ class Entry:
     table: str
     # "i" insert, "d" delete, "u" update, "s" shift: old = (document, delta, ids JSON, digest),
     # "t" a document's text edited: old = (document, start, removed text, inserted text, digest)
+    # "s" entries carry a Seal in place of the digest
     op: str
     old: tuple | None
     new: tuple | None
@@ -126,6 +145,7 @@ class Journal:
                      f"op TEXT NOT NULL, {refs_cols}, {olds}, {news})")
         ensure_shifting(conn)
         self._triggers: list[tuple[str, str]] = []
+        self.unsealed: list[Seal] = []  # shifts committed and not yet sealed (see seal())
         for name, cols in self.columns.items():
             heavy = _HEAVY.get(name, ())
             o_cols = ", ".join(f"o{k}" for k in range(len(cols)))
@@ -170,9 +190,16 @@ class Journal:
     def _record_shift(self, table: str, document_id: int, delta: int, ids: list[int]) -> None:
         if not ids or not self.recording(table):
             return
-        ids_json = json.dumps(ids)
-        self.conn.execute(f"INSERT INTO temp.{TABLE}(tbl, op, o0, o1, o2, o3) VALUES (?, 's', ?, ?, ?, ?)",
-                          (table, document_id, delta, ids_json, self._digest(table, ids_json)))
+        self.conn.execute(f"INSERT INTO temp.{TABLE}(tbl, op, o0, o1, o2) VALUES (?, 's', ?, ?, ?)",
+                          (table, document_id, delta, json.dumps(ids)))
+
+    def seal(self, valid: bool) -> None:
+        """Take the digests of the shifts committed since the last seal, from the rows as they are
+        now; `valid` is False when another program has committed since (they stay unsealed)."""
+        pending, self.unsealed = self.unsealed, []
+        if valid:
+            for seal in pending:
+                seal.digest = self._digest(seal.table, json.dumps(seal.ids))
 
     def _digest(self, table: str, ids_json: str) -> str:
         """A digest of the rows `ids_json` names, in id order, every column with its type (JSON
@@ -189,8 +216,11 @@ class Journal:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def _revert_shift(self, e: Entry) -> None:
-        document_id, delta, ids_json, digest = e.before
-        if self._digest(e.table, ids_json) != digest:
+        document_id, delta, ids_json, seal = e.before
+        if seal.digest is None:
+            raise UndoConflictError(_conflict(e.table, "another program or window wrote to the project before "
+                                                       "this step was sealed"))
+        if self._digest(e.table, json.dumps(seal.ids)) != seal.digest:
             raise UndoConflictError(_conflict(e.table, "another program or window has changed or removed what "
                                                        "this step wrote"))
         ids = json.loads(ids_json)
@@ -245,10 +275,27 @@ class Journal:
         self.clear()
         out = []
         o0, n0 = 3 + rw, 3 + rw + w
-        for r in rows:
+        # A shift's digest covers the rows no later entry of this transaction writes again (a
+        # parked row's final place, a later shift): at its turn in an undo, those are as it left them.
+        later: dict[str, set] = {}
+        seals: dict[int, Seal] = {}
+        for k in range(len(rows) - 1, -1, -1):
+            r = rows[k]
+            if r[1] not in ("codings", "turns"):
+                continue
+            written = later.setdefault(r[1], set())
+            if r[2] == "s":
+                ids = json.loads(r[o0 + 2])
+                seals[k] = Seal(r[1], sorted(set(ids) - written))
+                written.update(ids)
+            else:
+                written.update(v for v in (r[o0], r[n0]) if v is not None)
+        for k, r in enumerate(rows):
             table, op = r[1], r[2]
             if op == "s":
-                out.append(Entry(table, op, tuple(r[o0:o0 + 4]), None))
+                seal = seals[k]
+                self.unsealed.append(seal)
+                out.append(Entry(table, op, (r[o0], r[o0 + 1], r[o0 + 2], seal), None))
                 continue
             if op == "u" and table == "document_texts":
                 k = self._positions[table]

@@ -39,6 +39,7 @@ class Transactions(StoreBase):
         self._coder_id: int | None = None
         self._journal: Journal | None = None
         self._unjournalled: str | None = None  # why this transaction is not undoable (unjournalled())
+        self._sealed_at: int | None = None  # PRAGMA data_version after our last commit (seal_pending)
         self.last_step: Step = EMPTY_STEP
         # Called with each committed Step (the window listens, so that no write goes unseen).
         self.listeners: list[Callable[[Step], None]] = []
@@ -133,6 +134,7 @@ class Transactions(StoreBase):
         self._coder_new = False
         self._unjournalled = None
         if self._journal is not None:
+            self._seal(conn)
             self._journal.clear()
 
     def _commit(self, conn: sqlite3.Connection) -> Step:
@@ -149,9 +151,33 @@ class Transactions(StoreBase):
             entries = journal.take() if journal is not None else ()
             step = Step(entries, journal.changes_of(entries) if journal is not None else EMPTY_STEP.changes)
         conn.execute("COMMIT")
+        if journal is not None and journal.unsealed:
+            self._sealed_at = conn.execute("PRAGMA data_version").fetchone()[0]
         self._coder_new = False
         self._unjournalled = None
         return step
+
+    def seal_pending(self) -> None:
+        """Seal the shifts of the last step now (journal.py), outside the step's own time: the
+        window calls this once an edit is on screen. Skipped if the project is busy elsewhere
+        (the next write seals them first)."""
+        journal = self._journal
+        if journal is None or not journal.unsealed or self._depth or self._in_step:
+            return
+        conn = self.db.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")  # no other writer can commit while the digests are taken
+        except sqlite3.OperationalError:
+            return
+        try:
+            self._seal(conn)
+        finally:
+            conn.execute("ROLLBACK")
+
+    def _seal(self, conn: sqlite3.Connection) -> None:
+        journal = self._journal
+        if journal is not None and journal.unsealed:
+            journal.seal(conn.execute("PRAGMA data_version").fetchone()[0] == self._sealed_at)
 
     def _rollback(self, conn: sqlite3.Connection, error: BaseException | None = None) -> None:
         self._unjournalled = None

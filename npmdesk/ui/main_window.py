@@ -461,6 +461,12 @@ class MainWindow(ReviewMixin, QMainWindow):
             # there to be undone around it.
             self.cannot_undo("A change made outside the undo history")
         self.projectChanged.emit(step.changes)
+        if any(e.op == "s" for e in step.entries):  # an edit's shifts: sealed once it is on screen
+            QTimer.singleShot(0, self._seal_pending)
+
+    def _seal_pending(self) -> None:
+        if self.project is not None:
+            self.project.seal_pending()
 
     def report_error(self, exc: BaseException) -> None:
         self.statusBar().showMessage(str(exc), 8000)

@@ -129,6 +129,8 @@ class MediaController(QObject):
 
     def _project_changed(self, changes) -> None:
         doc = self.w.current_document
+        if not changes.everything and doc == self._doc and doc in changes.texts and not self.panel.turn_starts:
+            return  # its text edited: no timed turn to move, and an edit links no recording
         if changes.everything or doc != self._doc or doc in changes.documents:
             self.show_document(doc)
 

@@ -93,6 +93,8 @@ def test_undo_of_a_shift_refuses_when_another_program_changed_a_shifted_coding(c
     p = coded
     p.edit_text(p.doc, [(40, 40, "xyz")])
     step = p.last_step
+    p.seal_pending()  # as the window does once the edit is shown: the digest is taken
+    assert all(e.before[3].digest for e in step.entries if e.op == "s")
     victim = max(_shifted_ids(p, p.doc, 500))
     other = Project.open(p.path, "Cli")
     meddle(other, victim, p.doc)
@@ -178,3 +180,31 @@ def test_shares_stay_exact_when_a_coding_follows_an_edit_before_they_are_asked_f
     p.apply_coding(p.doc, p.early, 0, 400)
     p.edit_text(p.doc, [(5, 9, "")])
     _assert_cache_matches_tables(p)
+
+
+def test_a_shift_is_sealed_by_the_next_write_and_its_undo_stays_exact(coded):
+    p = coded
+    before = _dump(p.path)
+    p.edit_text(p.doc, [(40, 40, "one")])
+    first = p.last_step
+    [seal] = [e.before[3] for e in first.entries if e.op == "s" and e.table == "codings"]
+    assert seal.digest is None  # not on the edit's own time
+    p.edit_text(p.doc, [(45, 45, "two")])  # the next write seals the first step's shifts first
+    assert seal.digest is not None
+    second = p.last_step
+    p.revert(second, "edit")
+    p.revert(first, "edit")
+    assert _dump(p.path) == before
+
+
+def test_a_shift_another_program_committed_after_cannot_be_undone(coded):
+    p = coded
+    p.edit_text(p.doc, [(40, 40, "xyz")])
+    step = p.last_step
+    other = Project.open(p.path, "Cli")
+    other.add_code("Unrelated")  # any commit elsewhere before the seal: the rows are not vouched for
+    other.close()
+    before = _dump(p.path)
+    with pytest.raises(UndoConflictError, match="before this step was sealed"):
+        p.revert(step, "edit")
+    assert _dump(p.path) == before

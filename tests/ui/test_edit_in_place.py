@@ -182,6 +182,7 @@ def test_with_a_coder_hidden_an_edit_is_shown_by_the_full_path(qtbot, tmp_path, 
     doc = heavy_project(path)
     w = MainWindow(path, coder="Ana")
     qtbot.addWidget(w)
+    w.resize(1000, 700)
     w.show()
     w.open_document(doc)
     view = w.transcript
@@ -216,6 +217,7 @@ def test_a_letter_typed_or_deleted_in_a_double_letter_moves_the_codings_as_store
     p.close()
     w = MainWindow(path, coder="Ana")
     qtbot.addWidget(w)
+    w.resize(1000, 700)
     w.show()
     w.open_document(doc)
     view = w.transcript
