@@ -15,9 +15,10 @@ left them. Its inverse checks the digest (so another writer's change is still re
 the same ids back, itself as one entry. The digest is taken after the commit, off the edit's way
 to the screen (`seal`: the window asks once the edit is shown, and every write seals what is
 pending before it begins); a shift that another program's commit got to first is never sealed,
-and its undo is refused. Rows of the shift that the same step also wrote otherwise (parked
-while a unique span was in the way) are checked by those entries and left out of the digest. The per-row triggers stay quiet while a shift runs (they
-read temp.npm_shifting, which the counts cache watches too: a shift moves no count).
+and its undo is refused. Rows of the shift that a later entry of its transaction writes again (a
+parked row's final place, a later shift) are checked by those entries and left out of its digest.
+The per-row triggers stay quiet while a shift runs (they read temp.npm_shifting, which the counts
+cache watches too: a shift moves no count).
 
 A document's text edited is journalled as what changed (its start, the text removed, the text put
 in, and a digest of the whole text as the step left it), not as the whole text before and after:
@@ -298,8 +299,8 @@ class Journal:
                 out.append(Entry(table, op, (r[o0], r[o0 + 1], r[o0 + 2], seal), None))
                 continue
             if op == "u" and table == "document_texts":
-                k = self._positions[table]
-                out.append(_text_entry(table, r[o0 + k["document_id"]], r[o0 + k["text"]], r[n0 + k["text"]]))
+                at = self._positions[table]
+                out.append(_text_entry(table, r[o0 + at["document_id"]], r[o0 + at["text"]], r[n0 + at["text"]]))
                 continue
             n = len(self.columns[table])
             old = tuple(r[o0:o0 + n]) if op != "i" else None
