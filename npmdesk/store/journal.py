@@ -468,7 +468,7 @@ class Journal:
                 flags["cases"] = True
             elif t in ("frameworks", "framework_elements", "alignments", "element_exemplars", "chart_cells"):
                 flags["frameworks"] = True
-            elif t in ("meta", "pseudonyms"):
+            elif t in ("meta", "pseudonyms", "code_keys"):  # settings: number-key pins are one
                 flags["meta"] = True
             else:
                 flags["everything"] = True

@@ -283,3 +283,16 @@ def test_rows_of_free_keys_fold_away_until_a_key_there_is_used(qtbot, window):
     assert shown() == list(range(1, 10)) and bar.text_of(7).startswith("7  Seeing")
     window.undo_stack.undo()  # unpinned, the code keeps 7 as an ordinary key: the rows stay
     assert shown() == list(range(1, 10)) and not bar.buttons[7].property("pinned")
+
+
+def test_a_pin_and_its_undo_refresh_the_bar_without_reloading_every_view(qtbot, window, reopen):
+    b = code_id(window, "Teaching consolidates knowledge")
+    reloads = []
+    window.projectChanged.connect(lambda ch: reloads.append(ch.everything))
+    answer_menu("Pin to key", "3")
+    right_click_code(window, b)
+    assert window.project.last_step.changes.meta and reloads == [False]
+    assert window.code_panel.quick_bar.buttons[3].property("pinned")
+    window.actions["undo"].trigger()
+    assert reloads == [False, False] and reopen().code_keys() == {}
+    assert not window.code_panel.quick_bar.buttons[3].property("pinned")
