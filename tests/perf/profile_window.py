@@ -94,6 +94,9 @@ def main(argv=None) -> int:
     ap.add_argument("--screen", metavar="WxH",
                     help="an offscreen screen of this size (e.g. 1366x768), the window fitted to it as on a "
                          "real one (default: the offscreen plugin's 800x800, where the text column is ~90 px)")
+    ap.add_argument("--palette", action="store_true",
+                    help="give the copy's codes distinct colours (the shapes give every code one colour, which "
+                         "lets the highlighter merge neighbouring runs far more than in a real project)")
     ap.add_argument("--parts", action="store_true",
                     help="with --measure: each coding gesture split too (its own work, the repaint, the margin's)")
     ap.add_argument("--profile", metavar="GESTURES",
@@ -114,6 +117,8 @@ def main(argv=None) -> int:
     src, _ = shapes.build(args.shape, quiet=False, **overrides)
     path = _TMP / "profiled.npmdesk"
     shutil.copyfile(src, path)
+    if args.palette:
+        _recolour(path)
 
     from PySide6.QtWidgets import QApplication
     from npmdesk.ui.main_window import MainWindow
@@ -575,6 +580,22 @@ def per_gesture_report(label: str, prof: cProfile.Profile, walls: list[float], t
 
 def overrides_text(args) -> str:
     return " ".join(f"{k}={getattr(args, k)}" for k in ("codings", "documents", "answers") if getattr(args, k))
+
+
+PALETTE = ("#f4d35e", "#ee964b", "#f95738", "#83c5be", "#a0c4ff", "#bdb2ff", "#ffc6ff", "#caffbf",
+           "#9bf6ff", "#fdffb6", "#ffadad", "#d4a373", "#90be6d", "#f9c74f", "#43aa8b", "#577590")
+
+
+def _recolour(path: Path) -> None:
+    """Codes in turn take the palette's colours (in the copy only, before the window opens it)."""
+    import sqlite3
+
+    db = sqlite3.connect(str(path))
+    ids = [r[0] for r in db.execute("SELECT id FROM codes ORDER BY id")]
+    db.executemany("UPDATE codes SET color = ? WHERE id = ?",
+                   [(PALETTE[i % len(PALETTE)], c) for i, c in enumerate(ids)])
+    db.commit()
+    db.close()
 
 
 def _screen(size: str) -> None:
