@@ -34,6 +34,9 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import zlib
+from array import array
+from itertools import accumulate
 from dataclasses import dataclass
 
 from npmdesk.core.changes import Changes
@@ -57,17 +60,51 @@ class UndoConflictError(NpmdeskError):
 
 
 class Seal:
-    """The digest of a shift's rows as its step left them, filled in after the commit (see the
-    module docstring). `ids` are the rows it covers; `digest` stays None if it could not be taken."""
+    """A shift's rows and the digest of them as its step left them, filled in after the commit
+    (see the module docstring); None if it could not be taken. Once sealed, the ids are kept
+    packed (sorted, as differences, compressed: a few bytes a row, where a list of Python ints
+    held ~36): a morning's typing in a heavily coded transcript keeps its undo history small."""
 
-    __slots__ = ("table", "ids", "digest")
+    __slots__ = ("table", "_ids", "_exclude", "_checked", "digest")
 
-    def __init__(self, table: str, ids: list[int]):
-        self.table, self.ids = table, ids
+    def __init__(self, table: str, ids_json: str, exclude: frozenset[int]):
+        self.table = table
+        self._ids: str | bytes = ids_json  # JSON until sealed, then packed
+        self._exclude: frozenset[int] | None = exclude  # rows a later entry of the step writes again
+        self._checked: bytes | None = None  # the digest's rows, packed, where not all of them
         self.digest: str | None = None
 
+    def ids(self) -> list[int]:
+        return json.loads(self._ids) if isinstance(self._ids, str) else _unpack(self._ids)
+
+    def checked_ids(self) -> list[int]:
+        """The rows the digest covers: the shift's rows but those a later entry writes again."""
+        if self._checked is not None:
+            return _unpack(self._checked)
+        ids = sorted(self.ids())
+        return ids if not self._exclude else [i for i in ids if i not in self._exclude]
+
+    def seal(self, digest_of) -> None:
+        checked = self.checked_ids()
+        self.digest = None if digest_of is None else digest_of(self.table, json.dumps(checked))
+        ids = sorted(self.ids())
+        if len(checked) != len(ids):
+            self._checked = _pack(checked)
+        self._ids, self._exclude = _pack(ids), None
+
     def __repr__(self) -> str:
-        return f"Seal({self.table}, {len(self.ids)} rows, {self.digest})"
+        return f"Seal({self.table}, {len(self.ids())} rows, {self.digest})"
+
+
+def _pack(sorted_ids: list[int]) -> bytes:
+    deltas = array("q", (b - a for a, b in zip([0, *sorted_ids], sorted_ids)))
+    return zlib.compress(deltas.tobytes(), 1)
+
+
+def _unpack(packed: bytes) -> list[int]:
+    deltas = array("q")
+    deltas.frombytes(zlib.decompress(packed))
+    return list(accumulate(deltas))
 
 
 @dataclass(frozen=True)
@@ -77,7 +114,7 @@ class Entry:
     table: str
     # "i" insert, "d" delete, "u" update, "s" shift: old = (document, delta, ids JSON, digest),
     # "t" a document's text edited: old = (document, start, removed text, inserted text, digest)
-    # "s" entries carry a Seal in place of the digest
+    # "s" entries carry their ids and digest in a Seal: old = (document, delta, seal)
     op: str
     old: tuple | None
     new: tuple | None
@@ -198,9 +235,8 @@ class Journal:
         """Take the digests of the shifts committed since the last seal, from the rows as they are
         now; `valid` is False when another program has committed since (they stay unsealed)."""
         pending, self.unsealed = self.unsealed, []
-        if valid:
-            for seal in pending:
-                seal.digest = self._digest(seal.table, json.dumps(seal.ids))
+        for seal in pending:
+            seal.seal(self._digest if valid else None)
 
     def _digest(self, table: str, ids_json: str) -> str:
         """A digest of the rows `ids_json` names, in id order, every column with its type (JSON
@@ -217,14 +253,15 @@ class Journal:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def _revert_shift(self, e: Entry) -> None:
-        document_id, delta, ids_json, seal = e.before
+        document_id, delta, seal = e.before
         if seal.digest is None:
             raise UndoConflictError(_conflict(e.table, "another program or window wrote to the project before "
                                                        "this step was sealed"))
-        if self._digest(e.table, json.dumps(seal.ids)) != seal.digest:
+        if self._digest(e.table, json.dumps(seal.checked_ids())) != seal.digest:
             raise UndoConflictError(_conflict(e.table, "another program or window has changed or removed what "
                                                        "this step wrote"))
-        ids = json.loads(ids_json)
+        ids = seal.ids()
+        ids_json = json.dumps(ids)
         moved = shift_rows(self.conn, e.table, document_id, "id IN (SELECT value FROM json_each(?))", (ids_json,),
                            -delta)
         if len(moved) != len(ids):
@@ -287,7 +324,7 @@ class Journal:
             written = later.setdefault(r[1], set())
             if r[2] == "s":
                 ids = json.loads(r[o0 + 2])
-                seals[k] = Seal(r[1], sorted(set(ids) - written))
+                seals[k] = Seal(r[1], r[o0 + 2], frozenset(written.intersection(ids)))
                 written.update(ids)
             else:
                 written.update(v for v in (r[o0], r[n0]) if v is not None)
@@ -296,7 +333,7 @@ class Journal:
             if op == "s":
                 seal = seals[k]
                 self.unsealed.append(seal)
-                out.append(Entry(table, op, (r[o0], r[o0 + 1], r[o0 + 2], seal), None))
+                out.append(Entry(table, op, (r[o0], r[o0 + 1], seal), None))
                 continue
             if op == "u" and table == "document_texts":
                 at = self._positions[table]
@@ -305,6 +342,8 @@ class Journal:
             n = len(self.columns[table])
             old = tuple(r[o0:o0 + n]) if op != "i" else None
             new = tuple(r[n0:n0 + n]) if op != "d" else None
+            if old is not None and new is not None:  # an update: its unchanged values held once
+                new = tuple(a if a == b and type(a) is type(b) else b for a, b in zip(old, new))
             refs = tuple(r[3:3 + len(self.refs[table])]) if op != "i" else None
             out.append(Entry(table, op, old, new, refs))
         return tuple(out)
@@ -431,7 +470,7 @@ class Journal:
                 sets["documents"].add(e.before[0])
                 if t == "codings":  # not in coding_ids: their codes are unknown here, so a change of
                     # who they speak for (coding_cases) makes every code's count suspect
-                    ids = json.loads(e.before[2])
+                    ids = e.before[2].ids()
                     sets["codings_changed"].update(ids)
                     sets["shifted"].update(ids)
                 continue

@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from npmdesk.core.errors import NpmdeskError
-from npmdesk.store.journal import Step
+from npmdesk.store.journal import EMPTY_STEP, Step
 
 MEMO_BURST = 1  # QUndoCommand.id(): consecutive edits of one memo merge into one step
 
@@ -53,6 +53,10 @@ class StoreStep(QUndoCommand):
         if not isinstance(other, StoreStep) or other.merge_key != self.merge_key:
             return False
         self.step = Step(self.step.entries + other.step.entries, self.step.changes | other.step.changes)
+        # Qt deletes the merged command, but its Python side can outlive it (PySide keeps the
+        # wrapper): it must not keep a copy of the journal too (a burst of typing held every
+        # keystroke's entries twice).
+        other.step = EMPTY_STEP
         return True
 
     def redo(self) -> None:

@@ -9,8 +9,9 @@
    coding after it shifts).
 2. The same through the window: one typed character in edit mode (store commit + the viewer
    refreshed in place + margin repainted), its undo, and the viewer's own share of it (the
-   in-place refresh the window asks for, without the store), and the size of one typed
-   character's undo journal (a shift is one entry, not one per moved row).
+   in-place refresh the window asks for, without the store), the size of one typed
+   character's undo journal (a shift is one entry, not one per moved row) and what 200 typed
+   characters (one merged undo step) hold in memory.
 3. `save_deidentified_copy` of the benchmark corpus (tests/perf/corpus.py) with a pseudonym table.
 """
 
@@ -63,9 +64,11 @@ def main() -> int:
         t = time.perf_counter()
         p.edit_text(doc, [(at, at + 4, "edit")])
         store.append(time.perf_counter() - t)
+        p.seal_pending()
         t = time.perf_counter()
         p.edit_text(doc, [(at, at, "x")])
         inserts.append(time.perf_counter() - t)
+        p.seal_pending()  # the shifts' undo digests, after the commit (the window does it once shown)
     n = len(p.codings_in_document(doc))
     p.close()
     print(f"transcript: {args.words} words, {n} codings")
@@ -117,6 +120,22 @@ def main() -> int:
     print(f"undo journal of one typed character: {len(last.entries)} entries ({shifts} of them shifts, one per "
           f"table), {len(last.changes.codings_changed)} codings moved, {len(last.changes.counted_codes or ())} codes "
           "to recount")
+    # What a burst of typing keeps for undo (one merged step): a few bytes per character typed,
+    # not the transcript's text twice per keystroke.
+    import tracemalloc
+
+    at = view.positions.length // 3
+    tracemalloc.start()
+    for i in range(200):
+        editor.replace(at + i, at + i, "y", typing=True)
+        app.processEvents()
+    journal_bytes = sum(stat.size for stat in tracemalloc.take_snapshot().statistics("filename")
+                        if stat.traceback[0].filename.endswith(("store/journal.py", "ui/commands.py")))
+    tracemalloc.stop()
+    command = window.undo_stack.command(window.undo_stack.index() - 1)
+    assert isinstance(command, StoreStep)
+    print(f"undo history of 200 typed characters (one step): {len(command.step.entries)} entries, "
+          f"{journal_bytes / 1024:.0f} kB held (the transcript is {view.positions.length / 1000:.0f} k characters)")
     # The viewer's share: refresh the transcript on show to an edited text (what the window does
     # after the store has committed), given what the store reads for it.
     project = window.project

@@ -233,3 +233,24 @@ def test_a_letter_typed_or_deleted_in_a_double_letter_moves_the_codings_as_store
         assert _matches_store(w, doc), f"after redoing {edit}"
     assert not loads and all(followed) and len(followed) == 12
     w.close()
+
+
+def test_a_burst_of_typing_keeps_one_journal_not_one_per_keystroke(window, qtbot):
+    import gc
+
+    from npmdesk.ui.commands import StoreStep
+
+    doc = next(d.id for d in window.document_list if d.name == "Interview NPM-1")
+    window.open_document(doc)
+    window.actions["edit_text"].trigger()
+    view = window.transcript
+    cur = view.textCursor()
+    cur.setPosition(view.positions.to_qt(view.positions.length // 2))
+    view.setTextCursor(cur)
+    qtbot.keyClicks(view, "twenty characters...")
+    assert window.undo_stack.count() == 1  # the burst merged into one step
+    gc.collect()
+    holding = [o for o in gc.get_objects() if isinstance(o, StoreStep) and o.step.entries]
+    assert len(holding) == 1  # merged commands Qt deleted keep no copy of the journal
+    [text_entries] = [[e for e in holding[0].step.entries if e.table == "document_texts"]]
+    assert len(text_entries) == 20 and all(e.op == "t" and len(e.before[3]) == 1 for e in text_entries)
