@@ -298,15 +298,22 @@ class MainWindow(ReviewMixin, QMainWindow):
             self._load_document(self.current_document, keep_scroll=True)
         elif changes.codes:
             self.transcript.set_codes(list(self.catalog.codes.values()))
-            if self.current_document in changes.documents:
+            if self.current_document in changes.documents and len(changes.codings) > 200:
                 self.transcript.set_codings(p.coding_spans(self.current_document))
+            elif self.current_document in changes.documents:
+                self._follow_codings(changes)  # in-vivo: a new code and its one coding
         elif self.current_document in changes.documents:
-            # Exactly the codings the step touched, so the viewer repaints one passage, not all.
-            touched = [c for c in p.codings_by_id(changes.codings_added | changes.codings_changed)
-                       if c.document_id == self.current_document]
-            self.transcript.apply_delta(touched, changes.codings_removed | changes.codings_changed)
+            self._follow_codings(changes)
         self._update_memo_targets()
         self._update_status()
+
+    def _follow_codings(self, changes: Changes) -> None:
+        """Exactly the codings the step touched, so the viewer repaints one passage, not all."""
+        p = self.project
+        assert p is not None
+        touched = [c for c in p.codings_by_id(changes.codings_added | changes.codings_changed)
+                   if c.document_id == self.current_document]
+        self.transcript.apply_delta(touched, changes.codings_removed | changes.codings_changed)
 
     def _follow_text_edit(self, changes: Changes) -> bool:
         """The transcript on show was edited: the viewer applies the edit and reads back only the

@@ -37,12 +37,18 @@ class ReviewMixin:
         return None
 
     def _excerpt_key(self):
-        """The store's order of excerpts (store/excerpts.py): code tree, document, start, end, id."""
-        code_order = {cid: i for i, cid in enumerate(self.catalog.codes)}
+        """The store's order of excerpts (store/excerpts.py): code tree, document, start, end, id.
+        Its maps are made again only when the catalog or the document list was read again (a
+        survey's 20,000 documents are not walked on every refresh)."""
         docs = getattr(self, "document_list", None)
         if docs is None:
             docs = self.project.documents()
-        doc_order = {d.id: d.position for d in docs}
+        cached = getattr(self, "_excerpt_orders", None)
+        if cached is None or cached[0] is not self.catalog.codes or cached[1] is not docs:
+            cached = self._excerpt_orders = (self.catalog.codes, docs,
+                                             {cid: i for i, cid in enumerate(self.catalog.codes)},
+                                             {d.id: d.position for d in docs})
+        code_order, doc_order = cached[2], cached[3]
         return lambda e: (code_order.get(e.code_id, 0), doc_order.get(e.document_id, 0), e.document_id,
                           e.start, e.end, e.coding_id)
 

@@ -260,3 +260,21 @@ def test_number_keys_keep_their_codes_and_survive_a_restart(qtbot, window, reope
     window.close_project()
     window.open_project(study)
     assert window.recent_codes == [a, None, new]  # as they were
+
+
+def test_in_vivo_and_its_undo_show_one_coding_without_reading_the_whole_transcript(qtbot, window, reopen,
+                                                                                  monkeypatch):
+    doc = window.current_document
+    p = window.project
+    reads = []
+    original = p.coding_spans
+    monkeypatch.setattr(p, "coding_spans", lambda *a, **k: (reads.append(a), original(*a, **k))[1])
+    select_text(window.transcript, "Teaching it consolidated it.")
+    window.actions["in_vivo"].trigger()
+    code = reopen().code_by_path("Teaching it consolidated it").id
+    shown = {s.code_id for s in window.transcript.index.spans.values()}
+    assert code in shown and not reads  # the new code's coding came in alone
+    window.actions["undo"].trigger()
+    assert code not in {s.code_id for s in window.transcript.index.spans.values()} and not reads
+    stored = original(doc)
+    assert sorted(window.transcript.index.spans) == sorted(stored.ids)

@@ -250,7 +250,7 @@ def test_a_burst_of_typing_keeps_one_journal_not_one_per_keystroke(window, qtbot
     qtbot.keyClicks(view, "twenty characters...")
     assert window.undo_stack.count() == 1  # the burst merged into one step
     gc.collect()
-    holding = [o for o in gc.get_objects() if isinstance(o, StoreStep) and o.step.entries]
+    holding = [o for o in gc.get_objects() if isinstance(o, StoreStep) and o.window is window and o.step.entries]
     assert len(holding) == 1  # merged commands Qt deleted keep no copy of the journal
     [text_entries] = [[e for e in holding[0].step.entries if e.table == "document_texts"]]
     assert len(text_entries) == 20 and all(e.op == "t" and len(e.before[3]) == 1 for e in text_entries)
