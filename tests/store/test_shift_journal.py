@@ -94,13 +94,18 @@ def test_undo_of_a_shift_refuses_when_another_program_changed_a_shifted_coding(c
     p.edit_text(p.doc, [(40, 40, "xyz")])
     step = p.last_step
     p.seal_pending()  # as the window does once the edit is shown: the digest is taken
-    assert all(e.before[3].digest for e in step.entries if e.op == "s")
+    assert all(e.before[2].digest for e in step.entries if e.op == "s")
     victim = max(_shifted_ids(p, p.doc, 500))
+    _undo_is_refused_after(p, step, lambda other: meddle(other, victim, p.doc))
+
+
+def _undo_is_refused_after(p, step, meddle, match="Nothing was undone"):
+    """Another program writes (`meddle(its Project)`); then undoing `step` is refused, nothing changed."""
     other = Project.open(p.path, "Cli")
-    meddle(other, victim, p.doc)
+    meddle(other)
     other.close()
     before = _dump(p.path)
-    with pytest.raises(UndoConflictError, match="Nothing was undone"):
+    with pytest.raises(UndoConflictError, match=match):
         p.revert(step, "edit")
     assert _dump(p.path) == before
 
@@ -163,13 +168,9 @@ def test_undo_of_a_text_edit_refuses_when_another_program_changed_the_text(coded
     p = coded
     p.edit_text(p.doc, [(10, 10, "one")])
     step = p.last_step
-    other = Project.open(p.path, "Cli")
-    other.edit_text(p.doc, [(300, 300, "two")])
-    other.close()
-    before = _dump(p.path)
-    with pytest.raises(UndoConflictError, match="Nothing was undone"):
-        p.revert(step, "edit")
-    assert _dump(p.path) == before
+    p.seal_pending()
+    # One character for another: the text changes, no coding moves (only the text's digest can tell).
+    _undo_is_refused_after(p, step, lambda other: other.edit_text(p.doc, [(300, 301, "Z")]))
 
 
 def test_shares_stay_exact_when_a_coding_follows_an_edit_before_they_are_asked_for(coded):
@@ -187,7 +188,7 @@ def test_a_shift_is_sealed_by_the_next_write_and_its_undo_stays_exact(coded):
     before = _dump(p.path)
     p.edit_text(p.doc, [(40, 40, "one")])
     first = p.last_step
-    [seal] = [e.before[3] for e in first.entries if e.op == "s" and e.table == "codings"]
+    [seal] = [e.before[2] for e in first.entries if e.op == "s" and e.table == "codings"]
     assert seal.digest is None  # not on the edit's own time
     p.edit_text(p.doc, [(45, 45, "two")])  # the next write seals the first step's shifts first
     assert seal.digest is not None
@@ -201,10 +202,4 @@ def test_a_shift_another_program_committed_after_cannot_be_undone(coded):
     p = coded
     p.edit_text(p.doc, [(40, 40, "xyz")])
     step = p.last_step
-    other = Project.open(p.path, "Cli")
-    other.add_code("Unrelated")  # any commit elsewhere before the seal: the rows are not vouched for
-    other.close()
-    before = _dump(p.path)
-    with pytest.raises(UndoConflictError, match="before this step was sealed"):
-        p.revert(step, "edit")
-    assert _dump(p.path) == before
+    _undo_is_refused_after(p, step, lambda other: other.add_code("Unrelated"), "before this step was sealed")

@@ -9,7 +9,7 @@ import random
 from PySide6.QtCore import Qt
 
 from tests.ui.conftest import coloured_ranges
-from tests.ui.test_lazy_highlight import heavy_project
+from tests.ui.test_lazy_highlight import open_heavy
 
 
 def _state(view):
@@ -81,16 +81,8 @@ def test_typed_edits_and_their_undo_match_a_fresh_load(window, qtbot, monkeypatc
 
 
 def test_random_edits_in_a_heavy_transcript_match_a_fresh_load(qtbot, tmp_path, messages, monkeypatch):
-    from npmdesk.ui import MainWindow
-
-    path = tmp_path / "heavy.npmdesk"
-    doc = heavy_project(path)
-    w = MainWindow(path, coder="Ana")
-    qtbot.addWidget(w)
-    w.resize(1000, 700)
-    w.show()
-    qtbot.waitExposed(w)
-    w.open_document(doc)
+    w = open_heavy(qtbot, tmp_path)
+    doc = w.current_document
     view = w.transcript
     w.transcript_edit.set_editing(True)
     loads = _no_reload(view, monkeypatch)
@@ -131,16 +123,8 @@ def test_edits_whose_place_the_text_does_not_tell_match_the_store(qtbot, tmp_pat
     the store made the edit (and so which codings it grew, shrank or shifted); it reads back the
     stretch any such edit lies in, so what it shows is what is stored, after each step, its undo
     and its redo, without a reload."""
-    from npmdesk.ui import MainWindow
-
-    path = tmp_path / "heavy.npmdesk"
-    doc = heavy_project(path)
-    w = MainWindow(path, coder="Ana")
-    qtbot.addWidget(w)
-    w.resize(1000, 700)
-    w.show()
-    qtbot.waitExposed(w)
-    w.open_document(doc)
+    w = open_heavy(qtbot, tmp_path)
+    doc = w.current_document
     view = w.transcript
     w.transcript_edit.set_editing(True)
     loads = _no_reload(view, monkeypatch)
@@ -176,15 +160,8 @@ def test_edits_whose_place_the_text_does_not_tell_match_the_store(qtbot, tmp_pat
 
 
 def test_with_a_coder_hidden_an_edit_is_shown_by_the_full_path(qtbot, tmp_path, messages, monkeypatch):
-    from npmdesk.ui import MainWindow
-
-    path = tmp_path / "heavy.npmdesk"
-    doc = heavy_project(path)
-    w = MainWindow(path, coder="Ana")
-    qtbot.addWidget(w)
-    w.resize(1000, 700)
-    w.show()
-    w.open_document(doc)
+    w = open_heavy(qtbot, tmp_path)
+    doc = w.current_document
     view = w.transcript
     view.hidden_coders = frozenset({12345})  # a coder with no codings here: nothing is hidden
     followed = _followed(view, monkeypatch)
