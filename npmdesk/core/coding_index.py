@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
+from operator import itemgetter
 from typing import NamedTuple
 
 from npmdesk.core.gc_pause import gc_paused
@@ -101,6 +103,11 @@ class CodingIndex:
         self.spans: dict[int, Span] = {}
         self.by_block: dict[int, list[int]] = {}
         self._entries_cache: dict[int, list[tuple[int, int, int, int]]] = {}
+        # Held codings per code, kept from the first `code_count()` on by every change (None until
+        # then: an opened transcript does not pay for it), and a number that changes with every
+        # change of the held codings (what a view caches against).
+        self._code_counts: dict[int, int] | None = None
+        self.version = 0
 
     # Building and diffing -----------------------------------------------------------------------
 
@@ -111,12 +118,18 @@ class CodingIndex:
 
     def _add(self, span: Span, touched: set[int]) -> None:
         self.spans[span.coding_id] = span
+        self.version += 1
+        counts = self._code_counts
+        if counts is not None:
+            counts[span.code_id] = counts.get(span.code_id, 0) + 1
         for b in self._blocks(span):
             self.by_block.setdefault(b, []).append(span.coding_id)
             touched.add(b)
 
     def _remove(self, coding_id: int, touched: set[int]) -> None:
         span = self.spans.pop(coding_id)
+        self.version += 1
+        self._uncount(span.code_id)
         for b in self._blocks(span):
             ids = self.by_block.get(b)
             if ids is not None:
@@ -159,6 +172,8 @@ class CodingIndex:
                 else:
                     ids.append(cid)
         self._entries_cache.clear()
+        self._code_counts = None
+        self.version += 1
         return set(by_block)
 
     def fill(self, columns: SpanColumns) -> set[int]:
@@ -196,6 +211,8 @@ class CodingIndex:
                         ids.append(cid)
         self.by_block = by_block
         self._entries_cache.clear()
+        self._code_counts = None
+        self.version += 1
         return set(by_block)
 
     def sync(self, columns: SpanColumns) -> set[int]:
@@ -254,9 +271,10 @@ class CodingIndex:
                         moved[cid] = None
                     elif m != (s, e):
                         moved[cid] = _make_span((cid, code, m[0], m[1]))
+            self.version += 1
             for cid, changed in moved.items():
                 if changed is None:
-                    del spans[cid]
+                    self._uncount(spans.pop(cid).code_id)
                 else:
                     spans[cid] = changed
         self.by_block = by_block
@@ -309,6 +327,28 @@ class CodingIndex:
         for b in touched:
             self._entries_cache.pop(b, None)
         return touched
+
+    def _uncount(self, code_id: int) -> None:
+        counts = self._code_counts
+        if counts is not None:
+            left = counts.get(code_id, 0) - 1
+            if left > 0:
+                counts[code_id] = left
+            else:
+                counts.pop(code_id, None)
+
+    def code_count(self) -> int:
+        """How many distinct codes the held codings have: counted once (at C speed), then kept
+        by every change, so asking after each coding costs nothing."""
+        if self._code_counts is None:
+            self._code_counts = dict(Counter(map(itemgetter(1), self.spans.values())))
+        return len(self._code_counts)
+
+    def code_counts(self) -> dict[int, int]:
+        """Held codings per code id (a copy)."""
+        self.code_count()
+        assert self._code_counts is not None
+        return dict(self._code_counts)
 
     def blocks_of_codes(self, code_ids: set[int]) -> set[int]:
         out: set[int] = set()

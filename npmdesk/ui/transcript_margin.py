@@ -8,11 +8,15 @@ layout) and carries the code's name at its top. When many codes are on screen th
 stripe makes its coding the current one, selecting no text (a later click on a code codes nothing); hover
 tells code path, coder and first words; right-click offers Remove this coding / Go to code in tree.
 
-Painting costs what is on screen: only the visible blocks' codings are measured, once per paint.
+Painting costs what is on screen: only the visible blocks' codings are measured, and a block's
+measurements are kept until its codings or its lines change (a coding re-measures its own
+paragraphs only). The columns of a screen are kept until its measurements change, and the view
+asks for no repaint when nothing the margin shows changed (a drag-selection, a blinking cursor).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -91,6 +95,12 @@ class TranscriptMargin(QWidget):
         self.stripe_w = STRIPE_WIDTHS[0]
         self.line_counts: list[tuple[float, float, int]] = []  # density: (top, bottom, codes) per line
         self.last_paint_ms = 0.0
+        self.paints = 0  # paint events so far (tests: what a gesture repaints)
+        # Per block number: (its entries list, its lines, its codings measured from the block's top).
+        self._measured: dict[int, tuple[list, tuple, list]] = {}
+        self._screen: tuple | None = None  # (what the screen's pieces were measured from, pieces, lines)
+        self._stripes: tuple | None = None  # (pieces, order, height, layout): the last paint's columns
+        self.painted_state: tuple | None = None  # `state()` at the last paint
 
     # Geometry ------------------------------------------------------------------------------------
 
@@ -121,14 +131,26 @@ class TranscriptMargin(QWidget):
         if index is None:
             return 0
         by_coder = self.options["by_coder"]
-        stamp = (self.view.document_id, id(index), len(index.spans), by_coder)
+        cap = MAX_AREA // self.column_width(STRIPE_WIDTHS[-1]) + 1
+        heavy = len(index.spans) > HEAVY
+        # Heavily coded, the estimate is the number of codes (kept by the index: no count over the
+        # codings per coding); else it is measured again whenever the codings change.
+        codes = index.code_count() if heavy else 0
+        by_codes = heavy and (not by_coder or codes >= cap)  # a code's coders only add keys
+        stamp = (self.view.document_id, id(index), by_coder, min(cap, codes) if by_codes else index.version)
         if self._hint_cache is None or self._hint_cache[0] != stamp:
             if self._hint_cache is None or self._hint_cache[0][:2] != stamp[:2]:
                 self._seen_columns = 0  # another document
-            cap = MAX_AREA // self.column_width(STRIPE_WIDTHS[-1]) + 1
             spans = index.spans.values()
-            if len(index.spans) > HEAVY:
-                count = min(cap, len({self.key_of(s.code_id, s.coding_id) for s in spans}))
+            if by_codes:
+                count = min(cap, codes)
+            elif heavy:
+                keys: set = set()
+                for s in spans:  # stripes by coder, few codes: count keys up to the cap
+                    keys.add(self.key_of(s.code_id, s.coding_id))
+                    if len(keys) >= cap:
+                        break
+                count = min(cap, len(keys))
             else:
                 # Claims in characters: a label's room is about MIN_LABEL px of lines of text.
                 fm = self.view.fontMetrics()
@@ -255,39 +277,82 @@ class TranscriptMargin(QWidget):
 
     def measure(self, blocks) -> tuple[list[Piece], list[tuple[float, float]]]:
         """Each on-screen coding's extent from the first to the last line of its characters, and the
-        screen's lines (for density)."""
+        screen's lines (for density).
+
+        A block's codings are measured against its lines (each line's first character, top and
+        height, read from its layout: a few per paragraph) in Python, and kept with the entries
+        list and lines they came from: the index gives a block a new entries list whenever its
+        codings change, so a block is measured again only when its codings or its lines did."""
         index = self.view.index
         extent: dict[int, list] = {}
         lines: list[tuple[float, float]] = []
         want_lines = self.options["density"]
+        cache = self._measured
+        kept: dict[int, tuple[list, tuple, list]] = {}
+        used: list = []
         for block, top, _bottom in blocks:
             layout = block.layout()
             count = layout.lineCount()
             if count == 0:
                 continue
+            shape = []
+            for i in range(count):
+                line = layout.lineAt(i)
+                shape.append((line.textStart(), line.y(), line.height()))
+            shape_t = tuple(shape)
             if want_lines:
-                for i in range(count):
-                    line = layout.lineAt(i)
-                    lines.append((top + line.y(), top + line.y() + line.height()))
-            entries = index.entries(block.blockNumber()) if index is not None else ()
-            last = layout.lineAt(count - 1)
-            for a, z, code, cid in entries:
-                first = layout.lineForTextPosition(a)
-                if not first.isValid():
-                    first = last
-                end = layout.lineForTextPosition(z - 1) if z > a else first
-                if not end.isValid():
-                    end = last
-                y0 = top + first.y()
-                y1 = top + end.y() + end.height()
+                lines.extend((top + y, top + y + h) for _s, y, h in shape_t)
+            number = block.blockNumber()
+            entries = index.entries(number) if index is not None else []
+            if not entries:
+                continue
+            held = cache.get(number)
+            if held is not None and held[0] is entries and held[1] == shape_t:
+                local = held[2]
+            else:
+                local = _measure_block(entries, shape_t)
+            kept[number] = (entries, shape_t, local)
+            used.append((number, top, local))
+        self._measured = kept  # the blocks on screen only
+        by_coder = self.options["by_coder"]
+        screen = self._screen
+        if (screen is not None and screen[0][0] == by_coder and len(screen[0][1]) == len(used)
+                and all(a[0] == b[0] and a[1] == b[1] and a[2] is b[2] for a, b in zip(screen[0][1], used))):
+            return screen[1], lines  # the same blocks at the same places, nothing re-measured
+        for _number, top, local in used:
+            for cid, code, y0, y1 in local:
+                y0 += top
+                y1 += top
                 known = extent.get(cid)
                 if known is None:
                     extent[cid] = [code, y0, y1]
                 else:
-                    known[1] = min(known[1], y0)
-                    known[2] = max(known[2], y1)
+                    if y0 < known[1]:
+                        known[1] = y0
+                    if y1 > known[2]:
+                        known[2] = y1
         pieces = [Piece(cid, self.key_of(code, cid), y0, y1) for cid, (code, y0, y1) in extent.items()]
+        self._screen = ((by_coder, used), pieces)
         return pieces, lines
+
+    def state(self) -> tuple:
+        """What the margin shows depends on, short of the lines of the blocks on screen (which
+        change only with the text, its width or font, or with codings, code colours or speaker
+        labels, all of which are in here or repaint the margin themselves): the view asks for
+        no repaint while this is what was painted (a selection, the text cursor blinking)."""
+        view = self.view
+        index = view.index
+        bar = view.verticalScrollBar()
+        viewport = view.viewport()
+        document = view.document()
+        # The objects themselves, not their ids (a new one may take a freed one's id): the same
+        # object compares at once, another by its contents.
+        return (view.document_id, index, index.version if index is not None else None,
+                document.revision(), document.blockCount(), bar.value(), bar.maximum(),
+                viewport.width(), viewport.height(), self.width(), self.height(), view.font().key(),
+                view.current_coding, view.code_names, view.code_order, view.formats.rgb,
+                view.paragraph_numbers, tuple(self.options.values()), self.hscroll.value(),
+                self.hscroll.isVisible(), self._growing)
 
     def _order(self, keys) -> list:
         order = self.view.code_order
@@ -304,6 +369,7 @@ class TranscriptMargin(QWidget):
         import time
 
         started = time.perf_counter()
+        self.paints += 1
         if self.sizeHint().width() != self.width() and not self._growing:
             self._growing = True  # codes came or went: take the new width after this paint
             QTimer.singleShot(0, self._grow)
@@ -313,9 +379,8 @@ class TranscriptMargin(QWidget):
         blocks = list(self.visible_blocks())
         self._paint_numbers(painter, blocks)
         pieces, lines = self.measure(blocks)
-        runs = merge_runs((p.key, p.top, p.bottom) for p in pieces)
         if self.options["density"]:
-            self._paint_density(painter, lines, runs)
+            self._paint_density(painter, lines, merge_runs((p.key, p.top, p.bottom) for p in pieces))
         else:
             self.line_counts = []
         self.pieces = pieces
@@ -325,6 +390,7 @@ class TranscriptMargin(QWidget):
             self.column_of, self.columns = {}, 0
             self.hscroll.hide()
         painter.end()
+        self.painted_state = self.state()
         self.last_paint_ms = (time.perf_counter() - started) * 1000
 
     def _paint_numbers(self, painter: QPainter, blocks) -> None:
@@ -355,10 +421,16 @@ class TranscriptMargin(QWidget):
         height = self.height()
         area_x = self.area_x()
         area_w = max(0, min(self.area_width(), self.width() - area_x - 2))  # until the new width is taken
-        keys = {p.key for p in pieces}
         # First the columns at full width; the screen's columns decide how wide the stripes can be.
-        layout = layout_stripes(((p.key, p.top, p.bottom) for p in pieces), self._order(keys),
-                                view_top=0, view_bottom=height, min_extent=MIN_LABEL, resolution=1)
+        # They are kept while the screen's pieces, the codes' order and the height are.
+        held = self._stripes
+        if held is not None and held[0] is pieces and held[1] is view.code_order and held[2] == height:
+            layout = held[3]
+        else:
+            keys = {p.key for p in pieces}
+            layout = layout_stripes(((p.key, p.top, p.bottom) for p in pieces), self._order(keys),
+                                    view_top=0, view_bottom=height, min_extent=MIN_LABEL, resolution=1)
+            self._stripes = (pieces, view.code_order, height, layout)
         self.column_of, self.columns = layout.column_of, layout.columns
         self.stripe_w = stripe_width(layout.columns, area_w, self.lane + 2, STRIPE_WIDTHS)
         col_w = self.column_width()
@@ -555,6 +627,22 @@ class TranscriptMargin(QWidget):
             menu.addAction(remove)
             menu.addAction(go)
         return menu
+
+
+def _measure_block(entries, shape: tuple) -> list[tuple[int, int, float, float]]:
+    """(coding id, code, top, bottom) from the block's top for each of a block's entries (UTF-16
+    start, end, code, coding id), given its lines as (first character, top, height): a coding
+    runs from the line holding its first character to the one holding its last, as
+    QTextLayout.lineForTextPosition finds them (a position past the text is on the last line)."""
+    starts = [s for s, _y, _h in shape]
+    out = []
+    for a, z, code, cid in entries:
+        i = max(0, bisect_right(starts, a) - 1)
+        j = max(0, bisect_right(starts, z - 1) - 1) if z > a else i
+        _s, y0, _h = shape[i]
+        _s, y1, h1 = shape[j]
+        out.append((cid, code, y0, y1 + h1))
+    return out
 
 
 def install_margin_menu(w) -> QMenu:

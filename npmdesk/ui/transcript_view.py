@@ -584,11 +584,13 @@ class TranscriptView(QPlainTextEdit):
     def _update_margin(self, rect, dy):
         if self._background and not dy:
             return  # a paragraph got its colours: nothing in the margin changed
+        if not dy and self.margin.painted_state == self.margin.state():
+            return  # a selection drawn, the cursor blinking: nothing the margin shows changed
         self._colour_visible()  # a scroll may reveal paragraphs still waiting for their colours
         if dy:
             self.margin.scroll(0, dy)
         else:
-            self.margin.update(0, rect.y(), self.margin.width(), rect.height())
+            self.margin.update()  # what changed (lines, codings) may move any stripe on screen
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)

@@ -141,3 +141,77 @@ def test_sync_from_columns_is_a_diff():
     built.update(second)
     _same(synced, built)
     assert synced.sync(cols) == set()  # nothing left to change
+
+
+def _columns(spans):
+    from npmdesk.core.coding_index import SpanColumns
+
+    return SpanColumns([s.coding_id for s in spans], [s.code_id for s in spans], [s.start for s in spans],
+                       [s.end for s in spans], [1] * len(spans))
+
+
+def _recounted(index: CodingIndex) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for s in index.spans.values():
+        out[s.code_id] = out.get(s.code_id, 0) + 1
+    return out
+
+
+def test_codings_per_code_are_kept_by_every_change_and_the_version_moves_with_them():
+    """code_count (what the margin asks after every coding) is kept, not recounted: after fill,
+    update, sync, sync_window, apply_delta and apply_text_edit it is a fresh count's, and the
+    version changes with every change of the held codings and with nothing else."""
+    from npmdesk.core.coding_index import positions_for
+    from npmdesk.core.text_edits import apply_edits
+
+    rnd = random.Random(11)
+    for trial in range(60):
+        index = CodingIndex(positions_for(TEXT))
+        spans = random_spans(120, trial)
+        if trial % 2:
+            index.fill(_columns(sorted(spans, key=lambda s: (s.start, s.end))))
+        else:
+            index.update(spans)
+        if trial % 3:
+            assert index.code_count() == len(_recounted(index))  # counted from here on
+        text = TEXT
+        for _step in range(8):
+            version = index.version
+            op = rnd.randrange(5)
+            held = list(index.spans.values())
+            if op == 0 and held:  # one command's delta: some removed, some added or moved
+                gone = [s.coding_id for s in rnd.sample(held, min(len(held), rnd.randrange(4)))]
+                added = [Span(1000 + rnd.randrange(50), rnd.randrange(1, 9), a, a + rnd.randrange(1, 30))
+                         for a in (rnd.randrange(len(text) - 31) for _ in range(rnd.randrange(4)))]
+                index.apply_delta(added, gone)
+                changed = bool(gone or added)
+            elif op == 1:  # a diff against other codings
+                new = random_spans(rnd.randrange(20, 120), rnd.randrange(1000))
+                new = [s for s in new if s.end <= len(text)]
+                changed = bool(index.sync(_columns(new))) or dict(index.spans) != {}
+            elif op == 2:  # the same codings again: nothing changes
+                index.sync(_columns(sorted(held, key=lambda s: (s.start, s.end))))
+                changed = False
+            elif op == 3:  # a window of the text synced with its stored codings (here: fewer codes)
+                lo = rnd.randrange(len(text))
+                hi = min(len(text), lo + 40)
+                inside = [s._replace(code_id=s.code_id % 3 + 1) for s in held if s.end >= lo and s.start <= hi]
+                index.sync_window(lo, hi, _columns(inside[: len(inside) // 2]))
+                changed = bool(inside)
+            else:  # an edit of the text: codings inside a deleted stretch go
+                a = rnd.randrange(len(text))
+                b = min(len(text), a + rnd.choice((0, 1, 30, 80))) if len(text) > 120 else a
+                new_text, _mapping = apply_edits(text, [(a, b, rnd.choice(("", "x", "\n")) or "abc" * (a == b))])
+                new_end = a + (len(new_text) - len(text)) + (b - a)
+                index.apply_text_edit(positions_for(new_text), a, b, new_end)
+                text = new_text
+                changed = True
+            assert index.code_count() == len(_recounted(index))
+            assert index.code_counts() == _recounted(index)
+            if not changed:
+                assert index.version == version
+            elif op != 1:
+                assert index.version != version
+    # Removing everything leaves no code.
+    index.apply_delta(removed=list(index.spans))
+    assert index.code_count() == 0 and index.code_counts() == {}
