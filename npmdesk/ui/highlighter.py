@@ -4,6 +4,16 @@ QSyntaxHighlighter only touches formats (never the document or its undo stack) a
 block only when that block must be re-laid out, so cost follows what changes, not the document
 size. Overlapping codings are blended (and darkened a little per extra layer) so that two codes on
 the same words look different from either alone; the margin stripes say exactly which codes.
+
+Readable at any depth: the darkening stops at the third layer (DARKEST_LAYER), so a passage under
+20 or 150 codings is as dark as one under three, not near-black (0.88 per layer went to rgb(21, 18,
+8) at 20 layers, under near-black text). One to three layers have the same backgrounds as before
+(and the same text, unless it fell below MIN_CONTRAST: a dark code colour). Whatever the code
+colours, a run's text is dark grey when that stands out from its background by MIN_CONTRAST
+(WCAG relative luminance), else the one of white and black that stands out more (one always
+reaches 4.58): dark grey on the default palette at every depth, white on a dark colour a user
+picked. Every run sets its text colour as well as its background, so the theme's own text colour
+(light in the dark theme) never lands on a code colour.
 """
 
 from __future__ import annotations
@@ -15,15 +25,58 @@ from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat
 from npmdesk.core.coding_index import CodingIndex
 
 
+DARKEN = 0.88  # a run of k codes is their mean colour darkened by DARKEN ** (k - 1) …
+DARKEST_LAYER = 3  # … up to this many layers; deeper runs are darkened as much as this many
+MIN_CONTRAST = 4.5  # text against its run's background (WCAG AA for body text)
+TEXT, LIGHT_TEXT, BLACK = (17, 17, 17), (255, 255, 255), (0, 0, 0)
+# Mean then shade in one factor, by number of codes (a table: looked up per run while painting).
+_SHADE = [0.0] + [DARKEN ** (min(k, DARKEST_LAYER) - 1) / k for k in range(1, 257)]
+_DEEPEST = DARKEN ** (DARKEST_LAYER - 1)
+
+
+def _shade(n: int) -> float:
+    return _SHADE[n] if n < len(_SHADE) else _DEEPEST / n
+
+
 def blend(colors: list[tuple[int, int, int]]) -> QColor:
+    """The background of a run of these code colours (before FormatCache rounds it)."""
     n = len(colors)
     r = g = b = 0
     for cr, cg, cb in colors:
         r += cr
         g += cg
         b += cb
-    shade = 0.88 ** (n - 1) / n
+    shade = _shade(n)
     return QColor(int(r * shade), int(g * shade), int(b * shade))
+
+
+def _linear(v: int) -> float:
+    c = v / 255
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+_LINEAR = [_linear(v) for v in range(256)]
+
+
+def luminance(rgb: tuple[int, int, int]) -> float:
+    """WCAG relative luminance of an sRGB colour (0 black … 1 white)."""
+    r, g, b = rgb
+    return 0.2126 * _LINEAR[r] + 0.7152 * _LINEAR[g] + 0.0722 * _LINEAR[b]
+
+
+def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    """WCAG contrast ratio of two colours (1 … 21)."""
+    la, lb = luminance(a), luminance(b)
+    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+
+
+def text_color(background: tuple[int, int, int]) -> tuple[int, int, int]:
+    """The text colour for a run on this background: dark grey (as always) when it reaches
+    MIN_CONTRAST, else whichever of white and black stands out more (one reaches 4.58 on any
+    background)."""
+    if contrast(background, TEXT) >= MIN_CONTRAST:
+        return TEXT
+    return LIGHT_TEXT if contrast(background, LIGHT_TEXT) >= contrast(background, BLACK) else BLACK
 
 
 class FormatCache:
@@ -33,7 +86,9 @@ class FormatCache:
     In a heavily coded transcript nearly every run has its own combination of codes (12,441
     combinations in 12,819 runs at 10,000 codings), so formats are shared by their blended colour,
     rounded to what the eye tells apart (QUANTUM per channel; one code's colour is exact): a few
-    dozen formats, each built once, instead of a new QTextCharFormat per run."""
+    dozen formats with one colour for every code, some hundreds with a real palette (886 for the
+    heavy shape at 10,000 codings in the default palette), each built once, instead of a new
+    QTextCharFormat per run."""
 
     QUANTUM = 4
 
@@ -67,7 +122,7 @@ class FormatCache:
                 g += cg
                 b += cb
             n = len(codes)
-            shade = 0.88 ** (n - 1) / n
+            shade = _shade(n)
             q = self.QUANTUM if n > 1 else 1  # one code's own colour stays exact
             key = (int(r * shade) // q, int(g * shade) // q, int(b * shade) // q, n > 1)
             fmt = self._by_colour.get(key)
@@ -131,6 +186,7 @@ class FormatCache:
         as running sums (a code joining or leaving the run adds or takes away its colour), so a run
         costs the same with 2 or 40 codes on it, and no tuple of codes is built per run."""
         grey, by_colour, quantum = (204, 204, 204), self._by_colour, self.QUANTUM
+        shades, tabled = _SHADE, len(_SHADE)
         active: dict[int, int] = {}
         r = g = bl = n = 0
         out: list[tuple[int, int, QTextCharFormat]] = []
@@ -141,7 +197,7 @@ class FormatCache:
             pos = events[i] >> _POS_SHIFT
             if prev >= 0 and pos > prev and n:
                 q = quantum if n > 1 else 1
-                shade = 0.88 ** (n - 1) / n
+                shade = shades[n] if n < tabled else _DEEPEST / n
                 key = (int(r * shade) // q, int(g * shade) // q, int(bl * shade) // q, n > 1)
                 if key == last_key and out[-1][1] == prev:
                     out[-1] = (out[-1][0], pos, out[-1][2])
@@ -180,11 +236,13 @@ _CODE_MASK = _CODE_LIMIT - 1
 def _format(background: QColor, layered: bool) -> QTextCharFormat:
     fmt = QTextCharFormat()
     fmt.setBackground(background)
-    # Code colours are light: dark text stays readable on them in light and dark themes.
-    fmt.setForeground(QColor("#111111"))
+    # The text colour is set on every run, in light and dark themes alike (the dark theme's light
+    # text would vanish on a light code colour): dark grey, or whatever reaches MIN_CONTRAST.
+    ink = text_color((background.red(), background.green(), background.blue()))
+    fmt.setForeground(QColor(*ink))
     if layered:
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
-        fmt.setUnderlineColor(QColor("#333333"))
+        fmt.setUnderlineColor(QColor("#333333") if ink != LIGHT_TEXT else QColor("#dddddd"))
     return fmt
 
 
