@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSignalBlocker, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QHeaderView, QLineEdit, QTreeView, QVBoxLayout, QWidget,
 )
@@ -183,6 +183,8 @@ class CodePanel(QWidget):
         # on each coding: ResizeToContents would re-measure every row every time.
         for col in (1, 2, 3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+        self._widest = {1: 0, 2: 0, 3: 0}  # px: each count column's widest text ("0" added)
+        self._unfiltered: list[int] | None = None  # the branches open before the filter opened them all
         self.fit_count_columns()
         self.quick_bar = QuickCodeBar(self)  # number keys 1–9 (ui/quick_codes.py fills it)
         layout = QVBoxLayout(self)
@@ -198,13 +200,24 @@ class CodePanel(QWidget):
         """Narrow count columns leave the names room: as wide as the widest count (with room for
         one more digit as coding goes on), never narrower than the heading."""
         metrics = self.tree.fontMetrics()
-        header = self.tree.header()
         m = self.model
         for col in (1, 2, 3):
             texts = [m.headerData(col, Qt.Orientation.Horizontal)]
             texts += [m.data(m.index_of(cid, col)) or "" for cid in m.codes]
-            widest = max(metrics.horizontalAdvance(t + "0") for t in texts)
-            header.resizeSection(col, widest + 14)
+            self._widest[col] = max(metrics.horizontalAdvance(t + "0") for t in texts)
+            self.tree.header().resizeSection(col, self._widest[col] + 14)
+
+    def _widen_for(self, code_ids) -> None:
+        """Some rows show new counts: a column widens only if one of them is wider than the
+        widest so far (the next full fit, at a reload, may narrow it again)."""
+        metrics = self.tree.fontMetrics()
+        m = self.model
+        for col in (1, 2, 3):
+            widest = max((metrics.horizontalAdvance((m.data(m.index_of(cid, col)) or "") + "0")
+                          for cid in code_ids), default=0)
+            if widest > self._widest[col]:
+                self._widest[col] = widest
+                self.tree.header().resizeSection(col, widest + 14)
 
     def on_project_changed(self, project, changes) -> None:
         """Follow one step: the tree when codes changed (the window has refreshed the catalog),
@@ -212,42 +225,85 @@ class CodePanel(QWidget):
         if project is None:
             return
         if changes.everything or changes.codes:
-            self._reshow(self.model.shown)
+            self._follow_catalog()
         elif changes.recounts():
             if changes.counted_codes is None:
                 self.reload(project)
             else:
-                self.model.recount(project, set(changes.counted_codes))
+                self._widen_for(self.model.recount(project, set(changes.counted_codes)))
 
     def reload(self, project, counted: set[int] | None = None) -> None:
         """Reload the tree; with `counted`, only those codes' (and their ancestors') counts changed."""
         if counted is not None and self.model.codes:
-            self.model.recount(project, counted)
+            self._widen_for(self.model.recount(project, counted))
             return
-        self._reshow(lambda: self.model.load(project))
+        self._follow_catalog(lambda before_reset: self.model.load(project, before_reset))
 
-    def _reshow(self, show) -> None:
-        """Show a new tree keeping what the user had open and selected."""
-        expanded = self._expanded_ids()
+    def _follow_catalog(self, show=None) -> None:
+        """Show the catalog as it is now, keeping what the user had open and selected. A few codes
+        added, removed or moved go in and out row by row (the current code and the open branches
+        stay as they are, and nothing is selected again: the excerpts shown need no refresh); a
+        large change resets the tree, then opens and selects again what was open and selected."""
         current = self.tree.current_code()
-        fresh = not self.model.codes
-        show()
-        if fresh:
+        if current is not None and current not in self.model.catalog.codes:
+            # The current code goes: as a reset would, leave no current code rather than let Qt
+            # make a neighbour current (and list its excerpts) in the middle of the step.
+            self.tree.selectionModel().reset()
+            current = None
+        before = set(self.model.codes)
+        kept: list[int] = []
+        shown = (show or self.model.shown)(lambda: kept.extend(self._expanded_ids()))
+        if shown.reset:
+            self._reopen(before, kept, current)
+            self.fit_count_columns()
+            return
+        for parent in shown.grown:  # a code put in a branch is shown there, as a fresh load shows it
+            if parent is not None:
+                self.tree.setExpanded(self.tree.view_index(parent), True)
+        for cid in shown.added:
+            if self.model.children.get(cid):
+                self.tree.setExpanded(self.tree.view_index(cid), True)
+        if shown.changed or shown.added:
+            self._widen_for(shown.changed | shown.added)
+
+    def _reopen(self, before: set[int], expanded: list[int], current: int | None) -> None:
+        """After a reset: the branches that were open (all on a first load, and codes new since
+        open as on a load), and the current code again, without telling the window the current
+        code changed (it did not)."""
+        if not before:
             self.tree.expandAll()
         else:
             for cid in expanded:
                 self.tree.setExpanded(self.tree.view_index(cid), True)
-        if current is not None:
-            self.tree.select_code(current)
-        self.fit_count_columns()
+            for cid in self.model.codes:
+                if cid not in before and self.model.children.get(cid):
+                    self.tree.setExpanded(self.tree.view_index(cid), True)
+        idx = self.tree.view_index(current)
+        if idx.isValid():
+            selection = self.tree.selectionModel()
+            with QSignalBlocker(selection):
+                selection.setCurrentIndex(idx, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                          | QItemSelectionModel.SelectionFlag.Rows)
+            self.tree.viewport().update()
+            self.tree.scrollTo(idx)
 
     def _expanded_ids(self) -> list[int]:
         return [cid for cid in self.model.codes if self.tree.isExpanded(self.tree.view_index(cid))]
 
     def _filter_changed(self, text: str) -> None:
+        """Filtering opens every branch; clearing the filter opens again just what was open before
+        (the rows it hid come back closed otherwise)."""
+        if text.strip() and self._unfiltered is None:
+            self._unfiltered = self._expanded_ids()
         self.proxy.setFilterFixedString(text.strip())
         if text.strip():
             self.tree.expandAll()
+        elif self._unfiltered is not None:
+            was, self._unfiltered = set(self._unfiltered), None
+            for cid in self.model.codes:
+                idx = self.tree.view_index(cid)
+                if self.tree.isExpanded(idx) != (cid in was):
+                    self.tree.setExpanded(idx, cid in was)
 
     def matching_code(self, text: str) -> int | None:
         name = text.strip().casefold()

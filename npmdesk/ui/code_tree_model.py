@@ -1,7 +1,8 @@
 """CodeTreeModel: the project's code tree as a QAbstractItemModel (any depth), with counts.
 
 Each index carries its code's id (internalId), so identity survives reordering. A refresh whose
-tree shape is unchanged only emits dataChanged (counts, names, colours); a changed shape resets.
+tree shape is unchanged only emits dataChanged (counts, names, colours); a few codes added,
+removed or moved are inserted, removed and moved row by row; a large change resets.
 Editing a name and dropping codes do not change the store here: the model emits requests that the
 window turns into undoable commands.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
@@ -21,6 +23,19 @@ from npmdesk.ui import mime as mimes
 
 CODE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("Code", "Codings", "Docs", "People")
+LARGE = 40  # codes added, removed and moved by one change beyond which the model resets
+
+
+@dataclass
+class Shown:
+    """What `CodeTreeModel.shown` did: reset, or the codes inserted, removed (the top of each
+    removed branch), the parents that received codes, and the rows repainted."""
+
+    reset: bool = False
+    added: set[int] = field(default_factory=set)
+    removed: set[int] = field(default_factory=set)
+    grown: set[int | None] = field(default_factory=set)
+    changed: set[int] = field(default_factory=set)
 
 
 class CodeTreeModel(QAbstractItemModel):
@@ -57,24 +72,154 @@ class CodeTreeModel(QAbstractItemModel):
     def total(self):
         return self.catalog.total
 
-    def shown(self) -> None:
-        """Show the catalog as it is now: a changed tree shape resets, otherwise only the rows that
-        look different are repainted (a coding changes one code and its ancestors)."""
+    def shown(self, before_reset: Callable[[], None] | None = None) -> Shown:
+        """Show the catalog as it is now. A few codes added, removed, moved or reordered (a new
+        code, in-vivo coding, a delete, a drag, their undo) are inserted, removed and moved row by
+        row, so the view keeps its expansion and current code; a large change (a merge or an import
+        of many codes), or a first load, resets (`before_reset` is called first, so the caller can
+        note what the view had open). Then only the rows that look different are repainted (a
+        coding changes one code and its ancestors)."""
         codes, children = dict(self.catalog.codes), {k: list(v) for k, v in self.catalog.children.items()}
-        old_codes, (old_own, old_total) = self._codes, self._counts
+        children.setdefault(None, [])
+        old_codes, old_children, (old_own, old_total) = self._codes, self._children, self._counts
         self._definitions = None  # a definition may be what changed
-        if children != self._children:
-            self.beginResetModel()
-            self._codes, self._children = codes, children
-            self.row_of = {cid: i for ids in children.values() for i, cid in enumerate(ids)}
-            self.endResetModel()
-        else:
-            self._codes = codes
-            for cid, code in codes.items():
-                if (old_codes.get(cid) != code or old_own.get(cid) != self.own.get(cid)
-                        or old_total.get(cid) != self.total.get(cid)):
-                    self.dataChanged.emit(self._index_of(cid), self._index_of(cid, len(COLUMNS) - 1))
+        result = Shown()
+        if _shape(children) != _shape(self._children):
+            if not old_codes or not self._restructure(codes, children, result):
+                if before_reset is not None:
+                    before_reset()
+                self.beginResetModel()
+                self._codes, self._children = codes, children
+                self.row_of = {cid: i for ids in children.values() for i, cid in enumerate(ids)}
+                self.endResetModel()
+                self._counts = (dict(self.own), dict(self.total))
+                result.reset = True
+                return result
+        self._codes, self._children = codes, children
+        for cid, code in codes.items():
+            if (old_codes.get(cid) != code or old_own.get(cid) != self.own.get(cid)
+                    or old_total.get(cid) != self.total.get(cid)
+                    or bool(old_children.get(cid)) != bool(children.get(cid))):
+                result.changed.add(cid)
+                self.dataChanged.emit(self._index_of(cid), self._index_of(cid, len(COLUMNS) - 1))
         self._counts = (dict(self.own), dict(self.total))
+        return result
+
+    # Row by row: inserts, moves between parents, removals, then reordering within a parent. Qt
+    # reads the model between the begin and end calls, so the shown tree is updated one step at a
+    # time: at each step `_codes` holds every shown code with the parent it has now.
+
+    def _restructure(self, codes: dict, children: dict[int | None, list[int]], result: Shown) -> bool:
+        """Turn the shown tree into the catalog's, row by row. False: too large a change (reset)."""
+        shown = self._codes
+        added = [cid for cid in _preorder(children) if cid not in shown]
+        removed = {cid for cid in shown if cid not in codes}
+        moved = [cid for cid in codes if cid in shown and shown[cid].parent_id != codes[cid].parent_id]
+        if len(added) + len(removed) + len(moved) > LARGE:
+            return False
+        self._codes = dict(shown)
+        self._children = {k: list(v) for k, v in self._children.items()}
+        for cid in added:  # parents first: a code's parent is shown before it is inserted
+            parent = codes[cid].parent_id
+            row = self._place(cid, parent, children)
+            self.beginInsertRows(self._index_of(parent), row, row)
+            self._children.setdefault(parent, []).insert(row, cid)
+            self._codes[cid] = codes[cid]
+            self._renumber(parent)
+            self.endInsertRows()
+            result.added.add(cid)
+            result.grown.add(parent)
+        waiting = list(moved)
+        while waiting:
+            later = []
+            for cid in waiting:
+                src, dst = self._codes[cid].parent_id, codes[cid].parent_id
+                if self._under(dst, cid):
+                    later.append(cid)  # its new parent is under it for now: after that one moves
+                    continue
+                row = self._children[src].index(cid)
+                to = self._place(cid, dst, children)
+                if not self.beginMoveRows(self._index_of(src), row, row, self._index_of(dst), to):
+                    return False
+                self._children[src].pop(row)
+                self._children.setdefault(dst, []).insert(to, cid)
+                if src is not None and not self._children[src]:
+                    del self._children[src]
+                self._codes[cid] = codes[cid]
+                self._renumber(src)
+                self._renumber(dst)
+                self.endMoveRows()
+                result.grown.add(dst)
+            if len(later) == len(waiting):
+                return False
+            waiting = later
+        for cid in [c for c in removed if self._codes[c].parent_id not in removed]:
+            parent = self._codes[cid].parent_id
+            row = self._children[parent].index(cid)
+            self.beginRemoveRows(self._index_of(parent), row, row)
+            self._children[parent].pop(row)
+            if parent is not None and not self._children[parent]:
+                del self._children[parent]
+            for gone in self._subtree(cid):  # only removed codes are left under it now
+                self._codes.pop(gone, None)
+                self._children.pop(gone, None)
+                self.row_of.pop(gone, None)
+            self._renumber(parent)
+            self.endRemoveRows()
+            result.removed.add(cid)
+        moves = 0
+        for parent, target in children.items():
+            now = self._children.get(parent, [])
+            if now == target:
+                continue
+            if sorted(now) != sorted(target):
+                return False  # not the same codes: the steps above missed something (reset)
+            index = self._index_of(parent)
+            for i, cid in enumerate(target):
+                if now[i] == cid:
+                    continue
+                j = now.index(cid, i)
+                moves += 1
+                if moves > LARGE or not self.beginMoveRows(index, j, j, index, i):
+                    return False
+                now.insert(i, now.pop(j))
+                self._renumber(parent)
+                self.endMoveRows()
+        return _shape(self._children) == _shape(children)
+
+    def _place(self, cid: int, parent: int | None, children: dict[int | None, list[int]]) -> int:
+        """Where a code goes among its parent's shown codes: after the nearest one that comes
+        before it in the catalog (the reordering step fixes anything left)."""
+        now = self._children.get(parent, [])
+        target = children.get(parent, [])
+        i = target.index(cid)
+        for before in reversed(target[:i]):
+            if before in now and before != cid:
+                return now.index(before) + 1
+        return 0
+
+    def _under(self, code_id: int | None, ancestor: int) -> bool:
+        """Whether `code_id` is `ancestor` or below it in the shown tree."""
+        seen = 0
+        while code_id is not None and seen <= len(self._codes):
+            if code_id == ancestor:
+                return True
+            code = self._codes.get(code_id)
+            code_id = code.parent_id if code is not None else None
+            seen += 1
+        return False
+
+    def _subtree(self, code_id: int) -> list[int]:
+        out, todo = [], [code_id]
+        while todo:
+            cid = todo.pop()
+            out.append(cid)
+            todo.extend(self._children.get(cid, ()))
+        return out
+
+    def _renumber(self, parent: int | None) -> None:
+        for i, cid in enumerate(self._children.get(parent, ())):
+            self.row_of[cid] = i
 
     def counts_shown(self, code_ids) -> None:
         """Only these codes' counts changed (see CodeCatalog.set_counts)."""
@@ -83,25 +228,26 @@ class CodeTreeModel(QAbstractItemModel):
                 self.dataChanged.emit(self._index_of(cid, 1), self._index_of(cid, len(COLUMNS) - 1))
         self._counts = (dict(self.own), dict(self.total))
 
-    def load(self, project) -> None:
+    def load(self, project, before_reset: Callable[[], None] | None = None) -> Shown:
         """Fill the catalog from a project (or empty it) and show it."""
         self.definitions_from = None if project is None else project.code_definitions
         if project is None:
             self.catalog.load([], {}, {})
         else:
             self.catalog.load(project.codes(), project.code_counts(), project.code_counts(with_descendants=True))
-        self.shown()
+        return self.shown(before_reset)
 
-    def recount(self, project, code_ids: set[int]) -> None:
+    def recount(self, project, code_ids: set[int]) -> set[int]:
         """Counts of a few codes changed: refresh those codes and their ancestors only, at a cost
         that follows their codings, not the project's."""
         chain = self.catalog.ancestors_and_self(code_ids)
         if not chain:
-            return
+            return chain
         own_ids = set(code_ids) & chain
         self.catalog.set_counts(project.code_counts(code_ids=own_ids),
                                 project.code_counts(with_descendants=True, code_ids=chain), own_ids, chain)
         self.counts_shown(chain)
+        return chain
 
     def _index_of(self, code_id: int | None, column: int = 0) -> QModelIndex:
         if code_id is None or code_id not in self.row_of:
@@ -229,6 +375,21 @@ class CodeTreeModel(QAbstractItemModel):
     def dropMimeData(self, data, action, row, column, parent):  # noqa: N802
         return False  # drops are handled by CodeTreeView (as commands), never by copying rows
 
+
+
+def _shape(children: dict[int | None, list[int]]) -> dict[int | None, list[int]]:
+    """A tree's shape without the empty child lists (a leaf may have one or none)."""
+    return {k: v for k, v in children.items() if v or k is None}
+
+
+def _preorder(children: dict[int | None, list[int]]) -> list[int]:
+    out: list[int] = []
+    todo = list(reversed(children.get(None, [])))
+    while todo:
+        cid = todo.pop()
+        out.append(cid)
+        todo.extend(reversed(children.get(cid, [])))
+    return out
 
 
 def _esc_lines(text: str) -> str:

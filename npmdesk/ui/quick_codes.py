@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QObject, QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPalette, QPen, QPixmap, QTextCursor
 from PySide6.QtWidgets import QGridLayout, QMenu, QSizePolicy, QToolButton, QWidget
 
@@ -235,6 +235,19 @@ class QuickCodes(QObject):
         self.w = window
         self.keys = KeyAssignments()
         self._path: str | None = None  # the project whose saved numbers are loaded
+        # This coder's numbers are written to the settings file after the gesture that changed
+        # them, not while the user waits for the coding to show; written before the window closes,
+        # another project opens or the application quits, so no number is lost.
+        self._unsaved: tuple[str, list[int | None]] | None = None
+        self._save_timer = QTimer(self)
+        self._save_timer.setObjectName("quickCodesSave")
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(0)
+        self._save_timer.timeout.connect(self.flush)
+        window.installEventFilter(self)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.flush)
         self.bar: QuickCodeBar = window.code_panel.quick_bar
         self.bar.keyClicked.connect(lambda k: self.w.coding.quick_code(k))
         self.bar.keyMenuRequested.connect(self.bar_menu)
@@ -254,12 +267,14 @@ class QuickCodes(QObject):
 
     def project_opened(self) -> None:
         """A project was opened: its pins, and this coder's numbers for it as they were last time."""
+        self.flush()
         p = self.w.project
         self._path = str(p.path.resolve())
         saved = settings.load().get(SAVED_SETTING, {}).get(self._path, [])
         self.keys.load(saved if isinstance(saved, list) else [], p.code_keys())
 
     def _switched(self) -> None:
+        self.flush()
         if self.w.project is None:
             self._path = None
             self.keys = KeyAssignments()
@@ -289,14 +304,30 @@ class QuickCodes(QObject):
             self.refresh()
 
     def _save(self) -> None:
+        """Note this project's numbers to be written once the gesture is on screen (see flush)."""
         if self._path is None:
             return
+        self._unsaved = (self._path, self.keys.saved())
+        self._save_timer.start()
+
+    def flush(self) -> None:
+        """Write the numbers noted by _save, if any (the timer's end, a close, a project switch)."""
+        self._save_timer.stop()
+        unsaved, self._unsaved = self._unsaved, None
+        if unsaved is None:
+            return
+        path, saved = unsaved
         data = settings.load()
-        data.setdefault(SAVED_SETTING, {})[self._path] = self.keys.saved()
+        data.setdefault(SAVED_SETTING, {})[path] = saved
         try:
             settings.save(data)
         except OSError:
             pass  # number keys are a convenience; coding goes on without them being remembered
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if obj is self.w and event.type() == QEvent.Type.Close:
+            self.flush()
+        return False
 
     # Pinning --------------------------------------------------------------------------------------
 

@@ -3,11 +3,11 @@ each undoable and each in the file."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 
 from npmdesk.ui.code_tree_model import CodeTreeModel
 from npmdesk.ui.mime import codes_mime
-from tests.ui.conftest import code_id, drag_and_drop, row_point
+from tests.ui.conftest import code_id, drag_and_drop, row_point, select_text
 
 
 def test_model_passes_qt_model_tester(qtmodeltester, study):
@@ -127,3 +127,178 @@ def test_delete_dialog_states_consequences(qtbot, window):
     assert "2 sub-code(s)" in text and "3 coding(s)" in text
     assert dialog.choice() == ("lift", "delete")  # a top-level code's codings have no parent to go to
     assert not dialog.to_parent.isEnabled()
+
+
+# Code changes follow the tree row by row (issue 14) ---------------------------------------------------
+
+
+def tree_shown(tree) -> list:
+    """What the tree shows, as nested (name, codings, docs, people, expanded?, children) rows."""
+    m = tree.model()
+
+    def rows(parent):
+        out = []
+        for r in range(m.rowCount(parent)):
+            idx = m.index(r, 0, parent)
+            counts = tuple(m.index(r, c, parent).data() for c in (1, 2, 3))
+            kids = rows(idx)
+            out.append((idx.data(), *counts, tree.isExpanded(idx) if kids else None, kids))
+        return out
+
+    return rows(QModelIndex())
+
+
+def fresh_tree(qtbot, reopen) -> list:
+    """What a fresh load of the stored project shows."""
+    from npmdesk.ui.code_panel import CodePanel
+
+    panel = CodePanel()
+    qtbot.addWidget(panel)
+    panel.reload(reopen())
+    return tree_shown(panel.tree)
+
+
+class Refreshes:
+    """The excerpts panel's refreshes (its list shown afresh), and the model's resets."""
+
+    def __init__(self, window, monkeypatch):
+        self.shown = 0
+        self.resets = 0
+        real = window.excerpts.show_paged
+
+        def counted(*args, **kwargs):
+            self.shown += 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(window.excerpts, "show_paged", counted)
+        window.code_panel.model.modelReset.connect(self.reset_seen)
+
+    def reset_seen(self) -> None:
+        self.resets += 1
+
+    def during(self, gesture) -> tuple[int, int]:
+        """(excerpts refreshes, model resets) while the gesture ran, before the event loop."""
+        self.shown = self.resets = 0
+        gesture()
+        return self.shown, self.resets
+
+
+def test_each_code_change_updates_the_tree_in_place_as_a_reload_shows_it(qtbot, window, reopen, monkeypatch):
+    from PySide6.QtTest import QAbstractItemModelTester
+
+    import npmdesk.ui.coding as coding
+
+    tree, panel = window.code_tree, window.code_panel
+    QAbstractItemModelTester(panel.model, QAbstractItemModelTester.FailureReportingMode.Warning, panel)
+    warnings: list[str] = []
+    from PySide6.QtCore import qInstallMessageHandler
+
+    previous = qInstallMessageHandler(lambda kind, ctx, msg: warnings.append(msg))
+    try:
+        seen = Refreshes(window, monkeypatch)
+        teach = code_id(window, "Teaching consolidates knowledge")
+        tree.select_code(teach)
+        qtbot.wait(1)
+        assert tree_shown(tree) == fresh_tree(qtbot, reopen)
+
+        def check(current, excerpts: int, refreshes: tuple[int, int], closed: str = "") -> None:
+            qtbot.wait(1)  # the deferred follow-up (excerpts list) runs
+            assert refreshes == (excerpts, 0), refreshes  # listed once at most; never a reset
+            expected = fresh_tree(qtbot, reopen)  # every branch open; `closed` as the user left it
+            expected = [(*row[:4], False, row[5]) if row[0] == closed else row for row in expected]
+            assert tree_shown(tree) == expected
+            assert tree.current_code() == current
+            assert not [w for w in warnings if "QAbstractItemModelTester" in w or "FAIL" in w], warnings
+
+        # A code added from the filter box: made current, its (empty) excerpts listed once.
+        panel.filter.setFocus()
+        qtbot.keyClicks(panel.filter, "Peer trust")
+        got = seen.during(lambda: qtbot.keyClick(panel.filter, Qt.Key.Key_Return))
+        peer = code_id(window, "Peer trust")
+        check(peer, 1, got)
+        # In-vivo: a new code named by the words, applied, current; excerpts listed once.
+        select_text(window.transcript, "honest the feedback was")
+        window.transcript.setFocus()
+        got = seen.during(lambda: qtbot.keyClick(window.transcript, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier))
+        vivo = code_id(window, "honest the feedback was")
+        assert reopen().code_counts()[vivo].codings == 1
+        check(vivo, 1, got)
+        # Its undo: the code goes (no current code, as a reload shows none); redo brings it back.
+        check(None, 0, seen.during(window.actions["undo"].trigger))
+        check(None, 0, seen.during(window.actions["redo"].trigger))
+        assert reopen().code_counts()[vivo].codings == 1
+        tree.select_code(teach)
+        qtbot.wait(1)
+        # Rename, recolour, move under another parent, delete (and undo): the current code stays.
+        system = code_id(window, "Seeing the system")
+        check(teach, 0, seen.during(lambda: window.coding.rename_code(system, "The whole system")))
+        check(teach, 0, seen.during(lambda: window.run(
+            "Recolour code", lambda: window.project.recolour_code(system, "#123456"))))
+        assert panel.model.index_of(system).data(Qt.ItemDataRole.DecorationRole).name() == "#123456"
+        belong = code_id(window, "Socialisation into medicine/Belonging")
+        theme = code_id(window, "Growing as a communicator")
+        tree.collapse(tree.view_index(theme))
+        got = seen.during(lambda: drag_and_drop(tree.viewport(), row_point(tree, teach), codes_mime([belong])))
+        assert reopen().code(belong).path == "Teaching consolidates knowledge/Belonging"
+        check(teach, 0, got, closed="Growing as a communicator")  # a branch the user closed stays closed
+        check(teach, 0, seen.during(window.actions["undo"].trigger), closed="Growing as a communicator")
+        tree.expand(tree.view_index(theme))
+        check(teach, 0, seen.during(window.actions["redo"].trigger))
+
+        class Confirm(coding.DeleteCodeDialog):
+            def exec(self):
+                self.delete_children.setChecked(True)
+                self.delete_codings.setChecked(True)
+                return True
+
+        monkeypatch.setattr(coding, "DeleteCodeDialog", Confirm)
+        socialisation = code_id(window, "Socialisation into medicine")
+        check(teach, 0, seen.during(lambda: window.coding.delete_code(socialisation)))
+        check(teach, 0, seen.during(window.actions["undo"].trigger))  # back with its sub-code, open
+        assert socialisation in panel.model.codes
+    finally:
+        qInstallMessageHandler(previous)
+
+
+def test_a_large_change_resets_and_keeps_the_current_code_without_listing_it_again(qtbot, window, reopen,
+                                                                                    monkeypatch):
+    from npmdesk.ui import code_tree_model
+
+    tree = window.code_tree
+    seen = Refreshes(window, monkeypatch)
+    teach = code_id(window, "Teaching consolidates knowledge")
+    tree.select_code(teach)
+    qtbot.wait(1)
+    monkeypatch.setattr(code_tree_model, "LARGE", 0)  # any change counts as large
+    select_text(window.transcript, "honest the feedback was")
+    window.transcript.setFocus()
+    shown, resets = seen.during(lambda: window.coding.new_code("Candour"))
+    qtbot.wait(1)
+    assert resets == 1 and shown == 1  # the new code listed; the kept one not listed again
+    assert tree_shown(tree) == fresh_tree(qtbot, reopen)
+    assert tree.current_code() == code_id(window, "Candour")
+    shown, resets = seen.during(window.actions["undo"].trigger)
+    assert resets == 1 and shown == 0 and tree.current_code() is None
+    tree.select_code(teach)
+    system = code_id(window, "Seeing the system")
+    shown, resets = seen.during(lambda: window.coding.rename_code(system, "The whole system"))
+    assert resets == 0 and shown == 0 and tree.current_code() == teach  # same shape: rows repainted only
+
+
+def test_count_columns_widen_only_for_a_wider_count(qtbot, window):
+    panel = window.code_panel
+    header = panel.tree.header()
+    widths = [header.sectionSize(c) for c in (1, 2, 3)]
+    fitted = []
+    monkey = panel.fit_count_columns
+
+    def counted():
+        fitted.append(1)
+        monkey()
+
+    panel.fit_count_columns = counted
+    assert window.coding.new_code("Short") is not None
+    assert not fitted and [header.sectionSize(c) for c in (1, 2, 3)] == widths
+    panel._widest[1] = 1  # as if every count so far were narrow: the next one shown widens it
+    panel._widen_for({code_id(window, "Short")})
+    assert header.sectionSize(1) > 15

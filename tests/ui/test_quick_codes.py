@@ -296,3 +296,49 @@ def test_a_pin_and_its_undo_refresh_the_bar_without_reloading_every_view(qtbot, 
     window.actions["undo"].trigger()
     assert reloads == [False, False] and reopen().code_keys() == {}
     assert not window.code_panel.quick_bar.buttons[3].property("pinned")
+
+
+def test_numbers_are_written_after_the_gesture_and_before_a_close(qtbot, window, study, monkeypatch):
+    """Remembering a number writes the settings file off the gesture (issue 14), yet nothing is lost:
+    it is written when the event loop is next free, or on a close or project switch before that."""
+    writes: list[dict] = []
+    real_save = settings.save
+
+    def counted(data):
+        writes.append(json.loads(json.dumps(data)))
+        real_save(data)
+
+    monkeypatch.setattr(settings, "save", counted)
+    key = str(study.resolve())
+    a = code_id(window, "Seeing the system")
+    b = code_id(window, "Teaching consolidates knowledge")
+    select_text(window.transcript, "the schedule")
+    assert window.coding.apply_code(a)
+    assert window.recent_codes == [a] and bar_text(window, 1) == "1  Seeing the system"
+    assert not writes  # not while the coding is on its way to the screen
+    qtbot.waitUntil(lambda: bool(writes))
+    assert settings.load()["recent_codes"][key] == [a] and len(writes) == 1
+    select_text(window.transcript, "anatomy exam")
+    assert window.coding.apply_code(b)
+    assert len(writes) == 1
+    window.close()  # before the event loop ran: the close writes it (the layout is written too)
+    assert settings.load()["recent_codes"][key] == [a, b]
+    assert writes[1]["recent_codes"][key] == [a, b]
+    closed = len(writes)
+    QApplication.processEvents()
+    assert len(writes) == closed  # written once
+
+
+def test_numbers_pending_when_another_project_opens_are_kept(qtbot, window, study, tmp_path):
+    from tests.ui.sample_project import build
+
+    other = tmp_path / "other.npmdesk"
+    build(other).close()
+    a = code_id(window, "Seeing the system")
+    select_text(window.transcript, "the schedule")
+    assert window.coding.apply_code(a)
+    window.open_project(other)  # straight away
+    assert settings.load()["recent_codes"][str(study.resolve())] == [a]
+    assert window.recent_codes == []
+    window.open_project(study)
+    assert window.recent_codes == [a]
