@@ -340,19 +340,34 @@ class TranscriptMargin(QWidget):
         change only with the text, its width or font, or with codings, code colours or speaker
         labels, all of which are in here or repaint the margin themselves): the view asks for
         no repaint while this is what was painted (a selection, the text cursor blinking)."""
+        return self._quick_state() + self._rest_state()
+
+    def _quick_state(self) -> tuple:
+        # What changes while a document is opened or re-laid out, compared first (a few calls):
+        # a paragraph laid out (as every one is when a document opens) asks the view to repaint.
         view = self.view
         index = view.index
-        bar = view.verticalScrollBar()
-        viewport = view.viewport()
         document = view.document()
         # The objects themselves, not their ids (a new one may take a freed one's id): the same
         # object compares at once, another by its contents.
-        return (view.document_id, index, index.version if index is not None else None,
-                document.revision(), document.blockCount(), bar.value(), bar.maximum(),
-                viewport.width(), viewport.height(), self.width(), self.height(), view.font().key(),
-                view.current_coding, view.code_names, view.code_order, view.formats.rgb,
-                view.paragraph_numbers, tuple(self.options.values()), self.hscroll.value(),
-                self.hscroll.isVisible(), self._growing)
+        return (index, index.version if index is not None else None, document.revision(),
+                document.blockCount(), view.verticalScrollBar().value())
+
+    def _rest_state(self) -> tuple:
+        view = self.view
+        viewport = view.viewport()
+        return (view.document_id, view.verticalScrollBar().maximum(), viewport.width(), viewport.height(),
+                self.width(), self.height(), view.font().key(), view.current_coding, view.code_names,
+                view.code_order, view.formats.rgb, view.paragraph_numbers, tuple(self.options.values()),
+                self.hscroll.value(), self.hscroll.isVisible(), self._growing)
+
+    def unchanged(self) -> bool:
+        """Is what the margin shows what it last painted? (`state()`, the quick part first.)"""
+        held = self.painted_state
+        if held is None:
+            return False
+        quick = self._quick_state()
+        return held[:len(quick)] == quick and held[len(quick):] == self._rest_state()
 
     def _order(self, keys) -> list:
         order = self.view.code_order

@@ -584,7 +584,7 @@ class TranscriptView(QPlainTextEdit):
     def _update_margin(self, rect, dy):
         if self._background and not dy:
             return  # a paragraph got its colours: nothing in the margin changed
-        if not dy and self.margin.painted_state == self.margin.state():
+        if not dy and self.margin.unchanged():
             return  # a selection drawn, the cursor blinking: nothing the margin shows changed
         self._colour_visible()  # a scroll may reveal paragraphs still waiting for their colours
         if dy:
