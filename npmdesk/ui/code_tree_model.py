@@ -23,6 +23,15 @@ from npmdesk.ui import mime as mimes
 
 CODE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("Code", "Codings", "Docs", "People")
+_NCOLS = len(COLUMNS)
+_DISPLAY, _EDIT = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole
+_ROLES = frozenset((_DISPLAY, _EDIT, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole,
+                    Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.AccessibleTextRole, CODE_ID_ROLE))
+_DROP_FLAGS = Qt.ItemFlag.ItemIsDropEnabled
+_ROW_FLAGS = (_DROP_FLAGS | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+              | Qt.ItemFlag.ItemIsDragEnabled)
+_NAME_FLAGS = _ROW_FLAGS | Qt.ItemFlag.ItemIsEditable
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 LARGE = 40  # codes added, removed and moved by one change beyond which the model resets
 
 
@@ -262,23 +271,30 @@ class CodeTreeModel(QAbstractItemModel):
 
     # QAbstractItemModel ---------------------------------------------------------------------------
 
+    # index, parent, rowCount, data and flags are called a few hundred times per frame of the tree
+    # (its layout and paint after a row comes or goes): they read the dicts directly and compare
+    # roles with constants, as Python enum operations cost more than the rest of the call.
+
     def index(self, row, column, parent=QModelIndex()):
-        pid = self.code_id(parent)
-        ids = self.children.get(pid, [])
-        if 0 <= row < len(ids) and 0 <= column < len(COLUMNS):
+        ids = self._children.get(parent.internalId() if parent.isValid() else None)
+        if ids is not None and 0 <= row < len(ids) and 0 <= column < _NCOLS:
             return self.createIndex(row, column, ids[row])
         return QModelIndex()
 
     def parent(self, index=QModelIndex()):  # noqa: A003 (Qt's name)
         if not index.isValid():
             return QModelIndex()
-        code = self.codes.get(index.internalId())
-        return self._index_of(code.parent_id) if code is not None else QModelIndex()
+        code = self._codes.get(index.internalId())
+        pid = code.parent_id if code is not None else None
+        row = self.row_of.get(pid) if pid is not None else None
+        return self.createIndex(row, 0, pid) if row is not None else QModelIndex()
 
     def rowCount(self, parent=QModelIndex()):  # noqa: N802
-        if parent.isValid() and parent.column() != 0:
+        if not parent.isValid():
+            return len(self._children[None])
+        if parent.column() != 0:
             return 0
-        return len(self.children.get(self.code_id(parent), ()))
+        return len(self._children.get(parent.internalId(), ()))
 
     def columnCount(self, parent=QModelIndex()):  # noqa: N802
         return len(COLUMNS)
@@ -292,17 +308,17 @@ class CodeTreeModel(QAbstractItemModel):
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
+        if role not in _ROLES or not index.isValid():
+            return None  # most roles a delegate asks for (font, colours, size hint, …): none
         cid = index.internalId()
-        code = self.codes.get(cid)
+        code = self._codes.get(cid)
         if code is None:
             return None
         col = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if role == _DISPLAY or role == _EDIT:
             if col == 0:
                 return code.name
-            if role == Qt.ItemDataRole.EditRole:
+            if role == _EDIT:
                 return None
             own, total = self.own.get(cid, _ZERO), self.total.get(cid, _ZERO)
             field = ("codings", "documents", "participants")[col - 1]
@@ -325,7 +341,7 @@ class CodeTreeModel(QAbstractItemModel):
                     f"{total.participants} participants</i>")
             return tip
         if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return _RIGHT
         if role == Qt.ItemDataRole.AccessibleTextRole and col == 0:
             return code.path
         if role == CODE_ID_ROLE:
@@ -338,13 +354,9 @@ class CodeTreeModel(QAbstractItemModel):
         return self._definitions.get(code_id)
 
     def flags(self, index):
-        base = Qt.ItemFlag.ItemIsDropEnabled
         if not index.isValid():
-            return base
-        flags = base | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
-        if index.column() == 0 and self.editable:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+            return _DROP_FLAGS
+        return _NAME_FLAGS if index.column() == 0 and self.editable else _ROW_FLAGS
 
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole):  # noqa: N802
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() != 0:

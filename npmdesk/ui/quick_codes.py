@@ -119,8 +119,22 @@ class KeyAssignments:
 ICON = QSize(20, 16)
 
 
+_ICONS: dict[tuple[str | None, bool, int], QIcon] = {}
+
+
 def key_icon(color: str | None, pinned: bool, ink: QColor) -> QIcon:
-    """A colour swatch, with a pin stuck in its corner for a pinned key (drawn: no font needs a glyph)."""
+    """A colour swatch, with a pin stuck in its corner for a pinned key (drawn: no font needs a glyph;
+    drawn once per colour, pin and ink: the bar is shown again after each code change)."""
+    key = (color, pinned, ink.rgba())
+    icon = _ICONS.get(key)
+    if icon is None:
+        if len(_ICONS) > 512:
+            _ICONS.clear()
+        icon = _ICONS[key] = _draw_key_icon(color, pinned, ink)
+    return icon
+
+
+def _draw_key_icon(color: str | None, pinned: bool, ink: QColor) -> QIcon:
     icon = QIcon()
     for scale in (1, 2):
         pix = QPixmap(ICON.width() * scale, ICON.height() * scale)
@@ -155,6 +169,7 @@ class QuickCodeBar(QWidget):
         self.setAccessibleName("Quick-code bar")
         self.buttons: dict[int, QToolButton] = {}
         self._names: dict[int, str] = {}
+        self._shown: dict[int, tuple] = {}  # each key's slot and palette as last shown
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 2, 0, 0)
         grid.setSpacing(2)
@@ -182,6 +197,10 @@ class QuickCodeBar(QWidget):
         faint = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText)
         for k, name, path, color, pinned in slots:
             b = self.buttons[k]
+            look = (name, path, color, pinned, palette.cacheKey(), ink.rgba(), faint.rgba())
+            if self._shown.get(k) == look:
+                continue  # as shown already: no new palette, icon, tooltip (each repaints the key)
+            self._shown[k] = look
             shade = QPalette(palette)
             if name is None:  # a free key reads as such, yet still takes a right click (to pin)
                 shade.setColor(QPalette.ColorRole.ButtonText, faint)
