@@ -302,3 +302,88 @@ def test_count_columns_widen_only_for_a_wider_count(qtbot, window):
     panel._widest[1] = 1  # as if every count so far were narrow: the next one shown widens it
     panel._widen_for({code_id(window, "Short")})
     assert header.sectionSize(1) > 15
+
+
+def test_random_code_changes_follow_row_by_row_as_a_fresh_model_shows_them(qtbot):
+    """Codes added (with sub-codes), removed (with theirs), moved (even under a code that was below
+    them) and reordered, a few at a time: the model's rows, parents and persistent indexes follow,
+    and the tree is the one a fresh model shows."""
+    import random
+
+    from PySide6.QtCore import QPersistentModelIndex, qInstallMessageHandler
+    from PySide6.QtTest import QAbstractItemModelTester
+
+    from npmdesk.core.code_catalog import CodeCatalog
+    from npmdesk.core.model import Code
+
+    def catalog_of(tree: dict[int, int | None], order: list[int]) -> CodeCatalog:
+        cat = CodeCatalog()
+        cat.load([Code(cid, tree[cid], f"c{cid}", "#808080", "", i, str(cid)) for i, cid in enumerate(order)], {}, {})
+        return cat
+
+    def shape(model, parent=QModelIndex()) -> list:
+        return [(model.index(r, 0, parent).internalId(), shape(model, model.index(r, 0, parent)))
+                for r in range(model.rowCount(parent))]
+
+    warnings: list[str] = []
+    previous = qInstallMessageHandler(lambda kind, ctx, msg: warnings.append(msg))
+    try:
+        rng = random.Random(14)
+        tree: dict[int, int | None] = {}
+        order: list[int] = []
+        next_id = 1
+        for _ in range(25):
+            tree[next_id] = rng.choice([None, *tree])
+            order.append(next_id)
+            next_id += 1
+        model = CodeTreeModel(catalog_of(tree, order))
+        model.shown()
+        QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Warning, model)
+        resets = []
+        model.modelReset.connect(lambda: resets.append(1))
+        for _step in range(150):
+            kept = {cid: QPersistentModelIndex(model.index_of(cid)) for cid in tree}
+            for _ in range(rng.randint(1, 4)):
+                what = rng.random()
+                if what < 0.3 or len(tree) < 5:  # a code, maybe with a sub-code
+                    tree[next_id] = rng.choice([None, *tree])
+                    order.insert(rng.randint(0, len(order)), next_id)
+                    next_id += 1
+                elif what < 0.5:  # a code and its sub-codes go
+                    gone = {rng.choice(list(tree))}
+                    while True:
+                        more = {c for c, par in tree.items() if par in gone} - gone
+                        if not more:
+                            break
+                        gone |= more
+                    for c in gone:
+                        del tree[c]
+                    order = [c for c in order if c not in gone]
+                elif what < 0.8:  # moved anywhere that is not below itself
+                    cid = rng.choice(list(tree))
+                    below = {cid}
+                    while True:
+                        more = {c for c, par in tree.items() if par in below} - below
+                        if not more:
+                            break
+                        below |= more
+                    tree[cid] = rng.choice([None, *(c for c in tree if c not in below)])
+                else:  # reordered
+                    cid = order.pop(rng.randrange(len(order)))
+                    order.insert(rng.randint(0, len(order)), cid)
+            cat = catalog_of(tree, order)
+            model.catalog.load(list(cat.codes.values()), {}, {})
+            model.shown()
+            fresh = CodeTreeModel(cat)
+            fresh.shown()
+            assert shape(model) == shape(fresh)
+            for cid, idx in kept.items():
+                if cid in tree:
+                    assert idx.isValid() and idx.internalId() == cid and model.parent(QModelIndex(idx)) == \
+                        model.index_of(tree[cid])
+                else:
+                    assert not idx.isValid()
+            assert not warnings, warnings
+        assert not resets  # a few codes at a time never reset
+    finally:
+        qInstallMessageHandler(previous)
