@@ -221,6 +221,12 @@ def test_a_drag_selection_does_not_repaint_the_margin(qtbot, opened):
     qtbot.mouseMove(vp, QPoint(160, 90))
     qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=QPoint(160, 90))
     qtbot.wait(30)
+    assert view.textCursor().hasSelection()
+    assert margin.paints == before
+    # Shift+arrows extend a selection from the keyboard: nothing for the margin either.
+    for _ in range(5):
+        qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.wait(30)
     assert margin.paints == before
     view.viewport().removeEventFilter(filt)
     # What the margin shows still repaints it: a coding of the selection, and a scroll.
