@@ -81,20 +81,20 @@ class CodeTreeModel(QAbstractItemModel):
     def total(self):
         return self.catalog.total
 
-    def shown(self, before_reset: Callable[[], None] | None = None) -> Shown:
+    def shown(self, before_reset: Callable[[], None] | None = None, reset: bool = False) -> Shown:
         """Show the catalog as it is now. A few codes added, removed, moved or reordered (a new
         code, in-vivo coding, a delete, a drag, their undo) are inserted, removed and moved row by
         row, so the view keeps its expansion and current code; a large change (a merge or an import
-        of many codes), or a first load, resets (`before_reset` is called first, so the caller can
-        note what the view had open). Then only the rows that look different are repainted (a
+        of many codes), a first load or a `reset` (a project closed) resets (`before_reset` is called
+        first, so the caller can note what the view had open). Then only the rows that look different are repainted (a
         coding changes one code and its ancestors)."""
         codes, children = dict(self.catalog.codes), {k: list(v) for k, v in self.catalog.children.items()}
         children.setdefault(None, [])
         old_codes, old_children, (old_own, old_total) = self._codes, self._children, self._counts
         self._definitions = None  # a definition may be what changed
         result = Shown()
-        if _shape(children) != _shape(self._children):
-            if not old_codes or not self._restructure(codes, children, result):
+        if reset or _shape(children) != _shape(self._children):
+            if reset or not old_codes or not self._restructure(codes, children, result):
                 if before_reset is not None:
                     before_reset()
                 self.beginResetModel()
@@ -244,7 +244,7 @@ class CodeTreeModel(QAbstractItemModel):
             self.catalog.load([], {}, {})
         else:
             self.catalog.load(project.codes(), project.code_counts(), project.code_counts(with_descendants=True))
-        return self.shown(before_reset)
+        return self.shown(before_reset, reset=project is None)
 
     def recount(self, project, code_ids: set[int]) -> set[int]:
         """Counts of a few codes changed: refresh those codes and their ancestors only, at a cost
