@@ -65,6 +65,7 @@ class ReviewMixin:
         """Show the current list afresh: its count and first page (with `keep_loaded`, as many rows
         as were shown, at the same scroll position)."""
         self._excerpts_pending = None
+        self._excerpts_timer.stop()  # a follow-up already due would only show this list again
         mode = self._excerpts_mode
         if self.project is None or mode is None:
             self.excerpts.clear()
