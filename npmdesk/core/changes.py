@@ -23,6 +23,8 @@ class Changes:
     # amount): a view that applies the edit's arithmetic need not read them again.
     shifted: frozenset[int] = _EMPTY
     texts: frozenset[int] = _EMPTY  # documents whose text changed (an edit, its undo or redo)
+    # documents where a turn was added, removed, or began or changed speaker other than by a shift
+    turns_moved: frozenset[int] = _EMPTY
     # Codes whose counts may differ now; None: any code's (e.g. a speaker now speaks for someone).
     counted_codes: frozenset[int] | None = _EMPTY
     documents: frozenset[int] = _EMPTY  # documents whose codings, turns, speakers or metadata changed

@@ -50,7 +50,11 @@ _UNJOURNALLED = {"audit", "coders", "sqlite_sequence", "sqlite_stat1"}
 _HEAVY = {"document_texts": ("text",)}
 # While a shift runs this temp table holds one row (table, document): row triggers stay quiet.
 SHIFTING = "npm_shifting"
-_PARK = 1 << 40  # parks shifted rows past any real offset when a shift meets a unique span midway
+# An edit parks the codings it maps at PARKED and beyond while it rewrites them (store/text_edits.py);
+# a shift leaves parked rows alone (their own update puts them in place). A shift that meets a
+# unique span midway parks its rows at _PARK, further still, and moves them back.
+PARKED = 1 << 40
+_PARK = 1 << 42
 # A step bigger than this is done but cannot be undone (its journal would not fit in memory well).
 MAX_UNDO_ROWS = 2_000_000
 
@@ -221,7 +225,7 @@ class Journal:
     def shift(self, table: str, document_id: int, from_start: int, delta: int) -> list[int]:
         """Shift the rows of `table` (codings, turns) of a document starting at or after
         `from_start` by `delta`, journalled as one entry; returns their ids."""
-        ids = shift_rows(self.conn, table, document_id, "start >= ?", (from_start,), delta)
+        ids = shift_rows(self.conn, table, document_id, SHIFTED, (from_start, PARKED), delta)
         self._record_shift(table, document_id, delta, ids)
         return ids
 
@@ -368,12 +372,18 @@ class Journal:
             self._revert_run(first.table, first.op, backwards[start:end])
             start = end
         # With every row back, each restored row must refer to the very rows it referred to.
+        # A parent row the step itself wrote (a speaker a relabel renamed) was checked by its own
+        # inverse, exactly; its identity may differ from what a row referring to it recorded.
         restored: dict[str, list[Entry]] = {}
+        own: dict[str, set] = {}
         for e in entries:
             if e.op in ("d", "u") and self.refs.get(e.table):
                 restored.setdefault(e.table, []).append(e)
+            if e.op in "iud" and "id" in self._positions.get(e.table, {}):
+                at = self._positions[e.table]["id"]
+                own.setdefault(e.table, set()).update(r[at] for r in (e.old, e.new) if r is not None)
         for table, rows in restored.items():
-            self._check_refs(table, rows)
+            self._check_refs(table, rows, own)
         if self.pending() - before != len(entries):
             raise UndoConflictError(_conflict(
                 "", "undoing it would also remove work another program or window added since"))
@@ -419,17 +429,19 @@ class Journal:
             raise UndoConflictError(_conflict(table, "another program or window has changed or removed what "
                                                      "this step wrote"))
 
-    def _check_refs(self, table: str, run: list[Entry]) -> None:
-        """Every row a restored row refers to must still be the very row it referred to then."""
+    def _check_refs(self, table: str, run: list[Entry], own: dict[str, set] | None = None) -> None:
+        """Every row a restored row refers to must still be the very row it referred to then
+        (but for the rows `own`, by table, that this undo wrote itself)."""
         refs = self.refs[table]
         if not refs:
             return
         index = self._positions[table]
         for position, (col, parent, pcol) in enumerate(refs):
             wanted: dict = {}
+            written = (own or {}).get(parent, set()) if pcol == "id" else set()
             for e in run:
                 value = e.before[index[col]]
-                if value is not None and e.refs is not None:
+                if value is not None and e.refs is not None and value not in written:
                     wanted[value] = e.refs[position]
             if not wanted:
                 continue
@@ -457,8 +469,10 @@ class Journal:
     def changes_of(self, entries: tuple[Entry, ...], *, undoable: bool = True) -> Changes:
         """The Changes record that a list of entries amounts to (see core/changes.py)."""
         sets: dict[str, set[int]] = {k: set() for k in (
-            "codes", "codings_added", "codings_removed", "codings_changed", "counted", "documents", "shifted",
-            "texts")}
+            "codes", "codings_added", "codings_removed", "codings_changed", "counted", "documents", "texts",
+            "turns_moved")}
+        shifts: list[tuple[int, list[int]]] = []  # (document, codings) of each codings shift
+        text_entries: dict[int, int] = {}  # document -> text updates in the step
         flags: dict[str, bool] = dict(document_list=False, memos=False, cases=False, frameworks=False, meta=False,
                                       everything=False)
         coding_ids: set[int] = set()
@@ -472,7 +486,7 @@ class Journal:
                     # who they speak for (coding_cases) makes every code's count suspect
                     ids = e.before[2].ids()
                     sets["codings_changed"].update(ids)
-                    sets["shifted"].update(ids)
+                    shifts.append((e.before[0], ids))
                 continue
             rows = [r for r in (e.old, e.new) if r is not None]
             if t == "codings":
@@ -494,12 +508,17 @@ class Journal:
                 sets["documents"].update(r[col(t, key)] for r in rows)
                 if t == "document_texts":
                     sets["texts"].update(r[col(t, key)] for r in rows)
+                    text_entries[rows[0][col(t, key)]] = text_entries.get(rows[0][col(t, key)], 0) + 1
             elif t == "document_versions":  # an edit's version row: that document changed
                 sets["documents"].update(r[col(t, "document_id")] for r in rows)
             elif t == "media":
                 sets["documents"].update(r[col(t, "document_id")] for r in rows)
             elif t in ("speakers", "turns"):
                 sets["documents"].update(r[col(t, "document_id")] for r in rows)
+                if t == "turns" and (e.op != "u" or any(e.before[col(t, c)] != e.after[col(t, c)]
+                                                        for c in ("start", "speaker_id"))):
+                    # a turn begun elsewhere than a shift put it: a speaker label may come or go
+                    sets["turns_moved"].update(r[col(t, "document_id")] for r in rows)
                 flags["cases"] = flags["cases"] or t == "speakers"
             elif t == "memos":
                 flags["memos"] = True
@@ -520,7 +539,12 @@ class Journal:
         return Changes(codes=frozenset(sets["codes"]), codings_added=frozenset(codings_added),
                        codings_removed=frozenset(codings_removed), codings_changed=frozenset(changed - codings_added
                                                                                              - codings_removed),
-                       shifted=frozenset(sets["shifted"] - coding_ids - codings_removed),
+                       # Only a step with one text update per document says which codings merely
+                       # shifted (several, as in the undo of merged typing, move them by different
+                       # amounts: a view reads them all again).
+                       shifted=frozenset(cid for doc, ids in shifts if text_entries.get(doc, 0) <= 1
+                                         for cid in ids) - coding_ids - codings_removed,
+                       turns_moved=frozenset(sets["turns_moved"]),
                        texts=frozenset(sets["texts"]),
                        counted_codes=counted, documents=frozenset(sets["documents"]), undoable=undoable,
                        document_list=flags["document_list"], memos=flags["memos"], cases=flags["cases"],
@@ -541,6 +565,9 @@ def _text_entry(table: str, document_id: int, old: str, new: str) -> Entry:
     edit = diff_edit(old, new) or (0, 0, "")
     start, old_end, inserted = edit
     return Entry(table, "t", (document_id, start, old[start:old_end], inserted, _sha256(new)), None)
+
+
+SHIFTED = "start >= ? AND start < ?"  # a shift's rows: from the edit's end on, parked ones left out
 
 
 def ensure_shifting(conn: sqlite3.Connection) -> None:

@@ -23,9 +23,9 @@ from npmdesk.core.text_edits import Edit, EditError, SpanMap, apply_edits
 from npmdesk.store.base import StoreBase
 from npmdesk.store.database import now
 from npmdesk.store.documents import count_words
-from npmdesk.store.journal import Journal, shift_rows
+from npmdesk.store.journal import PARKED, SHIFTED, Journal, shift_rows
 
-_SHIFT = 1 << 40  # parks moved codings past any real offset while their spans are rewritten
+_SHIFT = PARKED  # parks mapped codings past any real offset while their spans are rewritten
 
 
 def text_sha256(text: str) -> str:
@@ -200,7 +200,7 @@ class TextEditsMixin(StoreBase):
         journal: Journal | None = getattr(self, "_journal", None)
         if journal is not None:
             return journal.shift(table, doc_id, from_start, delta)
-        return shift_rows(c, table, doc_id, "start >= ?", (from_start,), delta)
+        return shift_rows(c, table, doc_id, SHIFTED, (from_start, PARKED), delta)
 
     def _move_turns(self, c: sqlite3.Connection, doc_id: int, mapping: SpanMap) -> int:
         if not mapping.starts:

@@ -150,29 +150,33 @@ class Transactions(StoreBase):
         else:
             entries = journal.take() if journal is not None else ()
             step = Step(entries, journal.changes_of(entries) if journal is not None else EMPTY_STEP.changes)
-        conn.execute("COMMIT")
         if journal is not None and journal.unsealed:
+            # Read while the write lock is held: a writer waiting on it could commit right after
+            # ours, and its commit must not pass for ours (our own commit leaves the value as is).
             self._sealed_at = conn.execute("PRAGMA data_version").fetchone()[0]
+        conn.execute("COMMIT")
         self._coder_new = False
         self._unjournalled = None
         return step
 
     def seal_pending(self) -> None:
         """Seal the shifts of the last step now (journal.py), outside the step's own time: the
-        window calls this once an edit is on screen. Skipped if the project is busy elsewhere
-        (the next write seals them first)."""
+        window calls this once an edit is on screen. One read transaction holds the version
+        checked and the rows digested, so it never waits behind another program's write (if the
+        file cannot be read now, the next write seals them first)."""
         journal = self._journal
         if journal is None or not journal.unsealed or self._depth or self._in_step:
             return
         conn = self.db.conn
         try:
-            conn.execute("BEGIN IMMEDIATE")  # no other writer can commit while the digests are taken
-        except sqlite3.OperationalError:
-            return
-        try:
+            conn.execute("BEGIN")
+            conn.execute("SELECT 1 FROM meta LIMIT 1").fetchall()  # the read snapshot starts here
             self._seal(conn)
+        except sqlite3.OperationalError:
+            pass
         finally:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
 
     def _seal(self, conn: sqlite3.Connection) -> None:
         journal = self._journal

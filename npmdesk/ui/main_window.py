@@ -325,7 +325,8 @@ class MainWindow(ReviewMixin, QMainWindow):
         return self.transcript.follow_text_edit(
             p.document_text(doc), lambda lo, hi: p.coding_spans(doc, window=(lo, hi)),
             lambda lo, hi: p.turns(doc, starting=(lo, hi)), changed, changes.codings_removed,
-            lambda: p.coding_count(doc), list(self.catalog.codes.values()) if changes.codes else None)
+            lambda: p.coding_count(doc), list(self.catalog.codes.values()) if changes.codes else None,
+            relabel_all=doc in changes.turns_moved)
 
     def _update_status(self) -> None:
         if self.project is None:

@@ -166,7 +166,7 @@ class TranscriptView(QPlainTextEdit):
         return True
 
     def follow_text_edit(self, text: str, codings_in, turns_starting, changed=(), removed=(), count=None,
-                         codes=None) -> bool:
+                         codes=None, relabel_all: bool = False) -> bool:
         """The stored text of the document on show was edited (or an edit undone) and its codings
         and turns moved with it: come up to the stored state reading only what the edit can have
         moved otherwise than by its shift. Everything before the stretch any such edit lies in
@@ -174,9 +174,14 @@ class TranscriptView(QPlainTextEdit):
         in length, whatever the store's rule; `codings_in(lo, hi)` gives the stored codings of the
         stretch (end >= lo, start <= hi) and `turns_starting(lo, hi)` the turns starting in its
         paragraphs. `changed` (store Codings) and `removed` (ids) are what the step wrote besides
-        its shift; `count()` the stored number of codings, checked at the end. False when a
-        fresh load is better (nothing in place to follow, most of the text changed, codings of
-        some coders hidden, or the count disagrees: the caller then loads the document)."""
+        its shift; `count()` the stored number of codings, checked at the end; `relabel_all`:
+        a turn began elsewhere than its shift put it, so every speaker label is read again.
+        Search marks and the located passage move by the one edit that keeps the most text in
+        place (diff_edit), as before. False when a fresh load is better (nothing in place to
+        follow, most of the text changed, codings of some coders hidden, or the count disagrees:
+        the caller then loads the document). A step with several text updates of the document (the
+        undo of merged typing) names none of its codings as only shifted (store/journal.py), so
+        they are all read again."""
         h, index, old = self.highlighter, self.index, self.positions
         if h is None or index is None or old is None or self.hidden_coders:
             return False
@@ -191,11 +196,13 @@ class TranscriptView(QPlainTextEdit):
         def relabel(b0: int, b1: int, nb1: int) -> dict[int, tuple[int, int]]:
             # Paragraphs outside the edit keep their labels (renumbered); those in it are read again.
             new = self.positions
+            if relabel_all:
+                return self._speaker_labels(text, turns_starting(0, len(text)))
             labels = {(b if b < b0 else b + nb1 - b1): v for b, v in h.labels.items() if not b0 <= b <= b1}
             labels.update(self._speaker_labels(text, turns_starting(new.block_starts[b0], new.block_span(nb1)[1])))
             return labels
 
-        if self._edit_in_place(text, lo, old_hi, text[lo:hi], relabel) is None:
+        if self._edit_in_place(text, lo, old_hi, text[lo:hi], relabel, diff_edit(self._text, text)) is None:
             return False
         touched = index.sync_window(lo, hi, codings_in(lo, hi))
         touched |= index.apply_delta([Span(c.id, c.code_id, c.start, c.end) for c in changed], removed)
@@ -204,7 +211,8 @@ class TranscriptView(QPlainTextEdit):
         self._finish_refresh(touched, codes)
         return True
 
-    def _edit_in_place(self, text: str, start: int, old_end: int, middle: str, relabel) -> tuple[int, int, int] | None:
+    def _edit_in_place(self, text: str, start: int, old_end: int, middle: str, relabel,
+                       marks_edit=None) -> tuple[int, int, int] | None:
         """Replace [start, old_end) of the shown document by `middle` (text being the result):
         positions, coding index, speaker labels (`relabel(b0, b1, nb1)`: the old first and last
         and the new last block of the edit), paragraph numbers and marks follow. Those blocks,
@@ -213,7 +221,7 @@ class TranscriptView(QPlainTextEdit):
         assert h is not None and index is not None and old is not None
         new = positions_for(text)
         new_end = start + len(middle)
-        mapping = span_map([(start, old_end, middle)])
+        mapping = span_map([marks_edit or (start, old_end, middle)])  # for marks, not codings
         index.apply_text_edit(new, start, old_end, new_end)  # Qt re-highlights the edited blocks
         b0, b1, nb1 = old.block_of(start), old.block_of(old_end), new.block_of(new_end)
         shift = nb1 - b1

@@ -138,3 +138,74 @@ def test_with_a_coder_hidden_edits_and_undo_show_what_is_stored(qtbot, tmp_path,
     w.close()
 
 
+
+
+def test_undo_of_merged_typing_moves_codings_before_the_texts_difference_as_stored(qtbot, tmp_path, messages,
+                                                                                   monkeypatch):
+    """Merged typing undone at once: the texts before and after the undo differ only from `lo` on
+    (edit_bounds: a line typed above its copy, then a letter far below), but the first keystroke's
+    shift moved codings before `lo`; they are only shifted (not re-read) and the coding count is
+    the same, so the viewer keeps them where they were."""
+    from npmdesk.store import Project
+
+    path = tmp_path / "merged.npmdesk"
+    text = "A: hi\nB: yy\nB: zz\nC: the end of it\n"
+    p = Project.create(path, "Ana")
+    doc = p.add_document("merged", text)
+    code = p.ensure_code_path("Y")
+    p.apply_coding(doc, code, 6, 8)  # "B:" of "B: yy"
+    p.close()
+    w = _open(qtbot, path, doc)
+    view = w.transcript
+    followed = _followed(view, monkeypatch)
+    assert w.transcript_edit.replace(6, 6, "B: yy\n", typing=True)  # the line typed again above it
+    assert _matches_store(w, doc)
+    end = len(w.project.document_text(doc)) - 3
+    assert w.transcript_edit.replace(end, end, "Q", typing=True)  # typed on: merged into one step
+    assert _matches_store(w, doc) and w.undo_stack.count() == 1
+    w.actions["undo"].trigger()
+    assert w.project.document_text(doc) == text and all(followed)
+    assert _matches_store(w, doc), (dict(view.index.spans), list(w.project.coding_spans(doc).starts))
+    w.close()
+
+
+def test_a_replacement_across_a_turns_start_shows_the_labels_a_fresh_load_shows(qtbot, tmp_path, messages,
+                                                                              monkeypatch):
+    """"xx\\nB" replaced by "x\\nB": the texts say one "x" was deleted, but the store moves the B
+    turn's start into the replaced range (to the "x"), so a fresh load shows no "B" label; the
+    viewer re-reads turns only in the blocks of the texts' difference and keeps the old label."""
+    from npmdesk.store import Project, TurnSpec
+
+    path = tmp_path / "labels.npmdesk"
+    text = "A: xx\nB: yy\nA: zz"
+    p = Project.create(path, "Ana")
+    doc = p.add_document("labels", text, turns=[TurnSpec(0, 5, "A"), TurnSpec(6, 11, "B"), TurnSpec(12, 17, "A")])
+    p.close()
+    w = _open(qtbot, path, doc)
+    view = w.transcript
+    followed = _followed(view, monkeypatch)
+    assert w.transcript_edit.replace(3, 7, "x\nB")
+    assert followed == [True]
+    stored = view._speaker_labels(w.project.document_text(doc), w.project.turns(doc))
+    assert view.highlighter.labels == stored
+    w.close()
+
+
+def test_a_letter_typed_after_a_search_mark_that_ends_in_it_leaves_the_mark_as_it_was(qtbot, tmp_path, messages):
+    """"mentor" marked (search) and located; an "r" typed after it: the edit was at the mark's end
+    (it goes after the mark, as for a coding), but the viewer maps the marks by the stretch the
+    texts allow ("r" -> "rr") and grows both over the typed letter."""
+    from npmdesk.store import Project
+
+    path = tmp_path / "marks.npmdesk"
+    p = Project.create(path, "Ana")
+    doc = p.add_document("marks", "NPM-1: mentor here\n")
+    p.close()
+    w = _open(qtbot, path, doc)
+    view = w.transcript
+    view.set_search_marks([(7, 13)])
+    view.locate(7, 13)
+    assert w.transcript_edit.replace(13, 13, "r")
+    assert view._search_marks == [(7, 13)]
+    assert view.located == (7, 13)
+    w.close()
