@@ -131,8 +131,13 @@ class TranscriptView(QPlainTextEdit):
             # turn of the event loop, so opening costs what is visible, not the whole document.
             self.highlighter.pending = set(range(self.positions.block_count))
         # QSyntaxHighlighter would colour on the next event-loop turn; do it now so that what is
-        # shown and what is stored never disagree, even for a moment.
-        self.highlighter.rehighlight()
+        # shown and what is stored never disagree, even for a moment. Each paragraph it colours
+        # asks for a repaint; the margin is brought up to date once, below, not per paragraph.
+        self._background = True
+        try:
+            self.highlighter.rehighlight()
+        finally:
+            self._background = False
         if self.highlighter.pending:
             self._colour_visible()
             # The rest from the screen downwards (where a reader goes next), then what is above.
@@ -143,6 +148,7 @@ class TranscriptView(QPlainTextEdit):
             self._lazy_timer.start()
         self.setExtraSelections([])
         self._update_margin_width()
+        self.margin.update()
 
     def _refresh(self, text: str, columns: SpanColumns, turns, codes) -> bool:
         """Bring the document on show up to date in place; False when a fresh load is better
