@@ -14,6 +14,7 @@ import pytest
 
 from npmdesk.core.model import TurnSpec
 from npmdesk.core.text_edits import EditError
+from npmdesk.core.errors import NpmdeskError
 from npmdesk.store import Project
 from npmdesk.store.journal import Step, UndoConflictError
 from tests.store.test_journal import _dump
@@ -53,14 +54,7 @@ def _make(tmp_path, seed: int, lines: int = 24) -> Project:
                 p.apply_coding(doc, codes[0], s, s + 1)
             except Exception:
                 pass
-    other = Project.open(p.path, "Ben")  # a second coder's codings (before any edit)
-    for _ in range(20):
-        s = rng.randrange(0, len(text) - 3)
-        try:
-            other.apply_coding(doc, rng.choice(codes), s, s + rng.choice((1, 3, 9)))
-        except Exception:
-            pass
-    other.close()
+    second_coder(p.path, doc, codes, rng, 20, (1, 3, 9))  # before any edit
     p.doc, p.codes = doc, codes
     return p
 
@@ -377,3 +371,16 @@ def test_another_programs_commit_right_after_ours_refuses_the_undo(tmp_path):
         _refused(p, step)
     finally:
         p.close()
+
+
+def second_coder(path, doc, codes, rng, n, lengths):
+    """Another coder ("Ben") codes `n` random short spans of the document in their own session."""
+    other = Project.open(path, "Ben")
+    length = len(other.document_text(doc))
+    for _ in range(n):
+        s = rng.randrange(0, length - max(lengths))
+        try:
+            other.apply_coding(doc, rng.choice(codes), s, s + rng.choice(lengths))
+        except NpmdeskError:  # the same span twice
+            pass
+    other.close()

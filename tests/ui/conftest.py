@@ -71,6 +71,29 @@ def reopen(study):
         p.close()
 
 
+def open_window(qtbot, path, doc: int | None = None, size: tuple[int, int] = (1000, 700)):
+    """A main window on `path`, sized (a default-sized one leaves its layout to the next test),
+    shown, exposed, with `doc` open."""
+    from npmdesk.ui import MainWindow
+
+    w = MainWindow(path, coder="Ana")
+    qtbot.addWidget(w)
+    w.resize(*size)
+    w.show()
+    qtbot.waitExposed(w)
+    if doc is not None:
+        w.open_document(doc)
+    return w
+
+
+def margin_window(qtbot, path, doc: int | None = None):
+    """open_window at 1366×768, once its margin has painted stripes."""
+    w = open_window(qtbot, path, doc, size=(1366, 768))
+    margin = w.transcript.margin
+    qtbot.waitUntil(lambda: margin.isVisible() and bool(margin.pieces))
+    return w
+
+
 def select_text(view, phrase: str, occurrence: int = 0) -> tuple[int, int]:
     """Select `phrase` in the viewer with a QTextCursor, as a mouse would; returns Qt positions."""
     text = view.document().toPlainText()

@@ -9,6 +9,7 @@ import random
 from PySide6.QtCore import Qt
 
 from tests.ui.conftest import coloured_ranges
+from tests.ui.conftest import open_window
 from tests.ui.test_lazy_highlight import open_heavy
 
 
@@ -179,7 +180,6 @@ def test_a_letter_typed_or_deleted_in_a_double_letter_moves_the_codings_as_store
     was one place to the right (and leave that coding where it was). What is shown is what is
     stored, with no reload."""
     from npmdesk.store import Project
-    from npmdesk.ui import MainWindow
 
     path = tmp_path / "double.npmdesk"
     text = "NPM-1: good feedback helps\nNPM-2: yes, feedback\n"
@@ -192,11 +192,7 @@ def test_a_letter_typed_or_deleted_in_a_double_letter_moves_the_codings_as_store
     p.apply_coding(doc, other, e2 - 1, e2)  # the first "e" alone
     p.apply_coding(doc, other, e2 + 1, e2 + 12)  # after both
     p.close()
-    w = MainWindow(path, coder="Ana")
-    qtbot.addWidget(w)
-    w.resize(1000, 700)
-    w.show()
-    w.open_document(doc)
+    w = open_window(qtbot, path, doc)
     view = w.transcript
     w.transcript_edit.set_editing(True)
     loads = _no_reload(view, monkeypatch)

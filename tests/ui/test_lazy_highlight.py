@@ -6,7 +6,7 @@ import random
 
 from npmdesk.store import Project
 from npmdesk.ui.transcript_view import LAZY_CODINGS
-from tests.ui.conftest import coloured_ranges
+from tests.ui.conftest import coloured_ranges, open_window
 
 
 def heavy_project(path, paragraphs=300, codings=LAZY_CODINGS + 500):
@@ -30,17 +30,8 @@ def heavy_project(path, paragraphs=300, codings=LAZY_CODINGS + 500):
 
 
 def open_heavy(qtbot, tmp_path):
-    from npmdesk.ui import MainWindow
-
     path = tmp_path / "heavy.npmdesk"
-    doc = heavy_project(path)
-    w = MainWindow(path, coder="Ana")
-    qtbot.addWidget(w)
-    w.resize(1000, 700)
-    w.show()
-    qtbot.waitExposed(w)
-    w.open_document(doc)
-    return w
+    return open_window(qtbot, path, heavy_project(path))
 
 
 def test_visible_first_then_all(qtbot, tmp_path, messages):

@@ -11,7 +11,7 @@ from PySide6.QtGui import QMouseEvent, QTextCursor
 from PySide6.QtWidgets import QApplication
 
 from npmdesk.ui.transcript_margin import Piece
-from tests.ui.conftest import select_text
+from tests.ui.conftest import margin_window, select_text
 from tests.ui.test_lazy_highlight import heavy_project
 from tests.ui.test_margin_stripes import build_many, default_margin_options  # noqa: F401 (fixture)
 
@@ -64,8 +64,6 @@ def assert_fresh(qtbot, margin) -> None:
 
 @pytest.fixture
 def opened(qtbot, tmp_path, messages):
-    from npmdesk.ui import MainWindow
-
     windows = []
 
     def open_window(kind: str = "busy"):
@@ -75,16 +73,8 @@ def opened(qtbot, tmp_path, messages):
         else:
             build_many(path, 15).close()
             doc = None
-        w = MainWindow(path, coder="Ana")
+        w = margin_window(qtbot, path, doc)
         windows.append(w)
-        qtbot.addWidget(w)
-        w.resize(1366, 768)
-        w.show()
-        qtbot.waitExposed(w)
-        if doc is not None:
-            w.open_document(doc)
-        margin = w.transcript.margin
-        qtbot.waitUntil(lambda: margin.isVisible() and bool(margin.pieces))
         return w
 
     yield open_window

@@ -11,7 +11,7 @@ from PySide6.QtGui import QTextCursor, QWheelEvent
 from PySide6.QtWidgets import QApplication, QMenu, QToolTip
 
 from npmdesk.store import Project
-from tests.ui.conftest import click_code, select_text
+from tests.ui.conftest import click_code, margin_window, select_text
 
 WORDS = ("mentor feedback belonging exam wards library cohort schedule explain reflect listen "
          "confidence imposter honest teach family college system").split()
@@ -66,14 +66,8 @@ def busy(qtbot, tmp_path, messages):
     def open_window(n_codes: int = 15, stacked: bool = False) -> MainWindow:
         path = tmp_path / f"busy{n_codes}.npmdesk"
         build_many(path, n_codes, stacked=stacked).close()
-        w = MainWindow(path, coder="Ana")
+        w = margin_window(qtbot, path)
         opened.append(w)
-        qtbot.addWidget(w)
-        w.resize(1366, 768)
-        w.show()
-        qtbot.waitExposed(w)
-        margin = w.transcript.margin
-        qtbot.waitUntil(lambda: margin.isVisible() and bool(margin.pieces))
         return w
 
     yield open_window

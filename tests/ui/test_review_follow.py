@@ -9,6 +9,8 @@ import random
 
 import pytest
 
+from tests.store.test_review_seal import second_coder
+from tests.ui.conftest import open_window
 from tests.ui.test_edit_in_place import _followed, _fresh, _matches_store, _no_reload, _shown
 
 LINES = ("NPM-1: good feedback, all well 😀😀 aa", "NPM-2: שלום עולם, e\u0301tude café", "Interviewer: mm mm ll",
@@ -38,26 +40,12 @@ def _project(tmp_path):
             except Exception:
                 pass
     p.close()
-    other = Project.open(path, "Ben")
-    for _ in range(40):
-        s = rng.randrange(0, len(text) - 2)
-        try:
-            other.apply_coding(doc, rng.choice(codes), s, s + rng.choice((1, 2, 5)))
-        except Exception:
-            pass
-    other.close()
+    second_coder(path, doc, codes, rng, 40, (1, 2, 5))
     return path, doc
 
 
 def _open(qtbot, path, doc):
-    from npmdesk.ui import MainWindow
-
-    w = MainWindow(path, coder="Ana")
-    qtbot.addWidget(w)
-    w.resize(1000, 700)
-    w.show()
-    qtbot.waitExposed(w)
-    w.open_document(doc)
+    w = open_window(qtbot, path, doc)
     w.transcript_edit.set_editing(True)
     return w
 
