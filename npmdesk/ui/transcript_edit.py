@@ -14,6 +14,7 @@ on show.
 from __future__ import annotations
 
 import sqlite3
+import time
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QTextCursor
@@ -25,8 +26,10 @@ _NAVIGATION = {
     Qt.Key.Key_PageUp, Qt.Key.Key_PageDown, Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt,
     Qt.Key.Key_Meta, Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Escape,
 }
-_PASS_THROUGH = (QKeySequence.StandardKey.Copy, QKeySequence.StandardKey.SelectAll, QKeySequence.StandardKey.Undo,
-                 QKeySequence.StandardKey.Redo, QKeySequence.StandardKey.Find)
+# Keys the view handles itself; every other key with Ctrl, Alt or Meta is the window's (Undo,
+# Redo, Ctrl+Shift+T to stop editing, the menus' Alt keys), never swallowed by edit mode.
+_PASS_THROUGH = (QKeySequence.StandardKey.Copy, QKeySequence.StandardKey.SelectAll)
+_BURST_SECONDS = 2.0  # typing at one place within this long of the last key is one undo step
 
 
 def ask_relabel(w, speakers: list[str]) -> tuple[str, str] | None:
@@ -54,6 +57,10 @@ class TranscriptEditor(QObject):
         w.statusBar().addWidget(self.banner)
         self._cursor_after: int | None = None
         self.last_result = None
+        # The typing burst going on: (document, kind, where the next key continues it, when,
+        # the undo index after it, its number); one undo step per burst.
+        self._burst: tuple | None = None
+        self._bursts = 0
         self.view.installEventFilter(self)
         w.projectChanged.connect(self._after_change)
 
@@ -73,6 +80,8 @@ class TranscriptEditor(QObject):
                                          | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         view.setStyleSheet(EDIT_STYLE if on else "")
         view.setAccessibleName("Transcript (editing)" if on else "Transcript")
+        view.paste_text = self._paste if on else None  # every paste Qt makes comes here
+        self._burst = None
         self.banner.setVisible(on)
         action = self.w.actions.get("edit_text")
         if action is not None and action.isChecked() != on:
@@ -101,7 +110,13 @@ class TranscriptEditor(QObject):
             return False
         self._cursor_after = start + len(text)
         outcome = self.w.run(label, lambda: p.edit_text(doc, [(start, end, text)]),
-                             merge_key=("type text", doc) if typing else None)
+                             merge_key=self._burst_key(doc, start, end, text) if typing else None)
+        if typing and outcome.ok:
+            kind, number = self._burst_kind(text, start, end), self._bursts
+            self._burst = (doc, kind, start if not text else start + len(text), time.monotonic(),
+                           self.w.undo_stack.index(), number)
+        elif not typing:
+            self._burst = None
         if outcome.ok:
             self.last_result = outcome.value
             if outcome.value is not None and outcome.value.removed:
@@ -111,6 +126,30 @@ class TranscriptEditor(QObject):
                     f"deleted (Undo brings {'them' if n != 1 else 'it'} back)", 8000)
         self._place_cursor()
         return bool(outcome.ok)
+
+    @staticmethod
+    def _burst_kind(text: str, start: int, end: int) -> str:
+        return "type" if text else ("back" if end - start == 1 else "delete")
+
+    def _burst_key(self, doc: int, start: int, end: int, text: str):
+        """The undo step a typed key joins: the burst going on if the key continues it where it
+        left off (typing on, Backspace or Delete on from the same place), soon after the last,
+        with nothing undone or done in between; else a new one."""
+        b, kind = self._burst, self._burst_kind(text, start, end)
+        continues = b is not None and b[0] == doc and time.monotonic() - b[3] < _BURST_SECONDS \
+            and b[4] == self.w.undo_stack.index() and (
+                (kind == "type" and b[1] == "type" and start == end == b[2])
+                or (kind == "back" and b[1] == "back" and end == b[2])
+                or (kind == "delete" and b[1] == "delete" and start == b[2]))
+        if not continues:
+            self._bursts += 1
+        return ("type text", doc, self._bursts)
+
+    def _paste(self, text: str) -> None:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if text:
+            s, e = self._cursor_span()
+            self.replace(s, e, text, label="Paste into the transcript")
 
     def relabel(self) -> None:
         doc = self.view.document_id
@@ -151,7 +190,10 @@ class TranscriptEditor(QObject):
             assert isinstance(event, QKeyEvent)
             if self._passes(event):
                 return False
-            event.accept()  # an editing key: it is ours, not a menu shortcut's (Delete, digits)
+            if self._edits(event):
+                event.accept()  # an editing key: it is ours, not a menu shortcut's (Delete, digits)
+            else:
+                event.ignore()  # the window's: Undo, Redo, Ctrl+Shift+T, a menu's Alt key
             return True
         if kind == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
@@ -168,18 +210,27 @@ class TranscriptEditor(QObject):
         return False
 
     def _passes(self, event: QKeyEvent) -> bool:
-        """Keys the view handles itself: moving, selecting, copying, and the window's undo."""
+        """Keys the view handles itself: moving, selecting, copying."""
         if event.key() in _NAVIGATION:
             return True
         return any(event.matches(k) for k in _PASS_THROUGH)
+
+    @staticmethod
+    def _edits(event: QKeyEvent) -> bool:
+        """A key that changes the text (typed, Backspace, Delete, Return, Paste, Cut)."""
+        if event.matches(QKeySequence.StandardKey.Paste) or event.matches(QKeySequence.StandardKey.Cut):
+            return True
+        if event.key() in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return not event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+                                            | Qt.KeyboardModifier.MetaModifier)
+        mods = event.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier)
+        return bool(event.text()) and event.text().isprintable() and not mods
 
     def _key(self, event: QKeyEvent) -> None:
         s, e = self._cursor_span()
         key = event.key()
         if event.matches(QKeySequence.StandardKey.Paste):
-            text = QGuiApplication.clipboard().text().replace("\r\n", "\n").replace("\r", "\n")
-            if text:
-                self.replace(s, e, text, label="Paste into the transcript")
+            self._paste(QGuiApplication.clipboard().text())
             return
         if event.matches(QKeySequence.StandardKey.Cut):
             if e > s:
@@ -199,12 +250,12 @@ class TranscriptEditor(QObject):
                 self.replace(s, s + 1, "", label="Delete text", typing=True)
             return
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.replace(s, e, "\n", label="Type text", typing=e == s)
+            self.replace(s, e, "\n", label="Type text", typing=True)
             return
         text = event.text()
         mods = event.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier)
         if text and text.isprintable() and not mods:
-            self.replace(s, e, text, label="Type text", typing=e == s)
+            self.replace(s, e, text, label="Type text", typing=True)  # over a selection: its burst begins
         # anything else (Ctrl+K, Ctrl+Delete, ...) would change the text behind the store's back: ignored
 
 

@@ -90,6 +90,18 @@ class TranscriptView(QPlainTextEdit):
         self._lazy_timer = QTimer(self)
         self._lazy_timer.setInterval(0)
         self._lazy_timer.timeout.connect(self._colour_some)
+        self.paste_text = None  # edit mode: callable(text) that saves a paste (ui/transcript_edit.py)
+
+    # Text changes only from the store ------------------------------------------------------------
+
+    def canInsertFromMimeData(self, source) -> bool:  # noqa: N802
+        return self.paste_text is not None and source.hasText()
+
+    def insertFromMimeData(self, source) -> None:  # noqa: N802
+        """Every paste Qt makes (Ctrl+V, the middle button's selection paste on Linux, a drop)
+        goes through the store as one undoable edit, or nowhere."""
+        if self.paste_text is not None and source.hasText():
+            self.paste_text(source.text())
 
     # Loading -------------------------------------------------------------------------------------
 

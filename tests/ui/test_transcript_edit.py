@@ -151,3 +151,66 @@ def test_a_refused_copy_says_why(window, qtbot, study, monkeypatch, messages):
     monkeypatch.setattr("npmdesk.ui.dialogs.show_error", lambda parent, message, title="": messages.append(message))
     window.actions["save_deidentified"].trigger()
     assert any("No de-identified copy" in m for m in messages)
+
+
+def test_keyboard_undo_redo_and_stop_editing_work_in_edit_mode(window, qtbot, reopen):
+    doc = _open_first(window, qtbot)
+    view = window.transcript
+    window.actions["edit_text"].trigger()
+    _put_cursor(view, "At first")
+    qtbot.keyClicks(view, "Well, ")
+    assert "Well, At first" in reopen().document_text(doc)
+    ctrl, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(view, Qt.Key.Key_Z, ctrl)  # the window's Undo, not swallowed by edit mode
+    assert reopen().document_text(doc) == INTERVIEW_1 and view.document().toPlainText() == INTERVIEW_1
+    qtbot.keyClick(view, Qt.Key.Key_Z, ctrl | shift)  # Redo
+    assert "Well, At first" in reopen().document_text(doc)
+    qtbot.keyClick(view, Qt.Key.Key_T, ctrl | shift)  # what the banner says stops editing
+    assert not window.transcript_edit.editing and view.isReadOnly()
+
+
+def test_typing_is_one_undo_step_per_place_not_per_session(window, qtbot, reopen):
+    doc = _open_first(window, qtbot)
+    view = window.transcript
+    window.actions["edit_text"].trigger()
+    _put_cursor(view, "At first")
+    qtbot.keyClicks(view, "Well, ")  # one burst: one step
+    _put_cursor(view, "I thought", after=True)
+    qtbot.keyClicks(view, " then")  # typed elsewhere: its own step
+    assert window.undo_stack.count() == 2
+    window.actions["undo"].trigger()
+    stored = reopen().document_text(doc)
+    assert "Well, At first" in stored and "I thought then" not in stored
+    # Over a selection: the selection replaced and the words typed after it are one step.
+    cur = view.textCursor()
+    start = view.document().toPlainText().index("Well")
+    cur.setPosition(view.positions.to_qt(start))
+    cur.setPosition(view.positions.to_qt(start + 4), QTextCursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cur)
+    qtbot.keyClicks(view, "So")
+    assert "So, At first" in reopen().document_text(doc)
+    window.actions["undo"].trigger()
+    assert "Well, At first" in reopen().document_text(doc)
+
+
+def test_every_paste_qt_makes_goes_through_the_store_or_nowhere(window, qtbot, reopen):
+    """Ctrl+V, the middle button's selection paste (Linux) and a drop all reach the view's
+    insertFromMimeData: in edit mode it saves one undoable edit; read-only, nothing changes."""
+    from PySide6.QtCore import QMimeData
+
+    doc = _open_first(window, qtbot)
+    view = window.transcript
+    mime = QMimeData()
+    mime.setText("PASTED ")
+    _put_cursor(view, "At first")
+    view.insertFromMimeData(mime)  # read-only: nothing
+    assert reopen().document_text(doc) == INTERVIEW_1 and view.document().toPlainText() == INTERVIEW_1
+    assert not view.canInsertFromMimeData(mime)
+    window.actions["edit_text"].trigger()
+    _put_cursor(view, "At first")
+    assert view.canInsertFromMimeData(mime)
+    view.insertFromMimeData(mime)
+    stored = reopen().document_text(doc)
+    assert "PASTED At first" in stored and view.document().toPlainText() == stored
+    window.actions["undo"].trigger()
+    assert reopen().document_text(doc) == INTERVIEW_1
