@@ -235,14 +235,19 @@ class CodingIndex:
             return set()
         return self.apply_delta(changed, gone)
 
-    def apply_text_edit(self, new_positions: TextPositions, start: int, old_end: int, new_end: int) -> set[int]:
+    def apply_text_edit(self, new_positions: TextPositions, start: int, old_end: int, new_end: int,
+                        mapping: SpanMap | None = None) -> set[int]:
         """The document's text had [start, old_end) replaced by new text ending at `new_end`
         (code points): move every coding by the edit rule (core/text_edits.py) and renumber the
         paragraphs after the edit, in place, keeping what is known of the paragraphs the edit
         did not touch. Returns the (new) blocks the edit touched. The caller then diffs against
         the stored codings (`update`), which names any coding the store moved otherwise."""
         old = self.positions
-        mapping: SpanMap = span_map([(start, old_end, "\0" * (new_end - start))])
+        if mapping is None:  # without the texts: no edit joins a span (core/text_edits.py)
+            mapping = span_map([(start, old_end, "\0" * (new_end - start))])
+        # Spans touching the edit's edges are mapped too when its text may join them.
+        edge_before = start - 1 if mapping.joins_before and mapping.joins_before[0] else start
+        edge_after = old_end if mapping.joins_after and mapping.joins_after[0] else old_end - 1
         delta = new_end - old_end
         b0, b1 = old.block_of(start), old.block_of(old_end)
         nb1 = new_positions.block_of(new_end)
@@ -263,9 +268,9 @@ class CodingIndex:
             moved: dict[int, Span | None] = {}
             for cid, span in spans.items():
                 _c, code, s, e = span
-                if s >= old_end:
+                if s > edge_after:
                     moved[cid] = _make_span((cid, code, s + delta, e + delta))
-                elif e > start:  # reaches into the edit (one ending at its start stays)
+                elif e > edge_before:  # reaches into the edit (or joins it: core/text_edits.py)
                     m = mapping.span(s, e)
                     if m is None:
                         moved[cid] = None

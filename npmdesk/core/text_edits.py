@@ -7,7 +7,10 @@ that overlaps it is shrunk or grown so that it still covers its own words, and t
 where it replaced some of them; one whose every character was deleted is removed (None).
 
 An insertion exactly at a span's start goes before the span (the span shifts); one exactly at its
-end goes after it (the span stays): typing next to a coding never silently joins it.
+end goes after it (the span stays): typing next to a coding never silently joins it — unless the
+new text continues the word the span begins or ends with (a letter or digit typed onto the coded
+word, over its last letters, or in front of its first): then it is part of that word and of the
+span, so that a typo fixed at a coding's edge never leaves it ending or starting mid-word.
 """
 
 from __future__ import annotations
@@ -48,6 +51,10 @@ class SpanMap:
     new_starts: tuple[int, ...]  # each edit's start in the new text
     lengths: tuple[int, ...]  # each replacement's length
     after: tuple[int, ...]  # the total change in length up to and including each edit
+    # Per edit: its new text continues the word before it (joins a span ending there) / the word
+    # after it (joins a span starting there). Empty when the map was made without the text.
+    joins_before: tuple[bool, ...] = ()
+    joins_after: tuple[bool, ...] = ()
 
     def start(self, s: int) -> int:
         k = bisect_right(self.starts, s) - 1  # the last edit beginning at or before s
@@ -55,10 +62,15 @@ class SpanMap:
             return s
         if s < self.ends[k]:
             return self.new_starts[k]  # inside the replaced range: the span grows to its start
+        if s == self.ends[k] and self.joins_after and self.joins_after[k]:
+            return self.new_starts[k]  # the new text continues the span's first word
         return s + self.after[k]
 
     def end(self, e: int) -> int:
         k = bisect_left(self.starts, e) - 1  # the last edit beginning before e
+        j = k + 1  # an edit beginning exactly at e, if any
+        if self.joins_before and j < len(self.starts) and self.starts[j] == e and self.joins_before[j]:
+            return self.new_starts[j] + self.lengths[j]  # the new text continues the span's last word
         if k < 0:
             return e
         if e < self.ends[k]:
@@ -77,9 +89,16 @@ class SpanMap:
         return self.start(p)
 
 
-def span_map(edits: Sequence[Edit]) -> SpanMap:
-    """The SpanMap of a checked batch (check_edits)."""
+def _word_char(c: str) -> bool:
+    return c.isalnum()
+
+
+def span_map(edits: Sequence[Edit], text: str | None = None) -> SpanMap:
+    """The SpanMap of a checked batch (check_edits); with the old `text`, edits that continue a
+    word at a span's edge join the span (see the module's rule)."""
     starts, ends, new_starts, lengths, after = [], [], [], [], []
+    joins_before: list[bool] = []
+    joins_after: list[bool] = []
     delta = 0
     for a, b, r in edits:
         starts.append(a)
@@ -88,7 +107,11 @@ def span_map(edits: Sequence[Edit]) -> SpanMap:
         lengths.append(len(r))
         delta += len(r) - (b - a)
         after.append(delta)
-    return SpanMap(tuple(starts), tuple(ends), tuple(new_starts), tuple(lengths), tuple(after))
+        if text is not None:
+            joins_before.append(bool(r) and a > 0 and _word_char(text[a - 1]) and _word_char(r[0]))
+            joins_after.append(bool(r) and b < len(text) and _word_char(text[b]) and _word_char(r[-1]))
+    return SpanMap(tuple(starts), tuple(ends), tuple(new_starts), tuple(lengths), tuple(after),
+                   tuple(joins_before), tuple(joins_after))
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> tuple[str, SpanMap]:
@@ -101,7 +124,7 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> tuple[str, SpanMap]:
         parts.append(r)
         at = b
     parts.append(text[at:])
-    return "".join(parts), span_map(batch)
+    return "".join(parts), span_map(batch, text)
 
 
 def inverse_edits(text: str, edits: Iterable[Edit]) -> list[Edit]:

@@ -240,7 +240,8 @@ class TranscriptView(QPlainTextEdit):
         new = positions_for(text)
         new_end = start + len(middle)
         mapping = span_map([marks_edit or (start, old_end, middle)])  # for marks, not codings
-        index.apply_text_edit(new, start, old_end, new_end)  # Qt re-highlights the edited blocks
+        # Qt re-highlights the edited blocks; the store's rule, word joins included.
+        index.apply_text_edit(new, start, old_end, new_end, span_map([(start, old_end, middle)], self._text))
         b0, b1, nb1 = old.block_of(start), old.block_of(old_end), new.block_of(new_end)
         shift = nb1 - b1
         renumber = lambda b: b if b < b0 else b + shift  # noqa: E731 (blocks after the edit)

@@ -115,7 +115,7 @@ def test_a_text_edit_moves_the_index_as_a_fresh_build_of_the_moved_codings():
             moved.entries(block)  # the cache is kept where the edit did not reach
         new = positions_for(new_text)
         new_end = a + (len(new_text) - len(TEXT)) + (b - a)
-        touched = moved.apply_text_edit(new, a, b, new_end)
+        touched = moved.apply_text_edit(new, a, b, new_end, mapping)
         assert touched == set(range(new.block_of(a), new.block_of(new_end) + 1))
         expected = []
         for s in spans:

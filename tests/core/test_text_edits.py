@@ -24,15 +24,29 @@ def text_edits_spans(draw):
     return text, edits, spans
 
 
+def _word(c: str) -> bool:
+    return c.isalnum()
+
+
 def expected_text(text, edits, s, e):
     """What a span must read after the batch, computed character by character: its own surviving
-    characters, plus each replacement that replaced some of them (or sits strictly inside it)."""
+    characters, plus each replacement that replaced some of them (or sits strictly inside it),
+    plus new text at its edge that continues its first or last word (the last such edit before
+    it, the first after it)."""
+    edits = [(a, b, r) for a, b, r in edits if a != b or r]  # as check_edits: empty ones do nothing
     out = []
     at = s
+    before = [(a, b, r) for a, b, r in edits if a <= s]  # the last edit beginning at or before it
+    if before and before[-1][1] == s and before[-1][2] and s < len(text) and _word(text[s]) \
+            and _word(before[-1][2][-1]):
+        out.append(before[-1][2])
+    tail = ""
     for a, b, r in edits:
         if b <= s and not (a == b and s < a):
             continue
         if a >= e:
+            if a == e and r and e > 0 and _word(text[e - 1]) and _word(r[0]):
+                tail = r
             break
         out.append(text[at:max(at, a)] if a > at else "")
         if a < b or s < a < e:  # a replacement over coded characters, or an insertion inside
@@ -40,7 +54,7 @@ def expected_text(text, edits, s, e):
                 out.append(r)
         at = max(at, b)
     out.append(text[at:e] if at < e else "")
-    return "".join(out)
+    return "".join(out) + tail
 
 
 @settings(max_examples=400, deadline=None)
@@ -99,13 +113,30 @@ def test_the_rule_before_after_overlapping_deleted():
     assert m2.span(8, 13) is None  # all its text deleted: removed
 
 
-def test_insertions_at_a_span_edge_stay_outside():
-    new, m = apply_edits("abc def", [(4, 4, "X")])
+def test_insertions_at_a_span_edge_stay_outside_unless_they_continue_its_word():
+    new, m = apply_edits("abc def", [(4, 4, "- ")])
     assert new[slice(*m.span(4, 7))] == "def"  # at its start: the span shifts
-    new, m = apply_edits("abc def", [(3, 3, "Y")])
+    new, m = apply_edits("abc def", [(3, 3, ", ")])
     assert new[slice(*m.span(0, 3))] == "abc"  # at its end: the span stays
     new, m = apply_edits("abc def", [(1, 1, "Z")])
     assert new[slice(*m.span(0, 3))] == "aZbc"  # inside: it grows
+    # A letter typed onto the coded word's end or in front of its first: part of the word.
+    new, m = apply_edits("the valley and", [(10, 10, "s")])
+    assert new[slice(*m.span(4, 10))] == "valleys"
+    new, m = apply_edits("the alley and", [(4, 4, "v")])
+    assert new[slice(*m.span(4, 9))] == "valley"
+    # A typo fixed at the coding's end, as typed: Backspace, then the letters.
+    text = "to the valley. Everybody"
+    new, m = apply_edits(text, [(12, 13, "")])  # "valley" -> "valle"
+    span = m.span(7, 13)
+    new2, m2 = apply_edits(new, [(span[1], span[1], "ies")])
+    assert new2[slice(*m2.span(*span))] == "valleies"
+    # Typing over a selection that ends the coding: the words typed on stay whole.
+    new, m = apply_edits(text, [(7, 24, "h")])
+    span = m.span(0, 13)
+    new2, m2 = apply_edits(new, [(span[1], span[1], "ills")])
+    new3, m3 = apply_edits(new2, [(m2.span(*span)[1], m2.span(*span)[1], ". Everyone")])
+    assert new3[slice(*m3.span(*m2.span(*span)))] == "to the hills"
 
 
 @pytest.mark.parametrize("edits, message", [

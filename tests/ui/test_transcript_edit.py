@@ -214,3 +214,25 @@ def test_every_paste_qt_makes_goes_through_the_store_or_nowhere(window, qtbot, r
     assert "PASTED At first" in stored and view.document().toPlainText() == stored
     window.actions["undo"].trigger()
     assert reopen().document_text(doc) == INTERVIEW_1
+
+
+def test_a_typo_fixed_at_a_codings_end_keeps_the_word_in_the_coding(window, qtbot, reopen):
+    """Backspace over a coded word's last letter, then the right letters: the coding reads the
+    whole new word (it used to stop where the Backspace left it, mid-word, in every report)."""
+    doc = _open_first(window, qtbot)
+    view = window.transcript
+    p = window.project
+    text = p.document_text(doc)
+    coding = next(c for c in p.codings_in_document(doc) if text[c.end - 1].isalpha())
+    word_end = coding.end
+    window.actions["edit_text"].trigger()
+    cur = view.textCursor()
+    cur.setPosition(view.positions.to_qt(word_end))
+    view.setTextCursor(cur)
+    qtbot.keyClick(view, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(view, "XY")
+    stored = reopen()
+    new_text = stored.document_text(doc)
+    [moved] = [c for c in stored.codings_in_document(doc) if c.id == coding.id]
+    assert new_text[moved.start:moved.end] == text[coding.start:word_end - 1] + "XY"
+    assert view.document().toPlainText() == new_text
