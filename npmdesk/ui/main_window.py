@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QStackedWidget
 from npmdesk import settings
 from npmdesk.paths import data_dir
 from npmdesk.core.changes import Changes
+from npmdesk.core.wording import plural
 from npmdesk.core.code_catalog import CodeCatalog
 from npmdesk.core.errors import NpmdeskError
 from npmdesk.store import Project
@@ -333,7 +334,7 @@ class MainWindow(ReviewMixin, QMainWindow):
             return
         n = self.project.counts()
         self.status_path.setText(f"{self.project.path}   ·   coder: {self.coder}")
-        self.status_counts.setText(f"{n['documents']} documents · {n['codes']} codes · {n['codings']} codings")
+        self.status_counts.setText(" · ".join(plural(n[k], k[:-1]) for k in ("documents", "codes", "codings")))
 
     def open_document(self, doc_id: int) -> None:
         if self.project is None:

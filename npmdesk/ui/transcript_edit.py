@@ -41,6 +41,20 @@ def ask_relabel(w, speakers: list[str]) -> tuple[str, str] | None:
     return (old, new) if ok else None
 
 
+def confirm_join(w, old: str, new: str) -> bool:
+    """Relabelling a speaker as another speaker of the transcript joins the two: ask first.
+    Replaced in tests."""
+    from PySide6.QtWidgets import QMessageBox
+
+    answer = QMessageBox.question(
+        w, "Relabel speaker",
+        f"“{new}” already speaks in this transcript. Relabelling {old} as {new} makes every turn of "
+        f"{old} a turn of {new}, and their coded passages are then credited to {new}'s participant "
+        "(if any). Undo takes it back.\n\nJoin the two speakers?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+    return answer == QMessageBox.StandardButton.Yes
+
+
 class TranscriptEditor(QObject):
     """Owns edit mode for the window's transcript view."""
 
@@ -54,7 +68,7 @@ class TranscriptEditor(QObject):
         self.banner.setObjectName("editModeBanner")
         self.banner.setStyleSheet("QLabel#editModeBanner { background: #d9822b; color: black; font-weight: bold; }")
         self.banner.setVisible(False)
-        w.statusBar().addWidget(self.banner)
+        w.statusBar().addPermanentWidget(self.banner)  # a status message never hides it
         self._cursor_after: int | None = None
         self.last_result = None
         # The typing burst going on: (document, kind, where the next key continues it, when,
@@ -164,6 +178,8 @@ class TranscriptEditor(QObject):
         if answer is None:
             return
         old, new = answer
+        if new.strip() != old and new.strip() in speakers and not confirm_join(self.w, old, new.strip()):
+            return
         self._cursor_after = None
         self.w.run(f"Relabel speaker {old} as {new.strip()}", lambda: p.relabel_speaker(doc, old, new))
 

@@ -236,3 +236,20 @@ def test_a_typo_fixed_at_a_codings_end_keeps_the_word_in_the_coding(window, qtbo
     [moved] = [c for c in stored.codings_in_document(doc) if c.id == coding.id]
     assert new_text[moved.start:moved.end] == text[coding.start:word_end - 1] + "XY"
     assert view.document().toPlainText() == new_text
+
+
+def test_relabelling_a_speaker_as_another_asks_before_joining_them(window, qtbot, reopen, monkeypatch):
+    import npmdesk.ui.transcript_edit as te
+
+    doc = _open_first(window, qtbot)
+    monkeypatch.setattr(te, "ask_relabel", lambda w, speakers: ("NPM-1", "Interviewer"))
+    asked = []
+    monkeypatch.setattr(te, "confirm_join", lambda w, old, new: asked.append((old, new)) or False)
+    window.actions["relabel_speaker"].trigger()
+    assert asked == [("NPM-1", "Interviewer")] and reopen().document_text(doc) == INTERVIEW_1
+    assert window.undo_stack.count() == 0
+    monkeypatch.setattr(te, "confirm_join", lambda w, old, new: True)
+    window.actions["relabel_speaker"].trigger()
+    assert {s.name for s in reopen().speakers(doc)} == {"Interviewer"}
+    window.actions["undo"].trigger()
+    assert reopen().document_text(doc) == INTERVIEW_1
