@@ -142,10 +142,13 @@ class TextEditsMixin(StoreBase):
         if not mapping.starts:
             return set(), []
         first, last_end, delta = mapping.starts[0], mapping.ends[-1], mapping.after[-1]
+        # A coding starting where the last edit ends is mapped one by one when the edit's text may
+        # join it (continuing its first word: core/text_edits.py), not moved with the shift.
+        reach = last_end + 1 if _joins_after_last(mapping) else last_end
         rows = c.execute(
             "SELECT cg.id, cg.code_id, cg.coder_id, cg.start, cg.end, co.name FROM codings cg "
             "JOIN codes co ON co.id = cg.code_id WHERE cg.document_id = ? AND cg.end >= ? AND cg.start < ?",
-            (doc_id, first, last_end)).fetchall()
+            (doc_id, first, reach)).fetchall()
         if near is not None:
             near.update(r[0] for r in rows)
         # Codings before the first edit stay, and the shifted ones stay apart from each other and
@@ -207,8 +210,9 @@ class TextEditsMixin(StoreBase):
             return 0
         first, last_end, delta = mapping.starts[0], mapping.ends[-1], mapping.after[-1]
         updates, gone = [], []
+        reach = last_end + 1 if _joins_after_last(mapping) else last_end
         for tid, s, e in c.execute("SELECT id, start, end FROM turns WHERE document_id = ? AND end >= ? "
-                                   "AND start < ?", (doc_id, first, last_end)).fetchall():
+                                   "AND start < ?", (doc_id, first, reach)).fetchall():
             ns, ne = mapping.start(s), mapping.end(e)
             if ne <= ns and e > s:
                 gone.append((tid,))
@@ -256,6 +260,10 @@ class TextEditsMixin(StoreBase):
             want.update((cid, case) for case in cases)
         c.executemany("DELETE FROM coding_cases WHERE coding_id = ? AND case_id = ?", sorted(have - want))
         c.executemany("INSERT INTO coding_cases(coding_id, case_id) VALUES (?, ?)", sorted(want - have))
+
+
+def _joins_after_last(mapping: SpanMap) -> bool:
+    return bool(mapping.joins_after) and mapping.joins_after[-1]
 
 
 def record_version(c: sqlite3.Connection, doc_id: int, old: str, new: str, summary: str,

@@ -203,3 +203,27 @@ def test_a_shift_another_program_committed_after_cannot_be_undone(coded):
     p.edit_text(p.doc, [(40, 40, "xyz")])
     step = p.last_step
     _undo_is_refused_after(p, step, lambda other: other.add_code("Unrelated"), "before this step was sealed")
+
+
+def test_a_letter_typed_onto_a_coded_words_start_or_end_joins_the_coding(tmp_path):
+    p = Project.create(tmp_path / "join.npmdesk", "Ana")
+    try:
+        doc = p.add_document("I", "NPM-1: the alley and the valle ran on")
+        code = p.add_code("Place")
+        text = p.document_text(doc)
+        first = p.apply_coding(doc, code, text.index("alley"), text.index("alley") + 5)
+        second = p.apply_coding(doc, code, text.index("valle"), text.index("valle") + 5)
+        before = _dump(p.path)
+        p.edit_text(doc, [(text.index("alley"), text.index("alley"), "v")])  # at its start
+        step1 = p.last_step
+        at = p.document_text(doc).index("valle ") + 5
+        p.edit_text(doc, [(at, at, "y")])  # at its end
+        step2 = p.last_step
+        new = p.document_text(doc)
+        spans = {c.id: new[c.start:c.end] for c in p.codings_in_document(doc)}
+        assert spans == {first: "valley", second: "valley"}
+        p.revert(step2, "undo")
+        p.revert(step1, "undo")
+        assert _dump(p.path) == before
+    finally:
+        p.close()
