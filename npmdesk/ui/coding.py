@@ -300,7 +300,12 @@ class CodingController:
                        lambda: self.project.delete_code(code_id, children=children, codings=codings))
 
     def move_code(self, code_id: int, parent_id: int | None, position: int | None) -> None:
-        self.w.run("Move code", lambda: self.project.move_code(code_id, parent_id, position))
+        code = self.w.catalog.get(code_id)
+        parent = self.w.catalog.get(parent_id)
+        where = f" under “{parent.path}”" if parent is not None else (" to the top level" if code and code.parent_id
+                                                                     else "")
+        label = f"Move code “{code.name}”{where}" if code is not None else "Move code"
+        self.w.run(label, lambda: self.project.move_code(code_id, parent_id, position))
 
     # Context menus --------------------------------------------------------------------------------------
 

@@ -387,3 +387,12 @@ def test_random_code_changes_follow_row_by_row_as_a_fresh_model_shows_them(qtbot
         assert not resets  # a few codes at a time never reset
     finally:
         qInstallMessageHandler(previous)
+
+
+def test_a_moved_codes_undo_names_the_code_and_where_it_went(qtbot, window):
+    child = code_id(window, "Growing as a communicator/Honest feedback")
+    parent = code_id(window, "Seeing the system")
+    window.coding.move_code(child, parent, None)
+    assert window.undo_stack.undoText() == "Move code “Honest feedback” under “Seeing the system”"
+    window.coding.move_code(child, None, None)
+    assert window.undo_stack.undoText() == "Move code “Honest feedback” to the top level"
