@@ -71,15 +71,15 @@ class Seal:
 
     __slots__ = ("table", "_ids", "_exclude", "_checked", "digest")
 
-    def __init__(self, table: str, ids_json: str, exclude: frozenset[int]):
+    def __init__(self, table: str, ids: list[int], exclude: frozenset[int]):
         self.table = table
-        self._ids: str | bytes = ids_json  # JSON until sealed, then packed
+        self._ids: list[int] | bytes = ids  # as the shift returned them until sealed, then packed
         self._exclude: frozenset[int] | None = exclude  # rows a later entry of the step writes again
         self._checked: bytes | None = None  # the digest's rows, packed, where not all of them
         self.digest: str | None = None
 
     def ids(self) -> list[int]:
-        return json.loads(self._ids) if isinstance(self._ids, str) else _unpack(self._ids)
+        return self._ids if isinstance(self._ids, list) else _unpack(self._ids)
 
     def checked_ids(self) -> list[int]:
         """The rows the digest covers: the shift's rows but those a later entry writes again."""
@@ -116,9 +116,8 @@ class Entry:
     """One row change: an insert has `new`, a delete `old`, an update both."""
 
     table: str
-    # "i" insert, "d" delete, "u" update, "s" shift: old = (document, delta, ids JSON, digest),
+    # "i" insert, "d" delete, "u" update, "s" shift: old = (document, delta, Seal: its ids and digest),
     # "t" a document's text edited: old = (document, start, removed text, inserted text, digest)
-    # "s" entries carry their ids and digest in a Seal: old = (document, delta, seal)
     op: str
     old: tuple | None
     new: tuple | None
@@ -328,7 +327,7 @@ class Journal:
             written = later.setdefault(r[1], set())
             if r[2] == "s":
                 ids = json.loads(r[o0 + 2])
-                seals[k] = Seal(r[1], r[o0 + 2], frozenset(written.intersection(ids)))
+                seals[k] = Seal(r[1], ids, frozenset(written.intersection(ids)))  # parsed once
                 written.update(ids)
             else:
                 written.update(v for v in (r[o0], r[n0]) if v is not None)
