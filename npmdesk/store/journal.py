@@ -468,14 +468,15 @@ class Journal:
     def changes_of(self, entries: tuple[Entry, ...], *, undoable: bool = True) -> Changes:
         """The Changes record that a list of entries amounts to (see core/changes.py)."""
         sets: dict[str, set[int]] = {k: set() for k in (
-            "codes", "codings_added", "codings_removed", "codings_changed", "counted", "documents", "texts",
-            "turns_moved")}
+            "codes", "codings_added", "codings_removed", "codings_changed", "counted", "recounted", "documents",
+            "texts", "turns_moved")}
         shifts: list[tuple[int, list[int]]] = []  # (document, codings) of each codings shift
         text_entries: dict[int, int] = {}  # document -> text updates in the step
         flags: dict[str, bool] = dict(document_list=False, memos=False, cases=False, frameworks=False, meta=False,
                                       everything=False)
         coding_ids: set[int] = set()
-        cased_codings: set[int] = set()
+        coding_codes: dict[int, set[int]] = {}  # coding -> its code(s) before and after
+        case_links: dict[tuple[int, int], int] = {}  # (coding, case) -> links added less removed
         col = self._column_index
         for e in entries:
             t = e.table
@@ -492,15 +493,23 @@ class Journal:
                 cid = rows[0][col(t, "id")]
                 coding_ids.add(cid)
                 sets[{"i": "codings_added", "d": "codings_removed", "u": "codings_changed"}[e.op]].add(cid)
+                codes_of = {r[col(t, "code_id")] for r in rows}
+                coding_codes.setdefault(cid, set()).update(codes_of)
+                sets["counted"].update(codes_of)
+                if e.op != "u" or len(codes_of) > 1 or len({r[col(t, "document_id")] for r in rows}) > 1:
+                    sets["recounted"].update(codes_of)  # a count changes; a new span alone changes none
                 for r in rows:
-                    sets["counted"].add(r[col(t, "code_id")])
                     sets["documents"].add(r[col(t, "document_id")])
-            elif t == "coding_cases":
-                cased_codings.add(rows[0][col(t, "coding_id")])
+            elif t == "coding_cases":  # net of a link taken away and put back (a span rewritten)
+                for r, sign in ((e.old, -1), (e.new, 1)):
+                    if r is not None:
+                        pair = (r[col(t, "coding_id")], r[col(t, "case_id")])
+                        case_links[pair] = case_links.get(pair, 0) + sign
             elif t == "codes":
                 for r in rows:
                     sets["codes"].add(r[col(t, "id")])
                     sets["counted"].add(r[col(t, "id")])
+                    sets["recounted"].add(r[col(t, "id")])
             elif t in ("documents", "document_texts"):
                 flags["document_list"] = True
                 key = "id" if t == "documents" else "document_id"
@@ -529,9 +538,13 @@ class Journal:
                 flags["meta"] = True
             else:
                 flags["everything"] = True
+        cased_codings = {coding for (coding, _case), n in case_links.items() if n}
         counted: frozenset[int] | None = frozenset(sets["counted"])
+        recounted: frozenset[int] | None = None
         if cased_codings - coding_ids:
             counted = None  # who a coding speaks for changed: participant counts of any code
+        else:  # a coding now speaking for other participants: its code's participant count
+            recounted = frozenset(sets["recounted"].union(*(coding_codes[c] for c in cased_codings)))
         codings_added = sets["codings_added"] - sets["codings_removed"]
         codings_removed = sets["codings_removed"] - sets["codings_added"]
         changed = sets["codings_changed"] | (sets["codings_added"] & sets["codings_removed"])
@@ -545,7 +558,7 @@ class Journal:
                                          for cid in ids) - coding_ids - codings_removed,
                        turns_moved=frozenset(sets["turns_moved"]),
                        texts=frozenset(sets["texts"]),
-                       counted_codes=counted, documents=frozenset(sets["documents"]), undoable=undoable,
+                       counted_codes=counted, recounted=recounted, documents=frozenset(sets["documents"]), undoable=undoable,
                        document_list=flags["document_list"], memos=flags["memos"], cases=flags["cases"],
                        frameworks=flags["frameworks"], meta=flags["meta"], everything=flags["everything"])
 
