@@ -22,7 +22,9 @@ class Changes:
     # Of codings_changed, those only moved by a text edit's shift (all later codings by one
     # amount): a view that applies the edit's arithmetic need not read them again.
     shifted: frozenset[int] = _EMPTY
-    texts: frozenset[int] = _EMPTY  # documents whose text changed (an edit, its undo or redo)
+    # documents whose text changed (an edit, its undo or redo), and their length and word count with
+    # it; the document list (names, order, kinds, cases) is the same unless document_list says so
+    texts: frozenset[int] = _EMPTY
     # documents where a turn was added, removed, or began or changed speaker other than by a shift
     turns_moved: frozenset[int] = _EMPTY
     # Codes whose codings were added, removed or changed (their excerpts, and maybe their counts,

@@ -511,12 +511,16 @@ class Journal:
                     sets["counted"].add(r[col(t, "id")])
                     sets["recounted"].add(r[col(t, "id")])
             elif t in ("documents", "document_texts"):
-                flags["document_list"] = True
                 key = "id" if t == "documents" else "document_id"
                 sets["documents"].update(r[col(t, key)] for r in rows)
                 if t == "document_texts":
                     sets["texts"].update(r[col(t, key)] for r in rows)
                     text_entries[rows[0][col(t, key)]] = text_entries.get(rows[0][col(t, key)], 0) + 1
+                # An edit's new length and word count come with `texts`; the list itself (names,
+                # order, kinds, cases) is the same.
+                if e.op in ("i", "d") or t == "documents" and e.op == "u" and any(
+                        e.before[k] != e.after[k] for k in range(len(e.before)) if k not in self._sized(t)):
+                    flags["document_list"] = True
             elif t == "document_versions":  # an edit's version row: that document changed
                 sets["documents"].update(r[col(t, "document_id")] for r in rows)
             elif t == "media":
@@ -558,9 +562,14 @@ class Journal:
                                          for cid in ids) - coding_ids - codings_removed,
                        turns_moved=frozenset(sets["turns_moved"]),
                        texts=frozenset(sets["texts"]),
-                       counted_codes=counted, recounted=recounted, documents=frozenset(sets["documents"]), undoable=undoable,
+                       counted_codes=counted, recounted=recounted, documents=frozenset(sets["documents"]),
+                       undoable=undoable,
                        document_list=flags["document_list"], memos=flags["memos"], cases=flags["cases"],
                        frameworks=flags["frameworks"], meta=flags["meta"], everything=flags["everything"])
+
+    def _sized(self, table: str) -> tuple[int, ...]:
+        """The columns of `documents` a text edit rewrites with the text (length, words)."""
+        return (self._column_index(table, "length"), self._column_index(table, "words"))
 
     def _column_index(self, table: str, column: str) -> int:
         return self._positions[table][column]

@@ -285,6 +285,8 @@ class MainWindow(ReviewMixin, QMainWindow):
             return
         if changes.everything or changes.document_list or changes.cases:
             self.document_list = p.documents()  # read once per change; the documents dock shows it
+        elif changes.texts:  # an edit: those documents' length, words and turns, the list as it was
+            self.document_list = [p.document(d.id) if d.id in changes.texts else d for d in self.document_list]
         if changes.everything or changes.document_list:
             if self.current_document not in {d.id for d in self.document_list}:
                 self.current_document = None
@@ -295,7 +297,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         elif not changes.everything and self.current_document in changes.texts and self._follow_text_edit(changes):
             pass  # an edit of the transcript on show (or its undo): followed in place
         elif changes.everything or self.current_document in changes.documents and (
-                changes.document_list or len(changes.codings) > 200):
+                changes.document_list or self.current_document in changes.texts or len(changes.codings) > 200):
             self._load_document(self.current_document, keep_scroll=True)
         elif changes.codes:
             self.transcript.set_codes(list(self.catalog.codes.values()))

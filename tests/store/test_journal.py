@@ -97,6 +97,10 @@ def test_only_a_step_that_can_change_a_count_asks_for_a_recount(project):
     _, step = project.perform(lambda: project.edit_text(project.doc, [(50, 50, "x")]))
     assert step.changes.counted_codes == {code} and step.changes.recounted == set()
     assert not step.changes.recounts()
+    # The document's text, length and words changed, not the list of documents.
+    assert step.changes.texts == {project.doc} and not step.changes.document_list
+    _, rekinded = project.perform(lambda: project.set_document_kind(project.doc, "focus-group"))
+    assert rekinded.changes.document_list and not rekinded.changes.texts
     coding = project.codings_in_document(project.doc)[0].id
     _, step = project.perform(lambda: project.change_coding_span(coding, 44, 60))
     assert step.changes.recounted == set()
