@@ -234,6 +234,23 @@ class Journal:
         self.conn.execute(f"INSERT INTO temp.{TABLE}(tbl, op, o0, o1, o2) VALUES (?, 's', ?, ?, ?)",
                           (table, document_id, delta, json.dumps(ids)))
 
+    def write_text(self, document_id: int, old: str, new: str) -> None:
+        """Set a document's text from `old` to `new`, journalled as one text entry (where they
+        differ, and a digest of `new`) written here, rather than by the row trigger, which would
+        copy both whole texts into the journal for take() to compare (a typed character in a
+        150,000-character transcript: 300 kB copied and read back per keystroke)."""
+        recording = self.recording("document_texts")
+        self.conn.execute(f"INSERT INTO temp.{SHIFTING}(tbl, document_id) VALUES ('document_texts', ?)",
+                          (document_id,))  # the row trigger stays quiet
+        try:
+            self.conn.execute("UPDATE main.document_texts SET text = ? WHERE document_id = ?", (new, document_id))
+        finally:
+            self.conn.execute(f"DELETE FROM temp.{SHIFTING}")
+        if recording:
+            e = _text_entry("document_texts", document_id, old, new)
+            self.conn.execute(f"INSERT INTO temp.{TABLE}(tbl, op, o0, o1, o2, o3, o4) VALUES (?, 't', ?, ?, ?, ?, ?)",
+                              (e.table, *e.before))
+
     def seal(self, valid: bool) -> None:
         """Take the digests of the shifts committed since the last seal, from the rows as they are
         now; `valid` is False when another program has committed since (they stay unsealed)."""
@@ -280,8 +297,7 @@ class Journal:
             raise UndoConflictError(_conflict(e.table, "another program or window has changed or removed what "
                                                        "this step wrote"))
         text = row[0]
-        self.conn.execute("UPDATE main.document_texts SET text = ? WHERE document_id = ?",
-                          (text[:start] + removed + text[start + len(inserted):], document_id))
+        self.write_text(document_id, text, text[:start] + removed + text[start + len(inserted):])
 
     def _fingerprint(self, parent: str) -> str:
         """SQL for what identifies a parent row beyond its id: its guid, else its natural key (the
@@ -337,6 +353,9 @@ class Journal:
                 seal = seals[k]
                 self.unsealed.append(seal)
                 out.append(Entry(table, op, (r[o0], r[o0 + 1], seal), None))
+                continue
+            if op == "t":  # written by write_text: (document, start, removed, inserted, digest)
+                out.append(Entry(table, op, tuple(r[o0:o0 + 5]), None))
                 continue
             if op == "u" and table == "document_texts":
                 at = self._positions[table]
