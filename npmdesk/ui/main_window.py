@@ -27,6 +27,7 @@ from npmdesk.ui.code_panel import CodePanel
 from npmdesk.ui.commands import DropRedoHistory, Outcome, StoreStep
 from npmdesk.ui.coding import CodingController
 from npmdesk.ui.dialogs import show_error
+from npmdesk.ui.heap_settle import HeapSettler
 from npmdesk.ui.documents_panel import DocumentList
 from npmdesk.ui.errors import message_for
 from npmdesk.ui.excerpts_panel import ExcerptsPanel
@@ -96,6 +97,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         self._build_widgets()
         self.coding = CodingController(self)
         self.quick_codes = QuickCodes(self)  # number keys, pins, the quick-code bar
+        self.heap = HeapSettler(self)  # full garbage collections at quiet moments, not in gestures
         build_menus(self)
         # The start page's buttons are the File menu's own actions (one path, one behaviour).
         self.start_page.newRequested.connect(lambda: self.actions["new"].trigger())
@@ -266,6 +268,7 @@ class MainWindow(ReviewMixin, QMainWindow):
                 self.open_document(docs[0].id)
             if project.read_only_reason:
                 self.statusBar().showMessage(f"Read-only: {project.read_only_reason}", 15000)
+        self.heap.loaded()
         self.projectSwitched.emit()
 
     # Views ----------------------------------------------------------------------------------------
@@ -357,6 +360,7 @@ class MainWindow(ReviewMixin, QMainWindow):
                              p.codes())
         if keep_scroll and same:
             self.transcript.verticalScrollBar().setValue(scroll)
+        self.heap.loaded()
 
     def jump_to(self, doc_id: int, start: int, end: int) -> None:
         if self.project is None:
@@ -472,6 +476,7 @@ class MainWindow(ReviewMixin, QMainWindow):
             # there to be undone around it.
             self.cannot_undo("A change made outside the undo history")
         self.projectChanged.emit(step.changes)
+        self.heap.worked()
         if any(e.op == "s" for e in step.entries):  # an edit's shifts: sealed once it is on screen
             QTimer.singleShot(0, self._seal_pending)
 
@@ -584,6 +589,7 @@ class MainWindow(ReviewMixin, QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802
         self.memos.save()
         self.save_layout()
+        self.heap.release()
         if self.project is not None:
             self.project.listeners.clear()
             self.project.close()

@@ -94,6 +94,7 @@ def main() -> int:
     app.processEvents()
     window.open_document(doc)
     app.processEvents()
+    window.heap.settle()  # the quiet moment after opening, before a user types (ui/heap_settle.py)
     editor = window.transcript_edit
     editor.set_editing(True)
     view = window.transcript
