@@ -520,9 +520,9 @@ class Journal:
                 for r in rows:
                     sets["documents"].add(r[col(t, "document_id")])
             elif t == "coding_cases":  # net of a link taken away and put back (a span rewritten)
-                for r, sign in ((e.old, -1), (e.new, 1)):
-                    if r is not None:
-                        pair = (r[col(t, "coding_id")], r[col(t, "case_id")])
+                for link, sign in ((e.old, -1), (e.new, 1)):
+                    if link is not None:
+                        pair = (link[col(t, "coding_id")], link[col(t, "case_id")])
                         case_links[pair] = case_links.get(pair, 0) + sign
             elif t == "codes":
                 for r in rows:
