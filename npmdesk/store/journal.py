@@ -186,6 +186,7 @@ class Journal:
                      f"op TEXT NOT NULL, {refs_cols}, {olds}, {news})")
         ensure_shifting(conn)
         self._triggers: list[tuple[str, str]] = []
+        self._suspended = False
         self.unsealed: list[Seal] = []  # shifts committed and not yet sealed (see seal())
         for name, cols in self.columns.items():
             heavy = _HEAVY.get(name, ())
@@ -209,17 +210,23 @@ class Journal:
     def suspend(self) -> None:
         """Stop journalling (a bulk step that will not be undoable: a large merge). Dropping the
         temp triggers is part of the transaction, so a rollback brings them back as well."""
+        self._suspended = True
         for name, _sql in self._triggers:
             self.conn.execute(f'DROP TRIGGER IF EXISTS temp."{name}"')
 
     def resume(self) -> None:
-        for _name, sql in self._triggers:
-            self.conn.execute(sql)
+        try:
+            for _name, sql in self._triggers:
+                self.conn.execute(sql)
+        finally:  # if this fails, the write rolls back, which brings them back all the same
+            self._suspended = False
 
     def recording(self, table: str) -> bool:
-        """Whether updates of `table` are journalled now (not inside unjournalled())."""
-        return self.conn.execute("SELECT 1 FROM temp.sqlite_master WHERE type = 'trigger' AND name = ?",
-                                 (f"npmdesk_journal_{table}_u",)).fetchone() is not None
+        """Whether updates of `table` are journalled now (not inside unjournalled()). The triggers
+        are only ever dropped between suspend() and the resume() that unjournalled() always runs
+        after it (a rollback then restores them as they were: present), so a flag says it without
+        reading the temp schema's hundred-odd triggers (three times a keystroke)."""
+        return not self._suspended
 
     def shift(self, table: str, document_id: int, from_start: int, delta: int) -> list[int]:
         """Shift the rows of `table` (codings, turns) of a document starting at or after
