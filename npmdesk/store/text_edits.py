@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from npmdesk.core.errors import NotFoundError
 from npmdesk.core.text_edits import Edit, EditError, SpanMap, apply_edits
+from npmdesk.core.turn_labels import is_line_start, label_at, labelled, line_starts, start_of_line
 from npmdesk.store.base import StoreBase
 from npmdesk.store.database import now
 from npmdesk.store.documents import count_words
@@ -131,7 +132,9 @@ class TextEditsMixin(StoreBase):
                   (len(new), edited_word_count(old, new, mapping, words[0] if words else None), doc_id))
         near: set[int] = set()
         moved, removed = self._move_codings(c, doc_id, old, mapping, near)
+        labelled = _labelled_turns(c, doc_id, old, mapping)
         turns_removed = self._move_turns(c, doc_id, mapping)
+        turns_removed += _turns_follow_labels(c, doc_id, new, mapping, labelled, near)
         self._sync_coding_cases(c, doc_id, near)
         digest = text_sha256(new)
         version = record_version(c, doc_id, old, new, summary or _describe(edits), self.coder_id, digest)
@@ -264,6 +267,75 @@ class TextEditsMixin(StoreBase):
             want.update((cid, case) for case in cases)
         c.executemany("DELETE FROM coding_cases WHERE coding_id = ? AND case_id = ?", sorted(have - want))
         c.executemany("INSERT INTO coding_cases(coding_id, case_id) VALUES (?, ?)", sorted(want - have))
+
+
+def _labelled_turns(c: sqlite3.Connection, doc_id: int, old: str, mapping: SpanMap) -> set[int]:
+    """The turns starting on the lines an edit touches (up to its end) that begin with their
+    speaker's label before it: the ones the edit may take their label from."""
+    if not mapping.starts:
+        return set()
+    lo = start_of_line(old, mapping.starts[0])
+    return {tid for tid, start, name in c.execute(
+        "SELECT t.id, t.start, s.name FROM turns t JOIN speakers s ON s.id = t.speaker_id "
+        "WHERE t.document_id = ? AND t.start >= ? AND t.start <= ?", (doc_id, lo, mapping.ends[-1]))
+        if labelled(old, start, name)}
+
+
+def _turns_follow_labels(c: sqlite3.Connection, doc_id: int, new: str, mapping: SpanMap, labelled_before: set[int],
+                         near: set[int]) -> int:
+    """The turns say who said what the edited lines now say (core/turn_labels.py): a turn that
+    lost its label is joined to the turn before it (or, relabelled as another speaker of the
+    transcript, is theirs), and a speaker's label typed at a line's start begins their turn
+    there. The codings over a turn that changed are added to `near` (who they speak for is
+    worked out again). Returns how many turns were joined away."""
+    if not mapping.starts:
+        return 0
+    speakers = dict(c.execute("SELECT name, id FROM speakers WHERE document_id = ?", (doc_id,)).fetchall())
+    if not speakers:
+        return 0
+    lo = start_of_line(new, mapping.new_starts[0])
+    hi = mapping.new_starts[-1] + mapping.lengths[-1]
+    turns = c.execute("SELECT t.id, t.start, t.end, s.name FROM turns t LEFT JOIN speakers s ON s.id = t.speaker_id "
+                      "WHERE t.document_id = ? AND t.end >= ? AND t.start <= ? ORDER BY t.start, t.id",
+                      (doc_id, lo, hi)).fetchall()
+    ends = {tid: end for tid, _start, end, _name in turns}
+    changed: list[tuple[int, int]] = []
+    joined = 0
+    for k, (tid, start, end, name) in enumerate(turns):
+        if tid not in labelled_before or is_line_start(new, start) and labelled(new, start, name or ""):
+            continue
+        other = label_at(new, start, speakers) if is_line_start(new, start) else None
+        if other is not None:  # the label now names another speaker of the transcript
+            c.execute("UPDATE turns SET speaker_id = ? WHERE id = ?", (speakers[other], tid))
+        else:  # no label: the passage goes on the turn before it
+            before = next((p for p in reversed(turns[:k]) if p[0] in ends), None)
+            if before is not None:
+                c.execute("UPDATE turns SET end = ? WHERE id = ?", (max(ends[before[0]], ends[tid]), before[0]))
+                ends[before[0]] = max(ends[before[0]], ends[tid])
+            c.execute("DELETE FROM turns WHERE id = ?", (tid,))
+            del ends[tid]
+            joined += 1
+        changed.append((start, end))
+    starting = {start for tid, start, _end, _name in turns if tid in ends}
+    for at in line_starts(new, lo, hi):
+        name = label_at(new, at, speakers)
+        if name is None or at in starting:
+            continue
+        holder = c.execute("SELECT id, end FROM turns WHERE document_id = ? AND start < ? AND end > ? "
+                           "ORDER BY start DESC LIMIT 1", (doc_id, at, at)).fetchone()
+        if holder is not None:
+            end = holder[1]
+            c.execute("UPDATE turns SET end = ? WHERE id = ?", (at, holder[0]))
+        else:
+            nxt = c.execute("SELECT min(start) FROM turns WHERE document_id = ? AND start > ?", (doc_id, at)).fetchone()
+            end = nxt[0] if nxt[0] is not None else len(new)
+        c.execute("INSERT INTO turns(document_id, speaker_id, start, end) VALUES (?, ?, ?, ?)",
+                  (doc_id, speakers[name], at, end))
+        changed.append((at, end))
+    for start, end in changed:
+        near.update(r[0] for r in c.execute("SELECT id FROM codings WHERE document_id = ? AND start < ? AND end > ?",
+                                            (doc_id, end, start)))
+    return joined
 
 
 def _joins_after_last(mapping: SpanMap) -> bool:

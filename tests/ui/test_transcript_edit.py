@@ -273,3 +273,28 @@ def test_an_edit_updates_its_documents_row_without_reloading_the_list(window, qt
     assert resets == [], "the list was not reloaded for a text edit"
     window.actions["undo"].trigger()
     assert f"{words} words" in docs.model_.data(docs.model_.index_for(doc), Qt.ItemDataRole.ToolTipRole)
+
+
+def test_a_label_typed_on_a_new_line_begins_that_speakers_turn_in_the_window(window, qtbot):
+    """Return, then a speaker's label: the rest of the line is theirs — the label shows as one
+    (bold, as a fresh open shows it) and the store's turns say so; undo takes the turn back."""
+    doc = _open_first(window, qtbot)
+    view = window.transcript
+    turns = len(window.project.turns(doc))
+    window.actions["edit_text"].trigger()
+    _put_cursor(view, "Explaining it out loud", after=False)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    qtbot.keyClicks(view, "Interviewer: ")
+    stored = window.project.turns(doc)
+    assert len(stored) == turns + 1
+    text = window.project.document_text(doc)
+    new = next(t for t in stored if text.startswith("Interviewer: Explaining", t.start))
+    assert new.speaker == "Interviewer"
+    block = view.positions.block_of(new.start)
+    assert block in view.highlighter.labels, "the typed label shows as a label"
+    shown = dict(view.highlighter.labels)
+    view.clear_document()
+    window.open_document(doc)
+    assert view.highlighter.labels == shown
+    window.actions["undo"].trigger()
+    assert len(window.project.turns(doc)) == turns
