@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from npmdesk.core.errors import NotFoundError
 from npmdesk.core.text_edits import Edit, EditError, SpanMap, apply_edits
-from npmdesk.core.turn_labels import is_line_start, label_at, labelled, line_starts, start_of_line
+from npmdesk.core.turn_labels import is_line_start, label_at, labelled, line_starts, looks_labelled, start_of_line
 from npmdesk.store.base import StoreBase
 from npmdesk.store.database import now
 from npmdesk.store.documents import count_words
@@ -97,7 +97,8 @@ class TextEditsMixin(StoreBase):
             for (start,) in c.execute("SELECT start FROM turns WHERE speaker_id = ? ORDER BY start", (speaker_id,)):
                 if text.startswith(old, start) and old != new:
                     edits.append((start, start + len(old), new))
-            result = self._edit_text(c, doc_id, edits, f"relabel {old} as {new}")
+            # The labels change before the speaker's name does: the turns are this step's to rename.
+            result = self._edit_text(c, doc_id, edits, f"relabel {old} as {new}", follow_labels=False)
             other = c.execute("SELECT id FROM speakers WHERE document_id = ? AND name = ?", (doc_id, new)).fetchone()
             if other is not None and other[0] != speaker_id:
                 c.execute("UPDATE turns SET speaker_id = ? WHERE speaker_id = ?", (other[0], speaker_id))
@@ -115,7 +116,8 @@ class TextEditsMixin(StoreBase):
             raise NotFoundError(f"no document {doc_id}")
         return row[0]
 
-    def _edit_text(self, c: sqlite3.Connection, doc_id: int, edits: list[Edit], summary: str) -> EditResult:
+    def _edit_text(self, c: sqlite3.Connection, doc_id: int, edits: list[Edit], summary: str,
+                   follow_labels: bool = True) -> EditResult:
         old = self._text_of(c, doc_id)
         new, mapping = apply_edits(old, edits)
         if new == old:
@@ -132,9 +134,10 @@ class TextEditsMixin(StoreBase):
                   (len(new), edited_word_count(old, new, mapping, words[0] if words else None), doc_id))
         near: set[int] = set()
         moved, removed = self._move_codings(c, doc_id, old, mapping, near)
-        labelled = _labelled_turns(c, doc_id, old, mapping)
+        labelled = _labelled_turns(c, doc_id, old, mapping) if follow_labels else set()
         turns_removed = self._move_turns(c, doc_id, mapping)
-        turns_removed += _turns_follow_labels(c, doc_id, new, mapping, labelled, near)
+        if follow_labels:
+            turns_removed += _turns_follow_labels(c, doc_id, new, mapping, labelled, near)
         self._sync_coding_cases(c, doc_id, near)
         digest = text_sha256(new)
         version = record_version(c, doc_id, old, new, summary or _describe(edits), self.coder_id, digest)
@@ -304,9 +307,12 @@ def _turns_follow_labels(c: sqlite3.Connection, doc_id: int, new: str, mapping: 
     for k, (tid, start, end, name) in enumerate(turns):
         if tid not in labelled_before or is_line_start(new, start) and labelled(new, start, name or ""):
             continue
-        other = label_at(new, start, speakers) if is_line_start(new, start) else None
+        at_line = is_line_start(new, start)
+        other = label_at(new, start, speakers) if at_line else None
         if other is not None:  # the label now names another speaker of the transcript
             c.execute("UPDATE turns SET speaker_id = ? WHERE id = ?", (speakers[other], tid))
+        elif at_line and looks_labelled(new, start):
+            continue  # a label being retyped (as a name the transcript does not have yet)
         else:  # no label: the passage goes on the turn before it
             before = next((p for p in reversed(turns[:k]) if p[0] in ends), None)
             if before is not None:

@@ -98,3 +98,12 @@ def test_turns_whose_text_never_had_a_label_are_left_alone(project):
     doc = project.add_document("Captions", text, turns=[TurnSpec(0, 22, "NPM-1"), TurnSpec(22, len(text), "NPM-2")])
     project.edit_text(doc, [(21, 22, " ")])  # the line break deleted
     assert [t.speaker for t in project.turns(doc)] == ["NPM-1", "NPM-2"]
+
+
+def test_a_label_retyped_as_a_new_name_keeps_its_turn_and_relabel_renames_it(project, doc):
+    start = TEXT.index("NPM-2: ")
+    project.edit_text(doc, [(start, start + 5, "P2")])  # a name the transcript does not have (yet)
+    assert [s for s, _ in _who(project, doc)] == ["Interviewer", "NPM-1", "Interviewer", "NPM-2"]
+    project.relabel_speaker(doc, "NPM-1", "P1")  # labels and speaker together: every turn stays
+    assert [s for s, _ in _who(project, doc)] == ["Interviewer", "P1", "Interviewer", "NPM-2"]
+    assert _who(project, doc)[1][1].startswith("P1: My mentor")
