@@ -63,8 +63,8 @@ class TranscriptEditor(QObject):
         self.w = w
         self.view = w.transcript
         self.editing = False
-        self.banner = QLabel("  Editing transcript text — every change is saved and can be undone; "
-                             "Ctrl+Shift+T to stop  ")
+        # Short enough to show whole beside the path and counts at 1366 px.
+        self.banner = QLabel("  Editing transcript text — saved as you type, undoable · Ctrl+Shift+T stops  ")
         self.banner.setObjectName("editModeBanner")
         self.banner.setStyleSheet("QLabel#editModeBanner { background: #d9822b; color: black; font-weight: bold; }")
         self.banner.setVisible(False)
