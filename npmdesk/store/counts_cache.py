@@ -21,6 +21,14 @@ documents list (`coded_shares`) are computed once, then:
 
 Inside an open write transaction the numbers are computed straight from the tables (the log and
 the saved state only ever describe committed data).
+
+A project with no saved state and more than IN_PLACE_CODINGS codings is not counted where it is
+first read by the window: `begin_background` marks the counts **pending** and the window counts
+them in parts on a connection of its own (store/counts_parts.py, ui/background_counts.py). While
+pending, reads answer straight from the tables (never a stale or zero number), and the log goes on
+recording this connection's changes; `take` adopts a finished count only when nothing it may have
+missed was logged (else it names the parts to count again) and saves it. The command line and
+other readers count in place, as before.
 """
 
 from __future__ import annotations
