@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from npmdesk.core.model import CodeCounts
-from npmdesk.store.counts_parts import state_json
+from npmdesk.store.counts_parts import count_parts, state_json
 from npmdesk.store.journal import ensure_shifting
 
 FORMAT = 3
@@ -411,11 +411,13 @@ class CountsCache:
         if token == self._token:
             self.pending = False
 
-    def take(self, token: int, counted) -> Take:
+    def take(self, token: int, counted, in_place: bool = False) -> Take:
         """A count of every part (store/counts_parts.py) is done. Adopted if nothing changed since
         it began; else the parts to count again: those of the documents and participants this
         connection changed meanwhile (logged), or every part afresh when the code tree changed or
-        another connection committed (that is not logged)."""
+        another connection committed (that is not logged). With `in_place` (coding goes on faster
+        than those parts are counted again elsewhere) the logged parts are counted here and now,
+        on this connection, where no change can come between, and the count is adopted."""
         if token != self._token or not self.pending:
             return Take(stale=True)
         if self.db.conn.in_transaction:
@@ -430,8 +432,11 @@ class CountsCache:
         cases = {r[0] for r in self.db.execute("SELECT DISTINCT case_id FROM temp.npm_case_log")}
         if docs or cases:
             self._clear_log()
-            return Take(documents=frozenset(counted.document_part(d) for d in docs),
-                        cases=frozenset(counted.case_part(c) for c in cases))
+            again = Take(documents=frozenset(counted.document_part(d) for d in docs),
+                         cases=frozenset(counted.case_part(c) for c in cases))
+            if not in_place:
+                return again
+            counted = count_parts(self.db.conn, counted, again.documents, again.cases)
         self.own, self.agg, self.covered, self.shares = counted.state or counted.totals()
         self.pending = False
         self.loaded = True
@@ -672,10 +677,10 @@ def begin_background(project) -> int:
     return cache_of(project).begin_background()
 
 
-def take(project, token: int, counted) -> Take:
+def take(project, token: int, counted, in_place: bool = False) -> Take:
     """A background count is done (see CountsCache.take)."""
     cache = project.__dict__.get("_counts_cache")
-    return Take(stale=True) if cache is None else cache.take(token, counted)
+    return Take(stale=True) if cache is None else cache.take(token, counted, in_place)
 
 
 def end_background(project, token: int) -> None:

@@ -36,26 +36,37 @@ _END = 1 << 62  # past every rowid
 _ANCESTORS = ("WITH RECURSIVE anc(code_id, root) AS (SELECT id, id FROM codes UNION ALL "
               "SELECT anc.code_id, c.parent_id FROM anc JOIN codes c ON c.id = anc.root "
               "WHERE c.parent_id IS NOT NULL), ")
+# Each statement returns its rows as one JSON array: the sqlite3 module takes the GIL back for
+# every row it returns, and each time it may wait out the window's thread (5 ms switch interval).
 # Per code (kind 0) and per subtree root (kind 1): codings and documents, in one range of documents.
 _DOCUMENTS_SQL = _ANCESTORS + (
     "cd(code_id, document_id, n) AS MATERIALIZED (SELECT code_id, document_id, count(*) FROM codings "
-    "WHERE document_id >= ? AND document_id < ? GROUP BY document_id, code_id) "
-    "SELECT 0, code_id, sum(n), count(*) FROM cd GROUP BY code_id UNION ALL "
+    "WHERE document_id >= ? AND document_id < ? GROUP BY document_id, code_id), "
+    "out(kind, code_id, n, docs) AS (SELECT 0, code_id, sum(n), count(*) FROM cd GROUP BY code_id UNION ALL "
     "SELECT 1, anc.root, sum(cd.n), count(DISTINCT cd.document_id) FROM anc JOIN cd ON cd.code_id = anc.code_id "
-    "GROUP BY anc.root")
+    "GROUP BY anc.root) SELECT json_group_array(json_array(kind, code_id, n, docs)) FROM out")
 # Per code and per subtree root: participants, in one range of participants.
 _CASES_SQL = _ANCESTORS + (
     "cp(code_id, case_id) AS MATERIALIZED (SELECT DISTINCT cg.code_id, cc.case_id FROM coding_cases cc "
-    "JOIN codings cg ON cg.id = cc.coding_id WHERE cc.case_id >= ? AND cc.case_id < ?) "
-    "SELECT 0, code_id, count(*) FROM cp GROUP BY code_id UNION ALL "
-    "SELECT 1, anc.root, count(DISTINCT cp.case_id) FROM anc JOIN cp ON cp.code_id = anc.code_id GROUP BY anc.root")
-# Coded characters (the union of each document's codings), as counts_cache.covered_characters.
+    "JOIN codings cg ON cg.id = cc.coding_id WHERE cc.case_id >= ? AND cc.case_id < ?), "
+    "out(kind, code_id, n) AS (SELECT 0, code_id, count(*) FROM cp GROUP BY code_id UNION ALL "
+    "SELECT 1, anc.root, count(DISTINCT cp.case_id) FROM anc JOIN cp ON cp.code_id = anc.code_id GROUP BY anc.root) "
+    "SELECT json_group_array(json_array(kind, code_id, n)) FROM out")
+# Coded characters (the union of each document's codings, as counts_cache.covered_characters) and
+# the document's length.
 _COVERED_SQL = (
-    "SELECT document_id, sum(max(0, end - max(start, reach))) FROM ("
-    " SELECT document_id, start, end, ifnull(max(end) OVER (PARTITION BY document_id ORDER BY start, end"
-    "  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS reach FROM codings"
-    " WHERE document_id >= ? AND document_id < ?) GROUP BY document_id")
-_LENGTHS_SQL = "SELECT id, length FROM documents WHERE id >= ? AND id < ?"
+    "SELECT json_group_array(json_array(c.document_id, c.n, d.length)) FROM ("
+    " SELECT document_id, sum(max(0, end - max(start, reach))) AS n FROM ("
+    "  SELECT document_id, start, end, ifnull(max(end) OVER (PARTITION BY document_id ORDER BY start, end"
+    "   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS reach FROM codings"
+    "  WHERE document_id >= ? AND document_id < ?) GROUP BY document_id"
+    ") c LEFT JOIN documents d ON d.id = c.document_id")
+_SIZES_SQL = ("SELECT json_group_array(json_array(id, n)) FROM "
+              "(SELECT {col} AS id, count(*) AS n FROM {table} GROUP BY {col})")
+
+
+def _rows(conn: sqlite3.Connection, sql: str, params=()) -> list:
+    return json.loads(conn.execute(sql, params).fetchone()[0])
 
 
 class Cancelled(Exception):
@@ -125,7 +136,7 @@ def _ranges(sizes, target: int) -> list[int]:
     """Boundaries that cut (id, size) rows, in id order, into runs of about `target`."""
     bounds: list[int] = []
     run = 0
-    for ident, n in sizes:
+    for ident, n in sorted(sizes):
         if run and run + n > target:
             bounds.append(ident)
             run = 0
@@ -154,8 +165,8 @@ def count_parts(conn: sqlite3.Connection, counted: Counted | None = None, docume
     read (tests hold the count there); `cancelled()` is asked between parts."""
     if counted is None:
         counted = Counted(
-            _ranges(conn.execute("SELECT document_id, count(*) FROM codings GROUP BY document_id"), PART_CODINGS),
-            _ranges(conn.execute("SELECT case_id, count(*) FROM coding_cases GROUP BY case_id"), PART_CODINGS))
+            _ranges(_rows(conn, _SIZES_SQL.format(col="document_id", table="codings")), PART_CODINGS),
+            _ranges(_rows(conn, _SIZES_SQL.format(col="case_id", table="coding_cases")), PART_CODINGS))
         documents = cases = None
     doc_parts = range(len(counted.document_bounds) + 1) if documents is None else sorted(documents)
     case_parts = range(len(counted.case_bounds) + 1) if cases is None else sorted(cases)
@@ -169,11 +180,11 @@ def count_parts(conn: sqlite3.Connection, counted: Counted | None = None, docume
         lo, hi = _span(counted.document_bounds, part)
         own: dict[int, tuple[int, int]] = {}
         agg: dict[int, tuple[int, int]] = {}
-        for kind, code, n, docs in conn.execute(_DOCUMENTS_SQL, (lo, hi)):
+        for kind, code, n, docs in _rows(conn, _DOCUMENTS_SQL, (lo, hi)):
             (agg if kind else own)[code] = (n, docs)
-        covered = dict(conn.execute(_COVERED_SQL, (lo, hi)).fetchall())
-        lengths = dict(conn.execute(_LENGTHS_SQL, (lo, hi)).fetchall()) if covered else {}
-        shares = {d: min(1.0, n / lengths[d]) for d, n in covered.items() if lengths.get(d)}  # as shares_from
+        rows = _rows(conn, _COVERED_SQL, (lo, hi))
+        covered = {d: n for d, n, _ in rows}
+        shares = {d: min(1.0, n / length) for d, n, length in rows if length}  # as counts_cache.shares_from
         counted.documents[part] = DocumentsPart(own, agg, covered, shares)
     for part in case_parts:
         if cancelled():
@@ -185,7 +196,7 @@ def count_parts(conn: sqlite3.Connection, counted: Counted | None = None, docume
         lo, hi = _span(counted.case_bounds, part)
         own_p: dict[int, int] = {}
         agg_p: dict[int, int] = {}
-        for kind, code, n in conn.execute(_CASES_SQL, (lo, hi)):
+        for kind, code, n in _rows(conn, _CASES_SQL, (lo, hi)):
             (agg_p if kind else own_p)[code] = n
         counted.cases[part] = CasesPart(own_p, agg_p)
     return counted.finish()

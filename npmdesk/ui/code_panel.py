@@ -227,9 +227,9 @@ class CodePanel(QWidget):
             self.fit_count_columns()
 
     def counts_ready(self) -> None:
-        """The count is in (the window has put it in the catalog): the numbers replace "counting…"."""
+        """The count is in (the window has put it in the catalog's counts; its codes are as shown):
+        the numbers replace "counting…"."""
         self.model.set_counting(False)
-        self.model.shown()  # (repaints only what differs from what the model last showed)
         self.fit_count_columns()
 
     def on_project_changed(self, project, changes) -> None:

@@ -72,10 +72,12 @@ class CodeTreeModel(QAbstractItemModel):
         self.counting = False
 
     def set_counting(self, counting: bool) -> None:
-        """Show "counting…" in every count cell, or the counts again (every row repainted)."""
+        """Show "counting…" in every count cell, or the catalog's counts again (every row repainted:
+        one change per branch, not one per row)."""
         if counting == self.counting:
             return
         self.counting = counting
+        self._counts = (dict(self.own), dict(self.total))
         for ids in self._children.values():
             if ids:
                 self.dataChanged.emit(self._index_of(ids[0], 1), self._index_of(ids[-1], len(COLUMNS) - 1))

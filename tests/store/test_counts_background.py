@@ -132,3 +132,14 @@ def test_a_superseded_count_is_not_taken(study):
     cache.end_background(first)
     assert counts_cache.pending(study)  # the second count is still the one pending
     assert cache.take(second, counted).adopted
+
+
+def test_changed_parts_can_be_counted_in_place_to_end_the_count(study, monkeypatch):
+    """Coding faster than the changed parts are counted again elsewhere: they are counted here."""
+    monkeypatch.setattr(counts_parts, "PART_CODINGS", 1)
+    token = cache_of(study).begin_background()
+    counted = count(study)
+    study.apply_coding(study.documents()[0].id, study.codes()[-1].id, 1, 30)
+    assert cache_of(study).take(token, counted, in_place=True).adopted
+    assert not counts_cache.pending(study)
+    assert (cache_of(study).own, cache_of(study).agg, cache_of(study).covered, cache_of(study).shares) == truth(study)
