@@ -204,3 +204,20 @@ def test_closing_while_counting_neither_hangs_nor_crashes(qtbot, uncounted, mess
     else:
         assert w.project is None
     w.close()
+
+
+def test_another_programs_write_later_is_counted_in_the_background_too(qtbot, uncounted, messages, reopen):
+    w = opened(qtbot, uncounted, None)
+    try:
+        wait_counted(qtbot, w)
+        other = reopen()
+        code = other.codes()[-1].id
+        other.apply_coding(other.documents()[2].id, code, 0, 9)
+        assert w.external.check()  # what its timer does every two seconds
+        assert w.counting.pending and set(shown_counts(w).values()) == {("counting…", "…", "…")}
+        wait_counted(qtbot, w)
+        own, total, shares, _ = fresh_counts(uncounted)
+        assert shown_counts(w) == expected_cells(w, own, total)
+        assert shown_shares(w) == {d: f"{shares.get(d, 0.0):.0%}" for d in shown_shares(w)}
+    finally:
+        w.close()
