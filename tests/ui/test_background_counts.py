@@ -221,3 +221,26 @@ def test_another_programs_write_later_is_counted_in_the_background_too(qtbot, un
         assert shown_shares(w) == {d: f"{shares.get(d, 0.0):.0%}" for d in shown_shares(w)}
     finally:
         w.close()
+
+
+def test_codes_made_and_moved_while_counting_are_counted_afresh(qtbot, uncounted, messages):
+    gate = Gate("cases", 0)
+    w = opened(qtbot, uncounted, gate)
+    try:
+        assert gate.reached.wait(5)
+        p = w.project
+        leaf = next(c for c in p.codes() if c.parent_id is not None)
+        w.coding.move_code(leaf.id, None, None)  # its counts leave its theme's subtree total
+        new = w.coding.new_code("Made while counting")
+        assert new is not None and new in w.code_panel.model.codes
+        assert set(shown_counts(w).values()) == {("counting…", "…", "…")}  # the new row says so too
+        calls = len(gate.calls)
+        gate.go.set()
+        wait_counted(qtbot, w)
+        assert ("documents", 0) in gate.calls[calls:]  # every part counted again (the tree changed)
+        own, total, _, _ = fresh_counts(uncounted)
+        assert shown_counts(w) == expected_cells(w, own, total)
+        assert shown_counts(w)[new] == ("0", "0", "0")
+    finally:
+        gate.go.set()
+        w.close()
