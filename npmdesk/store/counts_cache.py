@@ -21,6 +21,14 @@ documents list (`coded_shares`) are computed once, then:
 
 Inside an open write transaction the numbers are computed straight from the tables (the log and
 the saved state only ever describe committed data).
+
+A project with no saved state and more than IN_PLACE_CODINGS codings is not counted where it is
+first read by the window: `begin_background` marks the counts **pending** and the window counts
+them in parts on a connection of its own (store/counts_parts.py, ui/background_counts.py). While
+pending, reads answer straight from the tables (never a stale or zero number), and the log goes on
+recording this connection's changes; `take` adopts a finished count only when nothing it may have
+missed was logged (else it names the parts to count again) and saves it. The command line and
+other readers count in place, as before.
 """
 
 from __future__ import annotations
@@ -32,15 +40,20 @@ import sqlite3
 import time
 import weakref
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from npmdesk.core.model import CodeCounts
+from npmdesk.store.counts_parts import count_parts, state_json
 from npmdesk.store.journal import ensure_shifting
 
 FORMAT = 3
 # After the first save, later states are written at most this often while coding goes on (a write
 # is 30-60 ms for 20,000 documents), and once more when the project is closed and collected.
 SAVE_EVERY_S = 60.0
+# Up to this many codings a project is counted where it is read (about 50 ms at most); beyond, the
+# window counts it in the background (ui/background_counts.py) and shows "counting…" meanwhile.
+IN_PLACE_CODINGS = 10_000
 
 _TRIGGERS = (
     "CREATE TEMP TABLE IF NOT EXISTS npm_span_log(code_id INTEGER, document_id INTEGER, start INTEGER, end INTEGER, "
@@ -78,6 +91,9 @@ _TRIGGERS = (
     " INSERT INTO npm_tree_log VALUES (old.parent_id), (new.parent_id), (new.id); END",
     "CREATE TEMP TRIGGER IF NOT EXISTS npm_codes_ad AFTER DELETE ON main.codes BEGIN "
     " INSERT INTO npm_tree_log VALUES (old.parent_id), (old.id); END",
+    # A text edit changes the document's length (its coded share) even where it moves no coding.
+    "CREATE TEMP TRIGGER IF NOT EXISTS npm_documents_au AFTER UPDATE OF length ON main.documents BEGIN "
+    " INSERT INTO npm_shift_log VALUES (new.id); END",
 )
 
 # Union length of each document's codings in one ordered pass (a window over codings_by_document):
@@ -178,6 +194,20 @@ def subtree_counts(db, code_ids, with_descendants: bool) -> dict[int, CodeCounts
     return out
 
 
+@dataclass(frozen=True)
+class Take:
+    """What `CountsCache.take` made of a finished count: adopted; or count these parts again
+    (`documents`, `cases`: part numbers), or every part afresh; or ask again `later` (a write
+    transaction is open); or `stale` (a count since called off or superseded)."""
+
+    adopted: bool = False
+    documents: frozenset[int] = frozenset()
+    cases: frozenset[int] = frozenset()
+    afresh: bool = False
+    later: bool = False
+    stale: bool = False
+
+
 class CountsCache:
     """The counts and shares of one open project, as of `version` (see the module docstring)."""
 
@@ -196,6 +226,11 @@ class CountsCache:
         self.saved_key = self.synced_key = None
         self.last_save = 0.0
         self._guid: str | None = None
+        # Counting in the background (store/counts_parts.py, ui/background_counts.py): while
+        # `pending`, reads answer straight from the tables and the state above is not used.
+        self.pending = False
+        self._token = 0
+        self._pending_version = None
         self._install()
         weakref.finalize(project, self.flush)  # on close-and-collect, or at exit
 
@@ -212,7 +247,7 @@ class CountsCache:
     # Reading ---------------------------------------------------------------------------------------
 
     def code_counts(self, with_descendants: bool, code_ids=None) -> dict[int, CodeCounts]:
-        if self.db.conn.in_transaction:
+        if self.db.conn.in_transaction or self.pending:
             if code_ids is not None:
                 return subtree_counts(self.db, code_ids, with_descendants)
             return full_counts(self.db, with_descendants)
@@ -222,7 +257,7 @@ class CountsCache:
         return {c: CodeCounts(*table[c]) for c in ids if table[c][0] > 0}
 
     def coded_shares(self, document_ids=None) -> dict[int, float]:
-        if self.db.conn.in_transaction:
+        if self.db.conn.in_transaction or self.pending:
             return shares_from(self.db, covered_characters(self.db, document_ids))
         self.sync()
         if self.stale_covered and (document_ids is None or not self.stale_covered.isdisjoint(document_ids)):
@@ -234,18 +269,9 @@ class CountsCache:
     # Keeping in step -------------------------------------------------------------------------------
 
     def sync(self) -> None:
-        version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        version = self._version()
         if not self.loaded or version != self.data_version:
-            key = self._key()
-            # Whatever the log holds is already in the tables we are about to read or load.
-            self._clear_log()
-            self.stale_covered = set()
-            if not self._load(key):
-                self._compute()
-                self._save(key)
-            self.loaded = True
-            self.synced_key = key if key is not None and self._key() == key else None
-            self.data_version = version
+            self._start_over(version, count=True)
             return
         span_log = self.db.execute("SELECT code_id, document_id, start, end, sign FROM temp.npm_span_log").fetchall()
         case_log = self.db.execute("SELECT code_id, case_id, sum(sign) FROM temp.npm_case_log "
@@ -331,6 +357,93 @@ class CountsCache:
         self.synced_key = key = self._key()
         if time.monotonic() - self.last_save > SAVE_EVERY_S:
             self._save(key)
+
+    def _version(self) -> int:
+        return self.db.execute("PRAGMA data_version").fetchone()[0]
+
+    def _start_over(self, version: int, count: bool) -> bool:
+        """The state from the saved one for the file as it is, else (with `count`) counted here
+        and now. False: nothing saved, and not counted."""
+        key = self._key()
+        # Whatever the log holds is already in the tables we are about to read or load.
+        self._clear_log()
+        self.stale_covered = set()
+        if not self._load(key):
+            if not count:
+                return False
+            self._compute()
+            self._save(key)
+        self.loaded = True
+        self.synced_key = key if key is not None and self._key() == key else None
+        self.data_version = version
+        return True
+
+    # Counting in the background ---------------------------------------------------------------------
+
+    def ready(self) -> bool:
+        """Whether the counts can be read without counting every coding: in step, or saved for
+        the file as it is now (then loaded)."""
+        if self.pending:
+            return False
+        if self.db.conn.in_transaction:
+            return True  # read straight from the tables until the transaction is over
+        version = self._version()
+        if self.loaded and version == self.data_version:
+            return True
+        return self._start_over(version, count=False)
+
+    def begin_background(self) -> int:
+        """Counting starts elsewhere (counts_parts.count_parts on a connection of its own): reads
+        answer from the tables until `take` adopts a count. From here the log says what this
+        connection changed meanwhile. Returns the count's token."""
+        assert not self.db.conn.in_transaction
+        self.pending = True
+        self.loaded = False
+        self.synced_key = None
+        self._token += 1
+        self._pending_version = self._version()
+        self._clear_log()
+        self.stale_covered = set()
+        return self._token
+
+    def end_background(self, token: int) -> None:
+        """The count was called off or failed: the next read counts here, as without one."""
+        if token == self._token:
+            self.pending = False
+
+    def take(self, token: int, counted, in_place: bool = False) -> Take:
+        """A count of every part (store/counts_parts.py) is done. Adopted if nothing changed since
+        it began; else the parts to count again: those of the documents and participants this
+        connection changed meanwhile (logged), or every part afresh when the code tree changed or
+        another connection committed (that is not logged). With `in_place` (coding goes on faster
+        than those parts are counted again elsewhere) the logged parts are counted here and now,
+        on this connection, where no change can come between, and the count is adopted."""
+        if token != self._token or not self.pending:
+            return Take(stale=True)
+        if self.db.conn.in_transaction:
+            return Take(later=True)
+        version = self._version()
+        if version != self._pending_version or self.db.execute("SELECT 1 FROM temp.npm_tree_log LIMIT 1").fetchone():
+            self._pending_version = version
+            self._clear_log()
+            return Take(afresh=True)
+        docs = {r[0] for r in self.db.execute("SELECT document_id FROM temp.npm_span_log UNION "
+                                              "SELECT document_id FROM temp.npm_shift_log")}
+        cases = {r[0] for r in self.db.execute("SELECT DISTINCT case_id FROM temp.npm_case_log")}
+        if docs or cases:
+            self._clear_log()
+            again = Take(documents=frozenset(counted.document_part(d) for d in docs),
+                         cases=frozenset(counted.case_part(c) for c in cases))
+            if not in_place:
+                return again
+            counted = count_parts(self.db.conn, counted, again.documents, again.cases)
+        self.own, self.agg, self.covered, self.shares = counted.state or counted.totals()
+        self.pending = False
+        self.loaded = True
+        self.data_version = version
+        key = self.synced_key = self._key()
+        self._save(key, counted.saved)
+        return Take(adopted=True)
 
     def flush(self) -> None:
         """Save the state if it is newer than the saved one and still describes the file."""
@@ -499,8 +612,9 @@ class CountsCache:
         self.saved_key = key
         return True
 
-    def _save(self, key) -> None:
-        """Write the state for `key` if the file is still at `key` (no commit raced the counting)."""
+    def _save(self, key, body: str | None = None) -> None:
+        """Write the state for `key` if the file is still at `key` (no commit raced the counting);
+        `body`: the state already in its saved form (counts_parts.state_json, made off this thread)."""
         if key is None or key == self.saved_key or self._key() != key:
             return
         if self.stale_covered:
@@ -508,15 +622,13 @@ class CountsCache:
                 self._settle_covered()
             except sqlite3.Error:  # closed meanwhile: the saved state would be short of those documents
                 return
+        if body is None:
+            body = state_json(self.own, self.agg, self.covered, self.shares)
         target = self._file(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(target.name + f".{os.getpid()}.tmp")
-            docs = list(self.covered)
-            tmp.write_text(json.dumps({"key": key, "own": self.own, "agg": self.agg, "documents": docs,
-                                       "covered": [self.covered[d] for d in docs],
-                                       "shares": [self.shares.get(d) for d in docs]},
-                                      separators=(",", ":")), encoding="utf-8")
+            tmp.write_text('{"key":' + json.dumps(key, separators=(",", ":")) + "," + body[1:], encoding="utf-8")
             tmp.replace(target)
             self.saved_key = key
             self.last_save = time.monotonic()
@@ -555,6 +667,60 @@ def cache_of(project) -> CountsCache:
     return cache
 
 
+def counts_ready(project) -> bool:
+    """Whether the project's counts can be read at once (see CountsCache.ready)."""
+    return cache_of(project).ready()
+
+
+def begin_background(project) -> int:
+    """Counting starts elsewhere (see CountsCache.begin_background); returns its token."""
+    return cache_of(project).begin_background()
+
+
+def take(project, token: int, counted, in_place: bool = False) -> Take:
+    """A background count is done (see CountsCache.take)."""
+    cache = project.__dict__.get("_counts_cache")
+    return Take(stale=True) if cache is None else cache.take(token, counted, in_place)
+
+
+def end_background(project, token: int) -> None:
+    """The background count `token` was called off or failed: reads count in place again."""
+    cache = project.__dict__.get("_counts_cache")
+    if cache is not None:
+        cache.end_background(token)
+
+
+def quick_to_count(project) -> bool:
+    """Few enough codings (IN_PLACE_CODINGS) to count at once: a thread would cost more than it saves."""
+    limit = IN_PLACE_CODINGS + 1
+    return project.db.execute("SELECT count(*) FROM (SELECT 1 FROM codings LIMIT ?)", (limit,)).fetchone()[0] < limit
+
+
+def pending(project) -> bool:
+    """A count runs elsewhere (counts_parts): reads answer from the tables until it is taken."""
+    cache = project.__dict__.get("_counts_cache")
+    return cache is not None and cache.pending
+
+
+def background_source(project) -> Path | None:
+    """The file a count on a connection of its own may read for this project, or None where only
+    the project's own connection sees its data (in memory, an upgraded copy, WAL mode)."""
+    from npmdesk.store.database import database_file
+
+    path = getattr(project, "path", None)
+    if path is None:
+        return None
+    try:
+        file = database_file(project.db.conn)
+        with open(path, "rb") as f:
+            header = f.read(100)
+    except (OSError, TypeError, sqlite3.Error):
+        return None
+    if file is None or Path(file).resolve() != Path(path).resolve() or header[18:20] != b"\x01\x01":
+        return None  # in memory (an upgraded copy), another file, or WAL mode
+    return Path(path)
+
+
 def flush(project) -> None:
     """Save the counts now (they are saved at most every SAVE_EVERY_S while coding goes on)."""
     cache = project.__dict__.get("_counts_cache")
@@ -567,4 +733,6 @@ def forget(project) -> None:
     project.__dict__.pop("_counts_cache", None)
 
 
-__all__ = ["CountsCache", "cache_of", "covered_characters", "flush", "forget", "full_counts", "subtree_counts"]
+__all__ = ["CountsCache", "Take", "background_source", "begin_background", "cache_of", "counts_ready",
+           "covered_characters", "end_background", "flush", "forget", "full_counts", "pending", "quick_to_count",
+           "subtree_counts", "take"]

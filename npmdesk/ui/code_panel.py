@@ -219,6 +219,19 @@ class CodePanel(QWidget):
                 self._widest[col] = widest
                 self.tree.header().resizeSection(col, widest + 14)
 
+    def set_counting(self, counting: bool) -> None:
+        """The project's counts are being counted (ui/background_counts.py): every count cell
+        says "counting…" until `counts_ready`."""
+        if counting != self.model.counting:
+            self.model.set_counting(counting)
+            self.fit_count_columns()
+
+    def counts_ready(self) -> None:
+        """The count is in (the window has put it in the catalog's counts; its codes are as shown):
+        the numbers replace "counting…"."""
+        self.model.set_counting(False)
+        self.fit_count_columns()
+
     def on_project_changed(self, project, changes) -> None:
         """Follow one step: the tree when codes changed (the window has refreshed the catalog),
         else just the counts of the codes it touched and their ancestors."""

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from npmdesk.core.code_catalog import ZERO as _ZERO
 from npmdesk.core.code_catalog import CodeCatalog
@@ -26,12 +26,16 @@ COLUMNS = ("Code", "Codings", "Docs", "People")
 _NCOLS = len(COLUMNS)
 _DISPLAY, _EDIT = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole
 _ROLES = frozenset((_DISPLAY, _EDIT, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole,
-                    Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.AccessibleTextRole, CODE_ID_ROLE))
+                    Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.AccessibleTextRole, CODE_ID_ROLE,
+                    Qt.ItemDataRole.ForegroundRole))
 _DROP_FLAGS = Qt.ItemFlag.ItemIsDropEnabled
 _ROW_FLAGS = (_DROP_FLAGS | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
               | Qt.ItemFlag.ItemIsDragEnabled)
 _NAME_FLAGS = _ROW_FLAGS | Qt.ItemFlag.ItemIsEditable
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+# While the project's counts are being counted (ui/background_counts.py): what the count cells say.
+COUNTING = ("counting…", "…", "…")
 LARGE = 40  # codes added, removed and moved by one change beyond which the model resets
 
 
@@ -63,6 +67,20 @@ class CodeTreeModel(QAbstractItemModel):
         # every code), read at the first hover after the codes changed, not once per hover.
         self.definitions_from: Callable[[], dict[int, CodeDefinition]] | None = None
         self._definitions: dict[int, CodeDefinition] | None = None
+        # The counts are being counted (ui/background_counts.py): the count cells say so instead
+        # of showing the catalog's (empty) numbers as if they were counted.
+        self.counting = False
+
+    def set_counting(self, counting: bool) -> None:
+        """Show "counting…" in every count cell, or the catalog's counts again (every row repainted:
+        one change per branch, not one per row)."""
+        if counting == self.counting:
+            return
+        self.counting = counting
+        self._counts = (dict(self.own), dict(self.total))
+        for ids in self._children.values():
+            if ids:
+                self.dataChanged.emit(self._index_of(ids[0], 1), self._index_of(ids[-1], len(COLUMNS) - 1))
 
     @property
     def codes(self):
@@ -242,6 +260,8 @@ class CodeTreeModel(QAbstractItemModel):
         self.definitions_from = None if project is None else project.code_definitions
         if project is None:
             self.catalog.load([], {}, {})
+        elif self.counting:  # counted in the background: the cells say "counting…" until then
+            self.catalog.load(project.codes(), {}, {})
         else:
             self.catalog.load(project.codes(), project.code_counts(), project.code_counts(with_descendants=True))
         return self.shown(before_reset, reset=project is None)
@@ -250,8 +270,8 @@ class CodeTreeModel(QAbstractItemModel):
         """Counts of a few codes changed: refresh those codes and their ancestors only, at a cost
         that follows their codings, not the project's."""
         chain = self.catalog.ancestors_and_self(code_ids)
-        if not chain:
-            return chain
+        if not chain or self.counting:  # (counting: every count cell says so until the count is in)
+            return set()
         own_ids = set(code_ids) & chain
         self.catalog.set_counts(project.code_counts(code_ids=own_ids),
                                 project.code_counts(with_descendants=True, code_ids=chain), own_ids, chain)
@@ -320,6 +340,8 @@ class CodeTreeModel(QAbstractItemModel):
                 return code.name
             if role == _EDIT:
                 return None
+            if self.counting:
+                return COUNTING[col - 1]
             own, total = self.own.get(cid, _ZERO), self.total.get(cid, _ZERO)
             field = ("codings", "documents", "participants")[col - 1]
             a, b = getattr(own, field), getattr(total, field)
@@ -337,9 +359,15 @@ class CodeTreeModel(QAbstractItemModel):
                 tip += f"<br><b>{label}:</b> {_esc_lines(text)}"
             if definition is not None and not definition.codable:
                 tip += "<br><i>A category: groups codes, not applied itself</i>"
-            tip += (f"<br><i>{total.codings} codings in {total.documents} documents, "
-                    f"{total.participants} participants</i>")
+            if self.counting:
+                tip += "<br><i>Counting this project's codings…</i>"
+            else:
+                tip += (f"<br><i>{total.codings} codings in {total.documents} documents, "
+                        f"{total.participants} participants</i>")
             return tip
+        if role == _FOREGROUND:  # a pending count is shown in the placeholder colour, not as a number
+            return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText) \
+                if self.counting and col > 0 else None
         if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
             return _RIGHT
         if role == Qt.ItemDataRole.AccessibleTextRole and col == 0:

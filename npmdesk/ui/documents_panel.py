@@ -14,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QTimer, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyledItemDelegate, QStyleOptionViewItem, QTableView
 
 DOC_ROLE = Qt.ItemDataRole.UserRole + 3
 NO_PARTICIPANT = "Not linked to a participant"
 HEADERS = ("Document", "Kind", "Coded")
+COUNTING = "…"  # a coded share not counted yet (ui/background_counts.py): the column is too narrow for more
 _GROUP_FLAGS = Qt.ItemFlag.ItemIsEnabled
 _DOC_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
@@ -74,6 +75,8 @@ class DocumentModel(QAbstractItemModel):
         self._where: dict[int, int] = {}  # document id -> its (first) row
         self._also: dict[int, list[int]] = {}  # document id -> its other rows (under other participants)
         self._links: Mapping[int, Iterable[str]] = {}
+        # The coded shares are being counted (ui/background_counts.py): their cells say so.
+        self.counting = False
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -106,6 +109,13 @@ class DocumentModel(QAbstractItemModel):
     def shares(self) -> dict[int, float]:
         """The coded shares as shown."""
         return self._shares
+
+    def set_counting(self, counting: bool) -> None:
+        """Every coded share says it is being counted (True), or shows its number again."""
+        if counting != self.counting:
+            self.counting = counting
+            if self._rows:
+                self.dataChanged.emit(self.index(0, 2), self.index(len(self._rows) - 1, 2))
 
     def update_shares(self, shares: dict[int, float], only: Iterable[int] | None = None) -> None:
         """New coded shares; with `only`, just those documents' rows are repainted."""
@@ -209,11 +219,18 @@ class DocumentModel(QAbstractItemModel):
                 return d.name
             if col == 1:
                 return d.kind
+            if self.counting:
+                return COUNTING if role == Qt.ItemDataRole.DisplayRole else "coded share: counting"
             return f"{self._shares.get(d.id, 0.0):.0%}"
         if role == DOC_ROLE:
             return d.id
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if col == 2 and self.counting:
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "Counting how much of each document is coded…"
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
             speakers = ", ".join(d.speakers) or "none recognised"
             under = participants_of(d, self._links)
@@ -315,8 +332,8 @@ class DocumentList(QTableView):
         if changes.everything or changes.document_list or changes.cases:
             edit_only = changes.texts and not (changes.everything or changes.cases or changes.codes)
             docs = getattr(window, "document_list", None)  # the window has just read them for this change
-            self.load(docs if docs is not None else window.project.documents(),
-                      self.model_.shares() if edit_only else window.project.coded_shares(),
+            shares = self.model_.shares() if edit_only or self.model_.counting else window.project.coded_shares()
+            self.load(docs if docs is not None else window.project.documents(), shares,
                       window.current_document, speaker_links(window.project.speakers()))
             if not edit_only:
                 self._pending_shares = set()
@@ -338,8 +355,18 @@ class DocumentList(QTableView):
 
     def _update_pending_shares(self, window) -> None:
         docs, self._pending_shares = self._pending_shares, set()
-        if window.project is not None:
+        if window.project is not None and not self.model_.counting:  # (counting: counts_ready shows them all)
             self.update_shares(window.project.coded_shares(document_ids=docs), docs)
+
+    def set_counting(self, counting: bool) -> None:
+        """The coded shares are being counted (ui/background_counts.py): their cells say so."""
+        self.model_.set_counting(counting)
+
+    def counts_ready(self, project) -> None:
+        """The count is in: every document's coded share replaces "…"."""
+        self._pending_shares = set()
+        self.model_.update_shares(project.coded_shares())
+        self.model_.set_counting(False)
 
     def update_shares(self, shares: dict[int, float], only: set[int] | None = None) -> None:
         """Show coded shares; with `only`, just those documents' (the others did not change: a

@@ -21,6 +21,7 @@ from npmdesk.core.errors import NpmdeskError
 from npmdesk.store import Project
 from npmdesk.ui import mime as mimes
 from npmdesk.ui.analysis.menu import install_analysis_menu
+from npmdesk.ui.background_counts import BackgroundCounts
 from npmdesk.ui.exchange_menu import install_exchange_menu
 from npmdesk.ui.external_changes import ExternalChangeWatcher
 from npmdesk.ui.code_panel import CodePanel
@@ -94,6 +95,9 @@ class MainWindow(ReviewMixin, QMainWindow):
         self._excerpts_timer = QTimer(self)  # long lists follow a change on the next turn of the loop
         self._excerpts_timer.setSingleShot(True)
         self._excerpts_timer.timeout.connect(self._follow_excerpts)  # ui/window_review.py
+        # A project this computer has not counted is counted off this thread; views say "counting…".
+        self.counting = BackgroundCounts(self)
+        self.counting.ready.connect(self._counts_ready)
         self._build_widgets()
         self.coding = CodingController(self)
         self.quick_codes = QuickCodes(self)  # number keys, pins, the quick-code bar
@@ -219,6 +223,7 @@ class MainWindow(ReviewMixin, QMainWindow):
 
     def close_project(self) -> None:
         self.memos.save()
+        self.counting.stop()
         if self.project is not None:
             self.project.listeners.clear()
             self.project.close()
@@ -293,8 +298,15 @@ class MainWindow(ReviewMixin, QMainWindow):
         if changes.everything or changes.document_list:
             if self.current_document not in {d.id for d in self.document_list}:
                 self.current_document = None
+        if changes.everything and not self.counting.pending:  # opened, or another program wrote it
+            counting = self.counting.start(p)
+            self.code_panel.set_counting(counting)
+            self.documents.set_counting(counting)
         if changes.everything or changes.codes:
-            self.catalog.load(p.codes(), p.code_counts(), p.code_counts(with_descendants=True))
+            if self.counting.pending:
+                self.catalog.load(p.codes(), {}, {})
+            else:
+                self.catalog.load(p.codes(), p.code_counts(), p.code_counts(with_descendants=True))
         if self.current_document is None:
             self.transcript.clear_document()
         elif not changes.everything and self.current_document in changes.texts and self._follow_text_edit(changes):
@@ -312,6 +324,15 @@ class MainWindow(ReviewMixin, QMainWindow):
             self._follow_codings(changes)
         self._update_memo_targets()
         self._update_status()
+
+    def _counts_ready(self) -> None:
+        """The background count is in (ui/background_counts.py): the views show its numbers."""
+        p = self.project
+        if p is None:
+            return
+        self.catalog.own, self.catalog.total = p.code_counts(), p.code_counts(with_descendants=True)
+        self.code_panel.counts_ready()
+        self.documents.counts_ready(p)
 
     def _follow_codings(self, changes: Changes) -> None:
         """Exactly the codings the step touched, so the viewer repaints one passage, not all."""
@@ -590,6 +611,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.memos.save()
         self.save_layout()
         self.heap.release()
+        self.counting.stop()
         if self.project is not None:
             self.project.listeners.clear()
             self.project.close()

@@ -127,6 +127,11 @@ def child_session(path: str, doc_id: int, theme_id: int) -> None:
         QTimer.singleShot(30_000, loop.quit)
         loop.exec()
         out["window"] = True
+        if getattr(getattr(w, "counting", None), "pending", False):  # a first open counts in the background
+            from PySide6.QtCore import QEventLoop
+            _counted = QEventLoop()
+            w.counting.ready.connect(_counted.quit)
+            _counted.exec()
         w.open_document(doc_id)
         app.processEvents()
         w.transcript.viewport().repaint()
@@ -292,6 +297,11 @@ class Bench:
         w = MainWindow(self.path, coder=corpus.CODER)
         w.show()
         app.processEvents()
+        if getattr(getattr(w, "counting", None), "pending", False):  # a first open counts in the background
+            from PySide6.QtCore import QEventLoop
+            _counted = QEventLoop()
+            w.counting.ready.connect(_counted.quit)
+            _counted.exec()
         p, doc, view = w.project, self.heavy_doc, w.transcript
         other = next(d.id for d in p.documents() if d.id != doc)
 

@@ -92,6 +92,11 @@ def main() -> int:
     window.resize(1366, 768)
     window.show()
     app.processEvents()
+    if getattr(getattr(window, "counting", None), "pending", False):  # a first open counts in the background
+        from PySide6.QtCore import QEventLoop
+        _counted = QEventLoop()
+        window.counting.ready.connect(_counted.quit)
+        _counted.exec()
     window.open_document(doc)
     app.processEvents()
     window.heap.settle()  # the quiet moment after opening, before a user types (ui/heap_settle.py)

@@ -59,6 +59,11 @@ def main(argv: list[str] | None = None) -> int:
     w.resize(1366, 768)
     w.show()
     app.processEvents()
+    if getattr(getattr(w, "counting", None), "pending", False):  # a first open counts in the background
+        from PySide6.QtCore import QEventLoop
+        _counted = QEventLoop()
+        w.counting.ready.connect(_counted.quit)
+        _counted.exec()
     p = w.project
     counts = p.code_counts()
     doc = max(p.documents(), key=lambda d: len(p.codings_in_document(d.id))).id

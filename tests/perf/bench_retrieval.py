@@ -50,6 +50,11 @@ def main(argv=None) -> int:
     w.resize(1366, 740)
     w.show()
     app.processEvents()
+    if getattr(getattr(w, "counting", None), "pending", False):  # a first open counts in the background
+        from PySide6.QtCore import QEventLoop
+        _counted = QEventLoop()
+        w.counting.ready.connect(_counted.quit)
+        _counted.exec()
     p = w.project
     sizes = {c.id: p.count_excerpts(ExcerptFilter(code_ids=(c.id,), with_descendants=True))
              for c in p.codes() if c.parent_id is None}

@@ -101,6 +101,11 @@ def main() -> int:
     window.resize(1280, 800)
     window.show()
     app.processEvents()
+    if getattr(getattr(window, "counting", None), "pending", False):  # a first open counts in the background
+        from PySide6.QtCore import QEventLoop
+        _counted = QEventLoop()
+        window.counting.ready.connect(_counted.quit)
+        _counted.exec()
     doc = window.current_document
     view = window.transcript
     print(f"transcript: {len(view.toPlainText())} UTF-16 units, {view.blockCount()} paragraphs, "
@@ -178,6 +183,11 @@ def heavy(codings: int, repeat: int) -> int:
     window.resize(1366, 768)
     window.show()
     app.processEvents()
+    if getattr(getattr(window, "counting", None), "pending", False):  # a first open counts in the background
+        from PySide6.QtCore import QEventLoop
+        _counted = QEventLoop()
+        window.counting.ready.connect(_counted.quit)
+        _counted.exec()
     p = window.project
     doc = p.db.execute("SELECT document_id FROM codings GROUP BY document_id ORDER BY count(*) DESC "
                        "LIMIT 1").fetchone()[0]

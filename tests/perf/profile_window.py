@@ -614,6 +614,11 @@ def _open(MainWindow, path, app):
     w = MainWindow(path, coder=shapes.CODER)
     w.show()
     app.processEvents()
+    if getattr(getattr(w, "counting", None), "pending", False):  # a first open counts in the background
+        from PySide6.QtCore import QEventLoop
+        _counted = QEventLoop()
+        w.counting.ready.connect(_counted.quit)
+        _counted.exec()
     return w
 
 
