@@ -271,6 +271,8 @@ def measure_heavy(app, codings: int, repeat: int, full: bool) -> dict[str, list[
                  view.height())
     plain.show()
     app.processEvents()
+    plain.resize(plain.width() + view.viewport().width() - plain.viewport().width(), plain.height())
+    app.processEvents()
     for _ in range(repeat):
         plain.clear()
         app.processEvents()
