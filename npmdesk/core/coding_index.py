@@ -252,17 +252,19 @@ class CodingIndex:
 
     def fill(self, columns: SpanColumns) -> set[int]:
         """Fill an empty index from a document's codings in document order (SpanColumns): the
-        Span objects are made in C, and the paragraphs' lists are cut from the sorted columns
-        (`_blocks_of_sorted`); for unsorted input each coding's first paragraph is found by
-        walking the paragraphs along with the starts (a bisect where a coding jumps ahead or
-        back). Returns the blocks that have codings."""
+        Span objects are made in C, and a heavily coded document's paragraph lists are cut from
+        the sorted columns (`_blocks_of_sorted`); otherwise (or for unsorted input) each coding's
+        first paragraph is found by walking the paragraphs along with the starts (a bisect where
+        a coding jumps ahead or back). Returns the blocks that have codings."""
         if self.spans:
             return self.update(columns.spans())
         starts = self.positions.block_starts
         with gc_paused():
             self.spans = dict(zip(columns.ids, columns.spans()))
             cs = columns.starts
-            if cs and cs[0] >= 0 and all(map(le, cs, islice(cs, 1, None))):
+            # Cutting costs a few list operations per paragraph, the walk some per coding: cut
+            # when paragraphs hold many codings (sorted columns, as the store gives them).
+            if len(cs) >= 8 * len(starts) and cs[0] >= 0 and all(map(le, cs, islice(cs, 1, None))):
                 by_block = _blocks_of_sorted(starts, columns.ids, cs, columns.ends)
             else:
                 by_block = _blocks_of_any(starts, columns.ids, cs, columns.ends)
