@@ -22,10 +22,11 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from itertools import islice
-from operator import le
+from operator import itemgetter, le
 
 from PySide6.QtGui import QColor, QTextCharFormat
 
+from npmdesk.core.coding_index import CodingIndex
 from npmdesk.core.positions import TextPositions
 from npmdesk.ui.highlighter import _DEEPEST, _SHADE, FormatCache, _format
 
@@ -43,7 +44,7 @@ def document_runs(cache: FormatCache, code_ids: Sequence[int], starts: Sequence[
     length = positions.length
     n = len(starts)
     order: Sequence[int] | None = None
-    if n > 1 and not all(map(le, starts[:-1], starts[1:])):
+    if n > 1 and not _sorted(starts):
         order = sorted(range(n), key=starts.__getitem__)
     # 1. Each code's codings joined into the stretches it covers (disjoint, not touching; clipped
     # to the text as they are made, which is the same as clipping each coding first). An empty
@@ -171,3 +172,27 @@ def _finish(done: list[tuple[int, Runs]], block: int, b_start: int, b_end: int, 
     else:
         done.append((block, [(a - b_start, z - b_start, f) for a, z, f in runs]))
     done.extend((b, []) for b in range(block + 1, upto))
+
+
+def window_runs(cache: FormatCache, index: CodingIndex, first: int, last: int) -> dict[int, Runs]:
+    """The runs of blocks first..last (what is on screen) in one pass over the codings the index
+    lists on them, clipped to them: the same runs as `block_runs` gives each, at the cost of one
+    sweep of those codings instead of one per block (a heavy page of five paragraphs: each long
+    coding is listed on two or three of them)."""
+    positions = index.positions
+    lo = positions.block_starts[first]
+    hi = positions.block_span(last)[1]
+    by_block, spans = index.by_block, index.spans
+    ids: set[int] = set()
+    for b in range(first, last + 1):
+        ids.update(by_block.get(b, ()))
+    held = sorted((spans[c] for c in ids), key=itemgetter(2))
+    out: dict[int, Runs] = {}
+    for done in document_runs(cache, [s[1] for s in held], [s[2] if s[2] > lo else lo for s in held],
+                              [s[3] if s[3] < hi else hi for s in held], positions, chunk=1 << 30):
+        out.update((b, runs) for b, runs in done if first <= b <= last)
+    return out
+
+
+def _sorted(values: Sequence[int]) -> bool:
+    return all(map(le, values, islice(values, 1, None)))

@@ -286,6 +286,8 @@ class CodingHighlighter(QSyntaxHighlighter):
         pass is under way (then the block is coloured from its own codings)."""
         return not self._fresh() or self._source is None or block in self._ready
 
+    _page: dict[int, list[tuple[int, int, QTextCharFormat]]] = {}  # while `complete` runs: its page's runs
+
     def has_runs(self, block: int) -> bool:
         """Whether this block's runs are made (by the pass) and still fresh."""
         return block in self._ready and self._fresh()
@@ -317,7 +319,9 @@ class CodingHighlighter(QSyntaxHighlighter):
             self.setFormat(label[0], label[1] - label[0], self._label_format)
         if block in self.pending:
             return
-        runs = self._ready.pop(block, None) if self._ready and self._fresh() else None
+        runs = self._page.get(block) if self._page else None
+        if runs is None and self._ready and self._fresh():
+            runs = self._ready.pop(block, None)
         if runs is None:
             runs = self.cache.block_runs(self.index, block)
         for a, b, fmt in runs:
@@ -332,12 +336,20 @@ class CodingHighlighter(QSyntaxHighlighter):
             else:
                 self.setFormat(a, b - a, fmt)
 
-    def complete(self, blocks) -> None:
-        """Colour these blocks now if they were still waiting."""
+    def complete(self, blocks, page: dict[int, list[tuple[int, int, QTextCharFormat]]] | None = None) -> None:
+        """Colour these blocks now if they were still waiting; `page`: runs just made for some of
+        them from the index as it is (ui/document_runs.window_runs)."""
         todo = self.pending.intersection(blocks)
-        if todo:
-            self.pending -= todo
+        if not todo:
+            return
+        self.pending -= todo
+        outer = self._page  # a repaint within may colour more (TranscriptView._colour_visible)
+        if page:
+            self._page = page
+        try:
             self.rehighlight_blocks(todo)
+        finally:
+            self._page = outer
 
     def rehighlight_blocks(self, blocks) -> None:
         """Colour these blocks again, each stretch of consecutive blocks in one pass of Qt's

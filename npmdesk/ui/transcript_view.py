@@ -17,7 +17,7 @@ from npmdesk.core.paragraphs import Paragraphs
 from npmdesk.core.text_edits import diff_edit, edit_bounds, span_map
 from npmdesk.ui import mime as mimes
 from npmdesk.core.coding_index import CodingIndex, Span, SpanColumns, positions_for
-from npmdesk.ui.document_runs import document_runs
+from npmdesk.ui.document_runs import document_runs, window_runs
 from npmdesk.ui.highlighter import CodingHighlighter, FormatCache
 from npmdesk.core.positions import TextPositions
 from npmdesk.ui.transcript_margin import TranscriptMargin
@@ -586,8 +586,15 @@ class TranscriptView(QPlainTextEdit):
         return out
 
     def _colour_visible(self) -> None:
-        if self.highlighter is not None and self.highlighter.pending:
-            self.highlighter.complete(self.visible_blocks())
+        h = self.highlighter
+        if h is not None and h.pending:
+            visible = self.visible_blocks()
+            todo = [b for b in visible if b in h.pending and not h.has_runs(b)]
+            page = None
+            if len(todo) > 1 and self.index is not None:
+                # The page's runs in one sweep of the codings on it, not one per paragraph.
+                page = window_runs(self.formats, self.index, todo[0], todo[-1])
+            h.complete(visible, page)
 
     def _colour_some(self) -> None:
         """One step of colouring a heavy transcript in the background."""
