@@ -282,8 +282,8 @@ class CodingHighlighter(QSyntaxHighlighter):
         return self._made_for is not None
 
     def runs_ready(self, block: int) -> bool:
-        """Whether colouring this block now costs no sweep of its own: its runs are made, or no
-        pass is under way (then the block is coloured from its own codings)."""
+        """Whether this block can be coloured now without waiting for the pass: its runs are
+        made, or no pass is under way (then it is coloured from its own codings)."""
         return not self._fresh() or self._source is None or block in self._ready
 
     _page: dict[int, list[tuple[int, int, QTextCharFormat]]] = {}  # while `complete` runs: its page's runs
@@ -293,7 +293,7 @@ class CodingHighlighter(QSyntaxHighlighter):
         return block in self._ready and self._fresh()
 
     def advance(self) -> None:
-        """One chunk of the pass (a few ms)."""
+        """One chunk of the pass (about a millisecond)."""
         if not self._fresh() or self._source is None:
             return
         try:
@@ -350,6 +350,8 @@ class CodingHighlighter(QSyntaxHighlighter):
             self.rehighlight_blocks(todo)
         finally:
             self._page = outer
+        if not self.pending:  # all coloured: what the pass made ahead is of no more use
+            self._source, self._ready = None, {}
 
     def rehighlight_blocks(self, blocks) -> None:
         """Colour these blocks again, each stretch of consecutive blocks in one pass of Qt's
