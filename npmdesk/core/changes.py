@@ -22,11 +22,18 @@ class Changes:
     # Of codings_changed, those only moved by a text edit's shift (all later codings by one
     # amount): a view that applies the edit's arithmetic need not read them again.
     shifted: frozenset[int] = _EMPTY
-    texts: frozenset[int] = _EMPTY  # documents whose text changed (an edit, its undo or redo)
+    # documents whose text changed (an edit, its undo or redo), and their length and word count with
+    # it; the document list (names, order, kinds, cases) is the same unless document_list says so
+    texts: frozenset[int] = _EMPTY
     # documents where a turn was added, removed, or began or changed speaker other than by a shift
     turns_moved: frozenset[int] = _EMPTY
-    # Codes whose counts may differ now; None: any code's (e.g. a speaker now speaks for someone).
+    # Codes whose codings were added, removed or changed (their excerpts, and maybe their counts,
+    # differ now); None: any code's (e.g. a speaker now speaks for someone).
     counted_codes: frozenset[int] | None = _EMPTY
+    # Of those, the codes whose counts (codings, documents, participants) may differ: not a code
+    # whose codings only changed span or exemplar flag (an edit growing a coding) while each
+    # spoke for the same participants. None: any code's.
+    recounted: frozenset[int] | None = _EMPTY
     documents: frozenset[int] = _EMPTY  # documents whose codings, turns, speakers or metadata changed
     document_list: bool = False  # a document added, removed, renamed, reordered, re-kinded or re-cased
     memos: bool = False
@@ -39,14 +46,14 @@ class Changes:
 
     @classmethod
     def all(cls) -> Changes:
-        return cls(counted_codes=None, document_list=True, memos=True, cases=True, frameworks=True,
+        return cls(counted_codes=None, recounted=None, document_list=True, memos=True, cases=True, frameworks=True,
                    meta=True, everything=True)
 
     def __or__(self, other: Changes) -> Changes:
         merged: dict[str, Any] = {}
         for f in fields(self):
             a, b = getattr(self, f.name), getattr(other, f.name)
-            if f.name == "counted_codes":
+            if f.name in ("counted_codes", "recounted"):
                 merged[f.name] = None if a is None or b is None else a | b
             elif f.name == "undoable":
                 merged[f.name] = a and b
@@ -58,7 +65,7 @@ class Changes:
 
     def __bool__(self) -> bool:
         return any(getattr(self, f.name) for f in fields(self) if f.name not in ("undoable", "note")) \
-            or self.counted_codes is None
+            or self.counted_codes is None or self.recounted is None
 
     @property
     def codings(self) -> frozenset[int]:
@@ -66,4 +73,5 @@ class Changes:
         return self.codings_added | self.codings_removed | self.codings_changed
 
     def recounts(self) -> bool:
-        return self.counted_codes is None or bool(self.counted_codes)
+        """Whether any code's counts may differ (`recounted`)."""
+        return self.recounted is None or bool(self.recounted)

@@ -98,6 +98,35 @@ def positions_for(text: str) -> TextPositions:
     return p
 
 
+def positions_after_edit(old: TextPositions, text: str, start: int, old_end: int, new_end: int) -> TextPositions:
+    """`positions_for(text)`, where `text` is the text `old` measured with [start, old_end)
+    replaced by what is now [start, new_end): only the replacement is scanned, the line breaks
+    and astral characters on either side are kept (after it, moved by the change in length), so
+    a typed character costs the number of paragraphs, not a scan of the whole transcript."""
+    delta = new_end - old_end
+    was = old.map.astral_positions
+    astral = was[:bisect_left(was, start)] + [m.start() for m in _ASTRAL.finditer(text, start, new_end)] \
+        + [a + delta for a in was[bisect_left(was, old_end):]]
+    umap = Utf16Map.__new__(Utf16Map)
+    umap._astral_cp = astral
+    umap._astral_ends_u16 = [cp + k + 2 for k, cp in enumerate(astral)]
+    umap.length = len(text)
+    umap.length_u16 = len(text) + len(astral)
+    p = TextPositions.__new__(TextPositions)
+    p.map = umap
+    p.length = len(text)
+    starts = old.block_starts
+    # A block starting inside (start, old_end] began after a break the edit replaced.
+    p.block_starts = starts[:bisect_right(starts, start)] \
+        + [m.end() for m in LINE_BREAK.finditer(text, start, new_end)] \
+        + [b + delta for b in starts[bisect_right(starts, old_end):]]
+    if astral:
+        p.block_starts_u16 = [b + bisect_left(astral, b) for b in p.block_starts]
+    else:
+        p.block_starts_u16 = list(p.block_starts)
+    return p
+
+
 def _blocks_of_any(starts: list[int], ids, cs, ends) -> dict[int, list[int]]:
     """The codings on each paragraph (`starts`: the paragraphs' first code points), in the
     columns' order: a walk along the codings, a bisect where one jumps ahead or back."""

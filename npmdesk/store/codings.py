@@ -129,7 +129,7 @@ class CodingsMixin(StoreBase):
             ids, codes, starts, ends = zip(*rows)  # tuples: no copy into lists
 
         def coders() -> list[int]:
-            by_id = dict(self.db.execute("SELECT id, coder_id FROM codings INDEXED BY codings_unique_span "
+            by_id = dict(self.db.execute("SELECT id, coder_id FROM codings INDEXED BY codings_by_document "
                                          f"WHERE {where}", params).fetchall())
             return [by_id.get(i, 0) for i in ids]
         return SpanColumns(ids, codes, starts, ends, coders)

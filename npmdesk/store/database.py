@@ -35,7 +35,7 @@ from npmdesk.store import safe_open, schema_check
 log = logging.getLogger("npmdesk")
 
 APPLICATION_ID = 0x4E504D44  # "NPMD"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
@@ -55,7 +55,7 @@ def _schema_sql(name: str = "schema.sql") -> str:
 
 # Forward migrations: version reached -> SQL run to reach it from the one before. A new project is
 # schema.sql (format 1) plus every migration, so a new file and an upgraded one have the same schema.
-MIGRATIONS: dict[int, str] = {2: _schema_sql("migration_v2.sql")}
+MIGRATIONS: dict[int, str] = {2: _schema_sql("migration_v2.sql"), 3: _schema_sql("migration_v3.sql")}
 
 
 def _connect(path: Path, readonly: bool = False) -> sqlite3.Connection:

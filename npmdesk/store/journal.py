@@ -186,6 +186,7 @@ class Journal:
                      f"op TEXT NOT NULL, {refs_cols}, {olds}, {news})")
         ensure_shifting(conn)
         self._triggers: list[tuple[str, str]] = []
+        self._suspended = False
         self.unsealed: list[Seal] = []  # shifts committed and not yet sealed (see seal())
         for name, cols in self.columns.items():
             heavy = _HEAVY.get(name, ())
@@ -209,17 +210,23 @@ class Journal:
     def suspend(self) -> None:
         """Stop journalling (a bulk step that will not be undoable: a large merge). Dropping the
         temp triggers is part of the transaction, so a rollback brings them back as well."""
+        self._suspended = True
         for name, _sql in self._triggers:
             self.conn.execute(f'DROP TRIGGER IF EXISTS temp."{name}"')
 
     def resume(self) -> None:
-        for _name, sql in self._triggers:
-            self.conn.execute(sql)
+        try:
+            for _name, sql in self._triggers:
+                self.conn.execute(sql)
+        finally:  # if this fails, the write rolls back, which brings them back all the same
+            self._suspended = False
 
     def recording(self, table: str) -> bool:
-        """Whether updates of `table` are journalled now (not inside unjournalled())."""
-        return self.conn.execute("SELECT 1 FROM temp.sqlite_master WHERE type = 'trigger' AND name = ?",
-                                 (f"npmdesk_journal_{table}_u",)).fetchone() is not None
+        """Whether updates of `table` are journalled now (not inside unjournalled()). The triggers
+        are only ever dropped between suspend() and the resume() that unjournalled() always runs
+        after it (a rollback then restores them as they were: present), so a flag says it without
+        reading the temp schema's hundred-odd triggers (three times a keystroke)."""
+        return not self._suspended
 
     def shift(self, table: str, document_id: int, from_start: int, delta: int) -> list[int]:
         """Shift the rows of `table` (codings, turns) of a document starting at or after
@@ -233,6 +240,23 @@ class Journal:
             return
         self.conn.execute(f"INSERT INTO temp.{TABLE}(tbl, op, o0, o1, o2) VALUES (?, 's', ?, ?, ?)",
                           (table, document_id, delta, json.dumps(ids)))
+
+    def write_text(self, document_id: int, old: str, new: str) -> None:
+        """Set a document's text from `old` to `new`, journalled as one text entry (where they
+        differ, and a digest of `new`) written here, rather than by the row trigger, which would
+        copy both whole texts into the journal for take() to compare (a typed character in a
+        150,000-character transcript: 300 kB copied and read back per keystroke)."""
+        recording = self.recording("document_texts")
+        self.conn.execute(f"INSERT INTO temp.{SHIFTING}(tbl, document_id) VALUES ('document_texts', ?)",
+                          (document_id,))  # the row trigger stays quiet
+        try:
+            self.conn.execute("UPDATE main.document_texts SET text = ? WHERE document_id = ?", (new, document_id))
+        finally:
+            self.conn.execute(f"DELETE FROM temp.{SHIFTING}")
+        if recording:
+            e = _text_entry("document_texts", document_id, old, new)
+            self.conn.execute(f"INSERT INTO temp.{TABLE}(tbl, op, o0, o1, o2, o3, o4) VALUES (?, 't', ?, ?, ?, ?, ?)",
+                              (e.table, *e.before))
 
     def seal(self, valid: bool) -> None:
         """Take the digests of the shifts committed since the last seal, from the rows as they are
@@ -280,8 +304,7 @@ class Journal:
             raise UndoConflictError(_conflict(e.table, "another program or window has changed or removed what "
                                                        "this step wrote"))
         text = row[0]
-        self.conn.execute("UPDATE main.document_texts SET text = ? WHERE document_id = ?",
-                          (text[:start] + removed + text[start + len(inserted):], document_id))
+        self.write_text(document_id, text, text[:start] + removed + text[start + len(inserted):])
 
     def _fingerprint(self, parent: str) -> str:
         """SQL for what identifies a parent row beyond its id: its guid, else its natural key (the
@@ -337,6 +360,9 @@ class Journal:
                 seal = seals[k]
                 self.unsealed.append(seal)
                 out.append(Entry(table, op, (r[o0], r[o0 + 1], seal), None))
+                continue
+            if op == "t":  # written by write_text: (document, start, removed, inserted, digest)
+                out.append(Entry(table, op, tuple(r[o0:o0 + 5]), None))
                 continue
             if op == "u" and table == "document_texts":
                 at = self._positions[table]
@@ -468,14 +494,15 @@ class Journal:
     def changes_of(self, entries: tuple[Entry, ...], *, undoable: bool = True) -> Changes:
         """The Changes record that a list of entries amounts to (see core/changes.py)."""
         sets: dict[str, set[int]] = {k: set() for k in (
-            "codes", "codings_added", "codings_removed", "codings_changed", "counted", "documents", "texts",
-            "turns_moved")}
+            "codes", "codings_added", "codings_removed", "codings_changed", "counted", "recounted", "documents",
+            "texts", "turns_moved")}
         shifts: list[tuple[int, list[int]]] = []  # (document, codings) of each codings shift
         text_entries: dict[int, int] = {}  # document -> text updates in the step
         flags: dict[str, bool] = dict(document_list=False, memos=False, cases=False, frameworks=False, meta=False,
                                       everything=False)
         coding_ids: set[int] = set()
-        cased_codings: set[int] = set()
+        coding_codes: dict[int, set[int]] = {}  # coding -> its code(s) before and after
+        case_links: dict[tuple[int, int], int] = {}  # (coding, case) -> links added less removed
         col = self._column_index
         for e in entries:
             t = e.table
@@ -492,22 +519,34 @@ class Journal:
                 cid = rows[0][col(t, "id")]
                 coding_ids.add(cid)
                 sets[{"i": "codings_added", "d": "codings_removed", "u": "codings_changed"}[e.op]].add(cid)
+                codes_of = {r[col(t, "code_id")] for r in rows}
+                coding_codes.setdefault(cid, set()).update(codes_of)
+                sets["counted"].update(codes_of)
+                if e.op != "u" or len(codes_of) > 1 or len({r[col(t, "document_id")] for r in rows}) > 1:
+                    sets["recounted"].update(codes_of)  # a count changes; a new span alone changes none
                 for r in rows:
-                    sets["counted"].add(r[col(t, "code_id")])
                     sets["documents"].add(r[col(t, "document_id")])
-            elif t == "coding_cases":
-                cased_codings.add(rows[0][col(t, "coding_id")])
+            elif t == "coding_cases":  # net of a link taken away and put back (a span rewritten)
+                for link, sign in ((e.old, -1), (e.new, 1)):
+                    if link is not None:
+                        pair = (link[col(t, "coding_id")], link[col(t, "case_id")])
+                        case_links[pair] = case_links.get(pair, 0) + sign
             elif t == "codes":
                 for r in rows:
                     sets["codes"].add(r[col(t, "id")])
                     sets["counted"].add(r[col(t, "id")])
+                    sets["recounted"].add(r[col(t, "id")])
             elif t in ("documents", "document_texts"):
-                flags["document_list"] = True
                 key = "id" if t == "documents" else "document_id"
                 sets["documents"].update(r[col(t, key)] for r in rows)
                 if t == "document_texts":
                     sets["texts"].update(r[col(t, key)] for r in rows)
                     text_entries[rows[0][col(t, key)]] = text_entries.get(rows[0][col(t, key)], 0) + 1
+                # An edit's new length and word count come with `texts`; the list itself (names,
+                # order, kinds, cases) is the same.
+                if e.op in ("i", "d") or t == "documents" and e.op == "u" and any(
+                        e.before[k] != e.after[k] for k in range(len(e.before)) if k not in self._sized(t)):
+                    flags["document_list"] = True
             elif t == "document_versions":  # an edit's version row: that document changed
                 sets["documents"].update(r[col(t, "document_id")] for r in rows)
             elif t == "media":
@@ -529,9 +568,13 @@ class Journal:
                 flags["meta"] = True
             else:
                 flags["everything"] = True
+        cased_codings = {coding for (coding, _case), n in case_links.items() if n}
         counted: frozenset[int] | None = frozenset(sets["counted"])
+        recounted: frozenset[int] | None = None
         if cased_codings - coding_ids:
             counted = None  # who a coding speaks for changed: participant counts of any code
+        else:  # a coding now speaking for other participants: its code's participant count
+            recounted = frozenset(sets["recounted"].union(*(coding_codes[c] for c in cased_codings)))
         codings_added = sets["codings_added"] - sets["codings_removed"]
         codings_removed = sets["codings_removed"] - sets["codings_added"]
         changed = sets["codings_changed"] | (sets["codings_added"] & sets["codings_removed"])
@@ -545,9 +588,14 @@ class Journal:
                                          for cid in ids) - coding_ids - codings_removed,
                        turns_moved=frozenset(sets["turns_moved"]),
                        texts=frozenset(sets["texts"]),
-                       counted_codes=counted, documents=frozenset(sets["documents"]), undoable=undoable,
+                       counted_codes=counted, recounted=recounted, documents=frozenset(sets["documents"]),
+                       undoable=undoable,
                        document_list=flags["document_list"], memos=flags["memos"], cases=flags["cases"],
                        frameworks=flags["frameworks"], meta=flags["meta"], everything=flags["everything"])
+
+    def _sized(self, table: str) -> tuple[int, ...]:
+        """The columns of `documents` a text edit rewrites with the text (length, words)."""
+        return (self._column_index(table, "length"), self._column_index(table, "words"))
 
     def _column_index(self, table: str, column: str) -> int:
         return self._positions[table][column]

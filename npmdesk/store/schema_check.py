@@ -35,6 +35,8 @@ ACCEPTED_VARIANTS: dict[int, dict[str, tuple[str, ...]]] = {
     },
 }
 ACCEPTED_VARIANTS[2] = ACCEPTED_VARIANTS[1]  # the migration to 2 keeps a format-1 file's early indexes
+# The migration to 3 makes codings_by_document anew; the other two early indexes stay as they were.
+ACCEPTED_VARIANTS[3] = {k: v for k, v in ACCEPTED_VARIANTS[2].items() if k != "codings_by_document"}
 
 
 @dataclass(frozen=True)

@@ -122,7 +122,11 @@ class TextEditsMixin(StoreBase):
                                 (doc_id,)).fetchone()[0] or 1
             return EditResult(doc_id, frozenset(), (), 0, version, text_sha256(old))
         words = c.execute("SELECT words FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        c.execute("UPDATE document_texts SET text = ? WHERE document_id = ?", (new, doc_id))
+        journal: Journal | None = getattr(self, "_journal", None)
+        if journal is not None:
+            journal.write_text(doc_id, old, new)  # one text entry, not both texts copied (journal.py)
+        else:
+            c.execute("UPDATE document_texts SET text = ? WHERE document_id = ?", (new, doc_id))
         c.execute("UPDATE documents SET length = ?, words = ? WHERE id = ?",
                   (len(new), edited_word_count(old, new, mapping, words[0] if words else None), doc_id))
         near: set[int] = set()

@@ -121,6 +121,13 @@ class DocumentModel(QAbstractItemModel):
                 ix = self.createIndex(row, 2)
                 self.dataChanged.emit(ix, ix, [Qt.ItemDataRole.DisplayRole])
 
+    def update_documents(self, documents: Iterable) -> None:
+        """Those documents as read again (an edit changed their words or turns), in their rows."""
+        for d in documents:
+            for row in self.rows_of(d.id):
+                self._rows[row] = d
+                self.dataChanged.emit(self.createIndex(row, 0), self.createIndex(row, len(HEADERS) - 1))
+
     # Lookups ---------------------------------------------------------------------------------------
 
     def index_for(self, doc_id: int, column: int = 0) -> QModelIndex:
@@ -314,6 +321,8 @@ class DocumentList(QTableView):
             if not edit_only:
                 self._pending_shares = set()
                 return
+        elif changes.texts:  # an edit: the edited documents' rows (words, turns), shares as below
+            self.model_.update_documents([d for d in getattr(window, "document_list", ()) if d.id in changes.texts])
         if changes.codings or changes.codes:
             pending = self._pending_shares
             if changes.codes or pending is None:  # a deleted or merged code may touch any document

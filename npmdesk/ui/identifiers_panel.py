@@ -408,7 +408,7 @@ class IdentifiersPanel(QDialog):
         if self.w.project is None:
             self.close()
             return
-        if changes.everything or changes.document_list:
+        if changes.everything or changes.document_list or changes.texts:
             self.scan()
         elif changes.meta or changes.cases:
             self._reload_marks()

@@ -27,6 +27,7 @@ from npmdesk.ui.code_panel import CodePanel
 from npmdesk.ui.commands import DropRedoHistory, Outcome, StoreStep
 from npmdesk.ui.coding import CodingController
 from npmdesk.ui.dialogs import show_error
+from npmdesk.ui.heap_settle import HeapSettler
 from npmdesk.ui.documents_panel import DocumentList
 from npmdesk.ui.errors import message_for
 from npmdesk.ui.excerpts_panel import ExcerptsPanel
@@ -96,6 +97,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         self._build_widgets()
         self.coding = CodingController(self)
         self.quick_codes = QuickCodes(self)  # number keys, pins, the quick-code bar
+        self.heap = HeapSettler(self)  # full garbage collections at quiet moments, not in gestures
         build_menus(self)
         # The start page's buttons are the File menu's own actions (one path, one behaviour).
         self.start_page.newRequested.connect(lambda: self.actions["new"].trigger())
@@ -266,6 +268,7 @@ class MainWindow(ReviewMixin, QMainWindow):
                 self.open_document(docs[0].id)
             if project.read_only_reason:
                 self.statusBar().showMessage(f"Read-only: {project.read_only_reason}", 15000)
+        self.heap.loaded()
         self.projectSwitched.emit()
 
     # Views ----------------------------------------------------------------------------------------
@@ -285,6 +288,8 @@ class MainWindow(ReviewMixin, QMainWindow):
             return
         if changes.everything or changes.document_list or changes.cases:
             self.document_list = p.documents()  # read once per change; the documents dock shows it
+        elif changes.texts:  # an edit: those documents' length, words and turns, the list as it was
+            self.document_list = [p.document(d.id) if d.id in changes.texts else d for d in self.document_list]
         if changes.everything or changes.document_list:
             if self.current_document not in {d.id for d in self.document_list}:
                 self.current_document = None
@@ -295,7 +300,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         elif not changes.everything and self.current_document in changes.texts and self._follow_text_edit(changes):
             pass  # an edit of the transcript on show (or its undo): followed in place
         elif changes.everything or self.current_document in changes.documents and (
-                changes.document_list or len(changes.codings) > 200):
+                changes.document_list or self.current_document in changes.texts or len(changes.codings) > 200):
             self._load_document(self.current_document, keep_scroll=True)
         elif changes.codes:
             self.transcript.set_codes(list(self.catalog.codes.values()))
@@ -355,6 +360,7 @@ class MainWindow(ReviewMixin, QMainWindow):
                              p.codes())
         if keep_scroll and same:
             self.transcript.verticalScrollBar().setValue(scroll)
+        self.heap.loaded()
 
     def jump_to(self, doc_id: int, start: int, end: int) -> None:
         if self.project is None:
@@ -470,6 +476,7 @@ class MainWindow(ReviewMixin, QMainWindow):
             # there to be undone around it.
             self.cannot_undo("A change made outside the undo history")
         self.projectChanged.emit(step.changes)
+        self.heap.worked()
         if any(e.op == "s" for e in step.entries):  # an edit's shifts: sealed once it is on screen
             QTimer.singleShot(0, self._seal_pending)
 
@@ -582,6 +589,7 @@ class MainWindow(ReviewMixin, QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802
         self.memos.save()
         self.save_layout()
+        self.heap.release()
         if self.project is not None:
             self.project.listeners.clear()
             self.project.close()

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip
 from npmdesk.core.paragraphs import Paragraphs
 from npmdesk.core.text_edits import diff_edit, edit_bounds, span_map
 from npmdesk.ui import mime as mimes
-from npmdesk.core.coding_index import CodingIndex, Span, SpanColumns, positions_for
+from npmdesk.core.coding_index import CodingIndex, Span, SpanColumns, positions_after_edit, positions_for
 from npmdesk.ui.document_runs import document_runs, window_runs
 from npmdesk.ui.highlighter import CodingHighlighter, FormatCache
 from npmdesk.core.positions import TextPositions
@@ -39,6 +39,10 @@ def _paragraph_numbers(text: str) -> dict[int, int]:
     paragraphs = Paragraphs(text)
     upto = paragraphs.upto
     return {b: upto[b] for b, filled in enumerate(paragraphs.filled) if filled}
+
+
+def _filled(text: str, span: tuple[int, int]) -> bool:
+    return bool(text[span[0]:span[1]].strip())
 
 
 class TranscriptView(QPlainTextEdit):
@@ -243,8 +247,8 @@ class TranscriptView(QPlainTextEdit):
         or None when the blocks came out wrong (reload)."""
         h, index, old = self.highlighter, self.index, self.positions
         assert h is not None and index is not None and old is not None
-        new = positions_for(text)
         new_end = start + len(middle)
+        new = positions_after_edit(old, text, start, old_end, new_end)
         mapping = span_map([marks_edit or (start, old_end, middle)])  # for marks, not codings
         # Qt re-highlights the edited blocks; the store's rule, word joins included.
         index.apply_text_edit(new, start, old_end, new_end, span_map([(start, old_end, middle)], self._text))
@@ -254,6 +258,9 @@ class TranscriptView(QPlainTextEdit):
         h.pending = {renumber(b) for b in h.pending if not b0 <= b <= b1}
         self._lazy_order = [renumber(b) for b in self._lazy_order if not b0 <= b <= b1]
         a_qt, z_qt = old.span_to_qt(start, old_end)
+        # Typing inside a paragraph that keeps (or stays without) text numbers no paragraph anew.
+        numbers_change = b0 != b1 or nb1 != b1 or _filled(self._text, old.block_span(b0)) != _filled(
+            text, new.block_span(b0))
         self.positions = new
         self._text = text
         # The highlighter colours the edited paragraphs as Qt re-lays them out: the index,
@@ -265,7 +272,8 @@ class TranscriptView(QPlainTextEdit):
         cur.insertText(middle)
         if self.document().blockCount() != new.block_count:
             return None
-        self.paragraph_numbers = _paragraph_numbers(text)
+        if numbers_change:
+            self.paragraph_numbers = _paragraph_numbers(text)
         self._search_marks = [m for m in (mapping.span(a, z) for a, z in self._search_marks) if m]
         if self.located is not None:
             self.located = mapping.span(*self.located)

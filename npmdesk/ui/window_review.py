@@ -106,10 +106,10 @@ class ReviewMixin:
             return
         if mode[0] == "search":
             # Hits depend on the texts, names and speakers, not on codings.
-            if not (changes.everything or changes.document_list or changes.cases):
+            if not (changes.everything or changes.document_list or changes.texts or changes.cases):
                 return
         elif not (changes.everything or changes.codes or changes.memos or changes.counted_codes is None
-                  or changes.document_list or changes.cases or self._touches_shown(changes)):
+                  or changes.document_list or changes.texts or changes.cases or self._touches_shown(changes)):
             return
         self._excerpts_pending = changes if self._excerpts_pending is None else self._excerpts_pending | changes
         self.excerpts.mark_updating()
@@ -135,8 +135,8 @@ class ReviewMixin:
         if changes is None or mode is None or self.project is None or mode[0] == "search":
             self._refresh_excerpts()
             return
-        if changes.everything or changes.codes or changes.memos or changes.document_list or changes.cases \
-                or changes.counted_codes is None:
+        if changes.everything or changes.codes or changes.memos or changes.document_list or changes.texts \
+                or changes.cases or changes.counted_codes is None:
             self._refresh_excerpts(keep_loaded=True)
             return
         flt = self._excerpts_filter()

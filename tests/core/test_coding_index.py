@@ -235,3 +235,29 @@ def test_codings_per_code_are_kept_by_every_change_and_the_version_moves_with_th
     # Removing everything leaves no code.
     index.apply_delta(removed=list(index.spans))
     assert index.code_count() == 0 and index.code_counts() == {}
+
+
+def test_positions_after_an_edit_are_those_of_the_edited_text_measured_afresh():
+    """The viewer measures an edited text incrementally (only the replacement is scanned): for
+    random edits with line breaks, paragraph separators, emoji and combining marks at and around
+    the edges, the result equals a fresh measurement, block by block and astral by astral."""
+    import random
+
+    from npmdesk.core.coding_index import positions_after_edit, positions_for
+
+    rng = random.Random(5)
+    alphabet = ["a", "b", " ", "\n", "\u2029", "😀", "é", "e\u0301", "𝄞", "\n\n"]
+    text = "".join(rng.choice(alphabet) for _ in range(300))
+    positions = positions_for(text)
+    for _ in range(2000):
+        start = rng.randrange(0, len(text) + 1)
+        end = min(len(text), start + rng.choice([0, 0, 1, 2, 5, 30]))
+        middle = "".join(rng.choice(alphabet) for _ in range(rng.choice([0, 1, 1, 2, 6])))
+        new_text = text[:start] + middle + text[end:]
+        got = positions_after_edit(positions, new_text, start, end, start + len(middle))
+        want = positions_for(new_text)
+        assert (got.block_starts, got.block_starts_u16, got.length, got.map.astral_positions,
+                got.map._astral_ends_u16, got.map.length_u16) == (
+            want.block_starts, want.block_starts_u16, want.length, want.map.astral_positions,
+            want.map._astral_ends_u16, want.map.length_u16), (start, end, middle)
+        text, positions = new_text, got

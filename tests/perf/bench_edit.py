@@ -94,6 +94,7 @@ def main() -> int:
     app.processEvents()
     window.open_document(doc)
     app.processEvents()
+    window.heap.settle()  # the quiet moment after opening, before a user types (ui/heap_settle.py)
     editor = window.transcript_edit
     editor.set_editing(True)
     view = window.transcript
@@ -125,7 +126,7 @@ def main() -> int:
     print(line("window undo of an edit (store + viewer in place + repaint)", undone))
     print(f"undo journal of one typed character: {len(last.entries)} entries ({shifts} of them shifts, one per "
           f"table), {len(last.changes.codings_changed)} codings moved, {len(last.changes.counted_codes or ())} codes "
-          "to recount")
+          f"whose codings changed, {len(last.changes.recounted or ())} to recount")
     # What a burst of typing keeps for undo (one merged step): a few bytes per character typed,
     # not the transcript's text twice per keystroke.
     import tracemalloc

@@ -223,6 +223,7 @@ class Gestures:
         if self.w.current_document != self.doc:
             self.w.open_document(self.doc)
         self.settle()
+        self.w.heap.settle()  # the quiet moment after opening, before a user codes (ui/heap_settle.py)
         self.text = self.p.document_text(self.doc)
         size = self.app.primaryScreen().size()
         margin = getattr(self.view, "margin", None)

@@ -89,6 +89,33 @@ def test_changes_say_what_a_step_touched(project):
     assert merged.codes == {1} and merged.counted_codes is None and merged.memos
 
 
+def test_only_a_step_that_can_change_a_count_asks_for_a_recount(project):
+    """`recounted` names the codes whose counts may differ; a new span alone changes none, so a
+    typed letter inside a coding asks the code tree for nothing while the excerpt lists still
+    hear of the code (`counted_codes`)."""
+    code = project.code_id
+    _, step = project.perform(lambda: project.edit_text(project.doc, [(50, 50, "x")]))
+    assert step.changes.counted_codes == {code} and step.changes.recounted == set()
+    assert not step.changes.recounts()
+    # The document's text, length and words changed, not the list of documents.
+    assert step.changes.texts == {project.doc} and not step.changes.document_list
+    _, rekinded = project.perform(lambda: project.set_document_kind(project.doc, "focus-group"))
+    assert rekinded.changes.document_list and not rekinded.changes.texts
+    coding = project.codings_in_document(project.doc)[0].id
+    _, step = project.perform(lambda: project.change_coding_span(coding, 44, 60))
+    assert step.changes.recounted == set()
+    # Reaching into a turn of another participant: that code's participant count may differ.
+    project.link_speaker(project.doc, "Interviewer", project.add_case("Dr Interviewer"))
+    _, step = project.perform(lambda: project.change_coding_span(coding, 20, 60))
+    assert step.changes.recounted == {code} and step.changes.recounts()
+    _, step = project.perform(lambda: project.edit_text(project.doc, [(15, 65, "")]))  # the coding's words go
+    assert step.changes.codings_removed == {coding} and step.changes.recounted == {code}
+    _, step = project.perform(lambda: project.apply_coding(project.doc, project.theme_id, 0, 5))
+    assert step.changes.recounted == {project.theme_id}
+    merged = Changes(recounted=frozenset({1})) | Changes(recounted=None)
+    assert merged.recounted is None and merged.recounts()
+
+
 def test_undo_of_a_merge_keeps_a_coding_another_program_added_meanwhile(project):
     target = project.add_code("Mentors")
     _, step = project.perform(lambda: project.merge_codes(project.code_id, target))

@@ -4,17 +4,17 @@ import sqlite3
 
 import pytest
 
-from npmdesk.core.errors import ProjectOpenError
+from npmdesk.core.errors import AlreadyDoneError, ProjectOpenError
 from npmdesk.paths import backups_dir
 from npmdesk.store import Project, database, schema_check
 
 CURRENT = database.SCHEMA_VERSION
 
 
-def make_format_1(path, monkeypatch, with_study=True):
-    """A project exactly as npmdesk 0.1 (format 1) wrote it."""
+def make_format_1(path, monkeypatch, with_study=True, version=1):
+    """A project exactly as npmdesk 0.1 (format 1), or a later build (`version`), wrote it."""
     with monkeypatch.context() as m:
-        m.setattr(database, "SCHEMA_VERSION", 1)
+        m.setattr(database, "SCHEMA_VERSION", version)
         with Project.create(path, "Ana") as p:
             if with_study:
                 doc = p.add_document("Interview 1", "Interviewer: Why?\nNPM-1: Because budget cuts hurt.\n")
@@ -89,3 +89,30 @@ def test_a_format_1_project_is_read_without_being_upgraded(tmp_path, monkeypatch
     conn = sqlite3.connect(old)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
     conn.close()
+
+
+def test_a_format_2_project_gets_one_unique_index_by_document_that_still_refuses_a_repeated_span(
+        tmp_path, monkeypatch):
+    old = make_format_1(tmp_path / "old.npmdesk", monkeypatch, version=2)
+    conn = sqlite3.connect(old)
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    conn.close()
+    assert "codings_unique_span" in names
+    with Project.open(old, "Ana") as p:
+        assert p.schema_version == CURRENT
+        indexes = {r[0]: r[1] for r in p.db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                                    "AND tbl_name = 'codings'")}
+        assert "codings_unique_span" not in indexes
+        assert indexes["codings_by_document"].startswith("CREATE UNIQUE INDEX")
+        doc, code = p.documents()[0].id, p.codes()[0].id
+        with pytest.raises(Exception, match="UNIQUE"):
+            p.db.execute("INSERT INTO codings(document_id, code_id, start, end, coder_id, created, guid) "
+                         "SELECT document_id, code_id, start, end, coder_id, created, 'x' FROM codings")
+        with pytest.raises(AlreadyDoneError):  # the same span again through the store: refused
+            p.apply_coding(doc, code, 33, 44)
+        assert p.counts()["codings"] == 1
+        p.edit_text(doc, [(0, 0, "A ")])  # and an edit still shifts it
+        assert [e.text for e in p.excerpts()] == ["budget cuts"]
+        upgraded = schema_check.read_schema(p.db.conn)
+    with Project.create(tmp_path / "new.npmdesk", "Ana") as fresh:
+        assert schema_check.read_schema(fresh.db.conn) == upgraded

@@ -200,3 +200,26 @@ def test_a_letter_typed_after_a_search_mark_that_ends_in_it_leaves_the_mark_as_i
     assert view._search_marks == [(7, 13)]
     assert view.located == (7, 13)
     w.close()
+
+
+def test_paragraph_numbers_follow_typing_into_and_out_of_a_blank_line(qtbot, tmp_path, messages):
+    """Typing inside a paragraph keeps the numbering; a letter typed on a blank line makes it a
+    paragraph (every later number moves) and deleting it again undoes that, as a fresh load shows."""
+    from npmdesk.store import Project
+
+    path = tmp_path / "blank.npmdesk"
+    text = "A: one\n\nB: two\n\nA: three\n"
+    p = Project.create(path, "Ana")
+    doc = p.add_document("blank", text)
+    p.close()
+    w = _open(qtbot, path, doc)
+    view = w.transcript
+    for at, old_end, middle in ((4, 4, "x"), (8, 8, "y"), (8, 9, ""), (20, 20, "z")):
+        w.transcript_edit.replace(at, old_end, middle, label="type")
+        shown = dict(view.paragraph_numbers)
+        view.clear_document()
+        w.open_document(doc)
+        assert shown == view.paragraph_numbers, (at, middle)
+    assert view.paragraph_numbers == {0: 1, 2: 2, 4: 3}
+    assert not messages
+    w.close()

@@ -253,3 +253,23 @@ def test_relabelling_a_speaker_as_another_asks_before_joining_them(window, qtbot
     assert {s.name for s in reopen().speakers(doc)} == {"Interviewer"}
     window.actions["undo"].trigger()
     assert reopen().document_text(doc) == INTERVIEW_1
+
+
+def test_an_edit_updates_its_documents_row_without_reloading_the_list(window, qtbot):
+    """A typed word changes the document's length and word count, not the list: the documents
+    dock keeps its rows (no model reset per keystroke) and shows the new word count."""
+    doc = _open_first(window, qtbot)
+    docs = window.documents
+    row = docs.model_.index_for(doc)
+    words = window.project.document(doc).words
+    assert f"{words} words" in docs.model_.data(row, Qt.ItemDataRole.ToolTipRole)
+    resets = []
+    docs.model_.modelReset.connect(lambda: resets.append(1))
+    window.actions["edit_text"].trigger()
+    _put_cursor(window.transcript, "My mentee asked", after=False)
+    qtbot.keyClicks(window.transcript, "Two new ")
+    assert window.project.document(doc).words == words + 2
+    assert f"{words + 2} words" in docs.model_.data(docs.model_.index_for(doc), Qt.ItemDataRole.ToolTipRole)
+    assert resets == [], "the list was not reloaded for a text edit"
+    window.actions["undo"].trigger()
+    assert f"{words} words" in docs.model_.data(docs.model_.index_for(doc), Qt.ItemDataRole.ToolTipRole)
