@@ -281,10 +281,9 @@ class CodingHighlighter(QSyntaxHighlighter):
             self._source, self._ready, self._made_for = None, {}, None
         return self._made_for is not None
 
-    def runs_ready(self, block: int) -> bool:
-        """Whether this block can be coloured now without waiting for the pass: its runs are
-        made, or no pass is under way (then it is coloured from its own codings)."""
-        return not self._fresh() or self._source is None or block in self._ready
+    def making(self) -> bool:
+        """Whether a pass is under way (and what it makes still fresh)."""
+        return self._fresh() and self._source is not None
 
     _page: dict[int, list[tuple[int, int, QTextCharFormat]]] = {}  # while `complete` runs: its page's runs
 
@@ -336,9 +335,11 @@ class CodingHighlighter(QSyntaxHighlighter):
             else:
                 self.setFormat(a, b - a, fmt)
 
-    def complete(self, blocks, page: dict[int, list[tuple[int, int, QTextCharFormat]]] | None = None) -> None:
+    def complete(self, blocks, page: dict[int, list[tuple[int, int, QTextCharFormat]]] | None = None,
+                 unseen: bool = False) -> None:
         """Colour these blocks now if they were still waiting; `page`: runs just made for some of
-        them from the index as it is (ui/document_runs.window_runs)."""
+        them from the index as it is (ui/document_runs.window_runs); `unseen`: none of them is on
+        screen (see rehighlight_blocks)."""
         todo = self.pending.intersection(blocks)
         if not todo:
             return
@@ -347,28 +348,40 @@ class CodingHighlighter(QSyntaxHighlighter):
         if page:
             self._page = page
         try:
-            self.rehighlight_blocks(todo)
+            self.rehighlight_blocks(todo, unseen)
         finally:
             self._page = outer
         if not self.pending:  # all coloured: what the pass made ahead is of no more use
             self._source, self._ready = None, {}
 
-    def rehighlight_blocks(self, blocks) -> None:
+    def rehighlight_blocks(self, blocks, unseen: bool = False) -> None:
         """Colour these blocks again, each stretch of consecutive blocks in one pass of Qt's
         highlighter: Qt takes one change of the document's formats per stretch (its layout
         dropped and the view updated once) instead of one per block, about a quarter of the cost
-        for 330 heavy paragraphs."""
+        for 330 heavy paragraphs.
+
+        `unseen`: none of the blocks is on screen. Qt's plain-text layout answers a change of
+        several blocks' formats by asking to repaint the whole view (2-3 ms with a heavy page on
+        screen), though nothing on it changed; for such a stretch that request is not sent (the
+        layout's signals are held while Qt colours it: its blocks' sizes stay, so no other
+        signal is due)."""
         doc = self.document()
         count = doc.blockCount()
+        layout = doc.documentLayout()
         for first, last in _stretches(sorted(blocks)):
             block = doc.findBlockByNumber(first)
             if not block.isValid():
                 continue
             self._batch_last = min(last, count - 1)
+            hold = unseen and self._batch_last > first  # one block alone is laid out again: not held
+            if hold:
+                layout.blockSignals(True)
             try:
                 self.rehighlightBlock(block)
             finally:
                 self._batch_last = -1
+                if hold:
+                    layout.blockSignals(False)
 
     _batch_last = -1  # while rehighlight_blocks runs: the last block of the stretch Qt is colouring
 

@@ -613,20 +613,23 @@ class TranscriptView(QPlainTextEdit):
         # The pending blocks are taken in their order (sorted once per load), for at most
         # LAZY_BUDGET seconds a step, and a gesture that comes meanwhile waits for one step. Their
         # runs come from one pass over the whole document (ui/document_runs.py), made a chunk at
-        # a time as the next block needs them; blocks whose runs are made are coloured in
-        # stretches, one pass of Qt each. Without that pass (stale after a change of codings,
-        # text or colours) a block is coloured from its own codings, a few ms when heavy.
+        # a time (a few steps at 50,000 codings); then the blocks are coloured in stretches, one
+        # pass of Qt each, without a repaint for those off screen. Without that pass (stale after
+        # a change of codings, text or colours) a block is coloured from its own codings, a few
+        # ms when heavy.
         deadline = time.perf_counter() + LAZY_BUDGET
         done = 0
         self._background = True  # colours only: the margin (numbers, stripes) stays as it is
         try:
             order, pending = self._lazy_order, h.pending
+            shown = self.visible_blocks()
+            top, bottom = (shown[0], shown[-1]) if shown else (0, 1 << 62)  # none shown: held never
             while order and done < LAZY_STEP:
                 block = order[-1]
                 if block not in pending:
                     order.pop()
                     continue
-                if not h.runs_ready(block):
+                if h.making():
                     h.advance()  # the next chunk of the one pass that makes every block's runs
                 elif h.has_runs(block):
                     # This block and the ones after it whose runs are made: one pass of Qt.
@@ -634,7 +637,7 @@ class TranscriptView(QPlainTextEdit):
                     while (order and len(batch) < LAZY_BATCH and len(batch) + done < LAZY_STEP
                            and order[-1] == batch[-1] + 1 and order[-1] in pending and h.has_runs(order[-1])):
                         batch.append(order.pop())
-                    h.complete(batch)
+                    h.complete(batch, unseen=batch[-1] < top or batch[0] > bottom)
                     done += len(batch)
                 else:
                     order.pop()

@@ -255,3 +255,41 @@ def test_a_coding_or_an_edit_during_background_colouring_is_shown_right(qtbot, m
     qtbot.waitUntil(lambda: not h.pending, timeout=10000)
     assert view.highlighter is h  # refreshed in place, not reloaded
     assert block_formats(view) == reference(qtbot, monkeypatch, new_text, columns_of(moved), new_turns, codes)
+
+
+def test_colouring_paragraphs_off_screen_repaints_nothing(qtbot, monkeypatch):
+    """Qt's layout asks to repaint the whole page when several paragraphs get their formats; a
+    background step that colours only paragraphs off screen holds that request (nothing shown
+    changed), and what it coloured shows once scrolled to."""
+    from PySide6.QtCore import QEvent, QObject
+
+    text, turns, codes, spans = heavy_inputs(seed=3, paragraphs=300)
+    want = reference(qtbot, monkeypatch, text, columns_of(spans), turns, codes)
+    view = shown(qtbot)
+    view.load(1, text, columns_of(spans), turns, codes)
+    view._lazy_timer.stop()
+    view.viewport().repaint()
+    qtbot.wait(10)
+
+    class Paints(QObject):
+        count = 0
+
+        def eventFilter(self, obj, event):  # noqa: N802 (Qt's name)
+            if event.type() == QEvent.Type.Paint:
+                Paints.count += 1
+            return False
+
+    paints = Paints()
+    view.viewport().installEventFilter(paints)
+    h = view.highlighter
+    before = len(h.pending)
+    while len(h.pending) == before:
+        view._colour_some()  # the pass first, then paragraphs below the page
+    qtbot.wait(10)
+    assert len(h.pending) < before and Paints.count == 0
+    while h.pending:
+        view._colour_some()
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum() // 2)
+    qtbot.wait(10)
+    assert Paints.count > 0  # scrolling repaints
+    assert block_formats(view) == want
