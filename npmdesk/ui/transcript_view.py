@@ -29,6 +29,7 @@ __all__ = ["TranscriptView", "snap_to_words"]
 LAZY_CODINGS = 1500  # above this many codings a transcript is coloured visible-first
 LAZY_STEP = 400  # paragraphs coloured per background step at most
 LAZY_BATCH = 100  # paragraphs with their runs made coloured in one pass of Qt's highlighter (~2 ms)
+PAGE_SWEEP = 200  # codings listed on the page from which one sweep of them beats one per paragraph
 LAZY_BUDGET = 0.008  # seconds of colouring per background step: with the repaint it causes, a step
 # stays within a 16 ms frame, so scrolling and gestures never wait for the colouring
 REFRESH_LIMIT = 20_000  # characters changed above which (and above a quarter of the text) a reload is fresh
@@ -600,8 +601,10 @@ class TranscriptView(QPlainTextEdit):
             todo = [b for b in visible if b in h.pending and not h.has_runs(b)]
             page = None
             if len(todo) > 1 and self.index is not None:
-                # The page's runs in one sweep of the codings on it, not one per paragraph.
-                page = window_runs(self.formats, self.index, todo[0], todo[-1])
+                by_block = self.index.by_block
+                if sum(len(by_block.get(b, ())) for b in todo) >= PAGE_SWEEP:
+                    # The page's runs in one sweep of the codings on it, not one per paragraph.
+                    page = window_runs(self.formats, self.index, todo[0], todo[-1])
             h.complete(visible, page)
 
     def _colour_some(self) -> None:

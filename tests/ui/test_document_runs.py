@@ -213,6 +213,7 @@ def test_background_colouring_looks_as_per_paragraph_colouring(qtbot, monkeypatc
     text, turns, codes, spans = heavy_inputs()
     columns = columns_of(spans)
     want = reference(qtbot, monkeypatch, text, columns, turns, codes)
+    monkeypatch.setattr(transcript_view, "PAGE_SWEEP", 0)  # the page in one sweep however light
     view = shown(qtbot)
     calls = []
     real = view.formats.block_runs
