@@ -12,7 +12,8 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
-from operator import itemgetter
+from itertools import compress, islice, repeat
+from operator import itemgetter, le, lt
 from typing import NamedTuple
 
 from npmdesk.core.gc_pause import gc_paused
@@ -126,6 +127,79 @@ def positions_after_edit(old: TextPositions, text: str, start: int, old_end: int
     return p
 
 
+def _blocks_of_any(starts: list[int], ids, cs, ends) -> dict[int, list[int]]:
+    """The codings on each paragraph (`starts`: the paragraphs' first code points), in the
+    columns' order: a walk along the codings, a bisect where one jumps ahead or back."""
+    n_blocks = len(starts)
+    by_block: dict[int, list[int]] = {}
+    get = by_block.get
+    block, lo, hi = 0, 0, (starts[1] if n_blocks > 1 else 1 << 62)
+    for cid, start, end in zip(ids, cs, ends):
+        if not lo <= start < hi:
+            block = bisect_right(starts, start) - 1
+            lo = starts[block]
+            hi = starts[block + 1] if block + 1 < n_blocks else 1 << 62
+        last = end - 1 if end > start else start
+        if last < hi:
+            held = get(block)
+            if held is None:
+                by_block[block] = [cid]
+            else:
+                held.append(cid)
+            continue
+        for b in range(block, bisect_right(starts, last)):
+            held = get(b)
+            if held is None:
+                by_block[b] = [cid]
+            else:
+                held.append(cid)
+    return by_block
+
+
+def _blocks_of_sorted(starts: list[int], ids, cs, ends) -> dict[int, list[int]]:
+    """`_blocks_of_any` for codings sorted by start (none before 0), in list operations: the
+    codings starting in a paragraph are one slice of the columns (found by bisect), and those of
+    them that reach past it are picked out with `compress`, paragraph after paragraph, until
+    none reaches further. The lists come out in the same order (a paragraph's codings that began
+    before it, in column order, then its own)."""
+    n_blocks = len(starts)
+    n = len(cs)
+    cuts = [bisect_left(cs, b) for b in starts]
+    cuts.append(n)
+    by_block: dict[int, list[int]] = {}
+    get = by_block.get
+    for block in range(n_blocks):
+        i, j = cuts[block], cuts[block + 1]
+        if i == j:
+            continue
+        own = ids[i:j]
+        held = get(block)
+        if held is None:
+            by_block[block] = list(own)
+        else:
+            held.extend(own)
+        if block + 1 == n_blocks:
+            break
+        # A coding's last character is end - 1 (its start when empty): past the paragraph, it
+        # goes on into the next one when end > the next paragraph's start.
+        reach = ends[i:j]
+        b = block + 1
+        flags = list(map(lt, repeat(starts[b]), reach))
+        while any(flags):
+            own = list(compress(own, flags))
+            reach = list(compress(reach, flags))
+            held = get(b)
+            if held is None:
+                by_block[b] = own
+            else:
+                held.extend(own)
+            b += 1
+            if b == n_blocks:
+                break
+            flags = list(map(lt, repeat(starts[b]), reach))
+    return by_block
+
+
 class CodingIndex:
     def __init__(self, positions: TextPositions):
         self.positions = positions
@@ -207,37 +281,22 @@ class CodingIndex:
 
     def fill(self, columns: SpanColumns) -> set[int]:
         """Fill an empty index from a document's codings in document order (SpanColumns): the
-        Span objects are made in C, and each coding's first paragraph is found by walking the
-        paragraphs along with the sorted starts (a bisect only where a coding jumps ahead or,
-        for unsorted input, back). Returns the blocks that have codings."""
+        Span objects are made in C, and a heavily coded document's paragraph lists are cut from
+        the sorted columns (`_blocks_of_sorted`); otherwise (or for unsorted input) each coding's
+        first paragraph is found by walking the paragraphs along with the starts (a bisect where
+        a coding jumps ahead or back). Returns the blocks that have codings."""
         if self.spans:
             return self.update(columns.spans())
         starts = self.positions.block_starts
-        n_blocks = len(starts)
-        by_block: dict[int, list[int]] = {}
-        get = by_block.get
         with gc_paused():
             self.spans = dict(zip(columns.ids, columns.spans()))
-            block, lo, hi = 0, 0, (starts[1] if n_blocks > 1 else 1 << 62)
-            for cid, start, end in zip(columns.ids, columns.starts, columns.ends):
-                if not lo <= start < hi:
-                    block = bisect_right(starts, start) - 1
-                    lo = starts[block]
-                    hi = starts[block + 1] if block + 1 < n_blocks else 1 << 62
-                last = end - 1 if end > start else start
-                if last < hi:
-                    ids = get(block)
-                    if ids is None:
-                        by_block[block] = [cid]
-                    else:
-                        ids.append(cid)
-                    continue
-                for b in range(block, bisect_right(starts, last)):
-                    ids = get(b)
-                    if ids is None:
-                        by_block[b] = [cid]
-                    else:
-                        ids.append(cid)
+            cs = columns.starts
+            # Cutting costs a few list operations per paragraph, the walk some per coding: cut
+            # when paragraphs hold many codings (sorted columns, as the store gives them).
+            if len(cs) >= 8 * len(starts) and cs[0] >= 0 and all(map(le, cs, islice(cs, 1, None))):
+                by_block = _blocks_of_sorted(starts, columns.ids, cs, columns.ends)
+            else:
+                by_block = _blocks_of_any(starts, columns.ids, cs, columns.ends)
         self.by_block = by_block
         self._entries_cache.clear()
         self._code_counts = None

@@ -19,6 +19,7 @@ picked. Every run sets its text colour as well as its background, so the theme's
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Iterator
 
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat
 
@@ -96,6 +97,7 @@ class FormatCache:
         self.rgb: dict[int, tuple[int, int, int]] = {}
         self.formats: dict[tuple[int, ...], QTextCharFormat] = {}
         self._by_colour: dict[tuple[int, int, int, bool], QTextCharFormat] = {}
+        self.generation = 0  # changes with every change of colours (runs made before are stale)
 
     def set_colors(self, colors: dict[int, str]) -> set[int]:
         """Take new code colours; return the codes whose colour changed."""
@@ -106,6 +108,7 @@ class FormatCache:
         changed = {c for c in set(rgb) | set(self.rgb) if rgb.get(c) != self.rgb.get(c)}
         if changed:
             self.formats = {k: f for k, f in self.formats.items() if not changed.intersection(k)}
+            self.generation += 1
         self.rgb = rgb
         return changed
 
@@ -255,8 +258,47 @@ class CodingHighlighter(QSyntaxHighlighter):
         # Blocks whose codings are not coloured yet (a heavy transcript is coloured where it is
         # shown first, then the rest a few paragraphs at a time; see TranscriptView).
         self.pending: set[int] = set()
+        # Runs made for the pending blocks in one pass over the whole document (`prepare`), taken
+        # by highlightBlock while the index and colours are still those they were made from.
+        self._source: Iterator[list[tuple[int, list]]] | None = None
+        self._ready: dict[int, list[tuple[int, int, QTextCharFormat]]] = {}
+        self._made_for: tuple[int, int] | None = None
         self._label_format = QTextCharFormat()
         self._label_format.setFontWeight(QFont.Weight.Bold)
+
+    # Runs made ahead, for the whole document at once (ui/document_runs.py) ---------------------
+
+    def prepare(self, source: Iterator[list[tuple[int, list]]]) -> None:
+        """Colour the pending blocks from `source` (document_runs over the codings the index
+        holds now), pulled a chunk at a time by `advance`. Any change of the index or of the
+        colours makes what it made stale: the rest is then coloured block by block."""
+        self._source = source
+        self._ready = {}
+        self._made_for = (self.index.version, self.cache.generation)
+
+    def _fresh(self) -> bool:
+        if self._made_for is not None and self._made_for != (self.index.version, self.cache.generation):
+            self._source, self._ready, self._made_for = None, {}, None
+        return self._made_for is not None
+
+    def making(self) -> bool:
+        """Whether a pass is under way (and what it makes still fresh)."""
+        return self._fresh() and self._source is not None
+
+    _page: dict[int, list[tuple[int, int, QTextCharFormat]]] = {}  # while `complete` runs: its page's runs
+
+    def has_runs(self, block: int) -> bool:
+        """Whether this block's runs are made (by the pass) and still fresh."""
+        return block in self._ready and self._fresh()
+
+    def advance(self) -> None:
+        """One chunk of the pass (about a millisecond)."""
+        if not self._fresh() or self._source is None:
+            return
+        try:
+            self._ready.update(next(self._source))
+        except StopIteration:
+            self._source = None
 
     @property
     def colors(self) -> dict[int, QColor]:
@@ -267,12 +309,21 @@ class CodingHighlighter(QSyntaxHighlighter):
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt's name)
         block = self.currentBlock().blockNumber()
+        if block < self._batch_last:
+            # One pass of Qt over the whole batch (rehighlight_blocks): a block whose state
+            # changed makes Qt go on to the next one within the same document edit.
+            self.setCurrentBlockState(self.currentBlockState() ^ 1)
         label = self.labels.get(block)
         if label is not None:
             self.setFormat(label[0], label[1] - label[0], self._label_format)
         if block in self.pending:
             return
-        for a, b, fmt in self.cache.block_runs(self.index, block):
+        runs = self._page.get(block) if self._page else None
+        if runs is None and self._ready and self._fresh():
+            runs = self._ready.pop(block, None)
+        if runs is None:
+            runs = self.cache.block_runs(self.index, block)
+        for a, b, fmt in runs:
             if label is not None and a < label[1]:
                 # Keep the label bold where a coding covers it.
                 bold = QTextCharFormat(fmt)
@@ -284,16 +335,63 @@ class CodingHighlighter(QSyntaxHighlighter):
             else:
                 self.setFormat(a, b - a, fmt)
 
-    def complete(self, blocks) -> None:
-        """Colour these blocks now if they were still waiting."""
+    def complete(self, blocks, page: dict[int, list[tuple[int, int, QTextCharFormat]]] | None = None,
+                 unseen: bool = False) -> None:
+        """Colour these blocks now if they were still waiting; `page`: runs just made for some of
+        them from the index as it is (ui/document_runs.window_runs); `unseen`: none of them is on
+        screen (see rehighlight_blocks)."""
         todo = self.pending.intersection(blocks)
-        if todo:
-            self.pending -= todo
-            self.rehighlight_blocks(todo)
+        if not todo:
+            return
+        self.pending -= todo
+        outer = self._page  # a repaint within may colour more (TranscriptView._colour_visible)
+        if page:
+            self._page = page
+        try:
+            self.rehighlight_blocks(todo, unseen)
+        finally:
+            self._page = outer
+        if not self.pending:  # all coloured: what the pass made ahead is of no more use
+            self._source, self._ready = None, {}
 
-    def rehighlight_blocks(self, blocks) -> None:
+    def rehighlight_blocks(self, blocks, unseen: bool = False) -> None:
+        """Colour these blocks again, each stretch of consecutive blocks in one pass of Qt's
+        highlighter: Qt takes one change of the document's formats per stretch (its layout
+        dropped and the view updated once) instead of one per block, about a quarter of the cost
+        for 330 heavy paragraphs.
+
+        `unseen`: none of the blocks is on screen. Qt's plain-text layout answers a change of
+        several blocks' formats by asking to repaint the whole view (2-3 ms with a heavy page on
+        screen), though nothing on it changed; for such a stretch that request is not sent (the
+        layout's signals are held while Qt colours it: its blocks' sizes stay, so no other
+        signal is due)."""
         doc = self.document()
-        for n in sorted(blocks):
-            block = doc.findBlockByNumber(n)
-            if block.isValid():
+        count = doc.blockCount()
+        layout = doc.documentLayout()
+        for first, last in _stretches(sorted(blocks)):
+            block = doc.findBlockByNumber(first)
+            if not block.isValid():
+                continue
+            self._batch_last = min(last, count - 1)
+            hold = unseen and self._batch_last > first  # one block alone is laid out again: not held
+            if hold:
+                layout.blockSignals(True)
+            try:
                 self.rehighlightBlock(block)
+            finally:
+                self._batch_last = -1
+                if hold:
+                    layout.blockSignals(False)
+
+    _batch_last = -1  # while rehighlight_blocks runs: the last block of the stretch Qt is colouring
+
+
+def _stretches(numbers: list[int]) -> list[tuple[int, int]]:
+    """Sorted distinct numbers as (first, last) of each run of consecutive ones."""
+    out: list[tuple[int, int]] = []
+    for n in numbers:
+        if out and out[-1][1] == n - 1:
+            out[-1] = (out[-1][0], n)
+        else:
+            out.append((n, n))
+    return out

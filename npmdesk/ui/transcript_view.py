@@ -17,6 +17,7 @@ from npmdesk.core.paragraphs import Paragraphs
 from npmdesk.core.text_edits import diff_edit, edit_bounds, span_map
 from npmdesk.ui import mime as mimes
 from npmdesk.core.coding_index import CodingIndex, Span, SpanColumns, positions_after_edit, positions_for
+from npmdesk.ui.document_runs import document_runs, window_runs
 from npmdesk.ui.highlighter import CodingHighlighter, FormatCache
 from npmdesk.core.positions import TextPositions
 from npmdesk.ui.transcript_margin import TranscriptMargin
@@ -26,7 +27,9 @@ __all__ = ["TranscriptView", "snap_to_words"]
 
 
 LAZY_CODINGS = 1500  # above this many codings a transcript is coloured visible-first
-LAZY_STEP = 40  # paragraphs coloured per background step at most
+LAZY_STEP = 400  # paragraphs coloured per background step at most
+LAZY_BATCH = 100  # paragraphs with their runs made coloured in one pass of Qt's highlighter (~2 ms)
+PAGE_SWEEP = 200  # codings listed on the page from which one sweep of them beats one per paragraph
 LAZY_BUDGET = 0.008  # seconds of colouring per background step: with the repaint it causes, a step
 # stays within a 16 ms frame, so scrolling and gestures never wait for the colouring
 REFRESH_LIMIT = 20_000  # characters changed above which (and above a quarter of the text) a reload is fresh
@@ -132,7 +135,8 @@ class TranscriptView(QPlainTextEdit):
         self.positions = positions_for(text)
         self._text = text
         self.index = CodingIndex(self.positions)
-        self.index.fill(self._shown(columns))
+        shown = self._shown(columns)
+        self.index.fill(shown)
         self._set_codes(codes)
         self.setPlainText(text)
         self.document().setUndoRedoEnabled(False)  # its text changes only from the store
@@ -146,6 +150,9 @@ class TranscriptView(QPlainTextEdit):
             # A heavy transcript: colour what is on screen now and the rest a few paragraphs per
             # turn of the event loop, so opening costs what is visible, not the whole document.
             self.highlighter.pending = set(range(self.positions.block_count))
+            # Their runs in one pass over the codings in start order, a chunk per background step.
+            self.highlighter.prepare(document_runs(self.formats, shown.code_ids, shown.starts, shown.ends,
+                                                   self.positions))
         # QSyntaxHighlighter would colour on the next event-loop turn; do it now so that what is
         # shown and what is stored never disagree, even for a moment. Each paragraph it colours
         # asks for a repaint; the margin is brought up to date once, below, not per paragraph.
@@ -588,8 +595,17 @@ class TranscriptView(QPlainTextEdit):
         return out
 
     def _colour_visible(self) -> None:
-        if self.highlighter is not None and self.highlighter.pending:
-            self.highlighter.complete(self.visible_blocks())
+        h = self.highlighter
+        if h is not None and h.pending:
+            visible = self.visible_blocks()
+            todo = [b for b in visible if b in h.pending and not h.has_runs(b)]
+            page = None
+            if len(todo) > 1 and self.index is not None:
+                by_block = self.index.by_block
+                if sum(len(by_block.get(b, ())) for b in todo) >= PAGE_SWEEP:
+                    # The page's runs in one sweep of the codings on it, not one per paragraph.
+                    page = window_runs(self.formats, self.index, todo[0], todo[-1])
+            h.complete(visible, page)
 
     def _colour_some(self) -> None:
         """One step of colouring a heavy transcript in the background."""
@@ -597,20 +613,41 @@ class TranscriptView(QPlainTextEdit):
         if h is None or not h.pending:
             self._lazy_timer.stop()
             return
-        # The pending blocks are taken in document order (sorted once per load), for at most
-        # LAZY_BUDGET seconds a step: a heavy paragraph costs a few ms, and a gesture that comes
-        # meanwhile waits for one step, never for 40 heavy paragraphs.
+        # The pending blocks are taken in their order (sorted once per load), for at most
+        # LAZY_BUDGET seconds a step, and a gesture that comes meanwhile waits for one step. Their
+        # runs come from one pass over the whole document (ui/document_runs.py), made a chunk at
+        # a time (a few steps at 50,000 codings); then the blocks are coloured in stretches, one
+        # pass of Qt each, without a repaint for those off screen. Without that pass (stale after
+        # a change of codings, text or colours) a block is coloured from its own codings, a few
+        # ms when heavy.
         deadline = time.perf_counter() + LAZY_BUDGET
         done = 0
         self._background = True  # colours only: the margin (numbers, stripes) stays as it is
         try:
-            while self._lazy_order and done < LAZY_STEP:
-                block = self._lazy_order.pop()
-                if block in h.pending:
-                    h.complete((block,))
+            order, pending = self._lazy_order, h.pending
+            shown = self.visible_blocks()
+            top, bottom = (shown[0], shown[-1]) if shown else (0, 1 << 62)  # none shown: held never
+            while order and done < LAZY_STEP:
+                block = order[-1]
+                if block not in pending:
+                    order.pop()
+                    continue
+                if h.making():
+                    h.advance()  # the next chunk of the one pass that makes every block's runs
+                elif h.has_runs(block):
+                    # This block and the ones after it whose runs are made: one pass of Qt.
+                    batch = [order.pop()]
+                    while (order and len(batch) < LAZY_BATCH and len(batch) + done < LAZY_STEP
+                           and order[-1] == batch[-1] + 1 and order[-1] in pending and h.has_runs(order[-1])):
+                        batch.append(order.pop())
+                    h.complete(batch, unseen=batch[-1] < top or batch[0] > bottom)
+                    done += len(batch)
+                else:
+                    order.pop()
+                    h.complete((block,))  # from its own codings
                     done += 1
-                    if time.perf_counter() >= deadline:
-                        break
+                if time.perf_counter() >= deadline:
+                    break
         finally:
             self._background = False
 

@@ -99,6 +99,26 @@ def test_fill_from_columns_is_a_fresh_build_sorted_or_not():
         _same(filled, built)
 
 
+def test_sorted_columns_are_cut_into_the_same_paragraph_lists_in_the_same_order():
+    """fill's list-operation path for sorted columns (_blocks_of_sorted) lists each paragraph's
+    codings exactly as the walk does, order included: empty codings, line breaks only, codings
+    running past the text, across many paragraphs, empty paragraphs."""
+    from npmdesk.core.coding_index import _blocks_of_any, _blocks_of_sorted, positions_for
+
+    rnd = random.Random(12)
+    for _ in range(400):
+        text = "".join(rnd.choice(("ab ", "😀", "\n", "\n\n", "\u2029", "word ")) for _ in range(rnd.randrange(1, 80)))
+        rows = []
+        for cid in range(rnd.randrange(0, 80)):
+            a = rnd.randrange(0, len(text) + 3)
+            rows.append((a, a + rnd.choice((0, 1, 2, 5, 40, 400)), cid + 1))
+        rows.sort()
+        starts = positions_for(text).block_starts
+        ids, cs, ends = [r[2] for r in rows], [r[0] for r in rows], [r[1] for r in rows]
+        walked, cut = _blocks_of_any(starts, ids, cs, ends), _blocks_of_sorted(starts, ids, cs, ends)
+        assert list(cut.items()) == list(walked.items()), (text, rows)
+
+
 def test_a_text_edit_moves_the_index_as_a_fresh_build_of_the_moved_codings():
     from npmdesk.core.coding_index import positions_for
     from npmdesk.core.text_edits import apply_edits

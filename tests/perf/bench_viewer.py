@@ -8,6 +8,11 @@ transcript with N overlapping codings of 100 codes) and reports median and p95 o
 codings (Project.codings_in_document, and the columns Project.coding_spans), opening it in the
 window until painted and until every paragraph is coloured, the longest background colouring
 step (each must fit a 16 ms frame), and the same open with the columns handed to the viewer.
+Beside them the floor (issue 14): reading its codings (Project.coding_spans) and its text, and
+painting that text plain (a QPlainTextEdit without highlighter, the transcript's font, wrapping and
+text-area size). Budgets: painted under 100 ms (median) and every paragraph coloured under 5x the
+floor (medians). `--growth 10000,20000,50000` adds a table of those medians by number of codings
+with the fitted exponent (log-log least squares). Exit 1 when a budget is missed, unless --no-fail.
 
 Generates a 20,000-word synthetic transcript with 5,000 overlapping codings over 40 codes, then
 reports medians for: opening the document in the window, scrolling one page and painting it,
@@ -85,9 +90,12 @@ def main() -> int:
     ap.add_argument("--codings", type=int, default=5_000)
     ap.add_argument("--repeat", type=int, default=9)
     ap.add_argument("--heavy", type=int, metavar="CODINGS", help="the heavy shape with this many codings")
+    ap.add_argument("--growth", metavar="N,N,...", help="with --heavy: also these sizes, and the fitted exponent")
+    ap.add_argument("--no-fail", action="store_true", help="exit 0 even when a budget is missed")
     args = ap.parse_args()
     if args.heavy:
-        return heavy(args.heavy, args.repeat)
+        sizes = sorted({args.heavy, *(int(n) for n in args.growth.split(","))}) if args.growth else None
+        return heavy(args.heavy, args.repeat, sizes, args.no_fail)
     rng = random.Random(4)
     path = Path(_TMP) / "heavy.npmdesk"
     t = time.perf_counter()
@@ -161,22 +169,76 @@ def main() -> int:
     return 0
 
 
+PAINTED_BUDGET = 0.100  # seconds: a heavy transcript is on screen, its visible page coloured
+COLOURED_FLOOR_RATIO = 5.0  # every paragraph coloured within this many times the floor
+
+
+def _p95(samples: list[float]) -> float:
+    s = sorted(samples)
+    return s[min(len(s) - 1, round(0.95 * (len(s) - 1)))]
+
+
 def _ms(samples: list[float]) -> str:
     s = sorted(samples)
-    p95 = s[min(len(s) - 1, round(0.95 * (len(s) - 1)))]
-    return f"median {statistics.median(s) * 1000:7.1f} ms, p95 {p95 * 1000:7.1f} ms (n={len(s)})"
+    return f"median {statistics.median(s) * 1000:7.1f} ms, p95 {_p95(s) * 1000:7.1f} ms (n={len(s)})"
 
 
-def heavy(codings: int, repeat: int) -> int:
+def _exponent(sizes: list[int], values: list[float]) -> float:
+    """The slope of log(value) against log(size), least squares: 1.0 is linear growth."""
+    import math
+
+    xs, ys = [math.log(n) for n in sizes], [math.log(max(v, 1e-9)) for v in values]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+
+
+def heavy(codings: int, repeat: int, sizes: list[int] | None = None, no_fail: bool = False) -> int:
+    app = QApplication.instance() or QApplication([])
+    out = measure_heavy(app, codings, repeat, full=True)
+    for key, samples in out.items():
+        print(f"{key:<52} {_ms(samples)}")
+    med = {k: statistics.median(v) for k, v in out.items()}
+    painted, coloured = med["window opens it: painted"], med["window opens it: every paragraph coloured"]
+    floor = med["floor: coding_spans + text + plain paint"]
+    ok_painted = painted < PAINTED_BUDGET
+    ok_ratio = coloured < COLOURED_FLOOR_RATIO * floor
+    print(f"painted {painted * 1000:.1f} ms (p95 {_p95(out['window opens it: painted']) * 1000:.1f}) "
+          f"against {PAINTED_BUDGET * 1000:.0f} ms: {'ok' if ok_painted else 'OVER BUDGET'}")
+    print(f"coloured / floor = {coloured * 1000:.1f} / {floor * 1000:.1f} ms = {coloured / floor:.2f}x "
+          f"against {COLOURED_FLOOR_RATIO:.0f}x: {'ok' if ok_ratio else 'OVER BUDGET'}")
+    if sizes:
+        rows = {}
+        for n in sizes:
+            rows[n] = out if n == codings else measure_heavy(app, n, repeat, full=False)
+        keys = ("read its codings: coding_spans (columns)", "floor: coding_spans + text + plain paint",
+                "window opens it: painted", "window opens it: every paragraph coloured")
+        print(f"\ngrowth (medians, ms; load {os.getloadavg()[0]:.1f})")
+        print("| codings | " + " | ".join(k.split(": ", 1)[-1] if k.startswith("window") else k.split(":")[0]
+                                           for k in keys) + " | coloured / floor |")
+        print("|---" * (len(keys) + 2) + "|")
+        for n in sizes:
+            m = {k: statistics.median(rows[n][k]) for k in keys}
+            print(f"| {n:,} | " + " | ".join(f"{m[k] * 1000:.1f}" for k in keys)
+                  + f" | {m[keys[3]] / m[keys[1]]:.2f}x |")
+        if len(sizes) > 1:
+            print("| fitted exponent | " + " | ".join(
+                f"{_exponent(sizes, [statistics.median(rows[n][k]) for n in sizes]):.2f}" for k in keys) + " | |")
+    return 0 if no_fail or (ok_painted and ok_ratio) else 1
+
+
+def measure_heavy(app, codings: int, repeat: int, full: bool) -> dict[str, list[float]]:
+    """Samples (seconds) by measure on the heavy shape with this many codings. `full`: also the
+    reads through codings_in_document and the open with the columns handed to the viewer."""
     import shutil
+
+    from PySide6.QtWidgets import QPlainTextEdit
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import shapes
 
     src, _ = shapes.build("heavy", quiet=False, codings=codings)
-    path = Path(_TMP) / "heavy-shape.npmdesk"
+    path = Path(_TMP) / f"heavy-shape-{codings}.npmdesk"
     shutil.copyfile(src, path)
-    app = QApplication.instance() or QApplication([])
     from npmdesk.ui import MainWindow
 
     window = MainWindow(path, coder=shapes.CODER)
@@ -198,14 +260,39 @@ def heavy(codings: int, repeat: int) -> int:
         out.setdefault(key, []).append(seconds)
 
     spans_reader = getattr(p, "coding_spans", None)
-    for _ in range(repeat):
+    for _ in range(repeat if full else 0):
         t = time.perf_counter()
         p.codings_in_document(doc)
         add("read its codings: codings_in_document", time.perf_counter() - t)
+    for _ in range(repeat):
         if spans_reader is not None:
             t = time.perf_counter()
             spans_reader(doc)
             add("read its codings: coding_spans (columns)", time.perf_counter() - t)
+
+    # The floor: what any viewer must do to show this transcript with its codings known, read the
+    # codings and paint the text, plain (no highlighter, no margin), in a text area of the size and
+    # font the transcript has in the window.
+    plain = QPlainTextEdit()
+    plain.setReadOnly(True)
+    plain.setFont(view.font())
+    plain.setWordWrapMode(view.wordWrapMode())
+    plain.resize(view.viewport().width() + view.frameWidth() * 2 + view.verticalScrollBar().sizeHint().width(),
+                 view.height())
+    plain.show()
+    app.processEvents()
+    plain.resize(plain.width() + view.viewport().width() - plain.viewport().width(), plain.height())
+    app.processEvents()
+    for _ in range(repeat):
+        plain.clear()
+        app.processEvents()
+        t0 = time.perf_counter()
+        (spans_reader or p.codings_in_document)(doc)
+        plain.setPlainText(p.document_text(doc))
+        plain.viewport().repaint()
+        add("floor: coding_spans + text + plain paint", time.perf_counter() - t0)
+    plain.close()
+    app.processEvents()
 
     def colour_all(key, t0):
         steps = []
@@ -224,7 +311,7 @@ def heavy(codings: int, repeat: int) -> int:
         view.viewport().repaint()
         add("window opens it: painted", time.perf_counter() - t0)
         colour_all("window opens it", t0)
-        if spans_reader is not None:
+        if spans_reader is not None and full:
             # What the window's open does, with the columns read for the viewer.
             view.clear_document()
             app.processEvents()
@@ -234,11 +321,11 @@ def heavy(codings: int, repeat: int) -> int:
             add("columns to the viewer: painted", time.perf_counter() - t0)
             colour_all("columns to the viewer", t0)
     print(f"heavy transcript: {len(view.index.spans):,} codings, {view.blockCount()} paragraphs, "
-          f"load {os.getloadavg()[0]:.1f}")
-    for key, samples in out.items():
-        print(f"{key:<52} {_ms(samples)}")
+          f"text area {view.viewport().width()}x{view.viewport().height()}, load {os.getloadavg()[0]:.1f}")
     window.close()
-    return 0
+    window.deleteLater()
+    app.processEvents()
+    return out
 
 
 if __name__ == "__main__":
