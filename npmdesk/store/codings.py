@@ -110,10 +110,11 @@ class CodingsMixin(StoreBase):
 
     def coding_spans(self, doc_id: int, window: tuple[int, int] | None = None) -> SpanColumns:
         """A document's codings as the viewer needs them: id, code, start and end as parallel
-        sequences in document order (start, end, code, id), read from the covering index
-        codings_by_document (no table row is visited) with no object per coding: a heavy
-        transcript's 50,000 in about a quarter of `codings_in_document`'s time. Their coders
-        are read only if asked for (`SpanColumns.coder_ids`: a view hiding a coder's codings).
+        sequences in document order (start, end, code, coder, id: the order of the covering
+        unique index codings_by_document, so no table row is visited and nothing is sorted)
+        with no object per coding: a heavy transcript's 50,000 in about a quarter of
+        `codings_in_document`'s time. Their coders are read only if asked for
+        (`SpanColumns.coder_ids`: a view hiding a coder's codings).
 
         `window=(lo, hi)`: only the codings with end >= lo and start <= hi (what a text edit
         may have moved otherwise than by its shift: TranscriptView.follow_text_edit)."""
@@ -123,7 +124,7 @@ class CodingsMixin(StoreBase):
             where, params = "document_id = ? AND start <= ? AND end >= ?", (doc_id, window[1], window[0])
         with gc_paused():
             rows = self.db.execute(f"SELECT id, code_id, start, end FROM codings WHERE {where} "
-                                   "ORDER BY start, end, code_id, id", params).fetchall()
+                                   "ORDER BY start, end, code_id, coder_id, id", params).fetchall()
             if not rows:
                 return SpanColumns([], [], [], [], [])
             ids, codes, starts, ends = zip(*rows)  # tuples: no copy into lists
