@@ -445,8 +445,10 @@ class RetrievalView(QWidget):
     def on_project_changed(self, changes) -> None:
         if self.w.project is None:
             return
-        if changes.everything or changes.cases or changes.document_list:
-            self.fill_filters()  # blocked signals: the reload below follows
+        if (changes.everything or changes.cases or changes.document_list) and self.isVisible():
+            # blocked signals: the reload below follows. A hidden view fills them when it opens
+            # (open_for), not at every project open (20,000 participants: over half a second).
+            self.fill_filters()
         if self.code_id is None:
             return
         shown_docs = {e.document_id for e in self.excerpts}

@@ -306,3 +306,20 @@ def test_read_as_document_keeps_the_panels_group_and_sub_code_choice(qtbot, wind
     assert view.count.text() == "2 of 4 excerpts"
     assert {e.coding_id for e in view.excerpts} == {
         window.excerpts.view.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole + 3)[0] for i in range(2)}
+
+
+def test_the_filters_are_filled_when_the_view_opens_not_at_every_change_while_hidden(qtbot, window):
+    """A hidden view does not read every participant at each project change (20,000 of them took
+    over half a second of every open); opening it fills its filters with what is there now."""
+    view = window.retrieval
+    assert not view.isVisible()
+    fills = []
+    original = view.fill_filters
+    view.fill_filters = lambda: (fills.append(1), original())
+    window.project.add_case("NPM-99")  # a change of participants while the view is hidden
+    window.reload_all()
+    assert fills == []
+    click_code(qtbot, window, code_id(window, "Seeing the system"))
+    window.actions["read_excerpts"].trigger()
+    qtbot.waitUntil(view.isVisible)
+    assert fills and view.participant.findText("NPM-99") >= 0
