@@ -53,3 +53,20 @@ def test_review_label_deleted_key_by_key_is_like_deleted_at_once(project, doc, t
     project.edit_text(doc, [(start, start + 2, "")])
     assert project.document_text(doc) == TEXT.replace("NPM-2: ", "")
     assert [s for s, _ in _who(project, doc)] == ["Interviewer", "NPM-1", "Interviewer"]
+
+
+def test_review_undo_of_an_edit_that_updates_a_turn_twice(project):
+    """One step relabels the first turn as NPM-1 (its end moves, then its speaker changes) and
+    takes the next turn's label away (joined to it: its end moves again): undo was refused as a
+    change by another program, since the journal put the updates back grouped by column."""
+    text = "Interviewer: a\nNPM-1: b\n"
+    doc = project.add_document("I", text, turns=detect_turns(text))
+    project.link_speaker(doc, "NPM-1", project.add_case("NPM-1"))
+    before = [(t.speaker, t.start, t.end) for t in project.turns(doc)]
+    project.edit_text(doc, [(0, 11, "NPM-1"), (15, 22, "")])
+    assert [(t.speaker, t.start, t.end) for t in project.turns(doc)] == [("NPM-1", 0, 10)]
+    redo = project.revert(project.last_step)
+    assert [(t.speaker, t.start, t.end) for t in project.turns(doc)] == before
+    assert project.document_text(doc) == text
+    project.revert(redo)
+    assert [(t.speaker, t.start, t.end) for t in project.turns(doc)] == [("NPM-1", 0, 10)]
