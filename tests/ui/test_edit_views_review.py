@@ -66,3 +66,29 @@ def test_review_documents_dock_after_edits_matches_a_fresh_window(qtbot, tmp_pat
         assert _docs_dock(w) == _docs_dock(fresh)
         fresh.close()
     w.close()
+
+
+def _viewer(w):
+    h = w.transcript.highlighter
+    return dict(h.labels), dict(w.transcript.paragraph_numbers), w.transcript.toPlainText()
+
+
+def test_review_typed_labels_viewer_matches_a_fresh_window(qtbot, tmp_path):
+    """A label typed (a turn begins), a label taken away (the turn joins the one before), their
+    undo and redo: the viewer's bold labels and numbers are what a fresh window shows."""
+    path, doc = _project(tmp_path)
+    w = open_window(qtbot, path, doc)
+    w.transcript_edit.set_editing(True)
+    she = TEXT.index(" She")
+    w.transcript_edit.replace(she, she + 1, "\nNPM-2: ", label="type")
+    text = w.project.document_text(doc)
+    at = text.index("NPM-2: Harder")
+    w.transcript_edit.replace(at, at + 7, "", label="type")
+    for act in (None, w.undo_stack.undo, w.undo_stack.undo, w.undo_stack.redo, w.undo_stack.redo):
+        if act is not None:
+            act()
+        qtbot.wait(20)
+        fresh = open_window(qtbot, path, doc)
+        assert _viewer(w) == _viewer(fresh)
+        fresh.close()
+    w.close()
