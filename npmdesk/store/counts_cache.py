@@ -47,7 +47,7 @@ from npmdesk.core.model import CodeCounts
 from npmdesk.store.counts_parts import count_parts, state_json
 from npmdesk.store.journal import ensure_shifting
 
-FORMAT = 3
+FORMAT = 4  # 4: shares saved by 3 may be stale after an edit that moved no coding
 # After the first save, later states are written at most this often while coding goes on (a write
 # is 30-60 ms for 20,000 documents), and once more when the project is closed and collected.
 SAVE_EVERY_S = 60.0
@@ -63,6 +63,9 @@ _TRIGGERS = (
     "CREATE TEMP TABLE IF NOT EXISTS npm_shift_log(document_id INTEGER)",
     "CREATE TEMP TRIGGER IF NOT EXISTS npm_shifting_ai AFTER INSERT ON temp.npm_shifting WHEN new.tbl = 'codings' "
     "BEGIN INSERT INTO npm_shift_log VALUES (new.document_id); END",
+    # An edit that moves no coding (typed after the last one) still changes the share's length.
+    "CREATE TEMP TRIGGER IF NOT EXISTS npm_documents_length_au AFTER UPDATE OF length ON main.documents "
+    "WHEN new.length IS NOT old.length BEGIN INSERT INTO npm_shift_log VALUES (new.id); END",
     "CREATE TEMP TRIGGER IF NOT EXISTS npm_codings_ai AFTER INSERT ON main.codings BEGIN "
     " INSERT INTO npm_span_log VALUES (new.code_id, new.document_id, new.start, new.end, 1); END",
     # Before the row goes (and its coding_cases rows with it), while its participants can be read.

@@ -438,7 +438,7 @@ class Journal:
                 # SET only what the update changed, so untouched indexes are not rewritten; rows
                 # that changed the same columns go together.
                 done = 0
-                for changed, rows in _by_changed_columns(run).items():
+                for changed, rows in _by_changed_columns(run):
                     sets = ", ".join(f'"{cols[k]}" = ?' for k in changed)
                     done += self.conn.executemany(
                         f'UPDATE main."{table}" SET {sets} WHERE {where}',
@@ -644,12 +644,18 @@ def shift_rows(conn: sqlite3.Connection, table: str, document_id: int, where: st
         conn.execute(f"DELETE FROM temp.{SHIFTING}")
 
 
-def _by_changed_columns(run: list[Entry]) -> dict[tuple[int, ...], list[Entry]]:
-    groups: dict[tuple[int, ...], list[Entry]] = {}
+def _by_changed_columns(run: list[Entry]) -> list[tuple[tuple[int, ...], list[Entry]]]:
+    """Consecutive entries that changed the same columns, in order: a row updated twice in one
+    step (an edit moves a turn's end, then gives it another speaker) is put back in reverse order,
+    each update matching the row as the one after it left it."""
+    groups: list[tuple[tuple[int, ...], list[Entry]]] = []
     for e in run:
         changed = tuple(k for k, (a, b) in enumerate(zip(e.before, e.after)) if a is not b and a != b
-                        or type(a) is not type(b))
-        groups.setdefault(changed or tuple(range(len(e.before))), []).append(e)
+                        or type(a) is not type(b)) or tuple(range(len(e.before)))
+        if groups and groups[-1][0] == changed:
+            groups[-1][1].append(e)
+        else:
+            groups.append((changed, [e]))
     return groups
 
 

@@ -281,7 +281,7 @@ def _labelled_turns(c: sqlite3.Connection, doc_id: int, old: str, mapping: SpanM
     return {tid for tid, start, name in c.execute(
         "SELECT t.id, t.start, s.name FROM turns t JOIN speakers s ON s.id = t.speaker_id "
         "WHERE t.document_id = ? AND t.start >= ? AND t.start <= ?", (doc_id, lo, mapping.ends[-1]))
-        if labelled(old, start, name)}
+        if labelled(old, start, name) or is_line_start(old, start) and looks_labelled(old, start)}
 
 
 def _turns_follow_labels(c: sqlite3.Connection, doc_id: int, new: str, mapping: SpanMap, labelled_before: set[int],
@@ -301,6 +301,13 @@ def _turns_follow_labels(c: sqlite3.Connection, doc_id: int, new: str, mapping: 
     turns = c.execute("SELECT t.id, t.start, t.end, s.name FROM turns t LEFT JOIN speakers s ON s.id = t.speaker_id "
                       "WHERE t.document_id = ? AND t.end >= ? AND t.start <= ? ORDER BY t.start, t.id",
                       (doc_id, lo, hi)).fetchall()
+    # The turn before the edited lines (an imported turn ends before its line break, outside them):
+    # the one a turn losing its label joins.
+    prev = c.execute("SELECT t.id, t.start, t.end, s.name FROM turns t LEFT JOIN speakers s ON s.id = t.speaker_id "
+                     "WHERE t.document_id = ? AND t.end < ? ORDER BY t.start DESC, t.id DESC LIMIT 1",
+                     (doc_id, lo)).fetchone()
+    if prev is not None:
+        turns.insert(0, prev)
     ends = {tid: end for tid, _start, end, _name in turns}
     changed: list[tuple[int, int]] = []
     joined = 0
@@ -311,6 +318,7 @@ def _turns_follow_labels(c: sqlite3.Connection, doc_id: int, new: str, mapping: 
         other = label_at(new, start, speakers) if at_line else None
         if other is not None:  # the label now names another speaker of the transcript
             c.execute("UPDATE turns SET speaker_id = ? WHERE id = ?", (speakers[other], tid))
+            turns[k] = (tid, start, end, other)
         elif at_line and looks_labelled(new, start):
             continue  # a label being retyped (as a name the transcript does not have yet)
         else:  # no label: the passage goes on the turn before it
@@ -322,10 +330,16 @@ def _turns_follow_labels(c: sqlite3.Connection, doc_id: int, new: str, mapping: 
             del ends[tid]
             joined += 1
         changed.append((start, end))
-    starting = {start for tid, start, _end, _name in turns if tid in ends}
+    starting = {start: (tid, name) for tid, start, _end, name in turns if tid in ends}
     for at in line_starts(new, lo, hi):
         name = label_at(new, at, speakers)
-        if name is None or at in starting:
+        if name is None:
+            continue
+        if at in starting:  # a label retyped key by key as another speaker's: the turn is theirs
+            tid, was = starting[at]
+            if was != name:
+                c.execute("UPDATE turns SET speaker_id = ? WHERE id = ?", (speakers[name], tid))
+                changed.append((at, ends[tid]))
             continue
         holder = c.execute("SELECT id, end FROM turns WHERE document_id = ? AND start < ? AND end > ? "
                            "ORDER BY start DESC LIMIT 1", (doc_id, at, at)).fetchone()

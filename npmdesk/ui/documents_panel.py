@@ -340,7 +340,7 @@ class DocumentList(QTableView):
                 return
         elif changes.texts:  # an edit: the edited documents' rows (words, turns), shares as below
             self.model_.update_documents([d for d in getattr(window, "document_list", ()) if d.id in changes.texts])
-        if changes.codings or changes.codes:
+        if changes.codings or changes.codes or changes.texts:  # an edit changes the share's length too
             pending = self._pending_shares
             if changes.codes or pending is None:  # a deleted or merged code may touch any document
                 pending = None
