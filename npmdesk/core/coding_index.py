@@ -81,21 +81,8 @@ def positions_for(text: str) -> TextPositions:
     """The same TextPositions as `TextPositions(text)`, found with two regular-expression scans
     (C speed) instead of a Python loop over every character: a heavy transcript is opened, and
     every edit re-measured, in about a millisecond."""
-    umap = Utf16Map.__new__(Utf16Map)
     astral = [m.start() for m in _ASTRAL.finditer(text)] if not text.isascii() else []
-    umap._astral_cp = astral
-    umap._astral_ends_u16 = [cp + k + 2 for k, cp in enumerate(astral)]
-    umap.length = len(text)
-    umap.length_u16 = len(text) + len(astral)
-    p = TextPositions.__new__(TextPositions)
-    p.map = umap
-    p.length = len(text)
-    p.block_starts = [0] + [m.end() for m in LINE_BREAK.finditer(text)]
-    if astral:
-        p.block_starts_u16 = [b + bisect_left(astral, b) for b in p.block_starts]
-    else:
-        p.block_starts_u16 = list(p.block_starts)
-    return p
+    return _positions(len(text), astral, [0] + [m.end() for m in LINE_BREAK.finditer(text)])
 
 
 def positions_after_edit(old: TextPositions, text: str, start: int, old_end: int, new_end: int) -> TextPositions:
@@ -107,23 +94,25 @@ def positions_after_edit(old: TextPositions, text: str, start: int, old_end: int
     was = old.map.astral_positions
     astral = was[:bisect_left(was, start)] + [m.start() for m in _ASTRAL.finditer(text, start, new_end)] \
         + [a + delta for a in was[bisect_left(was, old_end):]]
+    starts = old.block_starts
+    # A block starting inside (start, old_end] began after a break the edit replaced.
+    return _positions(len(text), astral, starts[:bisect_right(starts, start)]
+                      + [m.end() for m in LINE_BREAK.finditer(text, start, new_end)]
+                      + [b + delta for b in starts[bisect_right(starts, old_end):]])
+
+
+def _positions(length: int, astral: list[int], block_starts: list[int]) -> TextPositions:
+    """TextPositions from a text's length, its astral characters and its blocks' starts."""
     umap = Utf16Map.__new__(Utf16Map)
     umap._astral_cp = astral
     umap._astral_ends_u16 = [cp + k + 2 for k, cp in enumerate(astral)]
-    umap.length = len(text)
-    umap.length_u16 = len(text) + len(astral)
+    umap.length = length
+    umap.length_u16 = length + len(astral)
     p = TextPositions.__new__(TextPositions)
     p.map = umap
-    p.length = len(text)
-    starts = old.block_starts
-    # A block starting inside (start, old_end] began after a break the edit replaced.
-    p.block_starts = starts[:bisect_right(starts, start)] \
-        + [m.end() for m in LINE_BREAK.finditer(text, start, new_end)] \
-        + [b + delta for b in starts[bisect_right(starts, old_end):]]
-    if astral:
-        p.block_starts_u16 = [b + bisect_left(astral, b) for b in p.block_starts]
-    else:
-        p.block_starts_u16 = list(p.block_starts)
+    p.length = length
+    p.block_starts = block_starts
+    p.block_starts_u16 = [b + bisect_left(astral, b) for b in block_starts] if astral else list(block_starts)
     return p
 
 

@@ -1,4 +1,4 @@
-"""REVIEW (branch review): turns following labels, on turns as import makes them (detect_turns:
+"""Turns following labels (from review), on turns as import makes them (detect_turns:
 a turn ends before its line break) and with labels retyped key by key."""
 
 from __future__ import annotations
@@ -7,23 +7,16 @@ import pytest
 
 from npmdesk.formats.speakers import detect_turns
 
-TEXT = ("Interviewer: What helped in the first week?\n"
-        "NPM-1: My mentor. She met me every morning and we went through the schedule.\n"
-        "Interviewer: And the exams?\n"
-        "NPM-2: Harder than I thought.\n")
+from tests.store.test_turn_labels import TEXT, _who  # noqa: F401  (the same transcript, read the same way)
 
 
 @pytest.fixture
 def doc(project):
+    """The transcript with its turns as import makes them (each ends before its line break)."""
     doc_id = project.add_document("Interview 1", TEXT, turns=detect_turns(TEXT))
     for name in ("NPM-1", "NPM-2"):
         project.link_speaker(doc_id, name, project.add_case(name))
     return doc_id
-
-
-def _who(project, doc_id):
-    text = project.document_text(doc_id)
-    return [(t.speaker, text[t.start:t.end]) for t in project.turns(doc_id)]
 
 
 def test_review_deleted_label_joins_imported_turn_to_the_one_before(project, doc):
