@@ -94,9 +94,6 @@ _TRIGGERS = (
     " INSERT INTO npm_tree_log VALUES (old.parent_id), (new.parent_id), (new.id); END",
     "CREATE TEMP TRIGGER IF NOT EXISTS npm_codes_ad AFTER DELETE ON main.codes BEGIN "
     " INSERT INTO npm_tree_log VALUES (old.parent_id), (old.id); END",
-    # A text edit changes the document's length (its coded share) even where it moves no coding.
-    "CREATE TEMP TRIGGER IF NOT EXISTS npm_documents_au AFTER UPDATE OF length ON main.documents BEGIN "
-    " INSERT INTO npm_shift_log VALUES (new.id); END",
 )
 
 # Union length of each document's codings in one ordered pass (a window over codings_by_document):
