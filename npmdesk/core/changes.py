@@ -35,6 +35,8 @@ class Changes:
     # spoke for the same participants. None: any code's.
     recounted: frozenset[int] | None = _EMPTY
     documents: frozenset[int] = _EMPTY  # documents whose codings, turns, speakers or metadata changed
+    turns: frozenset[int] = _EMPTY  # of those, documents whose turns or speakers changed (a shift too)
+    media: frozenset[int] = _EMPTY  # of those, documents whose recording link changed
     document_list: bool = False  # a document added, removed, renamed, reordered, re-kinded or re-cased
     memos: bool = False
     cases: bool = False  # participants, their attributes, speaker links

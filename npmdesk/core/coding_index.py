@@ -433,7 +433,14 @@ class CodingIndex:
         return dict(self._code_counts)
 
     def blocks_of_codes(self, code_ids: set[int]) -> set[int]:
+        """The blocks showing codings of these codes; none for codes with no coding held (a code
+        just made, as in-vivo coding makes one), without a walk over every coding."""
+        self.code_count()
+        assert self._code_counts is not None
+        code_ids = {c for c in code_ids if c in self._code_counts}
         out: set[int] = set()
+        if not code_ids:
+            return out
         for s in self.spans.values():
             if s.code_id in code_ids:
                 out.update(self._blocks(s))

@@ -240,7 +240,28 @@ class CountsCache:
             self.db.execute(sql)
         self._clear_log()
 
+    def _case_size(self, case: int) -> int:
+        """How many codings speak for a participant: counted once (a participant of a heavy
+        transcript speaks in 50,000), then kept in step by the log."""
+        size = self.case_sizes.get(case)
+        if size is None:
+            size = self.case_sizes[case] = self.db.execute("SELECT count(*) FROM coding_cases WHERE case_id = ?",
+                                                           (case,)).fetchone()[0]
+        return size
+
+    def _longest(self, doc: int) -> int:
+        """An upper bound of the document's coding lengths (exact when first read; raised by new
+        codings, never lowered): the codings overlapping a stretch start at most this far before it."""
+        size = self.longest.get(doc)
+        if size is None:
+            size = self.longest[doc] = self.db.execute("SELECT ifnull(max(end - start), 0) FROM codings "
+                                                       "WHERE document_id = ?", (doc,)).fetchone()[0]
+        return size
+
     def _clear_log(self) -> None:
+        # Whatever the log held is not folded into the sizes below: they are read again when needed.
+        self.case_sizes: dict[int, int] = {}
+        self.longest: dict[int, int] = {}
         for table in ("npm_span_log", "npm_case_log", "npm_tree_log", "npm_shift_log"):
             self.db.execute(f"DELETE FROM temp.{table}")
 
@@ -281,7 +302,18 @@ class CountsCache:
         shifted = {r[0] for r in self.db.execute("SELECT DISTINCT document_id FROM temp.npm_shift_log")}
         if not (span_log or case_log or tree_log or shifted):
             return
+        sizes, longest = self.case_sizes, self.longest
         self._clear_log()
+        # Folded below: the log says exactly how each known size moved.
+        self.case_sizes, self.longest = sizes, longest
+        for _code, case, n in case_log:
+            if case in sizes:
+                sizes[case] += n
+        for _code, doc, start, end, sign in span_log:
+            if sign > 0 and doc in longest:
+                longest[doc] = max(longest[doc], end - start)
+        for doc in shifted:  # an edit resized codings unlogged
+            longest.pop(doc, None)
         parents = dict(self.db.execute("SELECT id, parent_id FROM codes").fetchall())
         children: dict[int, list[int]] = {}
         for c, parent in parents.items():
@@ -329,16 +361,10 @@ class CountsCache:
             return db.execute("SELECT count(*) FROM (SELECT 1 FROM codings WHERE document_id = ? AND code_id IN "
                               "(SELECT value FROM json_each(?)) LIMIT ?)", (doc, codes_json, limit)).fetchone()[0]
 
-        case_sizes: dict[int, int] = {}
-
         def for_case(case, root, codes_json, limit):
             # Walk whichever side is smaller: the participant's codings or the subtree's.
-            size = case_sizes.get(case)
-            if size is None:
-                size = case_sizes[case] = db.execute("SELECT count(*) FROM coding_cases WHERE case_id = ?",
-                                                     (case,)).fetchone()[0]
             subtree_size = (self.agg.get(root) or self.own.get(root) or [0])[0]
-            if subtree_size < size:
+            if subtree_size < self._case_size(case):
                 sql = ("SELECT count(*) FROM (SELECT 1 FROM codings cg CROSS JOIN coding_cases cc "
                        "ON cc.coding_id = cg.id AND cc.case_id = ? "
                        "WHERE cg.code_id IN (SELECT value FROM json_each(?)) LIMIT ?)")
@@ -508,8 +534,8 @@ class CountsCache:
         for doc, changes in by_doc.items():
             total = self.covered.get(doc, 0)
             for lo, hi in _merge([(s, e) for s, e, _ in changes]):
-                now = self.db.execute("SELECT start, end FROM codings WHERE document_id = ? AND start < ? AND end > ?",
-                                      (doc, hi, lo)).fetchall()
+                now = self.db.execute("SELECT start, end FROM codings WHERE document_id = ? AND start >= ? "
+                                      "AND start < ? AND end > ?", (doc, lo - self._longest(doc), hi, lo)).fetchall()
                 before = Counter(now)
                 for s, e, sign in changes:
                     if s < hi and e > lo:

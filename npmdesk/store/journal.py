@@ -495,7 +495,7 @@ class Journal:
         """The Changes record that a list of entries amounts to (see core/changes.py)."""
         sets: dict[str, set[int]] = {k: set() for k in (
             "codes", "codings_added", "codings_removed", "codings_changed", "counted", "recounted", "documents",
-            "texts", "turns_moved")}
+            "texts", "turns_moved", "turns", "media")}
         shifts: list[tuple[int, list[int]]] = []  # (document, codings) of each codings shift
         text_entries: dict[int, int] = {}  # document -> text updates in the step
         flags: dict[str, bool] = dict(document_list=False, memos=False, cases=False, frameworks=False, meta=False,
@@ -508,6 +508,8 @@ class Journal:
             t = e.table
             if e.op == "s":  # a shift: those rows moved, no count changed (core/changes.py)
                 sets["documents"].add(e.before[0])
+                if t == "turns":
+                    sets["turns"].add(e.before[0])
                 if t == "codings":  # not in coding_ids: their codes are unknown here, so a change of
                     # who they speak for (coding_cases) makes every code's count suspect
                     ids = e.before[2].ids()
@@ -551,8 +553,10 @@ class Journal:
                 sets["documents"].update(r[col(t, "document_id")] for r in rows)
             elif t == "media":
                 sets["documents"].update(r[col(t, "document_id")] for r in rows)
+                sets["media"].update(r[col(t, "document_id")] for r in rows)
             elif t in ("speakers", "turns"):
                 sets["documents"].update(r[col(t, "document_id")] for r in rows)
+                sets["turns"].update(r[col(t, "document_id")] for r in rows)
                 if t == "turns" and (e.op != "u" or any(e.before[col(t, c)] != e.after[col(t, c)]
                                                         for c in ("start", "speaker_id"))):
                     # a turn begun elsewhere than a shift put it: a speaker label may come or go
@@ -586,7 +590,8 @@ class Journal:
                        # amounts: a view reads them all again).
                        shifted=frozenset(cid for doc, ids in shifts if text_entries.get(doc, 0) <= 1
                                          for cid in ids) - coding_ids - codings_removed,
-                       turns_moved=frozenset(sets["turns_moved"]),
+                       turns_moved=frozenset(sets["turns_moved"]), turns=frozenset(sets["turns"]),
+                       media=frozenset(sets["media"]),
                        texts=frozenset(sets["texts"]),
                        counted_codes=counted, recounted=recounted, documents=frozenset(sets["documents"]),
                        undoable=undoable,

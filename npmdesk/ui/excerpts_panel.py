@@ -295,9 +295,15 @@ class ExcerptsPanel(QWidget):
         self._total = total
         self._retitle()
 
+    def show_loading(self, title: str) -> None:
+        """Another list is on its way (show_paged comes next): no row of the one before stays."""
+        self._reset()
+        self._heading, self._total = title, None
+        self.title.setText(f"<b>{html.escape(title)}</b>: loading…")
+
     def mark_updating(self) -> None:
         """A change is on its way to the list: the count shown is not yet the new one."""
-        if self._heading and self._hits is None:
+        if self._heading and self._hits is None and self._total is not None:  # (not while loading)
             self.title.setText(f"<b>{html.escape(self._heading)}</b>: updating…")
 
     def _retitle(self) -> None:

@@ -402,8 +402,7 @@ class MainWindow(ReviewMixin, QMainWindow):
     def _code_selected(self) -> None:
         code_id = self.code_tree.current_code()
         if code_id is not None:
-            self._excerpts_mode = ("code", code_id)
-            self._refresh_excerpts()
+            self.show_code_excerpts(code_id)  # ui/window_review.py
         self._update_memo_targets()
 
     def _coding_clicked(self, coding_id: int) -> None:

@@ -131,7 +131,9 @@ class MediaController(QObject):
         doc = self.w.current_document
         if not changes.everything and doc == self._doc and doc in changes.texts and not self.panel.turn_starts:
             return  # its text edited: no timed turn to move, and an edit links no recording
-        if changes.everything or doc != self._doc or doc in changes.documents:
+        # A coding changes neither the turns shown nor the recording (reading turns: 2 ms per
+        # click in a heavy transcript).
+        if changes.everything or doc != self._doc or doc in changes.turns or doc in changes.media:
             self.show_document(doc)
 
     def show_document(self, doc_id: int | None) -> None:

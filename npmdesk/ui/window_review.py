@@ -22,6 +22,7 @@ _UNIT_WORDS = {"hit": "search hit", "sentence": "hit's sentence", "paragraph": "
 
 class ReviewMixin:
     _excerpts_pending: Changes | None = None
+    _excerpts_reload = False  # the list shown is another's (a code just selected): read it afresh
 
     def _excerpts_filter(self) -> ExcerptFilter | None:
         mode = self._excerpts_mode
@@ -64,7 +65,7 @@ class ReviewMixin:
     def _refresh_excerpts(self, keep_loaded: bool = False) -> None:
         """Show the current list afresh: its count and first page (with `keep_loaded`, as many rows
         as were shown, at the same scroll position)."""
-        self._excerpts_pending = None
+        self._excerpts_pending, self._excerpts_reload = None, False
         self._excerpts_timer.stop()  # a follow-up already due would only show this list again
         mode = self._excerpts_mode
         if self.project is None or mode is None:
@@ -90,6 +91,16 @@ class ReviewMixin:
 
         self.excerpts.show_paged(title, self._count_excerpts(flt), fetch, self._excerpt_key(),
                                  loaded=self.excerpts.loaded if keep_loaded else 0)
+
+    def show_code_excerpts(self, code_id: int) -> None:
+        """A code selected: its excerpts are read on the next turn of the loop, the list saying
+        "loading…" until then. A click on a code selects it and codes the selection: the list is
+        read once, after the coding is on screen, not before it and again after."""
+        self._excerpts_mode = ("code", code_id)
+        self._excerpts_reload = True
+        code = self.catalog.get(code_id)
+        self.excerpts.show_loading(code.path if code is not None else "")
+        self._excerpts_timer.start(0)
 
     def _refresh_group_box(self) -> None:
         """The excerpts panel's document groups: read when the project opens and after a change
@@ -132,7 +143,7 @@ class ReviewMixin:
         changed what the list is (codes renamed or moved, documents, participants, memos)."""
         changes, self._excerpts_pending = self._excerpts_pending, None
         mode = self._excerpts_mode
-        if changes is None or mode is None or self.project is None or mode[0] == "search":
+        if changes is None or self._excerpts_reload or mode is None or self.project is None or mode[0] == "search":
             self._refresh_excerpts()
             return
         if changes.everything or changes.codes or changes.memos or changes.document_list or changes.texts \

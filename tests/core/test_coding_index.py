@@ -228,6 +228,9 @@ def test_codings_per_code_are_kept_by_every_change_and_the_version_moves_with_th
                 changed = True
             assert index.code_count() == len(_recounted(index))
             assert index.code_counts() == _recounted(index)
+            asked = {rnd.randrange(1, 10), 99}  # (99: a code no coding has, as a code just made)
+            assert index.blocks_of_codes(asked) == {b for s in index.spans.values() if s.code_id in asked
+                                                    for b in index._blocks(s)}
             if not changed:
                 assert index.version == version
             elif op != 1:

@@ -315,6 +315,34 @@ def test_changes_are_folded_in_not_recounted(project, monkeypatch):
     assert len(calls) == 1
 
 
+def test_a_coding_longer_than_any_before(project):
+    """The cache bounds a document's coding lengths, to read only the codings that can overlap a
+    change: a coding far longer than the bound read first, and a span grown past it, are seen."""
+    p = project
+    docs, codes, (a, _b, _c) = study(p)
+    d, n = docs[0]
+    for start in (3, 11):
+        p.apply_coding(d, codes[0], start, start + 4)
+        check(p)  # the first read counts; the second change folded in reads the document's bound
+    long_one = p.apply_coding(d, codes[4], 0, n // 2)
+    check(p)
+    inside = p.apply_coding(d, codes[1], n // 2 - 10, n // 2 + 10)  # half inside the long coding
+    check(p)
+    p.remove_coding(inside)
+    check(p)
+    short = p.apply_coding(d, codes[2], n - 8, n - 4)
+    p.change_coding_span(short, n // 2 + 1, n - 4)  # grown past the bound
+    check(p)
+    p.apply_coding(d, codes[3], n - 12, n - 6)
+    check(p)
+    p.remove_coding(long_one)
+    p.link_speaker(d, "NPM-1", None)  # that participant's codings in this document speak for no one
+    check(p)
+    p.link_speaker(d, "NPM-1", a)
+    p.apply_coding(d, codes[0], 2, 9)
+    check(p)
+
+
 def test_random_changes_batched_or_not(project):
     """Random codings added, removed, moved and re-coded, sometimes many in one transaction
     (one sync folds them all), always equal to the plain computation."""

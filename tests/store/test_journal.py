@@ -262,3 +262,19 @@ def test_an_exemplar_needs_its_theme_aligned_with_the_element(project):
     project.align_code(project.theme_id, element.id, "a sub-code inherits its theme's alignment")
     project.add_element_exemplar(element.id, coding)
     assert project.coding_element_exemplars(coding) == {element.id}
+
+
+def test_changes_say_whose_turns_or_recording_changed(project, tmp_path):
+    """A coding touches a document but neither its turns nor its recording (the player reads
+    them again only for those); an edit's shift moves turns, a speaker link and a recording say so."""
+    doc = project.doc
+    _, step = project.perform(lambda: project.apply_coding(doc, project.theme_id, 0, 11))
+    assert step.changes.documents == {doc} and not step.changes.turns and not step.changes.media
+    _, step = project.perform(lambda: project.edit_text(doc, [(2, 2, "x")]))  # every later turn shifts
+    assert step.changes.turns == {doc} and not step.changes.media
+    _, step = project.perform(lambda: project.link_speaker(doc, "NPM-1", None))
+    assert step.changes.turns == {doc}
+    audio = tmp_path / "one.wav"
+    audio.write_bytes(b"RIFF")
+    _, step = project.perform(lambda: project.link_media(doc, audio, "0" * 64, 4, 1000))
+    assert step.changes.media == {doc} and not step.changes.turns

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtGui import QTextCursor
 
 from npmdesk.store import Project
@@ -128,6 +128,9 @@ def click_code(qtbot, window, code_id: int, modifier=Qt.KeyboardModifier.NoModif
     tree.scrollTo(idx)
     rect = tree.visualRect(idx)
     qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())
+    # The work a click leaves to the event loop (the code's excerpts) is done before a user's next
+    # gesture can arrive; qtbot sends that gesture at once.
+    QCoreApplication.processEvents()
 
 
 def code_id(window, path: str) -> int:
