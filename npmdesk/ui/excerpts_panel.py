@@ -148,6 +148,9 @@ class ExcerptsPanel(QWidget):
         self._fetch = None  # (offset, limit) -> excerpts, for the rows after those shown
         self._hits = None  # an iterator of search hits not shown yet
         self._total: int | None = 0
+        # The total is not known yet (the project's counts are being made, ui/background_counts.py):
+        # pages are read until one comes short, and the title says "counting…" until then.
+        self._counting = False
         self._heading = ""
         self._key = None
         self._keys: list = []  # the shown excerpts' sort keys, in row order
@@ -170,8 +173,8 @@ class ExcerptsPanel(QWidget):
         return self._total
 
     def has_more(self) -> bool:
-        return self._hits is not None or (self._fetch is not None and self._total is not None
-                                          and self.loaded < self._total)
+        return self._hits is not None or (self._fetch is not None and (
+            self._counting or self._total is not None and self.loaded < self._total))
 
     def shown_codings(self) -> set[int]:
         return set(self._by_coding)
@@ -222,10 +225,12 @@ class ExcerptsPanel(QWidget):
     def show_paged(self, title: str, total: int, fetch, key=None, loaded: int = 0) -> None:
         """`total` excerpts, read by `fetch(offset, limit)` as the reader scrolls. `key(excerpt)`
         gives the list's sort order (for `apply_delta`); `loaded` rows are read at once (a reload
-        that keeps what the reader had scrolled to)."""
+        that keeps what the reader had scrolled to). A `total` of None: not counted yet
+        (`set_total` gives it, or the last page)."""
         scroll = self.view.verticalScrollBar().value() if loaded else 0
         self._reset()
         self._fetch, self._total, self._heading, self._key = fetch, total, title, key
+        self._counting = total is None
         self._more(max(PAGE, loaded))
         if scroll:
             self.view.verticalScrollBar().setValue(scroll)
@@ -236,10 +241,12 @@ class ExcerptsPanel(QWidget):
         if self._hits is not None:
             self._more_hits(n)
             return
-        if self._fetch is None or self._total is None or self.loaded >= self._total:
+        if self._fetch is None or not self._counting and (self._total is None or self.loaded >= self._total):
             return
         rows = self._fetch(self.loaded, n)
-        if not rows:  # fewer than counted (changed meanwhile): what is shown is all there is
+        if self._counting and len(rows) < n:  # the last page: the list is counted
+            self._total, self._counting = self.loaded + len(rows), False
+        elif not rows:  # fewer than counted (changed meanwhile): what is shown is all there is
             self._total = self.loaded
         self._append(rows)
         self._retitle()
@@ -269,9 +276,10 @@ class ExcerptsPanel(QWidget):
         self._by_coding[e.coding_id] = item
         return item
 
-    def apply_delta(self, removed, added, total: int) -> None:
+    def apply_delta(self, removed, added, total: int | None) -> None:
         """Take out the rows of `removed` coding ids, put `added` excerpts in at their place (those
-        that sort after every loaded row wait for their page) and show the new `total`."""
+        that sort after every loaded row wait for their page) and show the new `total` (None: not
+        counted yet)."""
         for coding_id in removed:
             item = self._by_coding.pop(coding_id, None)
             if item is not None:
@@ -279,7 +287,7 @@ class ExcerptsPanel(QWidget):
                 self.view.takeTopLevelItem(i)
                 if self._keys:
                     del self._keys[i]
-        more = self.loaded < (self._total or 0)
+        more = self._counting or self.loaded < (self._total or 0)
         for e in sorted(added, key=self._key) if self._key is not None else added:
             if e.coding_id in self._by_coding:
                 continue
@@ -292,8 +300,14 @@ class ExcerptsPanel(QWidget):
                 self.view.setColumnHidden(TIME_COLUMN, False)
             if k is not None:
                 self._keys.insert(i, k)
-        self._total = total
+        self._total, self._counting = total, total is None
         self._retitle()
+
+    def set_total(self, total: int) -> None:
+        """The count of a list shown while it was not counted yet."""
+        if self._counting and self._fetch is not None:
+            self._total, self._counting = total, False
+            self._retitle()
 
     def show_loading(self, title: str) -> None:
         """Another list is on its way (show_paged comes next): no row of the one before stays."""
@@ -303,13 +317,17 @@ class ExcerptsPanel(QWidget):
 
     def mark_updating(self) -> None:
         """A change is on its way to the list: the count shown is not yet the new one."""
-        if self._heading and self._hits is None and self._total is not None:  # (not while loading)
+        if self._heading and self._hits is None and self._fetch is not None:  # (not while loading)
             self.title.setText(f"<b>{html.escape(self._heading)}</b>: updating…")
 
     def _retitle(self) -> None:
         if self._hits is not None:
             return
         shown = self.loaded
+        if self._counting:
+            self.read.setEnabled(bool(shown))
+            self.title.setText(f"<b>{html.escape(self._heading)}</b>: {shown} shown; counting…")
+            return
         self.read.setEnabled(bool(self._total))
         more = f" ({shown} shown; scroll for more)" if shown < (self._total or 0) else ""
         self.title.setText(f"<b>{html.escape(self._heading)}</b>: {self._total} excerpt(s){more}")

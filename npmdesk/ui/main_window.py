@@ -333,6 +333,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.catalog.own, self.catalog.total = p.code_counts(), p.code_counts(with_descendants=True)
         self.code_panel.counts_ready()
         self.documents.counts_ready(p)
+        self._excerpts_counted()  # ui/window_review.py
 
     def _follow_codings(self, changes: Changes) -> None:
         """Exactly the codings the step touched, so the viewer repaints one passage, not all."""

@@ -53,11 +53,15 @@ class ReviewMixin:
         return lambda e: (code_order.get(e.code_id, 0), doc_order.get(e.document_id, 0), e.document_id,
                           e.start, e.end, e.coding_id)
 
-    def _count_excerpts(self, flt: ExcerptFilter) -> int:
+    def _count_excerpts(self, flt: ExcerptFilter) -> int | None:
         """How many excerpts the list has: a code's count from the counts cache (kept up to date
-        incrementally, store/counts_cache.py) when only codes restrict it, else counted."""
+        incrementally, store/counts_cache.py) when only codes restrict it, else counted. None while
+        the project's counts are made in the background (counted from the tables, a big theme of
+        400,000 codings would hold the window for half a second): `_excerpts_counted` gives it."""
         if flt.code_ids is not None and len(flt.code_ids) == 1 and flt == ExcerptFilter(
                 code_ids=flt.code_ids, with_descendants=flt.with_descendants):
+            if self.counting.pending:
+                return None
             n = self.project.code_counts(with_descendants=flt.with_descendants, code_ids=flt.code_ids)
             return n[flt.code_ids[0]].codings if flt.code_ids[0] in n else 0
         return self.project.count_excerpts(flt)
@@ -91,6 +95,14 @@ class ReviewMixin:
 
         self.excerpts.show_paged(title, self._count_excerpts(flt), fetch, self._excerpt_key(),
                                  loaded=self.excerpts.loaded if keep_loaded else 0)
+
+    def _excerpts_counted(self) -> None:
+        """The background count is in: a list shown uncounted gets its total."""
+        flt = self._excerpts_filter()
+        if flt is not None and self.project is not None and self._excerpts_mode[0] == "code":
+            total = self._count_excerpts(flt)
+            if total is not None:
+                self.excerpts.set_total(total)
 
     def show_code_excerpts(self, code_id: int) -> None:
         """A code selected: its excerpts are read on the next turn of the loop, the list saying

@@ -244,3 +244,42 @@ def test_codes_made_and_moved_while_counting_are_counted_afresh(qtbot, uncounted
     finally:
         gate.go.set()
         w.close()
+
+
+def test_a_themes_excerpts_while_counting_show_a_page_and_then_their_count(qtbot, uncounted, messages, monkeypatch):
+    """Counting a theme's excerpts from the tables while the project is counted would hold the
+    window (half a second for a big theme at 400,000 codings): the list shows its first page and
+    says "counting…", reads on as the reader scrolls, and takes its total when the count is in.
+    A list shorter than a page is counted by reading it."""
+    from npmdesk.ui import excerpts_panel
+
+    monkeypatch.setattr(excerpts_panel, "PAGE", 2)
+    gate = Gate("documents", 0)
+    w = opened(qtbot, uncounted, gate)
+    try:
+        assert gate.reached.wait(5), "the count did not start"
+        own, total, _, _ = fresh_counts(uncounted)
+        theme = max((c for c in w.code_panel.model.codes if c in total), key=lambda c: total[c].codings)
+        n = total[theme].codings
+        assert 2 < n <= 4
+        w.code_tree.select_code(theme)
+        qtbot.waitUntil(lambda: w.excerpts.loaded > 0)
+        panel = w.excerpts
+        assert panel.loaded == 2 and "2 shown; counting…" in panel.title.text()
+        assert panel.has_more() and panel.read.isEnabled()
+        panel._more()  # the reader scrolls down: the last page, short, counts the list
+        assert panel.loaded == n and f"{n} excerpt(s)" in panel.title.text() and not panel.has_more()
+        single = next(c for c, n in own.items() if n.codings == 1)
+        w.code_tree.select_code(single)
+        qtbot.waitUntil(lambda: w.excerpts.loaded == 1)
+        assert "1 excerpt(s)" in panel.title.text() and not panel.has_more()
+        w.code_tree.select_code(theme)
+        qtbot.waitUntil(lambda: w.excerpts.loaded == 2)
+        gate.go.set()
+        wait_counted(qtbot, w)
+        assert f"{n} excerpt(s) (2 shown; scroll for more)" in panel.title.text()
+        panel.load_all()
+        assert panel.loaded == n and "counting" not in panel.title.text()
+    finally:
+        gate.go.set()
+        w.close()
