@@ -221,13 +221,24 @@ class TextEditsMixin(StoreBase):
         first, last_end, delta = mapping.starts[0], mapping.ends[-1], mapping.after[-1]
         updates, gone = [], []
         reach = last_end + 1 if _joins_after_last(mapping) else last_end
+        # A span reaching into a replaced range grows to take the replacement (core/text_edits.py);
+        # turns must stay apart, so one that begins inside it starts after what the turn before
+        # now holds: text replaced across a turn's end goes to the turn the edit began in, and a
+        # turn whose whole text was replaced from inside the one before is gone. (The mapping is
+        # monotonic, so the shifted turns after the last edit stay apart from these.)
+        floor = None
         for tid, s, e in c.execute("SELECT id, start, end FROM turns WHERE document_id = ? AND end >= ? "
-                                   "AND start < ?", (doc_id, first, reach)).fetchall():
+                                   "AND start < ? ORDER BY start, id", (doc_id, first, reach)).fetchall():
             ns, ne = mapping.start(s), mapping.end(e)
+            if floor is not None and ns < floor:
+                ns = floor
             if ne <= ns and e > s:
                 gone.append((tid,))
-            elif (ns, max(ne, ns)) != (s, e):
-                updates.append((ns, max(ne, ns), tid))
+                continue
+            ne = max(ne, ns)
+            floor = ne if floor is None else max(floor, ne)
+            if (ns, ne) != (s, e):
+                updates.append((ns, ne, tid))
         c.executemany("DELETE FROM turns WHERE id = ?", gone)
         if delta:  # the turns after the last edit shift by one amount: one statement, one journal entry
             self._shift(c, "turns", doc_id, last_end, delta)
