@@ -188,3 +188,46 @@ def test_a_cells_list_follows_its_own_filter_not_the_code_selected_before(qtbot,
     window.actions["undo"].trigger()
     settled(window)
     assert sorted(rows(window)) == cell and f"{len(cell)} excerpt(s)" in window.excerpts.title.text()
+
+
+def test_random_gestures_each_leave_the_list_of_the_mode_shown(qtbot, window, study):
+    """Random gestures, several before the loop turns: selecting codes, coding, undo, a search,
+    exemplars, the sub-codes box, a project closed and opened. Once the loop has turned, the
+    panel never says "loading…" or "updating…", and a code's list is exactly its excerpts."""
+    import random
+
+    rng = random.Random(3)
+    tree = window.code_tree
+    phrases = ("honest the feedback was", "budget", "mentor")
+    for _ in range(60):
+        for _ in range(rng.randint(1, 3)):  # gestures that reach the window before the loop turns
+            op = rng.random()
+            if window.project is None:
+                window.open_project(study)
+                continue
+            codes = list(window.catalog.codes)
+            if op < 0.35:
+                tree.select_code(rng.choice(codes))
+            elif op < 0.5:
+                text = window.transcript.document().toPlainText()
+                phrase = rng.choice([p for p in phrases if p in text] or [text[:10]])
+                select_text(window.transcript, phrase)
+                window.coding.apply_code(rng.choice(codes))
+            elif op < 0.6 and window.undo_stack.canUndo():
+                window.undo_stack.undo()
+            elif op < 0.68:
+                window.search(rng.choice(("feedback", "the")), rng.random() < 0.5)
+            elif op < 0.74:
+                window.show_exemplars()
+            elif op < 0.84:
+                window.excerpts.subcodes.setChecked(not window.excerpts.subcodes.isChecked())
+            elif op < 0.88:
+                window.close_project()
+            elif op < 0.94 and tree.current_code() is not None:
+                window.actions["code_excerpts"].trigger()
+        settled(window)
+        mode = window._excerpts_mode
+        if window.project is None:
+            assert window.excerpts.title.text() == "Select a code to see its excerpts." and rows(window) == []
+        elif mode is not None and mode[0] == "code":
+            assert_shows(window, mode[1], with_descendants=window.excerpts.subcodes.isChecked())
