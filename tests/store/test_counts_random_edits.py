@@ -123,6 +123,18 @@ def test_counts_follow_random_edits_undo_and_redo(project, seed):
             d = rng.choice(docs[:3])[0]
             assert p.coded_shares([d]) == {k: v for k, v in reference_shares(p).items() if k == d}
         check(p)
+        kept_sizes_hold(p)
+
+
+def kept_sizes_hold(p):
+    """The sizes the cache keeps between reads: each participant's coding count exactly (the
+    walk it chooses follows it), each document's longest coding bounded from above."""
+    cache = p.__dict__["_counts_cache"]
+    for case, size in cache.case_sizes.items():
+        assert size == p.db.execute("SELECT count(*) FROM coding_cases WHERE case_id = ?", (case,)).fetchone()[0]
+    for doc, bound in cache.longest.items():
+        longest = p.db.execute("SELECT max(end - start) FROM codings WHERE document_id = ?", (doc,)).fetchone()[0]
+        assert longest is None or longest <= bound
 
 
 def test_a_coding_grown_by_an_edit_then_one_added_far_from_its_start(project):

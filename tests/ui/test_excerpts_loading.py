@@ -231,3 +231,30 @@ def test_random_gestures_each_leave_the_list_of_the_mode_shown(qtbot, window, st
             assert window.excerpts.title.text() == "Select a code to see its excerpts." and rows(window) == []
         elif mode is not None and mode[0] == "code":
             assert_shows(window, mode[1], with_descendants=window.excerpts.subcodes.isChecked())
+
+
+def test_number_keys_right_after_selecting_and_ctrl_shift_x(qtbot, window):
+    """Down in the tree, then number keys in the transcript before the loop turns: the list read
+    afterwards has the new codings and their count. Ctrl+Shift+X shows the selected code's list."""
+    tree = window.code_tree
+    a = code_id(window, "Seeing the system")
+    b = code_id(window, "Teaching consolidates knowledge")
+    window.remember_code(a)
+    window.remember_code(b)
+    tree.setFocus()
+    tree.select_code(a)
+    settled(window)
+    qtbot.keyClick(tree, Qt.Key.Key_Up)
+    up = tree.current_code()
+    select_text(window.transcript, "At first I thought")
+    window.transcript.setFocus()
+    qtbot.keyClick(window.transcript, Qt.Key.Key_1)
+    qtbot.keyClick(window.transcript, Qt.Key.Key_2)
+    assert_shows(window, up)
+    tree.select_code(b)
+    window.show_exemplars()
+    tree.setFocus()
+    qtbot.keyClick(tree, Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert "loading" in window.excerpts.title.text()
+    assert_shows(window, b)
+    assert any(window.transcript.document().toPlainText()[s:e] == "At first I thought" for _, s, e in rows(window))
