@@ -142,13 +142,20 @@ class ReviewMixin:
     def _touches_shown(self, changes: Changes) -> bool:
         if not changes.codings:
             return False
-        if self._excerpts_mode[0] in ("exemplars", "filter"):
+        mode = self._excerpts_mode
+        if mode[0] == "exemplars":
             return True
-        code_id = self._excerpts_mode[1]
-        if not self.excerpts.subcodes.isChecked():
-            return code_id in changes.counted_codes
-        # The shown code is an ancestor of (or is) a code the step counted.
-        return code_id in self.catalog.ancestors_and_self(changes.counted_codes) or bool(
+        if mode[0] == "filter":  # an analysis cell: the codes its filter names, if it names them
+            flt = mode[2]
+            if flt.code_ids is None or flt.code_group_ids is not None:
+                return True
+            codes, below = set(flt.code_ids), flt.with_descendants
+        else:
+            codes, below = {mode[1]}, self.excerpts.subcodes.isChecked()
+        if not below:
+            return bool(codes & changes.counted_codes)
+        # A shown code is an ancestor of (or is) a code the step counted.
+        return bool(codes & self.catalog.ancestors_and_self(changes.counted_codes)) or bool(
             changes.codings_removed & self.excerpts.shown_codings())
 
     def _follow_excerpts(self) -> None:

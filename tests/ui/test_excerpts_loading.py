@@ -176,11 +176,13 @@ def test_a_cells_list_follows_its_own_filter_not_the_code_selected_before(qtbot,
     assert cell == stored(window, teach) and "Teaching × all" in window.excerpts.title.text()
     select_text(window.transcript, "honest the feedback was")
     window.coding.apply_code(system)  # a coding of the code selected before the cell
-    settled(window)
     title = window.excerpts.title.text()
+    assert "updating" not in title  # a code the cell does not name: nothing to follow
+    settled(window)
     assert "Teaching × all" in title and f"{len(cell)} excerpt(s)" in title, title
     assert sorted(rows(window)) == cell
     window.coding.apply_code(teach)
+    assert "updating" in window.excerpts.title.text()
     settled(window)
     title = window.excerpts.title.text()
     assert sorted(rows(window)) == stored(window, teach) != cell
@@ -258,3 +260,26 @@ def test_number_keys_right_after_selecting_and_ctrl_shift_x(qtbot, window):
     assert "loading" in window.excerpts.title.text()
     assert_shows(window, b)
     assert any(window.transcript.document().toPlainText()[s:e] == "At first I thought" for _, s, e in rows(window))
+
+
+def test_a_cell_with_sub_codes_follows_a_sub_codes_coding_and_its_deletion(qtbot, window):
+    from npmdesk.core.model import ExcerptFilter
+
+    p = window.project
+    theme = code_id(window, "Socialisation into medicine")
+    belong = code_id(window, "Socialisation into medicine/Belonging")
+    window.code_tree.select_code(code_id(window, "Seeing the system"))
+    settled(window)
+    window.analysis.show_excerpts("Socialisation × NPM-1", ExcerptFilter(code_ids=(theme,), with_descendants=True))
+    settled(window)
+    assert sorted(rows(window)) == stored(window, theme)
+    select_text(window.transcript, "honest the feedback was")
+    window.coding.apply_code(belong)
+    settled(window)
+    assert sorted(rows(window)) == stored(window, theme)
+    window.run("Delete code", lambda: p.delete_code(belong, children="lift", codings="delete"))
+    settled(window)
+    window.excerpts.load_all()
+    assert sorted(rows(window)) == stored(window, theme)
+    assert f"{len(stored(window, theme))} excerpt(s)" in window.excerpts.title.text()
+    assert "Socialisation × NPM-1" in window.excerpts.title.text()
