@@ -35,6 +35,8 @@ class ReviewMixin:
                                  document_group_ids=(group,) if group is not None else None)
         if mode[0] == "exemplars":
             return ExcerptFilter(exemplars_only=True)
+        if mode[0] == "filter":  # an analysis cell's excerpts (show_filtered_excerpts)
+            return mode[2]
         return None
 
     def _excerpt_key(self):
@@ -85,6 +87,8 @@ class ReviewMixin:
                 self.excerpts.clear()
                 return
             title = code.path
+        elif mode[0] == "filter":
+            title = mode[1]
         else:
             title = "Exemplar quotes"
         flt = self._excerpts_filter()
@@ -114,6 +118,15 @@ class ReviewMixin:
         self.excerpts.show_loading(code.path if code is not None else "")
         self._excerpts_timer.start(0)
 
+    def show_filtered_excerpts(self, title: str, flt: ExcerptFilter) -> None:
+        """The excerpts an analysis cell stands for (ui/analysis/menu.py): the list the panel
+        shows from now on, so that a later step is followed by this filter's rows and count, not
+        by those of the code selected before."""
+        self._excerpts_mode = ("filter", title, flt)
+        self._refresh_excerpts()
+        self.docks["excerptsDock"].show()
+        self.docks["excerptsDock"].raise_()
+
     def _refresh_group_box(self) -> None:
         """The excerpts panel's document groups: read when the project opens and after a change
         that may touch groups (their tables count as 'everything'), never on each refresh."""
@@ -141,13 +154,20 @@ class ReviewMixin:
     def _touches_shown(self, changes: Changes) -> bool:
         if not changes.codings:
             return False
-        if self._excerpts_mode[0] == "exemplars":
+        mode = self._excerpts_mode
+        if mode[0] == "exemplars":
             return True
-        code_id = self._excerpts_mode[1]
-        if not self.excerpts.subcodes.isChecked():
-            return code_id in changes.counted_codes
-        # The shown code is an ancestor of (or is) a code the step counted.
-        return code_id in self.catalog.ancestors_and_self(changes.counted_codes) or bool(
+        if mode[0] == "filter":  # an analysis cell: the codes its filter names, if it names them
+            flt = mode[2]
+            if flt.code_ids is None or flt.code_group_ids is not None:
+                return True
+            codes, below = set(flt.code_ids), flt.with_descendants
+        else:
+            codes, below = {mode[1]}, self.excerpts.subcodes.isChecked()
+        if not below:
+            return bool(codes & changes.counted_codes)
+        # A shown code is an ancestor of (or is) a code the step counted.
+        return bool(codes & self.catalog.ancestors_and_self(changes.counted_codes)) or bool(
             changes.codings_removed & self.excerpts.shown_codings())
 
     def _follow_excerpts(self) -> None:
@@ -176,7 +196,7 @@ class ReviewMixin:
 
     def search(self, query: str, whole_project: bool) -> None:
         self._excerpts_mode = ("search", query, whole_project)
-        self._run_search(query, whole_project)
+        self._refresh_excerpts()  # (a list still due, a code's just selected, is not read after it)
 
     def _run_search(self, query: str, whole_project: bool) -> None:
         """Hits are read a page at a time as the list scrolls (iter_search); the open document's

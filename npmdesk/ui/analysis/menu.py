@@ -101,6 +101,10 @@ class AnalysisDocks:
         project = self.window.project
         if project is None:
             return
+        show = getattr(self.window, "show_filtered_excerpts", None)
+        if show is not None:  # the window's panel, following later steps (ui/window_review.py)
+            show(title, flt)
+            return
         excerpts = project.excerpts(flt)
         panel = getattr(self.window, "excerpts", None)
         if panel is not None and hasattr(panel, "show_excerpts"):
