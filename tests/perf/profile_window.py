@@ -18,7 +18,9 @@ excerpts list, counts, coded shares), undo and redo (durable + repainted, then t
 and a search's first screen. Run it on an old checkout's package to compare under the same load.
 
 Then every coding gesture of issue 14 driven as a user would (class Gestures; --gestures picks):
-a real mouse click on the code's row (QTest), Enter on the code current in the tree, the code's
+a real mouse click on the code's row (QTest: the press, which selects the code, and the release,
+which codes the selection, timed apart, with the event loop turning between them as it does in
+the tenth of a second between a hand's press and release), Enter on the code current in the tree, the code's
 number key in the transcript, drag: a mouse drag-selection (press, each move, release: the
 selection painted) and the selection dropped on a code, in-vivo coding (Ctrl+I: a new code named
 by the words) with its undo and redo. Each: durable + repainted, then the follow-up until idle;
@@ -324,9 +326,12 @@ class Gestures:
         self.show_code(self.theme)
         self.select(*self.span(i, n, shift=0.3), self.view)
         pos = self.row_pos(leaf)
-        self.gesture(f"click a code, mouse on its row: durable + repainted {BUDGET}",
-                     lambda: QTest.mouseClick(self.tree.viewport(), Qt.MouseButton.LeftButton,
-                                              Qt.KeyboardModifier.NoModifier, pos))
+        viewport, button, none = self.tree.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        self.timed(f"click a code with the mouse: the press (code selected), repainted {BUDGET}",
+                   lambda: (QTest.mousePress(viewport, button, none, pos), self.repaint()))
+        self.timed("  then the follow-up until idle (press: the code's excerpts)", self.idle)
+        self.gesture(f"click a code with the mouse: the release (selection coded), durable + repainted {BUDGET}",
+                     lambda: QTest.mouseRelease(viewport, button, none, pos))
         self.timed("  then the follow-up until idle (mouse click)", self.idle)
         self.undo_untimed()
 
