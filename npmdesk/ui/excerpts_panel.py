@@ -29,6 +29,9 @@ from npmdesk.core.timecode import format_hms
 
 SPAN_ROLE = Qt.ItemDataRole.UserRole + 2
 CODING_ROLE = Qt.ItemDataRole.UserRole + 3
+_READ_TIP = "Read these excerpts in full, with context, filters, print and export (Ctrl+Shift+R)"
+_UNREADABLE_TIP = ("Read as document reads a code's excerpts: select the code in the code tree (an analysis "
+                   "cell's list is not one code's)")
 PAGE = 40  # rows read at a time: more than a screen, a few milliseconds to read and show
 _DARK = QBrush(QColor("#111111"))
 TIME_COLUMN = 5
@@ -73,7 +76,7 @@ class ExcerptsPanel(QWidget):
         self.title.setObjectName("excerptsTitle")
         self.read = QPushButton("Read as &document", self)
         self.read.setObjectName("readAsDocument")
-        self.read.setToolTip("Read these excerpts in full, with context, filters, print and export (Ctrl+Shift+R)")
+        self.read.setToolTip(_READ_TIP)
         self.read.clicked.connect(self.readRequested)
         self.view = QTreeWidget(self)
         self.view.setObjectName("excerptsView")
@@ -151,6 +154,7 @@ class ExcerptsPanel(QWidget):
         # The total is not known yet (the project's counts are being made, ui/background_counts.py):
         # pages are read until one comes short, and the title says "counting…" until then.
         self._counting = False
+        self._readable = True
         self._heading = ""
         self._key = None
         self._keys: list = []  # the shown excerpts' sort keys, in row order
@@ -222,15 +226,19 @@ class ExcerptsPanel(QWidget):
         excerpts = list(excerpts)
         self.show_paged(title, len(excerpts), lambda offset, limit: excerpts[offset:offset + limit])
 
-    def show_paged(self, title: str, total: int, fetch, key=None, loaded: int = 0) -> None:
+    def show_paged(self, title: str, total: int | None, fetch, key=None, loaded: int = 0,
+                   readable: bool = True) -> None:
         """`total` excerpts, read by `fetch(offset, limit)` as the reader scrolls. `key(excerpt)`
         gives the list's sort order (for `apply_delta`); `loaded` rows are read at once (a reload
         that keeps what the reader had scrolled to). A `total` of None: not counted yet
-        (`set_total` gives it, or the last page)."""
+        (`set_total` gives it, or the last page). Not `readable`: a list that "Read as document"
+        cannot show (an analysis cell's: the reading window reads a code's excerpts)."""
         scroll = self.view.verticalScrollBar().value() if loaded else 0
         self._reset()
         self._fetch, self._total, self._heading, self._key = fetch, total, title, key
         self._counting = total is None
+        self._readable = readable
+        self.read.setToolTip(_READ_TIP if readable else _UNREADABLE_TIP)
         self._more(max(PAGE, loaded))
         if scroll:
             self.view.verticalScrollBar().setValue(scroll)
@@ -325,10 +333,10 @@ class ExcerptsPanel(QWidget):
             return
         shown = self.loaded
         if self._counting:
-            self.read.setEnabled(bool(shown))
+            self.read.setEnabled(self._readable and bool(shown))
             self.title.setText(f"<b>{html.escape(self._heading)}</b>: {shown} shown; counting…")
             return
-        self.read.setEnabled(bool(self._total))
+        self.read.setEnabled(self._readable and bool(self._total))
         more = f" ({shown} shown; scroll for more)" if shown < (self._total or 0) else ""
         self.title.setText(f"<b>{html.escape(self._heading)}</b>: {self._total} excerpt(s){more}")
 

@@ -177,6 +177,7 @@ class MainWindow(ReviewMixin, QMainWindow):
         self.excerpts.codeHitsRequested.connect(lambda unit: self.code_hits(unit))  # ui/window_review.py
         self.excerpts.withSubcodesChanged.connect(lambda *_: self._refresh_excerpts())
         self.code_tree.selectionModel().currentChanged.connect(lambda *_: self._code_selected())
+        self.code_tree.activatedCode.connect(self._code_activated)  # ui/window_review.py
         self.memos.failed.connect(self.report_error)
         self.memos.run = self.run
         self.transcript.codingClicked.connect(self._coding_clicked)

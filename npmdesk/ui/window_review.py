@@ -98,7 +98,7 @@ class ReviewMixin:
             return project.excerpts(flt, limit=limit, offset=offset) if self.project is project else []
 
         self.excerpts.show_paged(title, self._count_excerpts(flt), fetch, self._excerpt_key(),
-                                 loaded=self.excerpts.loaded if keep_loaded else 0)
+                                 loaded=self.excerpts.loaded if keep_loaded else 0, readable=mode[0] != "filter")
 
     def _excerpts_counted(self) -> None:
         """The background count is in: a list shown uncounted gets its total."""
@@ -117,6 +117,12 @@ class ReviewMixin:
         code = self.catalog.get(code_id)
         self.excerpts.show_loading(code.path if code is not None else "")
         self._excerpts_timer.start(0)
+
+    def _code_activated(self, code_id: int) -> None:
+        """A click (or Enter) on the code already current, while the panel shows another list
+        (an analysis cell's, exemplars, a search): its own excerpts come back."""
+        if self._excerpts_mode != ("code", code_id):
+            self.show_code_excerpts(code_id)
 
     def show_filtered_excerpts(self, title: str, flt: ExcerptFilter) -> None:
         """The excerpts an analysis cell stands for (ui/analysis/menu.py): the list the panel

@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt
 
 from npmdesk.ui import excerpts_panel
-from tests.ui.conftest import code_id, select_text
+from tests.ui.conftest import click_code, code_id, select_text
 
 
 def rows(window) -> list[tuple[int, int, int]]:
@@ -174,6 +174,8 @@ def test_a_cells_list_follows_its_own_filter_not_the_code_selected_before(qtbot,
     window.analysis.show_excerpts("Teaching × all", ExcerptFilter(code_ids=(teach,)))
     cell = sorted(rows(window))
     assert cell == stored(window, teach) and "Teaching × all" in window.excerpts.title.text()
+    # "Read as document" reads a code's excerpts, not a cell's: it says so rather than open another list.
+    assert not window.excerpts.read.isEnabled() and "code tree" in window.excerpts.read.toolTip()
     select_text(window.transcript, "honest the feedback was")
     window.coding.apply_code(system)  # a coding of the code selected before the cell
     title = window.excerpts.title.text()
@@ -190,6 +192,11 @@ def test_a_cells_list_follows_its_own_filter_not_the_code_selected_before(qtbot,
     window.actions["undo"].trigger()
     settled(window)
     assert sorted(rows(window)) == cell and f"{len(cell)} excerpt(s)" in window.excerpts.title.text()
+    # A click on the code still current in the tree brings its own list back.
+    click_code(qtbot, window, system)
+    settled(window)
+    assert sorted(rows(window)) == stored(window, system) and "Seeing the system" in window.excerpts.title.text()
+    assert window.excerpts.read.isEnabled() and "code tree" not in window.excerpts.read.toolTip()
 
 
 def test_random_gestures_each_leave_the_list_of_the_mode_shown(qtbot, window, study):
