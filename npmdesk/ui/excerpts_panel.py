@@ -328,6 +328,11 @@ class ExcerptsPanel(QWidget):
         if self._heading and self._hits is None and self._fetch is not None:  # (not while loading)
             self.title.setText(f"<b>{html.escape(self._heading)}</b>: updating…")
 
+    def retitle(self) -> None:
+        """The title of the list shown (after a note such as "updating…" that did not come true)."""
+        if self._hits is None and self._fetch is not None:
+            self._retitle()
+
     def _retitle(self) -> None:
         if self._hits is not None:
             return

@@ -23,6 +23,7 @@ _UNIT_WORDS = {"hit": "search hit", "sentence": "hit's sentence", "paragraph": "
 class ReviewMixin:
     _excerpts_pending: Changes | None = None
     _excerpts_reload = False  # the list shown is another's (a code just selected): read it afresh
+    _before_search: tuple | None = None  # the list shown before a search (back to it if the query is refused)
 
     def _excerpts_filter(self) -> ExcerptFilter | None:
         mode = self._excerpts_mode
@@ -78,7 +79,11 @@ class ReviewMixin:
             self.excerpts.clear()
             return
         if mode[0] == "search":
-            self._run_search(mode[1], mode[2])
+            if not self._run_search(mode[1], mode[2]):
+                # A query the index refuses (the error says why): the list shown before stays
+                # what the panel follows, under its own title.
+                self._excerpts_mode = self._before_search
+                self.excerpts.retitle()
             return
         if mode[0] == "code":
             code = self.catalog.get(mode[1])
@@ -201,10 +206,12 @@ class ReviewMixin:
         self.docks["excerptsDock"].show()
 
     def search(self, query: str, whole_project: bool) -> None:
+        if self._excerpts_mode is None or self._excerpts_mode[0] != "search":
+            self._before_search = self._excerpts_mode
         self._excerpts_mode = ("search", query, whole_project)
         self._refresh_excerpts()  # (a list still due, a code's just selected, is not read after it)
 
-    def _run_search(self, query: str, whole_project: bool) -> None:
+    def _run_search(self, query: str, whole_project: bool) -> bool:
         """Hits are read a page at a time as the list scrolls (iter_search); the open document's
         hits are marked in the viewer, found by a search of that document alone."""
         current = self.current_document
@@ -213,9 +220,10 @@ class ReviewMixin:
             hits = self.project.iter_search(query) if whole_project else here
         except NpmdeskError as e:
             self.report_error(e)
-            return
+            return False
         self.excerpts.show_hits(query, hits)
         self.transcript.set_search_marks([(h.start, h.end) for h in here])
+        return True
 
     def all_hits(self) -> list:
         """Every hit of the search shown (not only the rows read so far)."""

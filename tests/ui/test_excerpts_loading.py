@@ -290,3 +290,20 @@ def test_a_cell_with_sub_codes_follows_a_sub_codes_coding_and_its_deletion(qtbot
     assert sorted(rows(window)) == stored(window, theme)
     assert f"{len(stored(window, theme))} excerpt(s)" in window.excerpts.title.text()
     assert "Socialisation × NPM-1" in window.excerpts.title.text()
+
+
+def test_a_refused_search_leaves_the_list_shown_and_its_title(qtbot, window, messages):
+    """A query the search index refuses says why and leaves the code's list as it was: a later
+    coding of that code is followed (new row, new count) and no "updating…" is left behind."""
+    teach = code_id(window, "Teaching consolidates knowledge")
+    window.code_tree.select_code(teach)
+    settled(window)
+    before = sorted(rows(window))
+    window.search("   ", True)  # nothing to search for: refused
+    assert messages and "search" in messages[-1].lower()
+    assert sorted(rows(window)) == before and "Teaching consolidates knowledge" in window.excerpts.title.text()
+    select_text(window.transcript, "honest the feedback was")
+    window.coding.apply_code(teach)
+    settled(window)
+    assert sorted(rows(window)) == stored(window, teach) != before
+    assert f"{len(before) + 1} excerpt(s)" in window.excerpts.title.text()
