@@ -16,7 +16,7 @@ import json
 import sqlite3
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from npmdesk.core.errors import NotFoundError
 from npmdesk.core.text_edits import Edit, EditError, SpanMap, apply_edits
@@ -134,6 +134,8 @@ class TextEditsMixin(StoreBase):
                   (len(new), edited_word_count(old, new, mapping, words[0] if words else None), doc_id))
         near: set[int] = set()
         moved, removed = self._move_codings(c, doc_id, old, mapping, near)
+        joined = self._typed_in_front(c, doc_id, new, mapping, near)
+        moved.update(joined)
         labelled = _labelled_turns(c, doc_id, old, mapping) if follow_labels else set()
         turns_removed = self._move_turns(c, doc_id, mapping)
         if follow_labels:
@@ -141,6 +143,9 @@ class TextEditsMixin(StoreBase):
         self._sync_coding_cases(c, doc_id, near)
         digest = text_sha256(new)
         version = record_version(c, doc_id, old, new, summary or _describe(edits), self.coder_id, digest)
+        typing = self._typing_joins.get(doc_id)
+        if typing is not None:
+            self._typing_joins[doc_id] = replace(typing, version=version)
         return EditResult(doc_id, frozenset(moved), tuple(removed), turns_removed, version, digest)
 
     def _move_codings(self, c: sqlite3.Connection, doc_id: int, old_text: str, mapping: SpanMap,
@@ -206,6 +211,58 @@ class TextEditsMixin(StoreBase):
         moved.update(shifted)
         moved.difference_update(tail_removed)
         return moved, removed
+
+    @property
+    def _typing_joins(self) -> dict[int, _TypedInFront]:
+        joins = self.__dict__.get("_typing_joins_")
+        if joins is None:
+            joins = self.__dict__["_typing_joins_"] = {}
+        return joins
+
+    def _typed_in_front(self, c: sqlite3.Connection, doc_id: int, new: str, mapping: SpanMap,
+                        near: set[int]) -> set[int]:
+        """Typing in front of a coded word, key by key. A letter typed onto a coding's first
+        letter joins the coding (core/text_edits.py: a coding never starts mid-word), and the
+        next keys land inside the coding; so the store remembers, for the next edit only, where
+        typing goes on in front of the codings a letter joined. When that next key (or paste)
+        ends the new word (a space, a dash, a colon: "So " typed in front of "How"), those codings
+        start again at the word they coded, or at the letters typed after the new word's end;
+        more letters keep the join. Any other edit ends it. Returns the codings it moved."""
+        before = self._typing_joins.pop(doc_id, None)
+        if len(mapping.starts) != 1 or mapping.starts[0] != mapping.ends[0]:
+            return set()  # not an insertion at one place: the typing in front is over
+        at, length = mapping.starts[0], mapping.lengths[0]
+        inserted = new[at:at + length]
+        moved: set[int] = set()
+        if before is not None and before.at == at and before.version == _last_version(c, doc_id):
+            cut = max((i + 1 for i, ch in enumerate(inserted) if not ch.isalnum()), default=0)
+            start = before.start
+            if cut:
+                ids = [r[0] for r in c.execute(
+                    "SELECT id FROM codings WHERE id IN (SELECT value FROM json_each(?)) AND start = ?",
+                    (json.dumps(before.codings), before.start))]
+                self._respan_starts(c, ids, at + cut)
+                moved.update(ids)
+                near.update(ids)
+                start = at + cut
+            if cut == length:
+                return moved  # the new word ended: nothing joined any more
+            self._typing_joins[doc_id] = _TypedInFront(0, at + length, start, before.codings)
+            return moved
+        if mapping.joins_after and mapping.joins_after[0]:
+            joined = tuple(r[0] for r in c.execute("SELECT id FROM codings WHERE document_id = ? AND start = ?",
+                                                    (doc_id, at)))
+            if joined:  # (the version is filled in once the edit's version row is written)
+                self._typing_joins[doc_id] = _TypedInFront(0, at + length, at, joined)
+        return moved
+
+    def _respan_starts(self, c: sqlite3.Connection, ids: list[int], start: int) -> None:
+        """Those codings start at `start` (one that would then repeat another's span keeps its own)."""
+        for cid in ids:
+            try:
+                c.execute("UPDATE codings SET start = ? WHERE id = ? AND end > ?", (start, cid, start))
+            except sqlite3.IntegrityError:  # the same code by the same coder on those words already
+                pass
 
     def _shift(self, c: sqlite3.Connection, table: str, doc_id: int, from_start: int, delta: int) -> list[int]:
         """Move the document's codings or turns starting at or after `from_start` by `delta`: one
@@ -371,6 +428,21 @@ def _turns_follow_labels(c: sqlite3.Connection, doc_id: int, new: str, mapping: 
 
 def _joins_after_last(mapping: SpanMap) -> bool:
     return bool(mapping.joins_after) and mapping.joins_after[-1]
+
+
+@dataclass(frozen=True)
+class _TypedInFront:
+    """Typing goes on at `at`, in front of the `codings` a typed letter joined (now starting at
+    `start`), if the document is still at `version` (no other edit, undo or writer since)."""
+
+    version: int
+    at: int
+    start: int
+    codings: tuple[int, ...]
+
+
+def _last_version(c: sqlite3.Connection, doc_id: int) -> int | None:
+    return c.execute("SELECT max(version) FROM document_versions WHERE document_id = ?", (doc_id,)).fetchone()[0]
 
 
 def record_version(c: sqlite3.Connection, doc_id: int, old: str, new: str, summary: str,

@@ -149,3 +149,55 @@ def test_document_text_reads_the_edited_text_and_the_undone_one(project, doc):
     assert project.document_text(doc) == TEXT
     project.edit_text(doc, [(0, 11, "Q")])
     assert project.document_text(doc).startswith("Q:")
+
+
+def _typed(project, doc_id, at, keys):
+    """Type `keys` one by one at `at`, as edit mode does (each key its own edit)."""
+    for i, key in enumerate(keys):
+        project.edit_text(doc_id, [(at + i, at + i, key)])
+
+
+def _coded_text(project, coding_id):
+    c = project.coding(coding_id)
+    return project.document_text(c.document_id)[c.start:c.end]
+
+
+def test_a_word_typed_key_by_key_in_front_of_a_coding_leaves_it_when_it_ends(project, doc):
+    """The first letter joins the coding (no coding starts mid-word); the space (or dash, colon)
+    that ends the new word gives the coding back its words. Letters alone (a first-letter typo
+    fixed) stay joined; so do the letters typed after the new word's end, onto the coded word."""
+    code = project.add_code("Belonging")
+    s, e = _span("It felt like")
+    cid = project.apply_coding(doc, code, s, e)
+    _typed(project, doc, s, "So ")
+    assert _coded_text(project, cid) == "It felt like"
+    s = project.document_text(doc).index("It felt like")
+    _typed(project, doc, s, "NPM-3:")  # a label-like word, ended by its colon
+    assert _coded_text(project, cid) == "It felt like"
+    other = project.add_code("Feedback")
+    fs, fe = _span("eedback", project.document_text(doc))
+    fid = project.apply_coding(doc, other, fs, fe)
+    _typed(project, doc, fs, "f")  # a typo fixed at the coded word's first letter
+    assert _coded_text(project, fid) == "feedback"
+    s = project.document_text(doc).index("It felt like")
+    project.edit_text(doc, [(s, s, "W")])
+    project.edit_text(doc, [(s + 1, s + 1, " X")])  # pasted: the new word ends, X goes on the coded one
+    assert _coded_text(project, cid) == "XIt felt like"
+
+
+def test_typing_in_front_ends_with_any_other_edit_or_an_undo(project, doc):
+    code = project.add_code("Belonging")
+    s, e = _span("It felt like")
+    cid = project.apply_coding(doc, code, s, e)
+    _typed(project, doc, s, "So")
+    far = project.document_text(doc).index("honest")
+    project.edit_text(doc, [(far, far, "very ")])  # typing elsewhere: the burst in front is over
+    s = project.document_text(doc).index("SoIt")
+    project.edit_text(doc, [(s + 2, s + 2, " ")])  # a space typed into the coded word later splits it
+    assert _coded_text(project, cid) == "So It felt like"
+    t, u = _span("My mentor", project.document_text(doc))
+    mid = project.apply_coding(doc, code, t, u)
+    _, step = project.perform(lambda: project.edit_text(doc, [(t, t, "A")]))
+    project.revert(step, "test")  # undone: where typing went on is now inside "My", not in front of it
+    project.edit_text(doc, [(t + 1, t + 1, " ")])
+    assert _coded_text(project, mid) == "M y mentor"  # split where typed; the coding keeps its start
