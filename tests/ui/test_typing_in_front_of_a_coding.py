@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from tests.ui.test_edit_in_place import _fresh, _shown
 from tests.ui.test_transcript_edit import _coded, _open_first, _put_cursor
 
 
@@ -18,6 +19,7 @@ def test_a_word_typed_in_front_of_a_coding_stays_out_of_it(window, qtbot):
     qtbot.keyClicks(view, "So ")  # a new word, then a space: the coded words are untouched
     assert "NPM-1: So How honest the feedback was" in window.project.document_text(doc)
     assert _coded(window.project, doc) == before
+    assert _shown(window, qtbot) == _fresh(window, qtbot, doc)  # the viewer followed the coding's new start
 
 
 def test_a_speaker_label_typed_back_does_not_join_the_coding_after_it(window, qtbot):
