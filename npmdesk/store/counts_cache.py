@@ -258,10 +258,10 @@ class CountsCache:
                                                        "WHERE document_id = ?", (doc,)).fetchone()[0]
         return size
 
-    def _clear_log(self) -> None:
-        # Whatever the log held is not folded into the sizes below: they are read again when needed.
-        self.case_sizes: dict[int, int] = {}
-        self.longest: dict[int, int] = {}
+    def _clear_log(self, folded: bool = False) -> None:
+        if not folded:  # what the log held is not in the sizes below: they are read again when needed
+            self.case_sizes: dict[int, int] = {}
+            self.longest: dict[int, int] = {}
         for table in ("npm_span_log", "npm_case_log", "npm_tree_log", "npm_shift_log"):
             self.db.execute(f"DELETE FROM temp.{table}")
 
@@ -302,10 +302,8 @@ class CountsCache:
         shifted = {r[0] for r in self.db.execute("SELECT DISTINCT document_id FROM temp.npm_shift_log")}
         if not (span_log or case_log or tree_log or shifted):
             return
+        self._clear_log(folded=True)  # the log says exactly how each known size moved:
         sizes, longest = self.case_sizes, self.longest
-        self._clear_log()
-        # Folded below: the log says exactly how each known size moved.
-        self.case_sizes, self.longest = sizes, longest
         for _code, case, n in case_log:
             if case in sizes:
                 sizes[case] += n

@@ -121,8 +121,7 @@ class TextEditsMixin(StoreBase):
         old = self._text_of(c, doc_id)
         new, mapping = apply_edits(old, edits)
         if new == old:
-            version = c.execute("SELECT max(version) FROM document_versions WHERE document_id = ?",
-                                (doc_id,)).fetchone()[0] or 1
+            version = _last_version(c, doc_id) or 1
             return EditResult(doc_id, frozenset(), (), 0, version, text_sha256(old))
         words = c.execute("SELECT words FROM documents WHERE id = ?", (doc_id,)).fetchone()
         journal: Journal | None = getattr(self, "_journal", None)
@@ -448,7 +447,7 @@ def _last_version(c: sqlite3.Connection, doc_id: int) -> int | None:
 def record_version(c: sqlite3.Connection, doc_id: int, old: str, new: str, summary: str,
                    coder_id: int | None, new_sha256: str | None = None) -> int:
     """Add the new text's version row (and version 1, the text before, if it has none yet)."""
-    last = c.execute("SELECT max(version) FROM document_versions WHERE document_id = ?", (doc_id,)).fetchone()[0]
+    last = _last_version(c, doc_id)
     if last is None:
         c.execute("INSERT INTO document_versions(document_id, version, text_sha256, created, coder_id, summary) "
                   "VALUES (?, 1, ?, ?, NULL, 'as imported')", (doc_id, text_sha256(old), now()))

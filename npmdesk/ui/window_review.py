@@ -23,7 +23,7 @@ _UNIT_WORDS = {"hit": "search hit", "sentence": "hit's sentence", "paragraph": "
 class ReviewMixin:
     _excerpts_pending: Changes | None = None
     _excerpts_reload = False  # the list shown is another's (a code just selected): read it afresh
-    _before_search: tuple | None = None  # the list shown before a search (back to it if the query is refused)
+    _before_search: tuple | None = None  # the list shown before a search (back to it if its query is refused)
 
     def _excerpts_filter(self) -> ExcerptFilter | None:
         mode = self._excerpts_mode
@@ -206,8 +206,7 @@ class ReviewMixin:
         self.docks["excerptsDock"].show()
 
     def search(self, query: str, whole_project: bool) -> None:
-        if self._excerpts_mode is None or self._excerpts_mode[0] != "search":
-            self._before_search = self._excerpts_mode
+        self._before_search = self._excerpts_mode
         self._excerpts_mode = ("search", query, whole_project)
         self._refresh_excerpts()  # (a list still due, a code's just selected, is not read after it)
 
