@@ -22,12 +22,17 @@ def _turns(text):
     return out
 
 
-@pytest.fixture
-def doc(project):
-    doc_id = project.add_document("Interview 1", TEXT, turns=_turns(TEXT))
+def interview(project, turns) -> int:
+    """The transcript with these turns, its two participants' speakers linked."""
+    doc_id = project.add_document("Interview 1", TEXT, turns=turns)
     for name in ("NPM-1", "NPM-2"):
         project.link_speaker(doc_id, name, project.add_case(name))
     return doc_id
+
+
+@pytest.fixture
+def doc(project):
+    return interview(project, _turns(TEXT))
 
 
 def _who(project, doc_id):

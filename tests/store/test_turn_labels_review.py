@@ -7,16 +7,13 @@ import pytest
 
 from npmdesk.formats.speakers import detect_turns
 
-from tests.store.test_turn_labels import TEXT, _who  # noqa: F401  (the same transcript, read the same way)
+from tests.store.test_turn_labels import TEXT, _who, interview  # noqa: F401  (the same transcript, read the same way)
 
 
 @pytest.fixture
 def doc(project):
     """The transcript with its turns as import makes them (each ends before its line break)."""
-    doc_id = project.add_document("Interview 1", TEXT, turns=detect_turns(TEXT))
-    for name in ("NPM-1", "NPM-2"):
-        project.link_speaker(doc_id, name, project.add_case(name))
-    return doc_id
+    return interview(project, detect_turns(TEXT))
 
 
 def test_review_deleted_label_joins_imported_turn_to_the_one_before(project, doc):
